@@ -1,0 +1,51 @@
+# Chuangwen: `make run` serves the demo county, `make test` runs every test. Both install what they need.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DJANGO_ALLOW_ASYNC_UNSAFE := true
+
+.PHONY: run test test-fast lint format lock messages install system-deps clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+messages: $(STAMP)
+	@$(BIN)/chuangwen compilemessages --ignore=.venv -v 0
+
+run: install messages
+	@mkdir -p var
+	$(BIN)/chuangwen migrate --noinput -v 0
+	$(BIN)/chuangwen demo
+	@echo "Chuangwen is starting on http://127.0.0.1:8000/"
+	DEBUG=1 $(BIN)/chuangwen runserver 127.0.0.1:8000
+
+system-deps:
+	@scripts/system-deps.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install system-deps messages lint
+	$(BIN)/chuangwen makemigrations --check --dry-run -v 1
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# Regenerate the lock after changing the dependencies in pyproject.toml.
+lock:
+	rm -rf /tmp/chuangwen-lock && $(PYTHON) -m venv /tmp/chuangwen-lock
+	/tmp/chuangwen-lock/bin/pip install --quiet -e '.[dev]'
+	/tmp/chuangwen-lock/bin/pip freeze --exclude-editable | grep -v '^chuangwen' > requirements.lock
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,9 @@
+"""The JSON API under /api/v1/ (OpenAPI schema at /api/v1/openapi.json). Each app adds its router."""
+
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from org.api import router as org_router
+
+api = NinjaAPI(title="Chuangwen API", version="1", urls_namespace="api", auth=django_auth)
+api.add_router("/", org_router)

@@ -1,0 +1,33 @@
+"""Request middleware of the security baseline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+# Paths a person who must change their password can still reach.
+_EXEMPT_NAMES = ("password_change", "logout", "set_language")
+
+
+class PasswordChangeRequiredMiddleware:
+    """Send an account created by the office to the password form until its owner has chosen a password."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        person = getattr(request, "user", None)
+        if person is not None and person.is_authenticated and getattr(person, "must_change_password", False):
+            exempt = {reverse(name) for name in _EXEMPT_NAMES}
+            if request.path not in exempt and not request.path.startswith("/static/"):
+                if request.path.startswith("/api/"):
+                    return HttpResponse(
+                        status=403,
+                        content=b'{"detail": "password change required"}',
+                        content_type="application/json",
+                    )
+                return redirect("password_change")
+        return self.get_response(request)

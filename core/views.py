@@ -1,0 +1,70 @@
+"""The shell: sign-in, first-login password change, the home page per role and the audit log."""
+
+from __future__ import annotations
+
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from core.passwords import describe_rules
+from org.access import can_view_audit, grids_for, people_for, require, visible_units
+from org.actions import change_own_password
+from org.models import UnitKind
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    units = visible_units(person)
+    by_kind = {row["kind"]: row["n"] for row in units.values("kind").annotate(n=Count("id"))}
+    context = {
+        "unit_counts": [
+            (label, by_kind.get(value, 0)) for value, label in UnitKind.choices if by_kind.get(value)
+        ],
+        "people_count": people_for(person).filter(is_active=True).count(),
+        "grid_count": grids_for(person).count(),
+        "own_unit": person.unit,
+        "child_units": units.filter(parent=person.unit).order_by("name") if person.unit_id else [],
+    }
+    return render(request, "core/home.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        change_own_password(request.user, form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("home")
+    return render(request, "registration/password_change.html", {"form": form, "rules": describe_rules()})
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    require(can_view_audit(request.user))
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    model = request.GET.get("model", "")
+    if model:
+        entries = entries.filter(content_type__model=model)
+    query = request.GET.get("q", "").strip()
+    if query:
+        entries = entries.filter(object_repr__icontains=query)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    models = (
+        LogEntry.objects.values_list("content_type__model", flat=True)
+        .distinct()
+        .order_by("content_type__model")
+    )
+    return render(
+        request, "core/audit_log.html", {"page": page, "models": models, "model": model, "q": query}
+    )

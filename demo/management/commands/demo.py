@@ -1,0 +1,20 @@
+from auditlog.context import disable_auditlog
+from django.core.management.base import BaseCommand
+
+from demo.county import DEMO_PASSWORD, build_demo_county, demo_loaded, demo_logins
+
+
+class Command(BaseCommand):
+    help = "Load the demo county 示范县 (idempotent: an existing demo is reused), then print the demo logins."
+
+    def handle(self, *args, **options) -> None:
+        if demo_loaded():
+            self.stdout.write("Demo county already loaded; reusing it.")
+        else:
+            # The initial load is not a change anyone made; keep it out of the audit history.
+            with disable_auditlog():
+                build_demo_county()
+            self.stdout.write(self.style.SUCCESS("Demo county 示范县 loaded."))
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        for login in demo_logins():
+            self.stdout.write(f"  {login.username:<12} {login.role:<8} {login.unit}")

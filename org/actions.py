@@ -1,0 +1,95 @@
+"""Every write to the organisation goes through one of these functions.
+
+Each checks the actor's permission on the server, validates the whole object and saves it. The change history
+(who, when, before/after) is written by django-auditlog for every registered model; web requests attach the
+actor through its middleware, commands and tasks through `auditlog.context.set_actor`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+
+from core.passwords import temporary_password
+from org.access import can_manage_org, require
+from org.models import Grid, Person, Unit
+
+
+def _apply(instance: Any, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
+@transaction.atomic
+def create_unit(actor: Person, **fields: Any) -> Unit:
+    require(can_manage_org(actor))
+    unit = Unit(**fields)
+    unit.full_clean()
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def update_unit(actor: Person, unit: Unit, **fields: Any) -> Unit:
+    require(can_manage_org(actor))
+    _apply(unit, fields)
+    unit.full_clean()
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def create_person(actor: Person, **fields: Any) -> tuple[Person, str]:
+    """Create an account with a temporary password, to be changed at first login. Returns both."""
+    require(can_manage_org(actor))
+    person = Person(**fields)
+    password = temporary_password()
+    person.set_password(password)
+    person.must_change_password = True
+    person.full_clean()
+    person.save()
+    return person, password
+
+
+@transaction.atomic
+def update_person(actor: Person, person: Person, **fields: Any) -> Person:
+    require(can_manage_org(actor))
+    if person.pk == actor.pk and (
+        fields.get("is_active") is False or fields.get("role", actor.role) != actor.role
+    ):
+        # An admin who demotes or disables themselves can lock the office out; another admin must do it.
+        require(False)
+    _apply(person, fields)
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def reset_password(actor: Person, person: Person) -> str:
+    require(can_manage_org(actor))
+    password = temporary_password()
+    person.set_password(password)
+    person.must_change_password = True
+    person.save(update_fields=["password", "must_change_password"])
+    return password
+
+
+@transaction.atomic
+def change_own_password(person: Person, new_password: str) -> None:
+    validate_password(new_password, person)
+    person.set_password(new_password)
+    person.must_change_password = False
+    person.save(update_fields=["password", "must_change_password"])
+
+
+@transaction.atomic
+def save_grid(actor: Person, grid: Grid | None, **fields: Any) -> Grid:
+    require(can_manage_org(actor))
+    grid = grid or Grid()
+    _apply(grid, fields)
+    grid.full_clean()
+    grid.save()
+    return grid

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgConfig(AppConfig):
+    name = "org"
+    verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from org.models import Grid, Person, Unit
+
+        auditlog.register(Unit)
+        auditlog.register(Grid)
+        auditlog.register(Person, exclude_fields=["password", "last_login"])

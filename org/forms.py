@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import StyledFormMixin
+from core.geo import parse_boundary, validate_lon_lat
+from org.models import Grid, Person, Unit
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{'　' * obj.depth}{obj.name}"
+
+
+class UnitForm(StyledFormMixin, forms.ModelForm):
+    parent = UnitChoiceField(queryset=Unit.objects.order_by("path"), required=False, label=_("parent unit"))
+
+    class Meta:
+        model = Unit
+        fields = [
+            "name",
+            "kind",
+            "parent",
+            "division_code",
+            "head_name",
+            "head_phone",
+            "liaison_name",
+            "liaison_phone",
+            "sort_order",
+            "is_active",
+        ]
+
+
+class PersonCreateForm(StyledFormMixin, forms.ModelForm):
+    unit = UnitChoiceField(queryset=Unit.objects.order_by("path"), label=_("unit"))
+
+    class Meta:
+        model = Person
+        fields = ["username", "full_name", "unit", "role", "phone", "email"]
+
+
+class PersonEditForm(StyledFormMixin, forms.ModelForm):
+    unit = UnitChoiceField(queryset=Unit.objects.order_by("path"), label=_("unit"))
+
+    class Meta:
+        model = Person
+        fields = ["full_name", "unit", "role", "phone", "email", "is_active"]
+
+
+class GridForm(StyledFormMixin, forms.ModelForm):
+    unit = UnitChoiceField(queryset=Unit.objects.order_by("path"), label=_("owning unit"))
+    boundary = forms.CharField(
+        label=_("boundary (GeoJSON)"),
+        widget=forms.Textarea(attrs={"rows": 8, "class": "font-monospace"}),
+        help_text=_("A GeoJSON Polygon or MultiPolygon in WGS-84 longitude, latitude."),
+    )
+
+    class Meta:
+        model = Grid
+        fields = ["code", "name", "unit", "boundary"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["boundary"] = json.dumps(self.instance.boundary, ensure_ascii=False)
+
+    def clean_boundary(self) -> dict:
+
+        text = self.cleaned_data["boundary"]
+        parse_boundary(text)  # raises a readable ValidationError
+        data = json.loads(text)
+        return data.get("geometry", data) if data.get("type") == "Feature" else data
+
+
+class LocateForm(StyledFormMixin, forms.Form):
+    lon = forms.FloatField(label=_("longitude"), min_value=-180, max_value=180)
+    lat = forms.FloatField(label=_("latitude"), min_value=-90, max_value=90)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "lon" in data and "lat" in data:
+            validate_lon_lat(data["lon"], data["lat"])
+        return data
+
+
+class ImportForm(StyledFormMixin, forms.Form):
+    KIND_CHOICES = [("units", _("Units")), ("people", _("People"))]
+    kind = forms.ChoiceField(label=_("What to import"), choices=KIND_CHOICES)
+    file = forms.FileField(label=_("Excel file (.xlsx)"))

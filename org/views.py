@@ -1,0 +1,293 @@
+"""Screens to manage units, people and grids. Thin: access helper → form → action → render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.excel import open_workbook, template_workbook
+from org import actions, imports
+from org.access import (
+    can_manage_org,
+    get_grid_for,
+    get_person_for,
+    get_unit_for,
+    grids_for,
+    people_for,
+    require,
+    visible_units,
+)
+from org.forms import GridForm, ImportForm, LocateForm, PersonCreateForm, PersonEditForm, UnitForm
+from org.models import Role, UnitKind
+from org.queries import grid_of_point, unit_tree
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _grid_features(grids) -> dict:
+    features = [
+        {
+            "type": "Feature",
+            "geometry": grid.boundary,
+            "properties": {"id": grid.pk, "code": grid.code, "name": grid.name, "unit": grid.unit.name},
+        }
+        for grid in grids
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- Units ------------------------------------------------------------------------------------
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    units = visible_units(request.user)
+    kind = request.GET.get("kind", "")
+    query = request.GET.get("q", "").strip()
+    if kind in UnitKind.values:
+        units = units.filter(kind=kind)
+    if query:
+        units = units.filter(Q(name__icontains=query) | Q(division_code__startswith=query))
+    flat = bool(kind or query)
+    rows = unit_tree(units)
+    context = {
+        "rows": rows,
+        "kinds": UnitKind.choices,
+        "kind": kind,
+        "q": query,
+        "flat": flat,
+        "can_manage": can_manage_org(request.user),
+    }
+    return render(request, "org/unit_list.html", context)
+
+
+@login_required
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for(request.user, pk)
+    context = {
+        "unit": unit,
+        "ancestors": unit.ancestors().filter(pk__in=visible_units(request.user)),
+        "children": unit.children.order_by("sort_order", "name"),
+        "people": unit.people.order_by("role", "username"),
+        "grids": unit.grids.order_by("code"),
+        "can_manage": can_manage_org(request.user),
+    }
+    return render(request, "org/unit_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request: HttpRequest) -> HttpResponse:
+    require(can_manage_org(request.user))
+    form = UnitForm(request.POST or None, initial={"parent": request.GET.get("parent")})
+    if request.method == "POST" and form.is_valid():
+        unit = actions.create_unit(request.user, **form.cleaned_data)
+        messages.success(request, _("Unit “%(name)s” created.") % {"name": unit.name})
+        return redirect("org:unit_detail", unit.pk)
+    return render(request, "org/form.html", {"form": form, "title": _("New unit")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for(request.user, pk, write=True)
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        actions.update_unit(request.user, unit, **form.cleaned_data)
+        messages.success(request, _("Unit “%(name)s” saved.") % {"name": unit.name})
+        return redirect("org:unit_detail", unit.pk)
+    return render(request, "org/form.html", {"form": form, "title": _("Edit unit"), "cancel": unit})
+
+
+# --- People -----------------------------------------------------------------------------------
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    people = people_for(request.user)
+    role = request.GET.get("role", "")
+    query = request.GET.get("q", "").strip()
+    if role in Role.values:
+        people = people.filter(role=role)
+    if query:
+        people = people.filter(
+            Q(username__icontains=query) | Q(full_name__icontains=query) | Q(unit__name__icontains=query)
+        )
+    page = Paginator(people.order_by("unit__path", "username"), 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "roles": Role.choices,
+        "role": role,
+        "q": query,
+        "can_manage": can_manage_org(request.user),
+    }
+    return render(request, "org/person_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    require(can_manage_org(request.user))
+    form = PersonCreateForm(request.POST or None, initial={"unit": request.GET.get("unit")})
+    if request.method == "POST" and form.is_valid():
+        person, password = actions.create_person(request.user, **form.cleaned_data)
+        return render(request, "org/temporary_password.html", {"accounts": [(person, password)]})
+    return render(request, "org/form.html", {"form": form, "title": _("New account")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for(request.user, pk, write=True)
+    form = PersonEditForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        actions.update_person(request.user, person, **form.cleaned_data)
+        messages.success(request, _("Account “%(name)s” saved.") % {"name": person})
+        return redirect("org:person_list")
+    return render(request, "org/form.html", {"form": form, "title": _("Edit account"), "person": person})
+
+
+@login_required
+@require_POST
+def person_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for(request.user, pk, write=True)
+    password = actions.reset_password(request.user, person)
+    return render(request, "org/temporary_password.html", {"accounts": [(person, password)]})
+
+
+# --- Grids ------------------------------------------------------------------------------------
+
+
+@login_required
+def grid_list(request: HttpRequest) -> HttpResponse:
+    grids = grids_for(request.user)
+    query = request.GET.get("q", "").strip()
+    if query:
+        grids = grids.filter(
+            Q(code__startswith=query) | Q(name__icontains=query) | Q(unit__name__icontains=query)
+        )
+    grids = grids.order_by("code")
+    page = Paginator(grids, 100).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "q": query,
+        "features": _grid_features(grids),
+        "locate_form": LocateForm(),
+        "can_manage": can_manage_org(request.user),
+    }
+    return render(request, "org/grid_list.html", context)
+
+
+@login_required
+def grid_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    grid = get_grid_for(request.user, pk)
+    context = {"grid": grid, "features": _grid_features([grid]), "can_manage": can_manage_org(request.user)}
+    return render(request, "org/grid_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grid_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    grid = get_grid_for(request.user, pk, write=True) if pk else None
+    if grid is None:
+        require(can_manage_org(request.user))
+    form = GridForm(request.POST or None, instance=grid)
+    if request.method == "POST" and form.is_valid():
+        grid = actions.save_grid(request.user, grid, **form.cleaned_data)
+        messages.success(request, _("Grid %(code)s saved.") % {"code": grid.code})
+        return redirect("org:grid_detail", grid.pk)
+    title = _("Edit grid") if grid else _("New grid")
+    return render(request, "org/form.html", {"form": form, "title": title})
+
+
+@login_required
+def grid_locate(request: HttpRequest) -> HttpResponse:
+    form = LocateForm(request.GET or None)
+    grid = None
+    searched = False
+    if form.is_valid():
+        searched = True
+        grid = grid_of_point(form.cleaned_data["lon"], form.cleaned_data["lat"], grids_for(request.user))
+    return render(
+        request,
+        "org/_locate_result.html" if request.htmx else "org/grid_locate.html",
+        {"form": form, "grid": grid, "searched": searched},
+    )
+
+
+# --- Excel import -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_view(request: HttpRequest) -> HttpResponse:
+    require(can_manage_org(request.user))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            workbook = open_workbook(form.cleaned_data["file"])
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            importer = imports.import_units if form.cleaned_data["kind"] == "units" else imports.import_people
+            report = importer(request.user, workbook)
+            if report.ok and form.cleaned_data["kind"] == "people":
+                return render(request, "org/temporary_password.html", {"accounts": report.created})
+            if report.ok:
+                messages.success(request, _("%(n)d units imported.") % {"n": len(report.created)})
+                return redirect("org:unit_list")
+    return render(request, "org/import.html", {"form": form, "report": report})
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    require(can_manage_org(request.user))
+    if kind not in {"units", "people"}:
+        raise Http404
+    if kind == "units":
+        sheets = [
+            (
+                imports.UNITS_SHEET,
+                imports.UNIT_COLUMNS,
+                [
+                    [
+                        "城关街道",
+                        "街道乡镇",
+                        "",
+                        "370000000001",
+                        "张三",
+                        "13800000000",
+                        "李四",
+                        "0531-88886666",
+                    ],
+                    ["新华社区", "社区村", "城关街道", "", "", "", "", ""],
+                ],
+            )
+        ]
+        notes = [
+            "单位导入模板 Units import template。每行一个单位；上级单位须已存在或写在本表前面的行。",
+            "任何一行有错误时整个文件不导入，并列出每个错误的行、列和原因。",
+        ]
+    else:
+        sheets = [
+            (
+                imports.PEOPLE_SHEET,
+                imports.PERSON_COLUMNS,
+                [["zhangsan", "张三", "城关街道", "经办人", "13800000001", ""]],
+            )
+        ]
+        notes = [
+            "人员导入模板 People import template。每行一个账号；导入后显示一次临时密码，首次登录须修改。",
+            "任何一行有错误时整个文件不导入，并列出每个错误的行、列和原因。",
+        ]
+    response = HttpResponse(template_workbook(sheets, notes), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="chuangwen-{kind}-template.xlsx"'
+    return response
