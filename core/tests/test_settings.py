@@ -15,12 +15,22 @@ PRODUCTION_ENV = {
 }
 
 
+# Variables the surrounding run may set (CI sets some); the check must see only the environment under test.
+SETTINGS_VARIABLES = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DEBUG",
+    "SECRET_KEY",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "CELERY_TASK_ALWAYS_EAGER",
+    "CELERY_BROKER_URL",
+    "ALLOWED_HOSTS",
+    "SECURE_COOKIES",
+}
+
+
 def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
     return subprocess.run(
         [sys.executable, "-m", "chuangwen.cli", "check", "--deploy", "--fail-level", "WARNING"],
         env={**clean, **env},
