@@ -48,7 +48,7 @@ def _person(username: str, role: str, unit: Unit) -> Person:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _plain_http_settings():
+def _plain_http_settings(worker_id):
     """The test client and the live server speak plain HTTP and serve static files from the source tree.
 
     Session-wide, so it is in place before the (session-wide) live server builds its middleware.
@@ -66,10 +66,21 @@ def _plain_http_settings():
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        CACHES=_cache_per_worker(settings.CACHES, worker_id),
     )
     override.enable()
     yield
     override.disable()
+
+
+def _cache_per_worker(caches: dict, worker_id: str) -> dict:
+    """Each xdist worker gets its own Redis database, so clearing the cache in one test touches no other worker."""
+    default = caches["default"]
+    if not default["BACKEND"].endswith("RedisCache"):
+        return caches
+    number = 10 + (int(worker_id[2:]) if worker_id.startswith("gw") else 0)
+    base = default["LOCATION"].rsplit("/", 1)[0]
+    return {**caches, "default": {**default, "LOCATION": f"{base}/{number}"}}
 
 
 @pytest.fixture(autouse=True)
@@ -77,6 +88,10 @@ def _test_settings(settings, tmp_path) -> None:
     # Assertions read English messages; tests of the Chinese UI ask for it (Accept-Language or the browser locale).
     settings.LANGUAGE_CODE = "en"
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Rate-limit counters live in the cache; each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

@@ -4,10 +4,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from chuangwen.api import api
+from surveys import views as survey_views
 
 urlpatterns = [
     path("", include("core.urls")),
     path("org/", include("org.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("s/<str:token>/", survey_views.public_survey, name="survey_public"),
+    path("s/", survey_views.survey_thanks, name="survey_thanks"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

@@ -27,6 +27,7 @@ def navigation(request: HttpRequest) -> dict:
     items.append((_("Units"), reverse("org:unit_list"), "bi-diagram-3"))
     items.append((_("People"), reverse("org:person_list"), "bi-people"))
     items.append((_("Grids"), reverse("org:grid_list"), "bi-grid-3x3"))
+    items.append((_("Surveys"), reverse("surveys:index"), "bi-clipboard-check"))
     if can_manage_org(person):
         items.append((_("Import"), reverse("org:import"), "bi-file-earmark-arrow-up"))
     if can_view_audit(person):

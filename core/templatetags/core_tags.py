@@ -10,3 +10,11 @@ def query_with(context, **changes) -> str:
     for key, value in changes.items():
         params[key] = value
     return params.urlencode()
+
+
+@register.filter
+def percent(value: float | None, digits: int = 1) -> str:
+    """0.8671 → "86.7%"; empty for None."""
+    if value is None or value == "":
+        return ""
+    return f"{float(value) * 100:.{digits}f}%"

@@ -2,6 +2,7 @@ from auditlog.context import disable_auditlog
 from django.core.management.base import BaseCommand
 
 from demo.county import DEMO_PASSWORD, build_demo_county, demo_loaded, demo_logins
+from demo.surveys import build_demo_surveys
 
 
 class Command(BaseCommand):
@@ -15,6 +16,9 @@ class Command(BaseCommand):
             with disable_auditlog():
                 build_demo_county()
             self.stdout.write(self.style.SUCCESS("Demo county 示范县 loaded."))
+        # Each domain adds its demo data once; every builder skips what is already there.
+        with disable_auditlog():
+            build_demo_surveys()
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in demo_logins():
             self.stdout.write(f"  {login.username:<12} {login.role:<8} {login.unit}")

@@ -1,0 +1,210 @@
+"""Every write of the surveys domain: questionnaires, runs, quotas and the submission of responses."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from org.access import require
+from org.models import Person, Unit, UnitKind
+from surveys.access import can_enter_responses, can_manage_surveys
+from surveys.models import Answer, Channel, Question, Questionnaire, Quota, Response, SurveyRun
+
+
+def _apply(instance: Any, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
+@transaction.atomic
+def save_questionnaire(actor: Person, questionnaire: Questionnaire | None, **fields: Any) -> Questionnaire:
+    require(can_manage_surveys(actor))
+    questionnaire = questionnaire or Questionnaire()
+    _apply(questionnaire, fields)
+    questionnaire.full_clean()
+    questionnaire.save()
+    return questionnaire
+
+
+@transaction.atomic
+def save_question(
+    actor: Person, questionnaire: Questionnaire, question: Question | None, **fields: Any
+) -> Question:
+    require(can_manage_surveys(actor))
+    if question is None:
+        last = questionnaire.questions.order_by("-order").values_list("order", flat=True).first() or 0
+        question = Question(questionnaire=questionnaire, order=last + 1)
+    _apply(question, fields)
+    question.full_clean()
+    question.save()
+    return question
+
+
+@transaction.atomic
+def delete_question(actor: Person, question: Question) -> None:
+    require(can_manage_surveys(actor))
+    if question.answers.exists():
+        # Answers already collected must keep their question; retire it by making it optional and unrated instead.
+        raise PermissionError("answered")
+    question.delete()
+
+
+@transaction.atomic
+def save_run(
+    actor: Person, run: SurveyRun | None, questionnaires: list[Questionnaire], **fields: Any
+) -> SurveyRun:
+    require(can_manage_surveys(actor))
+    run = run or SurveyRun()
+    _apply(run, fields)
+    run.full_clean()
+    run.save()
+    run.questionnaires.set(questionnaires)
+    return run
+
+
+@transaction.atomic
+def set_quotas(actor: Person, run: SurveyRun, units: list[Unit], target: int) -> int:
+    """Set the same target for each unit (e.g. 25 households in each community). Returns the number set."""
+    require(can_manage_surveys(actor))
+    for unit in units:
+        Quota.objects.update_or_create(run=run, unit=unit, defaults={"target": target})
+    return len(units)
+
+
+@transaction.atomic
+def assign_surveyors(actor: Person, run: SurveyRun, surveyors: list[Person]) -> None:
+    require(can_manage_surveys(actor))
+    run.surveyors.set(surveyors)
+
+
+@transaction.atomic
+def set_run_status(actor: Person, run: SurveyRun, status: str, public_link: bool | None = None) -> SurveyRun:
+    require(can_manage_surveys(actor))
+    run.status = status
+    if public_link is not None:
+        run.public_link = public_link
+    run.save(update_fields=["status", "public_link"])
+    return run
+
+
+# --- Responses ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Submission:
+    """A validated response as it comes from the form (ResponseForm.cleaned_data turned into this)."""
+
+    client_id: uuid.UUID
+    answers: dict[int, Any]  # question id → list of codes, a rating, or text
+    unit: Unit | None = None
+    age: int | None = None
+    residence_months: int | None = None
+    started_at: datetime | None = None
+    lat: float | None = None
+    lon: float | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _town_of(unit: Unit | None) -> Unit | None:
+    if unit is None:
+        return None
+    if unit.kind == UnitKind.TOWN:
+        return unit
+    return unit.parent if unit.parent_id and unit.parent.kind == UnitKind.TOWN else None
+
+
+def _digest(answers: dict[int, Any]) -> str:
+    return hashlib.sha256(json.dumps(answers, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def submit_response(
+    run: SurveyRun,
+    questionnaire: Questionnaire,
+    submission: Submission,
+    channel: str,
+    actor: Person | None = None,
+    device_hash: str = "",
+) -> tuple[Response, bool]:
+    """Record a response once. A resubmission with the same client id returns the first one (created=False)."""
+    existing = Response.objects.filter(run=run, client_id=submission.client_id).first()
+    if existing:
+        return existing, False
+    if channel == Channel.ONLINE:
+        require(run.public_link and run.is_accepting() and bool(device_hash))
+    else:
+        require(actor is not None and can_enter_responses(actor, run))
+        # Paper questionnaires are typed in after the fieldwork, so only they may arrive after the run closed.
+        require(run.is_accepting() or (channel == Channel.PAPER and run.status != SurveyRun.Status.DRAFT))
+    require(run.questionnaires.filter(pk=questionnaire.pk).exists())
+    try:
+        with transaction.atomic():
+            return _record(run, questionnaire, submission, channel, actor, device_hash), True
+    except IntegrityError:
+        # The same client id arrived twice at once (a retry racing the original): the first one counts.
+        existing = Response.objects.filter(run=run, client_id=submission.client_id).first()
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _record(run, questionnaire, submission, channel, actor, device_hash) -> Response:
+    now = timezone.now()
+    questions = list(questionnaire.questions.all())
+    duration = None
+    if submission.started_at and submission.started_at <= now:
+        duration = int((now - submission.started_at).total_seconds())
+    digest = _digest(submission.answers)
+    response = Response.objects.create(
+        run=run,
+        questionnaire=questionnaire,
+        client_id=submission.client_id,
+        channel=channel,
+        unit=submission.unit,
+        town=_town_of(submission.unit),
+        surveyor=actor if actor and channel != Channel.ONLINE else None,
+        device_hash=device_hash,
+        age=submission.age,
+        residence_months=submission.residence_months,
+        screen_reason=questionnaire.screen(submission.age, submission.residence_months),
+        started_at=submission.started_at,
+        submitted_at=now,
+        duration_seconds=duration,
+        lat=submission.lat,
+        lon=submission.lon,
+        too_fast=duration is not None and duration < run.min_seconds_per_question * len(questions),
+        answers_digest=digest,
+        possible_duplicate=Response.objects.filter(
+            run=run, unit=submission.unit, answers_digest=digest
+        ).exists(),
+    )
+    Answer.objects.bulk_create(
+        [_answer(response, question, submission.answers.get(question.pk)) for question in questions]
+    )
+    return response
+
+
+def _answer(response: Response, question: Question, value: Any) -> Answer:
+    choices: list[str] = []
+    rating = None
+    text = ""
+    if isinstance(value, list):
+        choices = value
+    elif isinstance(value, int):
+        rating = value
+    elif isinstance(value, str):
+        text = value
+    return Answer(
+        response=response,
+        question=question,
+        choices=choices,
+        rating=rating,
+        text=text,
+        favourable=question.is_favourable(choices, rating),
+    )

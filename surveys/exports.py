@@ -1,0 +1,308 @@
+"""Survey files: questionnaire Excel (export and import), the question bank of the 2016 edition, the run's Excel
+of responses and rates, and the Word summary."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from docx import Document
+from docx.shared import Pt
+from openpyxl import Workbook
+
+from core.excel import (
+    Column,
+    ImportProblem,
+    ImportReport,
+    open_workbook,
+    problems_from_validation,
+    read_sheet,
+)
+from org.models import Person
+from surveys import actions, queries
+from surveys.models import Question, QuestionKind, Questionnaire, RateKind, Response, SurveyRun
+from surveys.rates import Rate
+
+QUESTION_SHEET = "题目"
+QUESTION_COLUMNS = [
+    Column("order", "序号", required=True),
+    Column("kind", "题型", required=True, help="single / multiple / rating / text"),
+    Column("text", "题目", required=True),
+    Column("options", "选项", help="每行一个选项（单元格内换行），按 A、B、C… 编码"),
+    Column("favourable", "满意/肯定选项", help="如 A,B；评分题填最低满意分，如 4"),
+    Column("scale_max", "分值", help="评分题的最高分，默认 5"),
+    Column("rate_kind", "率", help="awareness / support / satisfaction / participation / other"),
+    Column("target", "目标(%)", help="如 80"),
+    Column("criterion", "测评标准", help="如 Ⅲ-84"),
+    Column("required", "必答", help="是/否"),
+]
+
+
+def questionnaire_workbook(questionnaire: Questionnaire) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = QUESTION_SHEET
+    sheet.append([column.title for column in QUESTION_COLUMNS])
+    for question in questionnaire.questions.all():
+        favourable = (
+            str(question.favourable_min or "")
+            if question.kind == QuestionKind.RATING
+            else ",".join(question.favourable_options)
+        )
+        target = "" if question.target_rate is None else float(question.target_rate * 100)
+        sheet.append(
+            [
+                question.order,
+                question.kind,
+                question.text,
+                "\n".join(question.options),
+                favourable,
+                question.scale_max,
+                question.rate_kind,
+                target,
+                question.criterion_code,
+                "是" if question.required else "否",
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _question_fields(values: dict) -> dict:
+    kind = values["kind"]
+    favourable = str(values.get("favourable", "")).replace("，", ",")
+    target = values.get("target")
+    fields = {
+        "order": int(float(values["order"])),
+        "kind": kind,
+        "text": values["text"],
+        "options": [line.strip() for line in str(values.get("options", "")).splitlines() if line.strip()],
+        "scale_max": int(float(values.get("scale_max") or 5)),
+        "rate_kind": values.get("rate_kind", ""),
+        "criterion_code": values.get("criterion", ""),
+        "required": values.get("required", "是") != "否",
+        "target_rate": (Decimal(str(target)) / 100).quantize(Decimal("0.001")) if target else None,
+    }
+    if kind == QuestionKind.RATING:
+        fields["favourable_min"] = int(float(favourable)) if favourable else None
+    else:
+        fields["favourable_options"] = [
+            code.strip().upper() for code in favourable.split(",") if code.strip()
+        ]
+    return fields
+
+
+def import_questionnaire(actor: Person, questionnaire: Questionnaire, upload) -> ImportReport:
+    """Append the questions of a workbook; any bad row → nothing imported, every problem named."""
+    report = ImportReport()
+    try:
+        workbook = open_workbook(upload)
+    except ValidationError as exc:
+        report.problems.append(ImportProblem(QUESTION_SHEET, None, "", exc.messages[0]))
+        return report
+    rows = read_sheet(workbook, QUESTION_SHEET, QUESTION_COLUMNS, report.problems)
+    if not report.sheet_is_readable:
+        return report
+    with transaction.atomic():
+        for row in rows:
+            if not row.ok:
+                continue
+            try:
+                report.created.append(
+                    actions.save_question(actor, questionnaire, None, **_question_fields(row.values))
+                )
+            except (ValidationError, ValueError, ArithmeticError) as exc:
+                error = exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
+                report.problems.extend(problems_from_validation(QUESTION_SHEET, row, error))
+        if report.problems:
+            transaction.set_rollback(True)
+            report.created = []
+    return report
+
+
+# --- The question bank of the shipped 2016 edition -------------------------------------------------
+
+BANK_FILE = "framework_nankai_2016.csv"
+FAVOURABLE_SCALE = ["满意", "比较满意", "一般", "不太满意", "不满意"]
+
+
+def bank_path() -> Path:
+    return Path(settings.BASE_DIR).parent / "shared" / "data" / BANK_FILE
+
+
+def bank_items(framework: str = "city") -> list[dict]:
+    """The 问卷调查 rows of the 2016 edition: one question per numbered part (①, ②) of each requirement."""
+    path = bank_path()
+    if not path.exists():
+        return []
+    items = []
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["method"] != "问卷调查" or row["framework"] != framework:
+                continue
+            for part in _split_parts(row["requirement_text"]):
+                items.append({"text": part, "criterion": row["content_code"]})
+    return items
+
+
+def _split_parts(text: str) -> list[str]:
+    parts = [p.strip(" ；;。\n") for p in text.replace("②", "①").replace("③", "①").split("①")]
+    return [p + "？" if not p.endswith("？") else p for p in parts if p]
+
+
+def import_bank(actor: Person, questionnaire: Questionnaire, framework: str = "city") -> int:
+    """Add the bank's questions as five-point satisfaction or yes/no questions, favourable as usual."""
+    count = 0
+    with transaction.atomic():
+        for item in bank_items(framework):
+            text = item["text"]
+            yes_no = text.startswith(("是否", "在本区生活中是否"))
+            fields = {
+                "kind": QuestionKind.SINGLE,
+                "text": text,
+                "criterion_code": item["criterion"],
+                "options": ["是", "否"] if yes_no else FAVOURABLE_SCALE,
+                "favourable_options": ["A"] if yes_no else ["A", "B"],
+                "rate_kind": RateKind.PARTICIPATION if yes_no else RateKind.SATISFACTION,
+                "target_rate": Decimal("0.800"),
+            }
+            if "支持率" in text:
+                fields.update(
+                    options=["支持", "不支持", "说不清"], favourable_options=["A"], rate_kind=RateKind.SUPPORT
+                )
+            actions.save_question(actor, questionnaire, None, **fields)
+            count += 1
+    return count
+
+
+# --- Run reports ------------------------------------------------------------------------------------
+
+
+def _percent(value: float) -> float:
+    return round(value * 100, 1)
+
+
+def run_workbook(run: SurveyRun, responses: QuerySet[Response]) -> bytes:
+    """Two sheets: rates per question (with interval and target) and every response with its answers."""
+    workbook = Workbook()
+    rates_sheet = workbook.active
+    rates_sheet.title = "率"
+    rates_sheet.append(
+        ["版本", "题目", "测评标准", "有效回答", "肯定回答", "率(%)", "95%下限", "95%上限", "目标(%)", "结果"]
+    )
+    status_names = {"met": "达标", "close": "接近", "missed": "未达标", "": ""}
+    for row in queries.rates(run, responses):
+        rate: Rate = row.rate
+        low, high = rate.interval
+        rates_sheet.append(
+            [
+                row.question.questionnaire.group_code,
+                row.question.text,
+                row.question.criterion_code,
+                rate.valid,
+                rate.favourable,
+                _percent(rate.value),
+                _percent(low),
+                _percent(high),
+                "" if rate.target is None else float(rate.target * 100),
+                status_names[rate.status],
+            ]
+        )
+    sheet = workbook.create_sheet("答卷")
+    questions = list(
+        Question.objects.filter(questionnaire__runs=run).order_by("questionnaire__group_code", "order")
+    )
+    sheet.append(
+        [
+            "编号",
+            "版本",
+            "渠道",
+            "街道/乡镇",
+            "社区",
+            "调查员",
+            "年龄",
+            "居住月数",
+            "剔除原因",
+            "用时(秒)",
+            "过快",
+            "疑似重复",
+            "提交时间",
+        ]
+        + [f"{q.questionnaire.group_code}{q.order}. {q.text[:30]}" for q in questions]
+    )
+    column = {q.pk: i for i, q in enumerate(questions)}
+    for response in responses.select_related("questionnaire", "town", "unit", "surveyor").prefetch_related(
+        "answers"
+    ):
+        cells = [""] * len(questions)
+        for answer in response.answers.all():
+            value = ",".join(answer.choices) or (answer.rating if answer.rating is not None else answer.text)
+            cells[column[answer.question_id]] = value
+        sheet.append(
+            [
+                response.pk,
+                response.questionnaire.group_code,
+                response.get_channel_display(),
+                response.town.name if response.town else "",
+                response.unit.name if response.unit else "",
+                str(response.surveyor or ""),
+                response.age,
+                response.residence_months,
+                response.screen_reason,
+                response.duration_seconds,
+                "是" if response.too_fast else "",
+                "是" if response.possible_duplicate else "",
+                response.submitted_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                *cells,
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def run_summary_docx(run: SurveyRun, responses: QuerySet[Response]) -> bytes:
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "SimSun"
+    style.font.size = Pt(11)
+    style.element.rPr.rFonts.set(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia", "宋体"
+    )
+    document.add_heading(f"{run.name} 问卷调查情况", level=1)
+    flags = queries.flag_counts(responses)
+    document.add_paragraph(
+        f"调查时间：{run.starts_on:%Y年%m月%d日}至{run.ends_on:%Y年%m月%d日}。共收回问卷 {flags['total']} 份，"
+        f"有效问卷 {flags['valid']} 份（筛除 {flags['screened_out']} 份）；用时过短 {flags['too_fast']} 份，"
+        f"疑似重复 {flags['duplicates']} 份。"
+    )
+    rows = queries.rates(run, responses)
+    table = document.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, title in zip(table.rows[0].cells, ["题目", "有效回答", "率", "目标", "结果"], strict=True):
+        cell.text = title
+    status_names = {"met": "达标", "close": "接近目标", "missed": "未达标", "": "—"}
+    for row in rows:
+        cells = table.add_row().cells
+        cells[0].text = row.question.text
+        cells[1].text = str(row.rate.valid)
+        cells[2].text = f"{row.rate.value * 100:.1f}%"
+        cells[3].text = "—" if row.rate.target is None else f"{float(row.rate.target) * 100:.0f}%"
+        cells[4].text = status_names[row.rate.status]
+    missed = [row for row in rows if row.rate.status == "missed"]
+    if missed:
+        document.add_heading("需重点改进", level=2)
+        for row in missed:
+            document.add_paragraph(
+                f"{row.question.text}：{row.rate.value * 100:.1f}%，低于目标。", style="List Bullet"
+            )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,118 @@
+"""Reads of survey runs: quota progress, rates per question and per grouping, flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from org.models import UnitKind
+from surveys.models import Answer, Question, Quota, Response, SurveyRun
+from surveys.rates import Rate
+
+# What a rate can be grouped by, and the response field behind each grouping.
+GROUPINGS = {
+    "": None,
+    "town": "response__town__name",
+    "community": "response__unit__name",
+    "channel": "response__channel",
+    "group": "response__questionnaire__group_code",
+}
+
+
+@dataclass
+class QuotaRow:
+    quota: Quota
+    filled: int
+    screened_out: int
+
+    @property
+    def share(self) -> float:
+        return min(self.filled / self.quota.target, 1.0) if self.quota.target else 0.0
+
+
+def quota_progress(run: SurveyRun, responses: QuerySet[Response]) -> list[QuotaRow]:
+    """Valid responses against each quota; a town's quota counts every response in the town."""
+    by_unit = dict(responses.values_list("unit").annotate(n=Count("id", filter=Q(screen_reason=""))))
+    by_town = dict(responses.values_list("town").annotate(n=Count("id", filter=Q(screen_reason=""))))
+    out_unit = dict(responses.values_list("unit").annotate(n=Count("id", filter=~Q(screen_reason=""))))
+    rows = []
+    for quota in run.quotas.select_related("unit", "unit__parent").order_by("unit__path"):
+        filled = (
+            by_town.get(quota.unit_id, 0)
+            if quota.unit.kind == UnitKind.TOWN
+            else by_unit.get(quota.unit_id, 0)
+        )
+        rows.append(QuotaRow(quota, filled, out_unit.get(quota.unit_id, 0)))
+    return rows
+
+
+def surveyor_progress(responses: QuerySet[Response]) -> list[dict]:
+    return list(
+        responses.filter(surveyor__isnull=False)
+        .values("surveyor__username", "surveyor__full_name")
+        .annotate(
+            total=Count("id"),
+            valid=Count("id", filter=Q(screen_reason="")),
+            too_fast=Count("id", filter=Q(too_fast=True)),
+            duplicates=Count("id", filter=Q(possible_duplicate=True)),
+        )
+        .order_by("-total")
+    )
+
+
+def flag_counts(responses: QuerySet[Response]) -> dict[str, int]:
+    return responses.aggregate(
+        total=Count("id"),
+        valid=Count("id", filter=Q(screen_reason="")),
+        screened_out=Count("id", filter=~Q(screen_reason="")),
+        too_fast=Count("id", filter=Q(too_fast=True)),
+        duplicates=Count("id", filter=Q(possible_duplicate=True)),
+    )
+
+
+@dataclass
+class RateRow:
+    question: Question
+    group: str
+    rate: Rate
+
+
+def rates(run: SurveyRun, responses: QuerySet[Response], grouping: str = "") -> list[RateRow]:
+    """Favourable ÷ valid answers for every rated question, optionally per town, community, channel or group.
+
+    Valid answers are those of responses not screened out, to questions with a rate, that were answered.
+    """
+    field = GROUPINGS.get(grouping)
+    keys = ["question"] + ([field] if field else [])
+    rows = (
+        Answer.objects.filter(response__in=responses.filter(screen_reason=""), favourable__isnull=False)
+        .values(*keys)
+        .annotate(valid=Count("id"), favourable=Count("id", filter=Q(favourable=True)))
+        .order_by(*keys)
+    )
+    questions = {
+        q.pk: q for q in Question.objects.filter(questionnaire__runs=run).select_related("questionnaire")
+    }
+    result = [
+        RateRow(
+            questions[row["question"]],
+            str(row[field] or "—") if field else "",
+            Rate(row["favourable"], row["valid"], questions[row["question"]].target_rate),
+        )
+        for row in rows
+        if row["question"] in questions
+    ]
+    result.sort(key=lambda r: (r.question.questionnaire.group_code, r.question.order, r.group))
+    return result
+
+
+def rate_matrix(run: SurveyRun, responses: QuerySet[Response], grouping: str = "town") -> dict:
+    """Rates shaped for a chart: one series per question, one bar per group."""
+    rows = rates(run, responses, grouping)
+    groups = sorted({row.group for row in rows})
+    series: dict[int, dict] = {}
+    for row in rows:
+        entry = series.setdefault(row.question.pk, {"name": row.question.text[:30], "values": {}})
+        entry["values"][row.group] = round(row.rate.value * 100, 1)
+    return {"groups": groups, "series": list(series.values())}

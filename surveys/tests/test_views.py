@@ -1,0 +1,203 @@
+"""Survey screens: who sees what, the fieldwork form, the public link, and the files."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from surveys.actions import submit_response
+from surveys.exports import bank_path
+from surveys.models import Channel, Question, Questionnaire, Response
+from surveys.tests.conftest import submission
+
+
+def _form(questionnaire, unit, **overrides) -> dict:
+    q1, q2, _q3 = questionnaire.questions.order_by("order")
+    data = {
+        "client_id": str(uuid.uuid4()),
+        "unit": unit.pk,
+        "age": 40,
+        "residence_months": 60,
+        f"q{q1.pk}": "A",
+        f"q{q2.pk}": "4",
+        "channel": Channel.HOUSEHOLD,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_surveyor_submits_through_the_form(county, run, questionnaire, login):
+    url = reverse("surveys:fill", args=[run.pk, questionnaire.pk])
+    client = login(county.surveyor)
+    assert client.get(url).status_code == 200
+    response = client.post(url, _form(questionnaire, county.community_a), HTTP_X_REQUESTED_WITH="fetch")
+    assert response.status_code == 201 and response.json()["created"] is True
+    assert Response.objects.get().surveyor == county.surveyor
+
+
+def test_a_bad_form_says_which_question_and_saves_nothing(county, run, questionnaire, login):
+    url = reverse("surveys:fill", args=[run.pk, questionnaire.pk])
+    q1 = questionnaire.questions.get(order=1)
+    data = _form(questionnaire, county.community_a, age="abc")
+    del data[f"q{q1.pk}"]
+    response = login(county.surveyor).post(url, data, HTTP_X_REQUESTED_WITH="fetch")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"age", f"q{q1.pk}"}
+    assert not Response.objects.exists()
+
+
+def test_a_unit_handler_cannot_fill_in_or_manage(county, run, questionnaire, login):
+    client = login(county.handler_a)
+    assert client.get(reverse("surveys:fill", args=[run.pk, questionnaire.pk])).status_code == 403
+    assert client.post(reverse("surveys:run_status", args=[run.pk]), {"status": "closed"}).status_code == 403
+    assert client.get(reverse("surveys:questionnaire_detail", args=[questionnaire.pk])).status_code == 403
+    run.refresh_from_db()
+    assert run.status == "open"
+
+
+def test_a_town_sees_its_own_responses_only(county, run, questionnaire, login):
+    submit_response(
+        run, questionnaire, submission(questionnaire, county.community_a), Channel.HOUSEHOLD, county.surveyor
+    )
+    submit_response(
+        run, questionnaire, submission(questionnaire, county.community_b), Channel.HOUSEHOLD, county.surveyor
+    )
+    page = login(county.handler_a).get(reverse("surveys:run_detail", args=[run.pk]))
+    assert page.context["flags"]["total"] == 1
+    assert (
+        login(county.office_admin).get(reverse("surveys:run_detail", args=[run.pk])).context["flags"]["total"]
+        == 2
+    )
+
+
+def test_a_surveyor_does_not_see_runs_they_are_not_on(county, run, login):
+    run.surveyors.clear()
+    assert login(county.surveyor).get(reverse("surveys:run_detail", args=[run.pk])).status_code == 404
+
+
+def test_the_public_link_takes_one_response_per_device(county, run, questionnaire, client):
+    url = reverse("survey_public", args=[run.public_token])
+    assert client.get(url).status_code == 200
+    data = _form(questionnaire, county.community_a, v=questionnaire.pk)
+    assert client.post(url, data).status_code == 200
+    assert Response.objects.get().channel == Channel.ONLINE
+    page = client.post(url, {**data, "client_id": str(uuid.uuid4())})
+    assert page.context["already"] is True
+    assert Response.objects.count() == 1
+
+
+def test_the_honeypot_swallows_bots(county, run, questionnaire, client):
+    url = reverse("survey_public", args=[run.public_token])
+    client.get(url)
+    client.post(url, _form(questionnaire, county.community_a, v=questionnaire.pk, website="http://spam"))
+    assert not Response.objects.exists()
+
+
+def test_the_public_link_is_rate_limited_per_address(county, run, questionnaire, client):
+    url = reverse("survey_public", args=[run.public_token])
+    for _ in range(30):
+        client.cookies.clear()
+        client.post(url, _form(questionnaire, county.community_a, v=questionnaire.pk))
+    client.cookies.clear()
+    page = client.post(url, _form(questionnaire, county.community_a, v=questionnaire.pk))
+    assert "Too many submissions" in page.content.decode()
+    assert Response.objects.count() == 30
+
+
+def test_a_closed_public_link_is_not_found(county, run, client):
+    run.public_link = False
+    run.save()
+    assert client.get(reverse("survey_public", args=[run.public_token])).status_code == 404
+
+
+def test_the_excel_and_word_reports_hold_the_numbers(county, run, questionnaire, login):
+    for support, rating in [("A", 5), ("A", 2), ("B", 4), ("A", 4)]:
+        submit_response(
+            run,
+            questionnaire,
+            submission(questionnaire, county.community_a, support=support, rating=rating),
+            Channel.HOUSEHOLD,
+            county.surveyor,
+        )
+    client = login(county.office_admin)
+    workbook = load_workbook(io.BytesIO(client.get(reverse("surveys:run_export", args=[run.pk])).content))
+    rates = {row[1]: row for row in workbook["率"].iter_rows(min_row=2, values_only=True)}
+    support = rates["您是否支持参评全国文明城市？"]
+    assert support[3:6] == (4, 3, 75.0) and support[8] == 80.0 and support[9] == "接近"
+    assert workbook["答卷"].max_row == 5
+    document = Document(io.BytesIO(client.get(reverse("surveys:run_summary", args=[run.pk])).content))
+    assert "共收回问卷 4 份" in document.paragraphs[1].text
+    table = document.tables[0]
+    assert [cell.text for cell in table.rows[1].cells] == [
+        "您是否支持参评全国文明城市？",
+        "4",
+        "75.0%",
+        "80%",
+        "接近目标",
+    ]
+
+
+def test_a_questionnaire_round_trips_through_excel(county, questionnaire, login):
+    client = login(county.office_admin)
+    content = client.get(reverse("surveys:questionnaire_export", args=[questionnaire.pk])).content
+    copy = Questionnaire.objects.create(name="副本", group_code="B")
+    response = client.post(
+        reverse("surveys:questionnaire_import", args=[copy.pk]),
+        {"file": SimpleUploadedFile("q.xlsx", content)},
+    )
+    assert response.status_code == 302
+    fields = [
+        "order",
+        "kind",
+        "text",
+        "options",
+        "favourable_options",
+        "favourable_min",
+        "rate_kind",
+        "target_rate",
+        "criterion_code",
+        "required",
+        "scale_max",
+    ]
+    assert list(copy.questions.values_list(*fields)) == list(questionnaire.questions.values_list(*fields))
+
+
+def test_a_bad_questionnaire_file_imports_nothing(county, questionnaire, login):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "题目"
+    sheet.append(["序号", "题型", "题目", "选项", "满意/肯定选项"])
+    sheet.append([1, "single", "好题", "是\n否", "A"])
+    sheet.append([2, "single", "坏题", "只有一个选项", "Z"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    copy = Questionnaire.objects.create(name="副本")
+    client = login(county.office_admin)
+    response = client.post(
+        reverse("surveys:questionnaire_import", args=[copy.pk]),
+        {"file": SimpleUploadedFile("q.xlsx", buffer.getvalue())},
+        follow=True,
+    )
+    errors = [str(m) for m in response.context["messages"]]
+    assert any("row 3" in e for e in errors), errors
+    assert not copy.questions.exists()
+
+
+@pytest.mark.skipif(not bank_path().exists(), reason="the shared 2016 edition is not beside the project")
+def test_the_2016_question_bank_is_available(county, login):
+    target = Questionnaire.objects.create(name="题库")
+    login(county.office_admin).post(
+        reverse("surveys:questionnaire_import", args=[target.pk]), {"source": "bank", "framework": "city"}
+    )
+    texts = list(target.questions.values_list("text", flat=True))
+    assert len(texts) >= 21
+    assert any("支持率" in t for t in texts)
+    assert Question.objects.filter(questionnaire=target, criterion_code="Ⅲ-84").count() == 2
