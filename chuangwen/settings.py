@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "auditlog",
     "core",
     "org",
+    "notify",
     "surveys",
     "demo",
 ]
@@ -197,6 +198,20 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL or "cache+memory://")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+CELERY_BEAT_SCHEDULE = {
+    "deliver-notifications": {"task": "notify.tasks.deliver_pending", "schedule": 60.0},
+}
+
+# --- Notifications -----------------------------------------------------------------------------
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chuangwen@localhost")
+# An object with send(phone, text); the default writes to the log. Point it at a provider's client in production.
+SMS_BACKEND = env_str("SMS_BACKEND", "notify.channels.LogSmsBackend")
 
 # --- Domain settings --------------------------------------------------------------------------
 CHUANGWEN_JURISDICTION = env_str("CHUANGWEN_JURISDICTION", "示范县")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("org/", include("org.urls")),
     path("surveys/", include("surveys.urls")),
+    path("inbox/", include("notify.urls")),
     path("s/<str:token>/", survey_views.public_survey, name="survey_public"),
     path("s/", survey_views.survey_thanks, name="survey_thanks"),
     path("api/v1/", api.urls),

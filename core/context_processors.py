@@ -30,10 +30,13 @@ def navigation(request: HttpRequest) -> dict:
     items.append((_("Surveys"), reverse("surveys:index"), "bi-clipboard-check"))
     if can_manage_org(person):
         items.append((_("Import"), reverse("org:import"), "bi-file-earmark-arrow-up"))
+    if can_manage_org(person):
+        items.append((_("Webhooks"), reverse("notify:webhooks"), "bi-robot"))
     if can_view_audit(person):
         items.append((_("Audit log"), reverse("audit_log"), "bi-journal-text"))
     current = request.path
     return {
+        "unread_count": person.notifications.filter(read_at__isnull=True).count(),
         **_site_settings(),
         "nav_items": [
             {

@@ -15,7 +15,7 @@ from org.models import Grid, Person, Role, Unit, UnitKind
 
 @pytest.fixture
 def demo(db):
-    call_command("demo", stdout=io.StringIO())
+    build_demo_county()
 
 
 def test_it_has_the_size_the_campaign_needs(demo):
@@ -39,7 +39,8 @@ def test_the_grids_tile_the_county_without_gaps_or_overlaps(demo):
     assert union.geom_type == "Polygon" and len(union.interiors) == 0, "grids leave a hole"
 
 
-def test_a_second_load_reuses_the_county(demo):
+def test_a_second_load_reuses_the_county(db):
+    call_command("demo", stdout=io.StringIO())
     counts = (Unit.objects.count(), Person.objects.count(), Grid.objects.count())
     call_command("demo", stdout=io.StringIO())
     assert (Unit.objects.count(), Person.objects.count(), Grid.objects.count()) == counts

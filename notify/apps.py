@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotifyConfig(AppConfig):
+    name = "notify"
+    verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from notify.models import WebhookEndpoint
+
+        auditlog.register(WebhookEndpoint)

@@ -1,0 +1,37 @@
+"""Background delivery. Each delivery is locked while it is sent, so two workers never send the same one."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from notify import channels
+from notify.models import Delivery
+
+
+def send_delivery(delivery_id: int) -> str:
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update(skip_locked=True).filter(pk=delivery_id).first()
+        if delivery is None or delivery.status != Delivery.Status.PENDING:
+            return "skipped"
+        delivery.attempts += 1
+        try:
+            channels.send(delivery)
+        except Exception as exc:  # any failure of the outside world is recorded, then retried by the next run
+            delivery.error = str(exc)[:300]
+            if delivery.attempts >= Delivery.MAX_ATTEMPTS:
+                delivery.status = Delivery.Status.FAILED
+        else:
+            delivery.status = Delivery.Status.SENT
+            delivery.sent_at = timezone.now()
+            delivery.error = ""
+        delivery.save(update_fields=["status", "attempts", "error", "sent_at"])
+        return delivery.status
+
+
+@shared_task
+def deliver_pending() -> int:
+    """Send every pending delivery; run after each commit that adds some, and every minute by Celery beat."""
+    ids = list(Delivery.objects.filter(status=Delivery.Status.PENDING).values_list("pk", flat=True)[:500])
+    return sum(1 for pk in ids if send_delivery(pk) == Delivery.Status.SENT)

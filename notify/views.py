@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from notify import actions
+from notify.forms import WebhookForm
+from notify.models import WebhookEndpoint
+from org.access import can_manage_org, require
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    notifications = request.user.notifications.order_by("read_at", "-created_at")
+    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    return render(request, "notify/inbox.html", {"page": page})
+
+
+@login_required
+@require_POST
+def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(request.user.notifications, pk=pk)
+    actions.mark_read(request.user, notification)
+    if notification.url and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}
+    ):
+        return redirect(notification.url)
+    return redirect("notify:inbox")
+
+
+@login_required
+@require_POST
+def read_all(request: HttpRequest) -> HttpResponse:
+    actions.mark_all_read(request.user)
+    return redirect("notify:inbox")
+
+
+@login_required
+def webhook_list(request: HttpRequest) -> HttpResponse:
+    require(can_manage_org(request.user))
+    endpoints = WebhookEndpoint.objects.select_related("unit").order_by("unit__path", "name")
+    return render(request, "notify/webhook_list.html", {"endpoints": endpoints})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def webhook_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require(can_manage_org(request.user))
+    endpoint = get_object_or_404(WebhookEndpoint, pk=pk) if pk else None
+    form = WebhookForm(request.POST or None, instance=endpoint)
+    if request.method == "POST" and form.is_valid():
+        actions.save_webhook(request.user, endpoint, **form.cleaned_data)
+        messages.success(request, _("Webhook saved."))
+        return redirect("notify:webhooks")
+    return render(request, "org/form.html", {"form": form, "title": _("Robot webhook")})
