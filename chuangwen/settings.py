@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "org",
     "notify",
     "surveys",
+    "scoring",
     "demo",
 ]
 

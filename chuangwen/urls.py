@@ -11,6 +11,7 @@ urlpatterns = [
     path("org/", include("org.urls")),
     path("surveys/", include("surveys.urls")),
     path("inbox/", include("notify.urls")),
+    path("scores/", include("scoring.urls")),
     path("s/<str:token>/", survey_views.public_survey, name="survey_public"),
     path("s/", survey_views.survey_thanks, name="survey_thanks"),
     path("api/v1/", api.urls),

@@ -18,3 +18,8 @@ def percent(value: float | None, digits: int = 1) -> str:
     if value is None or value == "":
         return ""
     return f"{float(value) * 100:.{digits}f}%"
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    return mapping.get(key, "") if mapping else ""

@@ -19,7 +19,8 @@ def test_a_unit_handler_sees_chinese_and_only_their_subtree(live_server, county,
     expect(page.get_by_test_id("own-unit")).to_contain_text("城关街道")
     expect(page.get_by_test_id("whoami")).to_contain_text("经办人")
 
-    page.get_by_role("link", name="单位").first.click()
+    page.get_by_role("button", name="组织机构").or_(page.get_by_role("link", name="组织机构")).first.click()
+    page.locator(".dropdown-menu").get_by_role("link", name="单位", exact=True).click()
     table = page.get_by_test_id("unit-table")
     expect(table).to_contain_text("城关街道")
     expect(table).to_contain_text("新华社区")

@@ -2,6 +2,7 @@ from auditlog.context import disable_auditlog
 from django.core.management.base import BaseCommand
 
 from demo.county import DEMO_PASSWORD, build_demo_county, demo_loaded, demo_logins
+from demo.scoring import build_demo_scores
 from demo.surveys import build_demo_surveys
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         # Each domain adds its demo data once; every builder skips what is already there.
         with disable_auditlog():
             build_demo_surveys()
+            build_demo_scores()
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in demo_logins():
             self.stdout.write(f"  {login.username:<12} {login.role:<8} {login.unit}")

@@ -1,0 +1,205 @@
+"""The scoring engine: plain functions from SQL aggregates to score sheets. Every component score carries the
+facts behind it and a sentence that explains it, so a number on the sheet can always be traced.
+
+A component is scored only when its facts exist in this installation (SOURCES); the others stay at 0 points and
+their slots wait in every scheme (Component.clean refuses points for them).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from org.models import Unit
+from scoring.models import Adjustment, Component, ComponentKind, Scheme
+
+CENT = Decimal("0.01")
+
+
+def money(value: Decimal | float) -> Decimal:
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class ComponentScore:
+    kind: str
+    weight: Decimal
+    points: Decimal
+    available: bool
+    explanation: str = ""
+    facts: dict = field(default_factory=dict)
+
+
+@dataclass
+class UnitScore:
+    unit_id: int
+    unit_name: str
+    components: list[ComponentScore]
+    bonus: Decimal = Decimal(0)
+    penalty: Decimal = Decimal(0)
+    veto: str = ""
+    subtotal: Decimal = Decimal(0)
+    total: Decimal = Decimal(0)
+    rank: int = 0
+    adjustments: list[dict] = field(default_factory=list)
+
+    def component(self, kind: str) -> ComponentScore | None:
+        return next((c for c in self.components if c.kind == kind), None)
+
+
+# --- Sources of facts -------------------------------------------------------------------------------
+
+SourceFunction = Callable[[Scheme, Component, list[Unit]], dict[int, ComponentScore]]
+
+
+def survey_scores(scheme: Scheme, component: Component, units: list[Unit]) -> dict[int, ComponentScore]:
+    """Points × the mean attainment of the survey questions in the period: min(rate ÷ target, 1) per question."""
+    from surveys.models import Answer
+
+    period = scheme.period
+    rows = (
+        Answer.objects.filter(
+            favourable__isnull=False,
+            response__screen_reason="",
+            response__town__in=units,
+            response__submitted_at__date__gte=period.starts_on,
+            response__submitted_at__date__lte=period.ends_on,
+        )
+        .values("response__town", "question", "question__target_rate")
+        .annotate(valid=Count("id"), favourable=Count("id", filter=Q(favourable=True)))
+    )
+    per_town: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        per_town[row["response__town"]].append(row)
+    scores = {}
+    for unit in units:
+        questions = per_town.get(unit.pk, [])
+        attainments = []
+        for row in questions:
+            rate = row["favourable"] / row["valid"]
+            target = float(row["question__target_rate"] or 0)
+            attainments.append(min(rate / target, 1.0) if target else rate)
+        mean = sum(attainments) / len(attainments) if attainments else 0.0
+        answers = sum(row["valid"] for row in questions)
+        scores[unit.pk] = ComponentScore(
+            kind=component.kind,
+            weight=component.weight,
+            points=money(component.weight * Decimal(str(mean))),
+            available=True,
+            explanation=_("%(q)d questions, %(a)d valid answers, mean attainment of targets %(m).1f%%")
+            % {"q": len(questions), "a": answers, "m": mean * 100},
+            facts={"questions": len(questions), "valid_answers": answers, "attainment": round(mean, 4)},
+        )
+    return scores
+
+
+SOURCES: dict[str, SourceFunction] = {
+    ComponentKind.SURVEY: survey_scores,
+}
+
+
+def source_available(kind: str) -> bool:
+    return kind in SOURCES
+
+
+# --- The sheet --------------------------------------------------------------------------------------
+
+
+def _apply_adjustments(score: UnitScore, adjustments: list[Adjustment], bonus_cap: Decimal) -> None:
+    bonus = sum((a.points for a in adjustments if a.kind == Adjustment.Kind.BONUS), Decimal(0))
+    score.bonus = money(min(bonus, bonus_cap))
+    score.penalty = money(
+        sum((a.points for a in adjustments if a.kind == Adjustment.Kind.PENALTY), Decimal(0))
+    )
+    total = max(score.subtotal + score.bonus - score.penalty, Decimal(0))
+    if any(a.kind == Adjustment.Kind.VETO_ZERO for a in adjustments):
+        score.veto, total = "zero", Decimal(0)
+    caps = [a.points for a in adjustments if a.kind == Adjustment.Kind.VETO_CAP]
+    if caps and total > min(caps):
+        score.veto, total = "cap", min(caps)
+    score.total = money(total)
+    score.adjustments = [{"kind": a.kind, "points": str(a.points), "reason": a.reason} for a in adjustments]
+
+
+def rank(scores: list[UnitScore]) -> None:
+    """Standard competition ranking: equal totals share a rank, the next rank skips (1, 2, 2, 4)."""
+    ordered = sorted(scores, key=lambda s: (-s.total, s.unit_name))
+    for position, score in enumerate(ordered, start=1):
+        previous = ordered[position - 2] if position > 1 else None
+        score.rank = previous.rank if previous and previous.total == score.total else position
+    scores.sort(key=lambda s: (s.rank, s.unit_name))
+
+
+def compute_sheet(scheme: Scheme) -> list[UnitScore]:
+    units = list(Unit.objects.filter(kind=scheme.unit_kind, is_active=True).order_by("path"))
+    components = list(scheme.components.all())
+    computed = {
+        c.kind: SOURCES[c.kind](scheme, c, units)
+        for c in components
+        if c.weight > 0 and source_available(c.kind)
+    }
+    adjustments: dict[int, list[Adjustment]] = defaultdict(list)
+    for adjustment in scheme.adjustments.all():
+        adjustments[adjustment.unit_id].append(adjustment)
+    sheet = []
+    for unit in units:
+        parts = [
+            computed.get(c.kind, {}).get(unit.pk)
+            or ComponentScore(c.kind, c.weight, Decimal(0), source_available(c.kind) and c.weight > 0)
+            for c in components
+        ]
+        score = UnitScore(
+            unit.pk, unit.name, parts, subtotal=money(sum((p.points for p in parts), Decimal(0)))
+        )
+        _apply_adjustments(score, adjustments[unit.pk], scheme.bonus_cap)
+        sheet.append(score)
+    rank(sheet)
+    return sheet
+
+
+def sheet_as_json(sheet: list[UnitScore]) -> list[dict]:
+    def plain(value):
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    return [plain(asdict(score)) for score in sheet]
+
+
+def sheet_changes(before: list[dict], after: list[dict]) -> list[dict]:
+    """What moved between two published sheets: totals, ranks and component points per unit."""
+    old = {row["unit_id"]: row for row in before}
+    changes = []
+    for row in after:
+        previous = old.get(row["unit_id"])
+        if previous is None:
+            changes.append(
+                {"unit": row["unit_name"], "field": "total", "before": None, "after": row["total"]}
+            )
+            continue
+        for name in ("total", "rank", "bonus", "penalty"):
+            if previous[name] != row[name]:
+                changes.append(
+                    {"unit": row["unit_name"], "field": name, "before": previous[name], "after": row[name]}
+                )
+        old_parts = {c["kind"]: c["points"] for c in previous["components"]}
+        for part in row["components"]:
+            if old_parts.get(part["kind"]) != part["points"]:
+                changes.append(
+                    {
+                        "unit": row["unit_name"],
+                        "field": part["kind"],
+                        "before": old_parts.get(part["kind"]),
+                        "after": part["points"],
+                    }
+                )
+    return changes

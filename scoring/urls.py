@@ -1,0 +1,16 @@
+from django.urls import path
+
+from scoring import views
+
+app_name = "scoring"
+urlpatterns = [
+    path("", views.period_list, name="period_list"),
+    path("schemes/<int:pk>/", views.scheme_detail, name="scheme_detail"),
+    path("schemes/<int:pk>/edit/", views.scheme_edit, name="scheme_edit"),
+    path("schemes/<int:pk>/adjustments/", views.adjustment_add, name="adjustment_add"),
+    path("schemes/<int:pk>/publish/", views.publish, name="publish"),
+    path("components/<int:pk>/", views.component_edit, name="component_edit"),
+    path("adjustments/<int:pk>/remove/", views.adjustment_remove, name="adjustment_remove"),
+    path("publications/<int:pk>/", views.publication_detail, name="publication_detail"),
+    path("public/", views.public_scores, name="public"),
+]

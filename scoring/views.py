@@ -1,0 +1,166 @@
+"""Score screens: periods, the live sheet with its explanations, scheme settings, entries and publications."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from org.access import require
+from scoring import actions
+from scoring.engine import compute_sheet, source_available
+from scoring.forms import AdjustmentForm, ComponentForm, PeriodForm, SchemeForm
+from scoring.models import Adjustment, Component, ComponentKind, Period, Publication, Scheme
+
+KINDS = dict(ComponentKind.choices)
+
+
+def _sees_live_scores(person) -> bool:
+    """Unpublished sheets are for the office and leaders; everyone sees what is published."""
+    return person.sees_everything()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_list(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.POST or None)
+    if request.method == "POST":
+        require(actions.can_manage_scores(request.user))
+        if form.is_valid():
+            try:
+                period = actions.create_period(request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("scoring:scheme_detail", period.schemes.first().pk)
+    periods = Period.objects.prefetch_related("schemes__publications")
+    context = {
+        "periods": periods,
+        "form": form,
+        "can_manage": actions.can_manage_scores(request.user),
+        "sees_live": _sees_live_scores(request.user),
+    }
+    return render(request, "scoring/period_list.html", context)
+
+
+@login_required
+def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = get_object_or_404(Scheme.objects.select_related("period"), pk=pk)
+    require(_sees_live_scores(request.user))
+    can_manage = actions.can_manage_scores(request.user)
+    components = list(scheme.components.all())
+    context = {
+        "scheme": scheme,
+        "sheet": compute_sheet(scheme),
+        "components": components,
+        "component_forms": [(c, ComponentForm(component=c)) for c in components] if can_manage else [],
+        "scheme_form": SchemeForm(instance=scheme) if can_manage else None,
+        "adjustment_form": AdjustmentForm(scheme=scheme) if can_manage else None,
+        "adjustments": scheme.adjustments.select_related("unit"),
+        "publications": scheme.publications.select_related("published_by"),
+        "can_manage": can_manage,
+        "kinds_map": KINDS,
+        "available": [kind for kind in KINDS if source_available(kind)],
+    }
+    return render(request, "scoring/scheme_detail.html", context)
+
+
+@login_required
+@require_POST
+def component_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    component = get_object_or_404(Component, pk=pk)
+    require(actions.can_manage_scores(request.user))
+    form = ComponentForm(request.POST, component=component)
+    if form.is_valid():
+        try:
+            actions.update_component(request.user, component, form.weight_value, form.params())
+            messages.success(request, _("%(name)s saved.") % {"name": component.get_kind_display()})
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, f"{component.get_kind_display()}: {message}")
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"{component.get_kind_display()} {form[field].label}: {' '.join(errors)}")
+    return redirect("scoring:scheme_detail", component.scheme_id)
+
+
+@login_required
+@require_POST
+def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = get_object_or_404(Scheme, pk=pk)
+    require(actions.can_manage_scores(request.user))
+    form = SchemeForm(request.POST, instance=scheme)
+    if form.is_valid():
+        actions.update_scheme(request.user, scheme, **form.cleaned_data)
+        messages.success(request, _("Scheme saved."))
+    else:
+        messages.error(request, "; ".join(f"{form[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+    return redirect("scoring:scheme_detail", scheme.pk)
+
+
+@login_required
+@require_POST
+def adjustment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = get_object_or_404(Scheme, pk=pk)
+    require(actions.can_manage_scores(request.user))
+    form = AdjustmentForm(request.POST, scheme=scheme)
+    if form.is_valid():
+        try:
+            actions.add_adjustment(request.user, scheme, **form.cleaned_data)
+            messages.success(request, _("Entry added."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(
+            request,
+            "; ".join(f"{form[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields),
+        )
+    return redirect("scoring:scheme_detail", scheme.pk)
+
+
+@login_required
+@require_POST
+def adjustment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    adjustment = get_object_or_404(Adjustment, pk=pk)
+    actions.remove_adjustment(request.user, adjustment)
+    return redirect("scoring:scheme_detail", adjustment.scheme_id)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = get_object_or_404(Scheme, pk=pk)
+    try:
+        publication = actions.publish(
+            request.user, scheme, request.POST.get("reason", ""), public=request.POST.get("public") == "1"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("scoring:scheme_detail", scheme.pk)
+    messages.success(request, _("Published as version %(v)d.") % {"v": publication.version})
+    return redirect("scoring:publication_detail", publication.pk)
+
+
+@login_required
+def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    publication = get_object_or_404(
+        Publication.objects.select_related("scheme__period", "published_by"), pk=pk
+    )
+    return render(request, "scoring/publication_detail.html", {"publication": publication, "kinds": KINDS})
+
+
+def public_scores(request: HttpRequest) -> HttpResponse:
+    """What the office chose to disclose: the latest public version of each scheme."""
+    publications = (
+        Publication.objects.filter(is_public=True)
+        .select_related("scheme__period")
+        .order_by("scheme__period", "scheme__unit_kind", "-version")
+    )
+    latest = {}
+    for publication in publications:
+        latest.setdefault(publication.scheme_id, publication)
+    return render(request, "scoring/public.html", {"publications": list(latest.values()), "kinds": KINDS})
