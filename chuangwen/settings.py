@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "notify",
     "surveys",
     "scoring",
+    "reports",
     "demo",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("inbox/", include("notify.urls")),
     path("scores/", include("scoring.urls")),
+    path("reports/", include("reports.urls")),
     path("s/<str:token>/", survey_views.public_survey, name="survey_public"),
     path("s/", survey_views.survey_thanks, name="survey_thanks"),
     path("api/v1/", api.urls),

@@ -150,7 +150,13 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     publication = get_object_or_404(
         Publication.objects.select_related("scheme__period", "published_by"), pk=pk
     )
-    return render(request, "scoring/publication_detail.html", {"publication": publication, "kinds": KINDS})
+    formats = [
+        ("docx", _("Bulletin (Word)")),
+        ("pdf", _("Bulletin (PDF)")),
+        ("xlsx", _("Score table (Excel)")),
+    ]
+    context = {"publication": publication, "kinds": KINDS, "formats": formats}
+    return render(request, "scoring/publication_detail.html", context)
 
 
 def public_scores(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,61 @@
+"""Requesting files made in the background and uploading the office's bulletin template."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from org.access import require
+from org.models import Person
+from reports.models import BulletinTemplate, GeneratedFile
+from scoring.models import Publication
+
+BULLETIN_FORMATS = {"docx", "pdf", "xlsx"}
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+
+
+def can_make_bulletins(person: Person) -> bool:
+    return person.is_authenticated and person.is_active and person.sees_everything()
+
+
+@transaction.atomic
+def request_bulletin(actor: Person, publication: Publication, fmt: str) -> GeneratedFile:
+    """Queue a bulletin; the worker makes it and reports progress on the GeneratedFile."""
+    require(can_make_bulletins(actor))
+    if fmt not in BULLETIN_FORMATS:
+        raise ValidationError(_("Unknown format."))
+    job = GeneratedFile.objects.create(
+        kind=f"bulletin-{fmt}", params={"publication": publication.pk, "format": fmt}, created_by=actor
+    )
+    from reports.tasks import make_bulletin
+
+    transaction.on_commit(lambda: make_bulletin.delay(job.pk))
+    return job
+
+
+@transaction.atomic
+def upload_bulletin_template(actor: Person, name: str, upload: UploadedFile) -> BulletinTemplate:
+    """Accept a .docx (checked by content) only if it renders with a sample bulletin."""
+    require(actor.is_authenticated and actor.is_office_admin())
+    if upload.size > MAX_TEMPLATE_BYTES:
+        raise ValidationError(_("The template is larger than 5 MB."))
+    data = upload.read()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            archive.getinfo("word/document.xml")
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise ValidationError(_("This is not a Word document (.docx).")) from exc
+    from reports.bulletin import render_docx, sample_context
+
+    try:
+        render_docx(sample_context(), data)
+    except Exception as exc:  # a template error of any kind is the office's to fix; say what it is
+        raise ValidationError(_("The template does not render: %(error)s") % {"error": exc}) from exc
+    upload.seek(0)
+    BulletinTemplate.objects.filter(is_active=True).update(is_active=False)
+    return BulletinTemplate.objects.create(name=name, file=upload, uploaded_by=actor)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from reports import bulletin
+from reports.models import BulletinTemplate, GeneratedFile
+from scoring.models import Publication
+
+RENDERERS = {"docx": bulletin.render_docx, "pdf": bulletin.render_pdf, "xlsx": bulletin.render_xlsx}
+
+
+def _step(job: GeneratedFile, progress: int, status: str = GeneratedFile.Status.RUNNING) -> None:
+    job.progress, job.status = progress, status
+    job.save(update_fields=["progress", "status"])
+
+
+@shared_task
+def make_bulletin(job_id: int) -> str:
+    job = GeneratedFile.objects.get(pk=job_id)
+    if job.is_finished():
+        return job.status  # a re-delivered task message must not make the file twice
+    try:
+        _step(job, 10)
+        publication = Publication.objects.select_related("scheme__period").get(pk=job.params["publication"])
+        context = bulletin.bulletin_context(publication)
+        _step(job, 40)
+        fmt = job.params["format"]
+        if fmt == "docx":
+            template = BulletinTemplate.objects.filter(is_active=True).first()
+            content = bulletin.render_docx(context, template.file.read() if template else None)
+        else:
+            content = RENDERERS[fmt](context)
+        _step(job, 90)
+        job.filename = f"{context['title']}.{fmt}"
+        job.file.save(
+            f"bulletin-{publication.pk}-v{publication.version}.{fmt}", ContentFile(content), save=False
+        )
+        job.status, job.progress, job.finished_at = GeneratedFile.Status.DONE, 100, timezone.now()
+    except Exception as exc:  # the page shows the failure instead of spinning for ever
+        job.status, job.error, job.finished_at = GeneratedFile.Status.FAILED, str(exc)[:300], timezone.now()
+    job.save()
+    return job.status

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("bulletins/<int:pk>/", views.bulletin_request, name="bulletin"),
+    path("jobs/<int:pk>/", views.job, name="job"),
+    path("jobs/<int:pk>/download/", views.download, name="download"),
+    path("templates/", views.bulletin_templates, name="templates"),
+    path("templates/default.docx", views.default_bulletin_template, name="default_template"),
+]
