@@ -27,6 +27,9 @@ def navigation(request: HttpRequest) -> dict:
     items = [(_("Home"), reverse("home"), "bi-house")]
     items.append((_("Surveys"), reverse("surveys:index"), "bi-clipboard-check"))
     items.append((_("Scores"), reverse("scoring:period_list"), "bi-trophy"))
+    items.append((_("Rankings"), reverse("scoring:rankings"), "bi-bar-chart"))
+    if person.sees_everything():
+        items.append((_("Dashboard"), reverse("reports:dashboard"), "bi-display"))
     admin = [
         (_("Units"), reverse("org:unit_list"), "bi-diagram-3"),
         (_("People"), reverse("org:person_list"), "bi-people"),

@@ -8,5 +8,7 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job, name="job"),
     path("jobs/<int:pk>/download/", views.download, name="download"),
     path("templates/", views.bulletin_templates, name="templates"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/data/", views.dashboard_data, name="dashboard_data"),
     path("templates/default.docx", views.default_bulletin_template, name="default_template"),
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from org.access import require
 from reports import actions
 from reports.bulletin import default_template
+from reports.dashboard import dashboard_data as build_dashboard_data
 from reports.models import BulletinTemplate, GeneratedFile
 from scoring.models import Publication
 
@@ -71,3 +72,15 @@ def default_bulletin_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(default_template(), content_type=DOCX)
     response["Content-Disposition"] = 'attachment; filename="bulletin-template.docx"'
     return response
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    require(request.user.sees_everything())
+    return render(request, "reports/dashboard.html", {"refresh_seconds": 60})
+
+
+@login_required
+def dashboard_data(request: HttpRequest) -> HttpResponse:
+    require(request.user.sees_everything())
+    return JsonResponse(build_dashboard_data())

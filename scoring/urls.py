@@ -13,4 +13,5 @@ urlpatterns = [
     path("adjustments/<int:pk>/remove/", views.adjustment_remove, name="adjustment_remove"),
     path("publications/<int:pk>/", views.publication_detail, name="publication_detail"),
     path("public/", views.public_scores, name="public"),
+    path("rankings/", views.rankings, name="rankings"),
 ]

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from org.access import require
-from scoring import actions
+from org.models import UnitKind
+from scoring import actions, queries
 from scoring.engine import compute_sheet, source_available
 from scoring.forms import AdjustmentForm, ComponentForm, PeriodForm, SchemeForm
 from scoring.models import Adjustment, Component, ComponentKind, Period, Publication, Scheme
@@ -170,3 +171,22 @@ def public_scores(request: HttpRequest) -> HttpResponse:
     for publication in publications:
         latest.setdefault(publication.scheme_id, publication)
     return render(request, "scoring/public.html", {"publications": list(latest.values()), "kinds": KINDS})
+
+
+@login_required
+def rankings(request: HttpRequest) -> HttpResponse:
+    """Published rankings: the latest period with gaps and red/black lists, and the trend over periods."""
+    unit_kind = request.GET.get("kind", UnitKind.TOWN)
+    if unit_kind not in (UnitKind.TOWN, UnitKind.DEPARTMENT):
+        unit_kind = UnitKind.TOWN
+    publications = queries.latest_publications(unit_kind)
+    latest = publications[-1] if publications else None
+    context = {
+        "unit_kind": unit_kind,
+        "kinds": [(UnitKind.TOWN, UnitKind.TOWN.label), (UnitKind.DEPARTMENT, UnitKind.DEPARTMENT.label)],
+        "latest": latest,
+        "ranking": queries.ranking(latest) if latest else None,
+        "trend": queries.trend(publications),
+        "component_kinds": KINDS,
+    }
+    return render(request, "scoring/rankings.html", context)

@@ -1,0 +1,85 @@
+"""The leaders' dashboard (大屏): each panel is a function returning chart data from SQL aggregates.
+
+Panels are registered in PANELS in display order; a domain adds its panels here when its facts exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from org.models import Grid, UnitKind
+from scoring.engine import compute_sheet
+from scoring.queries import latest_publications, live_scheme, trend
+
+
+def score_ranking() -> dict:
+    scheme = live_scheme(UnitKind.TOWN)
+    if scheme is None:
+        return {}
+    sheet = compute_sheet(scheme)
+    return {
+        "type": "bar",
+        "title": _("Towns by score (%(period)s, live)") % {"period": scheme.period},
+        "labels": [row.unit_name for row in sheet],
+        "values": [float(row.total) for row in sheet],
+    }
+
+
+def score_trend() -> dict:
+    data = trend(latest_publications(UnitKind.TOWN))
+    if len(data["periods"]) < 1:
+        return {}
+    return {"type": "line", "title": _("Published scores over periods"), **data}
+
+
+def survey_rates() -> dict:
+    from surveys.models import Answer, SurveyRun
+
+    run = SurveyRun.objects.exclude(status=SurveyRun.Status.DRAFT).order_by("-starts_on").first()
+    if run is None:
+        return {}
+    rows = (
+        Answer.objects.filter(response__run=run, response__screen_reason="", favourable__isnull=False)
+        .values("response__town__name")
+        .annotate(valid=Count("id"), favourable=Count("id", filter=Q(favourable=True)))
+        .order_by("response__town__path")
+    )
+    return {
+        "type": "bar",
+        "title": _("Favourable answers per town, %(run)s (%%)") % {"run": run.name},
+        "labels": [row["response__town__name"] or "—" for row in rows],
+        "values": [round(100 * row["favourable"] / row["valid"], 1) for row in rows],
+        "max": 100,
+    }
+
+
+def grid_map() -> dict:
+    features = [
+        {
+            "type": "Feature",
+            "geometry": g["boundary"],
+            "properties": {"code": g["code"], "town": g["unit__parent__name"]},
+        }
+        for g in Grid.objects.values("code", "boundary", "unit__parent__name")
+    ]
+    return {"type": "map", "title": _("Grids"), "features": features, "points": []}
+
+
+PANELS: list[tuple[str, Callable[[], dict]]] = [
+    ("score_ranking", score_ranking),
+    ("score_trend", score_trend),
+    ("survey_rates", survey_rates),
+    ("grid_map", grid_map),
+]
+
+
+def dashboard_data() -> dict:
+    panels = []
+    for key, function in PANELS:
+        data = function()
+        if data:
+            panels.append({"key": key, **data})
+    return {"panels": panels}

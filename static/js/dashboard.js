@@ -1,0 +1,60 @@
+// The leaders' dashboard: fetches panel data, draws ECharts and a Leaflet map, refreshes itself.
+(function () {
+  const root = document.getElementById("panels");
+  if (!root) return;
+  const charts = {};
+  let map = null;
+  let pointLayer = null;
+  const palette = ["#b71c1c", "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#5d4037", "#455a64"];
+
+  function card(key, title, cls, body) {
+    let col = document.getElementById(`panel-${key}`);
+    if (!col) {
+      col = document.createElement("div");
+      col.id = `panel-${key}`;
+      col.className = cls;
+      col.innerHTML = `<div class="card h-100"><div class="card-header"></div><div class="card-body">${body}</div></div>`;
+      root.appendChild(col);
+    }
+    col.querySelector(".card-header").textContent = title;
+    return col.querySelector(".card-body > div");
+  }
+  function drawChart(panel) {
+    const el = card(panel.key, panel.title, "col-12 col-xl-6", '<div class="panel-chart" data-testid="chart"></div>');
+    const chart = charts[panel.key] || (charts[panel.key] = echarts.init(el));
+    const option = panel.type === "line"
+      ? { tooltip: { trigger: "axis" }, legend: { type: "scroll", top: 0 }, grid: { top: 40, left: 40, right: 10, bottom: 30 },
+          xAxis: { type: "category", data: panel.periods }, yAxis: { type: "value" },
+          series: panel.series.map((s) => ({ name: s.name, type: "line", data: s.values })) }
+      : { tooltip: { trigger: "axis" }, grid: { top: 20, left: 40, right: 10, bottom: 70 },
+          xAxis: { type: "category", data: panel.labels, axisLabel: { rotate: 40 } },
+          yAxis: { type: "value", max: panel.max },
+          series: [{ type: "bar", data: panel.values, itemStyle: { color: panel.color || "#b71c1c" } }] };
+    chart.setOption(option, true);
+  }
+  function drawMap(panel) {
+    const el = card(panel.key, panel.title, "col-12", '<div class="panel-map" data-testid="map"></div>');
+    if (!map) {
+      map = L.map(el, { preferCanvas: true });
+      if (root.dataset.tiles) L.tileLayer(root.dataset.tiles, { attribution: root.dataset.attribution }).addTo(map);
+      const towns = [...new Set(panel.features.map((f) => f.properties.town))];
+      const grids = L.geoJSON(panel.features, { style: (f) => ({ color: palette[towns.indexOf(f.properties.town) % palette.length],
+        weight: 1, fillOpacity: 0.12 }), onEachFeature: (f, layer) => layer.bindTooltip(`${f.properties.code} ${f.properties.town}`) }).addTo(map);
+      if (grids.getLayers().length) map.fitBounds(grids.getBounds());
+    }
+    if (pointLayer) pointLayer.remove();
+    pointLayer = L.layerGroup((panel.points || []).map((p) => L.circleMarker([p.lat, p.lon], { radius: 4, color: p.color || "#b71c1c" })
+      .bindTooltip(p.label || ""))).addTo(map);
+  }
+  async function refresh() {
+    const reply = await fetch(root.dataset.url, { credentials: "same-origin" });
+    if (!reply.ok) return;
+    const data = await reply.json();
+    for (const panel of data.panels) (panel.type === "map" ? drawMap : drawChart)(panel);
+    const updated = document.getElementById("updated");
+    updated.textContent = `${updated.dataset.label} ${new Date().toLocaleTimeString()}`;
+  }
+  refresh();
+  setInterval(refresh, Number(root.dataset.refresh || 60) * 1000);
+  window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
+})();
