@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from framework.access import can_manage_tasks
 from org.access import can_manage_org, can_view_audit
 
 
@@ -27,6 +28,11 @@ def navigation(request: HttpRequest) -> dict:
     items.append((_("Units"), reverse("org:unit_list"), "bi-diagram-3"))
     items.append((_("People"), reverse("org:person_list"), "bi-people"))
     items.append((_("Grids"), reverse("org:grid_list"), "bi-grid-3x3"))
+    items.append((_("Framework"), reverse("framework:edition_list"), "bi-list-check"))
+    if can_manage_tasks(person) or person.is_read_only():
+        items.append((_("Task breakdown"), reverse("framework:task_list"), "bi-kanban"))
+    if person.unit_id and not person.sees_everything():
+        items.append((_("My tasks"), reverse("framework:my_tasks"), "bi-check2-square"))
     if can_manage_org(person):
         items.append((_("Import"), reverse("org:import"), "bi-file-earmark-arrow-up"))
     if can_view_audit(person):

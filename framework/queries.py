@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from framework.models import CheckItem, Criterion, Framework, MethodKind, Node, SiteType, Task, TaskUnit
 
@@ -83,3 +84,57 @@ def tasks_for_criterion(criterion: Criterion) -> QuerySet[Task]:
         .prefetch_related(Prefetch("units", TaskUnit.objects.select_related("unit")))
         .order_by("deadline")
     )
+
+
+def describe(criterion: Criterion) -> str:
+    from framework.rules import describe_rule
+
+    return describe_rule(criterion.rule_kind, criterion.rule or {})
+
+
+def checklist_counts(edition: Framework) -> dict[int, int]:
+    """Check items per site type in an edition, for the site type list (one query)."""
+    rows = (
+        CheckItem.objects.filter(requirement__criterion__edition=edition, requirement__kind=MethodKind.FIELD)
+        .values("requirement__site_types")
+        .annotate(n=Count("pk"))
+    )
+    return {row["requirement__site_types"]: row["n"] for row in rows if row["requirement__site_types"]}
+
+
+def group_by_project(tasks: Iterable[Task]) -> list[tuple[Node | None, list[Task]]]:
+    """Tasks grouped under their top framework node (测评项目), in tree order."""
+    groups: dict[int, tuple[Node, list[Task]]] = {}
+    for task in tasks:
+        top = task.anchor_node().path()[0]
+        groups.setdefault(top.pk, (top, []))[1].append(task)
+    return sorted(groups.values(), key=lambda group: group[0].sort_order)
+
+
+def breakdown_rows(tasks: QuerySet[Task], edition: Framework | None) -> list[list[str]]:
+    """The office layout: 项目/指标/内容/标准/牵头单位/责任单位/完成时限/进度, one row per task."""
+    if edition is not None:
+        tasks = tasks.filter(edition=edition)
+    tasks = tasks.select_related("criterion__node", "node").prefetch_related(
+        Prefetch("units", TaskUnit.objects.select_related("unit"))
+    )
+    rows = []
+    for task in tasks.order_by("pk"):
+        levels = {node.level: str(node) for node in task.anchor_node().path()}
+        units = list(task.units.all())
+        lead = next((tu for tu in units if tu.is_lead), None)
+        others = [tu for tu in units if not tu.is_lead]
+        progress = "；".join(f"{tu.unit.name}：{tu.get_progress_display()}" for tu in units)
+        rows.append(
+            [
+                levels.get(1, ""),
+                levels.get(2, ""),
+                levels.get(3, ""),
+                task.criterion.text if task.criterion_id else "",
+                lead.unit.name if lead else "",
+                "、".join(tu.unit.name for tu in others),
+                task.deadline.isoformat(),
+                progress,
+            ]
+        )
+    return rows

@@ -71,3 +71,34 @@ def edition(db) -> Framework:
     )
     builder.requirement(survey, kind=MethodKind.SIMULATION, text="工作时间拨打创建热线，应有人接听。")
     return edition
+
+
+@pytest.fixture
+def criterion(edition):
+    return edition.criteria.get(code="Ⅲ-1")
+
+
+@pytest.fixture
+def task(county, criterion):
+    from datetime import date
+
+    from framework.actions import assign_task
+
+    return assign_task(
+        county.office_admin,
+        criterion=criterion,
+        lead_unit=county.town_a,
+        responsible_units=[county.department],
+        deadline=date(2026, 12, 31),
+        note="年底前完成",
+    )
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def pdf():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("台账.pdf", PDF, content_type="application/pdf")
