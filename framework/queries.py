@@ -46,6 +46,7 @@ def edition_tree(edition: Framework, criteria: QuerySet[Criterion] | None = None
     With `criteria` given (a search), only nodes leading to one of them are kept. Two queries, whatever the size.
     """
     nodes = {n.pk: TreeNode(n) for n in Node.objects.filter(edition=edition).order_by("sort_order", "pk")}
+    prune = criteria is not None
     if criteria is None:
         criteria = Criterion.objects.filter(edition=edition)
     for criterion in criteria.order_by("sort_order", "pk"):
@@ -55,16 +56,15 @@ def edition_tree(edition: Framework, criteria: QuerySet[Criterion] | None = None
         parent = nodes.get(item.node.parent_id)
         (parent.children if parent else roots).append(item)
     for root in roots:
-        _sum(root)
-    if criteria is not None:
-        roots = [root for root in roots if root.count]
-    return roots
+        _sum(root, prune)
+    return [root for root in roots if root.count] if prune else roots
 
 
-def _sum(item: TreeNode) -> None:
+def _sum(item: TreeNode, prune: bool) -> None:
     for child in item.children:
-        _sum(child)
-    item.children = [child for child in item.children if child.count or not child.criteria]
+        _sum(child, prune)
+    if prune:  # a search shows only the branches leading to a match
+        item.children = [child for child in item.children if child.count]
     item.points = sum((c.points for c in item.criteria), Decimal(0)) + sum(
         (child.points for child in item.children), Decimal(0)
     )

@@ -101,3 +101,15 @@ def test_the_api_lists_editions_and_the_persons_task_units(county, task, login):
     assert login(county.handler_b).get("/api/v1/framework/my-tasks").json() == []
     body = client.get(f"/api/v1/framework/criteria/{task.criterion_id}").json()
     assert [r["kind"] for r in body["requirements"]] == ["field", "field"]
+
+
+def test_the_full_tree_keeps_empty_nodes_and_a_search_drops_them(county, edition, login):
+    from framework.tree import EditionBuilder
+
+    EditionBuilder(edition, order=100).node([("Ⅰ-2", "空项目")])
+    client = login(county.handler_a)
+    roots = client.get(reverse("framework:edition_tree", args=[edition.pk])).context["roots"]
+    assert [r.node.code for r in roots] == ["Ⅰ-1", "Ⅰ-2"]
+    roots = client.get(reverse("framework:edition_tree", args=[edition.pk]), {"q": "农贸"}).context["roots"]
+    assert [r.node.code for r in roots] == ["Ⅰ-1"]
+    assert [c.node.code for c in roots[0].children[0].children] == ["Ⅲ-1"]
