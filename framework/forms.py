@@ -82,3 +82,13 @@ class SiteTypeForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = SiteType
         fields = ["code", "name", "active", "sort_order"]
+
+
+class EditionImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    name = forms.CharField(
+        label=_("Edition name"),
+        required=False,
+        max_length=120,
+        help_text=_("Leave empty to take it from the file."),
+    )

@@ -8,7 +8,17 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from framework.models import CheckItem, Criterion, Framework, MethodKind, Node, SiteType, Task, TaskUnit
+from framework.models import (
+    CheckItem,
+    Criterion,
+    Framework,
+    MethodKind,
+    Node,
+    NodeLevel,
+    SiteType,
+    Task,
+    TaskUnit,
+)
 
 
 def active_edition() -> Framework | None:
@@ -138,3 +148,27 @@ def breakdown_rows(tasks: QuerySet[Task], edition: Framework | None) -> list[lis
             ]
         )
     return rows
+
+
+def node_rows(edition: Framework) -> list[tuple[list[tuple[str, str]], list[Criterion]]]:
+    """Depth-first: each node's levels (code, title per level) and its criteria; empty leaves kept."""
+    nodes = list(Node.objects.filter(edition=edition).order_by("sort_order", "pk"))
+    children: dict[int | None, list[Node]] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+    criteria: dict[int, list[Criterion]] = {}
+    for criterion in edition.criteria.order_by("sort_order", "pk"):
+        criteria.setdefault(criterion.node_id, []).append(criterion)
+    result = []
+
+    def walk(node: Node, levels: dict[int, tuple[str, str]]) -> None:
+        levels = {**levels, node.level: (node.code, node.title)}
+        row = [levels.get(level, ("", "")) for level in NodeLevel.values]
+        if criteria.get(node.pk) or not children.get(node.pk):
+            result.append((row, criteria.get(node.pk, [])))
+        for child in children.get(node.pk, []):
+            walk(child, levels)
+
+    for root in children.get(None, []):
+        walk(root, {})
+    return result

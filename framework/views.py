@@ -29,7 +29,7 @@ from framework.access import (
     task_units_for,
     tasks_for,
 )
-from framework.forms import AssignForm, CriterionForm, NoteForm, ReportForm, SiteTypeForm
+from framework.forms import AssignForm, CriterionForm, EditionImportForm, NoteForm, ReportForm, SiteTypeForm
 from framework.models import Node, Progress, SiteType, TaskEvent, TaskUnit
 from org.access import _get_or_404, require
 
@@ -312,3 +312,76 @@ def task_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="task-breakdown.xlsx"'
     return response
+
+
+# --- Editions as wholes: export, import, copy, compare -------------------------------------------
+
+
+@login_required
+def edition_export(request: HttpRequest, pk: int) -> HttpResponse:
+    from framework.excel import export_edition
+
+    edition = get_edition_for(request.user, pk)
+    response = HttpResponse(export_edition(edition), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="framework-{edition.pk}.xlsx"'
+    return response
+
+
+@login_required
+def edition_template(request: HttpRequest) -> HttpResponse:
+    from framework.excel import template
+
+    response = HttpResponse(template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="framework-template.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edition_import(request: HttpRequest) -> HttpResponse:
+    from core.excel import open_workbook
+    from framework.excel import import_edition
+
+    require(can_edit_framework(request.user))
+    form = EditionImportForm(request.POST or None, request.FILES or None)
+    problems: list = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = import_edition(open_workbook(form.cleaned_data["file"]), name=form.cleaned_data["name"])
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            if report.ok:
+                edition = report.created[0]
+                messages.success(request, _("Imported “%(name)s”.") % {"name": edition.name})
+                return redirect("framework:edition_tree", edition.pk)
+            problems = report.problems
+    return render(request, "framework/edition_import.html", {"form": form, "problems": problems})
+
+
+@login_required
+@require_POST
+def edition_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    from framework.editions import copy_edition
+
+    edition = get_edition_for(request.user, pk, write=True)
+    name = request.POST.get("name", "").strip()[:120] or _("%(name)s (copy)") % {"name": edition.name}
+    try:
+        copy = copy_edition(request.user, edition, name)
+    except ValidationError as error:
+        _problems(request, error)
+        return redirect("framework:edition_list")
+    messages.success(request, _("Copied into the draft “%(name)s”.") % {"name": copy.name})
+    return redirect("framework:edition_tree", copy.pk)
+
+
+@login_required
+def edition_compare(request: HttpRequest) -> HttpResponse:
+    from framework.editions import compare_editions
+
+    editions = editions_for(request.user)
+    old = get_edition_for(request.user, request.GET["old"]) if request.GET.get("old") else None
+    new = get_edition_for(request.user, request.GET["new"]) if request.GET.get("new") else None
+    comparison = compare_editions(old, new) if old and new else None
+    context = {"editions": editions, "old": old, "new": new, "comparison": comparison}
+    return render(request, "framework/edition_compare.html", context)
