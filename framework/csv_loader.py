@@ -31,6 +31,7 @@ from framework.models import (
     Framework,
     MaterialType,
     MethodKind,
+    Node,
     RuleKind,
     SiteType,
 )
@@ -167,10 +168,27 @@ def load_csv(data: str, name: str, year: int = 2016, level: str = EditionLevel.N
             continue
         seen[content] = row_id
         _load_row(builder, row, types, report)
+    _sort_nodes(builder)
     report.oddities.append(
         f"No points in the source: all {edition.criteria.count()} criteria start at 0 points for the office to set."
     )
     return report
+
+
+def _code_number(code: str) -> int:
+    match = re.search(r"\d+", code)
+    return int(match.group()) if match else 0
+
+
+def _sort_nodes(builder: EditionBuilder) -> None:
+    """Siblings in code order (Ⅰ-1 … Ⅰ-12, then the minors' 1 … 5), not the source's row order."""
+    nodes = sorted(
+        builder.nodes.values(),
+        key=lambda n: (not n.code.startswith(("Ⅰ", "Ⅱ", "Ⅲ")), _code_number(n.code), n.sort_order),
+    )
+    for rank, node in enumerate(nodes, start=1):
+        node.sort_order = rank
+    Node.objects.bulk_update(nodes, ["sort_order"])
 
 
 def _load_row(

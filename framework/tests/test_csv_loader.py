@@ -71,3 +71,10 @@ def test_it_matches_site_type_labels():
     assert [t.code for t in match_site_types("主次干道、商业大街", types)] == ["09"]
     assert [t.code for t in match_site_types("城市社区", types)] == ["03"]
     assert match_site_types("医院", types) == []
+
+
+def test_it_orders_projects_by_code_city_first(db, shipped_csv):
+    edition = _load(shipped_csv).edition
+    projects = Node.objects.filter(edition=edition, parent=None).order_by("sort_order")
+    codes = list(projects.values_list("code", flat=True))
+    assert codes == [f"Ⅰ-{n}" for n in range(1, 13) if n != 8] + ["1", "2", "3", "4", "5"]
