@@ -20,6 +20,7 @@ from core.uploads import check_document
 from framework.access import can_act_for, can_edit_framework, can_manage_tasks
 from framework.models import (
     Criterion,
+    EditionStatus,
     Framework,
     Node,
     Progress,
@@ -178,12 +179,22 @@ def save_site_type(actor: Person, site_type: SiteType | None, **fields: Any) -> 
 
 
 @transaction.atomic
+def publish_edition(actor: Person, edition: Framework) -> Framework:
+    require(can_edit_framework(actor))
+    edition.status = EditionStatus.PUBLISHED
+    edition.save(update_fields=["status"])
+    return edition
+
+
+@transaction.atomic
 def activate_edition(actor: Person, edition: Framework) -> Framework:
     """One active edition at a time: checklists and inspections follow it."""
     require(can_edit_framework(actor))
     for other in Framework.objects.filter(active=True).exclude(pk=edition.pk):
         other.active = False
         other.save(update_fields=["active"])
+    if edition.is_draft():
+        raise ValidationError(_("Publish the draft before making it active."))
     edition.active = True
     edition.save(update_fields=["active"])
     return edition

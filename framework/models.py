@@ -3,6 +3,7 @@ site types and their checklists, and the task breakdown (任务分解) of criter
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -309,6 +310,10 @@ class TaskUnit(models.Model):
 
     def is_confirmed(self) -> bool:
         return self.progress == Progress.CONFIRMED
+
+    def is_overdue(self, today: date) -> bool:
+        """Past the deadline and not yet reported done."""
+        return self.progress in self.OPEN_PROGRESS and self.task.deadline < today
 
 
 class TaskEventKind(models.TextChoices):

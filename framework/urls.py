@@ -8,6 +8,7 @@ urlpatterns = [
     path("editions/", views.edition_list, name="edition_list"),
     path("editions/<int:pk>/", views.edition_tree, name="edition_tree"),
     path("editions/<int:pk>/activate/", views.edition_activate, name="edition_activate"),
+    path("editions/<int:pk>/publish/", views.edition_publish, name="edition_publish"),
     path("editions/<int:pk>/export.xlsx", views.edition_export, name="edition_export"),
     path("editions/<int:pk>/copy/", views.edition_copy, name="edition_copy"),
     path("editions/compare/", views.edition_compare, name="edition_compare"),

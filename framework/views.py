@@ -9,9 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -31,7 +32,7 @@ from framework.access import (
 )
 from framework.forms import AssignForm, CriterionForm, EditionImportForm, NoteForm, ReportForm, SiteTypeForm
 from framework.models import Node, Progress, SiteType, TaskEvent, TaskUnit
-from org.access import _get_or_404, require
+from org.access import _get_or_404, get_unit_for, require, visible_units
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -46,7 +47,11 @@ def _problems(request: HttpRequest, error: ValidationError) -> None:
 
 @login_required
 def edition_list(request: HttpRequest) -> HttpResponse:
-    editions = editions_for(request.user).order_by("-active", "-year", "name")
+    editions = (
+        editions_for(request.user)
+        .annotate(criteria_count=Count("criteria"))
+        .order_by("-active", "-year", "name")
+    )
     return render(
         request,
         "framework/edition_list.html",
@@ -81,10 +86,23 @@ def edition_tree(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def edition_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = get_edition_for(request.user, pk, write=True)
+    actions.publish_edition(request.user, edition)
+    messages.success(request, _("“%(name)s” is published.") % {"name": edition.name})
+    return redirect("framework:edition_list")
+
+
+@login_required
+@require_POST
 def edition_activate(request: HttpRequest, pk: int) -> HttpResponse:
     edition = get_edition_for(request.user, pk, write=True)
-    actions.activate_edition(request.user, edition)
-    messages.success(request, _("“%(name)s” is now the active edition.") % {"name": edition.name})
+    try:
+        actions.activate_edition(request.user, edition)
+    except ValidationError as error:
+        _problems(request, error)
+    else:
+        messages.success(request, _("“%(name)s” is now the active edition.") % {"name": edition.name})
     return redirect("framework:edition_list")
 
 
@@ -188,8 +206,11 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if edition:
         tasks = tasks.filter(edition=edition)
     progress = request.GET.get("progress", "")
+    unit = get_unit_for(request.user, request.GET["unit"]) if request.GET.get("unit", "").isdigit() else None
+    if unit is not None:  # by unit: the tasks this unit leads or shares
+        tasks = tasks.filter(units__unit=unit)
     if progress in Progress.values:
-        tasks = tasks.filter(units__progress=progress).distinct()
+        tasks = tasks.filter(pk__in=TaskUnit.objects.filter(progress=progress).values("task_id"))
     page = Paginator(tasks.order_by("deadline", "pk"), 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -198,6 +219,11 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "editions": editions_for(request.user),
         "progress": progress,
         "progress_choices": Progress.choices,
+        "unit": unit,
+        "units": visible_units(request.user)
+        .filter(framework_tasks__isnull=False)
+        .distinct()
+        .order_by("path"),
         "can_manage": can_manage_tasks(request.user),
     }
     return render(request, "framework/task_list.html", context)
@@ -210,7 +236,10 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     task_units = task_units.select_related("task__criterion__node", "task__node").prefetch_related(
         Prefetch("events", TaskEvent.objects.filter(kind="reminded").order_by("-at"), to_attr="reminders")
     )
+    today = timezone.localdate()
     rows = sorted(task_units, key=lambda tu: (not tu.can_report(), tu.task.deadline, tu.pk))
+    for row in rows:
+        row.overdue = row.is_overdue(today)
     return render(request, "framework/my_tasks.html", {"rows": rows})
 
 

@@ -78,3 +78,20 @@ def test_the_import_screen_refuses_a_bad_file_and_lists_the_problems(county, edi
     assert "sheet 测评体系, row 2, column J" in response.content.decode()
     assert Framework.objects.count() == 1
     assert login(county.handler_a).post(reverse("framework:edition_import"), {}).status_code == 403
+
+
+def test_a_draft_is_published_before_it_becomes_active(county, edition, login):
+    copy = copy_edition(county.office_admin, edition, "草案")
+    client = login(county.office_admin)
+    client.post(reverse("framework:edition_activate", args=[copy.pk]))
+    copy.refresh_from_db()
+    assert not copy.active
+    assert (
+        login(county.inspector).post(reverse("framework:edition_publish", args=[copy.pk])).status_code == 403
+    )
+    client = login(county.office_admin)
+    client.post(reverse("framework:edition_publish", args=[copy.pk]))
+    client.post(reverse("framework:edition_activate", args=[copy.pk]))
+    copy.refresh_from_db()
+    edition.refresh_from_db()
+    assert (copy.status, copy.active, edition.active) == ("published", True, False)

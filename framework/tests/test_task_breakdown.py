@@ -226,3 +226,28 @@ def test_it_exports_the_breakdown_in_the_office_layout(county, task, login):
         "城关街道：Not started；县城管局：Not started",
     )
     assert login(county.handler_a).get(reverse("framework:task_export")).status_code == 403
+
+
+def test_my_tasks_marks_what_is_overdue(county, task, login):
+    import time_machine
+
+    with time_machine.travel(date(2027, 1, 2)):
+        html = login(county.handler_a).get(reverse("framework:my_tasks")).content.decode()
+    assert 'data-testid="overdue"' in html
+    with time_machine.travel(date(2026, 12, 30)):
+        html = login(county.handler_a).get(reverse("framework:my_tasks")).content.decode()
+    assert 'data-testid="overdue"' not in html
+
+
+def test_the_office_sees_the_breakdown_by_unit(county, task, criterion, login):
+    actions.assign_task(
+        county.office_admin, criterion=criterion, lead_unit=county.town_b, deadline=date(2026, 12, 1)
+    )
+    client = login(county.office_admin)
+    page = client.get(reverse("framework:task_list"), {"unit": county.town_b.pk}).context["page"]
+    assert [t.units.get(is_lead=True).unit for t in page] == [county.town_b]
+    assert client.get(reverse("framework:task_list")).context["page"].paginator.count == 2
+
+
+def test_the_task_list_is_for_the_office_and_leaders_only_within_scope(county, task, login):
+    assert login(county.handler_b).get(reverse("framework:task_list")).context["page"].paginator.count == 0
