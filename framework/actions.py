@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.uploads import check_document
 from framework.access import can_act_for, can_edit_framework, can_manage_tasks
 from framework.models import (
+    CheckItem,
     Criterion,
     EditionStatus,
     Framework,
@@ -158,12 +160,22 @@ def remind_task_unit(actor: Person, task_unit: TaskUnit, note: str = "") -> Task
 
 
 @transaction.atomic
-def update_criterion(actor: Person, criterion: Criterion, **fields: Any) -> Criterion:
+def update_criterion(
+    actor: Person,
+    criterion: Criterion,
+    deductions: dict[int, tuple[str, Decimal]] | None = None,
+    **fields: Any,
+) -> Criterion:
+    """Change a criterion; `deductions` maps its check items' ids to their (text, deduction)."""
     require(can_edit_framework(actor))
     for name, value in fields.items():
         setattr(criterion, name, value)
     criterion.full_clean()
     criterion.save()
+    for item in CheckItem.objects.filter(requirement__criterion=criterion, pk__in=list(deductions or {})):
+        item.text, item.deduction = deductions[item.pk]
+        item.full_clean()
+        item.save(update_fields=["text", "deduction"])
     return criterion
 
 

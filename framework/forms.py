@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
-from framework.models import Criterion, SiteType
+from framework.models import CheckItem, Criterion, SiteType
 from org.forms import UnitChoiceField
 from org.models import Unit
 
@@ -92,3 +92,13 @@ class EditionImportForm(StyledFormMixin, forms.Form):
         max_length=120,
         help_text=_("Leave empty to take it from the file."),
     )
+
+
+class CheckItemForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = CheckItem
+        fields = ["text", "deduction"]
+        widgets = {"text": forms.TextInput()}
+
+
+CheckItemFormSet = forms.modelformset_factory(CheckItem, form=CheckItemForm, extra=0, can_delete=False)

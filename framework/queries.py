@@ -112,11 +112,29 @@ def checklist_counts(edition: Framework) -> dict[int, int]:
     return {row["requirement__site_types"]: row["n"] for row in rows if row["requirement__site_types"]}
 
 
-def group_by_project(tasks: Iterable[Task]) -> list[tuple[Node | None, list[Task]]]:
+def node_paths(edition_ids: Iterable[int]) -> dict[int, list[Node]]:
+    """Every node's path from the top, for whole editions, in one query."""
+    nodes = {n.pk: n for n in Node.objects.filter(edition_id__in=set(edition_ids))}
+    paths: dict[int, list[Node]] = {}
+    for node in nodes.values():
+        chain, current = [], node
+        while current is not None:
+            chain.append(current)
+            current = nodes.get(current.parent_id)
+        paths[node.pk] = chain[::-1]
+    return paths
+
+
+def _anchor_id(task: Task) -> int:
+    return task.criterion.node_id if task.criterion_id else task.node_id
+
+
+def group_by_project(tasks: list[Task]) -> list[tuple[Node, list[Task]]]:
     """Tasks grouped under their top framework node (测评项目), in tree order."""
+    paths = node_paths(task.edition_id for task in tasks)
     groups: dict[int, tuple[Node, list[Task]]] = {}
     for task in tasks:
-        top = task.anchor_node().path()[0]
+        top = paths[_anchor_id(task)][0]
         groups.setdefault(top.pk, (top, []))[1].append(task)
     return sorted(groups.values(), key=lambda group: group[0].sort_order)
 
@@ -128,9 +146,11 @@ def breakdown_rows(tasks: QuerySet[Task], edition: Framework | None) -> list[lis
     tasks = tasks.select_related("criterion__node", "node").prefetch_related(
         Prefetch("units", TaskUnit.objects.select_related("unit"))
     )
+    tasks = list(tasks.order_by("pk"))
+    paths = node_paths(task.edition_id for task in tasks)
     rows = []
-    for task in tasks.order_by("pk"):
-        levels = {node.level: str(node) for node in task.anchor_node().path()}
+    for task in tasks:
+        levels = {node.level: str(node) for node in paths[_anchor_id(task)]}
         units = list(task.units.all())
         lead = next((tu for tu in units if tu.is_lead), None)
         others = [tu for tu in units if not tu.is_lead]

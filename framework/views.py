@@ -30,8 +30,16 @@ from framework.access import (
     task_units_for,
     tasks_for,
 )
-from framework.forms import AssignForm, CriterionForm, EditionImportForm, NoteForm, ReportForm, SiteTypeForm
-from framework.models import Node, Progress, SiteType, TaskEvent, TaskUnit
+from framework.forms import (
+    AssignForm,
+    CheckItemFormSet,
+    CriterionForm,
+    EditionImportForm,
+    NoteForm,
+    ReportForm,
+    SiteTypeForm,
+)
+from framework.models import CheckItem, Node, Progress, SiteType, TaskEvent, TaskUnit
 from org.access import _get_or_404, get_unit_for, require, visible_units
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -130,11 +138,20 @@ def criterion_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     criterion = get_criterion_for(request.user, pk, write=True)
     form = CriterionForm(request.POST or None, instance=criterion)
-    if request.method == "POST" and form.is_valid():
-        actions.update_criterion(request.user, criterion, **form.cleaned_data)
+    items = CheckItem.objects.filter(requirement__criterion=criterion).select_related("requirement")
+    checks = CheckItemFormSet(
+        request.POST or None, queryset=items.order_by("requirement__sort_order", "sort_order")
+    )
+    if request.method == "POST" and form.is_valid() and checks.is_valid():
+        deductions = {
+            f.instance.pk: (f.cleaned_data["text"], f.cleaned_data["deduction"]) for f in checks.forms
+        }
+        actions.update_criterion(request.user, criterion, deductions=deductions, **form.cleaned_data)
         messages.success(request, _("Criterion saved."))
         return redirect("framework:criterion_detail", criterion.pk)
-    return render(request, "org/form.html", {"form": form, "title": _("Edit criterion")})
+    return render(
+        request, "framework/criterion_edit.html", {"form": form, "checks": checks, "criterion": criterion}
+    )
 
 
 # --- Site types --------------------------------------------------------------------------------
@@ -214,7 +231,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(tasks.order_by("deadline", "pk"), 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "groups": queries.group_by_project(page.object_list),
+        "groups": queries.group_by_project(list(page.object_list)),
         "edition": edition,
         "editions": editions_for(request.user),
         "progress": progress,

@@ -51,7 +51,25 @@ def test_the_survey_criterion_shows_its_question_target_material_and_simulation(
         assert text in html
 
 
-def test_only_office_admins_edit_a_criterion(county, edition, login):
+def _with_checks(criterion, data: dict, deduction: str = "1.00") -> dict:
+    from framework.models import CheckItem
+
+    items = CheckItem.objects.filter(requirement__criterion=criterion).order_by(
+        "requirement__sort_order", "sort_order"
+    )
+    data.update({"form-TOTAL_FORMS": str(len(items)), "form-INITIAL_FORMS": str(len(items))})
+    for index, item in enumerate(items):
+        data.update(
+            {
+                f"form-{index}-id": item.pk,
+                f"form-{index}-text": item.text,
+                f"form-{index}-deduction": deduction,
+            }
+        )
+    return data
+
+
+def test_only_office_admins_edit_a_criterion_and_its_deductions(county, edition, login):
     criterion = edition.criteria.get(code="Ⅲ-1")
     url = reverse("framework:criterion_edit", args=[criterion.pk])
     data = {
@@ -62,18 +80,22 @@ def test_only_office_admins_edit_a_criterion(county, edition, login):
         "rule": "{}",
         "note": "",
     }
+    data = _with_checks(criterion, data, "1.5")
     assert login(county.inspector).post(url, data).status_code == 403
     criterion.refresh_from_db()
     assert criterion.points == 5
+    assert set(criterion.requirements.values_list("check_items__deduction", flat=True)) == {1, 0.5, 2}
     assert login(county.office_admin).post(url, data).status_code == 302
     criterion.refresh_from_db()
     assert (criterion.points, criterion.rule_kind) == (6, "pass_fail")
+    assert set(criterion.requirements.values_list("check_items__deduction", flat=True)) == {1.5}
 
 
 def test_a_bad_rule_is_refused_and_the_form_keeps_the_input(county, edition, login):
     criterion = edition.criteria.get(code="Ⅲ-1")
     url = reverse("framework:criterion_edit", args=[criterion.pk])
     data = {"code": "Ⅲ-1", "text": "新文本", "points": "6", "rule_kind": "bonus", "rule": '{"per_item": "1"}'}
+    data = _with_checks(criterion, data)
     response = login(county.office_admin).post(url, data)
     assert response.status_code == 200
     assert "“cap” must be a number." in response.content.decode()

@@ -100,3 +100,28 @@ def test_it_refuses_bad_rule_parameters(kind, rule):
 
 def test_it_describes_a_graded_rule():
     assert describe_rule(RuleKind.GRADED, {}) == "Graded: ＞80% → 100%; ＞75% → 50%, otherwise none"
+
+
+# --- Properties over many inputs -------------------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+amounts = st.decimals(min_value=0, max_value=100, places=2)
+rates = st.decimals(min_value=0, max_value=1, places=4)
+
+
+@given(points=amounts, deductions=st.lists(amounts, max_size=12))
+def test_a_deduction_stays_between_zero_and_the_points(points, deductions):
+    assert D(0) <= scoring.deduction(points, deductions) <= points
+
+
+@given(points=amounts, low=rates, high=rates)
+def test_a_higher_rate_never_earns_less(points, low, high):
+    low, high = min(low, high), max(low, high)
+    assert scoring.graded(points, low, TIERS) <= scoring.graded(points, high, TIERS) <= points
+
+
+@given(items=st.integers(min_value=-5, max_value=1000))
+def test_a_bonus_never_exceeds_its_cap(items):
+    assert D(0) <= scoring.bonus(D(1), D(4), items) <= D(4)
