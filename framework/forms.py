@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
@@ -29,6 +31,12 @@ class AssignForm(StyledFormMixin, forms.Form):
     )
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_deadline(self) -> date:
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError(_("The deadline is in the past."))
+        return deadline
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -88,6 +88,7 @@ def edition_tree(request: HttpRequest, pk: int) -> HttpResponse:
         "found": criteria.count() if criteria is not None else None,
         "total": sum((root.points for root in roots), 0),
         "can_edit": can_edit_framework(request.user),
+        "can_assign": can_manage_tasks(request.user),
     }
     return render(request, "framework/tree.html", context)
 

@@ -3,6 +3,8 @@ under 我的任务, and the office confirms it."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -40,7 +42,7 @@ def test_a_criterion_goes_from_the_office_to_a_town_and_back(
     page.screenshot(path=tmp_path / "criterion.png", full_page=True)
     page.get_by_test_id("assign").click()
     page.get_by_label("牵头单位").select_option(label="城关街道")
-    page.get_by_label("完成时限").fill("2026-12-31")
+    page.get_by_label("完成时限").fill(str(date.today() + timedelta(days=30)))
     page.get_by_role("button", name="分解").click()
     expect(page.get_by_test_id("task-units")).to_contain_text("城关街道")
 

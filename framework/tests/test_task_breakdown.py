@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -198,7 +198,8 @@ def test_the_town_head_sees_the_task_but_a_department_does_not_see_the_towns_sha
 
 def test_only_the_office_assigns_through_the_screen(county, criterion, login):
     url = reverse("framework:task_assign") + f"?criterion={criterion.pk}"
-    data = {"lead_unit": county.town_a.pk, "responsible_units": [county.town_b.pk], "deadline": "2026-12-31"}
+    soon = str(date.today() + timedelta(days=30))
+    data = {"lead_unit": county.town_a.pk, "responsible_units": [county.town_b.pk], "deadline": soon}
     assert login(county.handler_a).post(url, data).status_code == 403
     assert not Task.objects.exists()
     response = login(county.office_admin).post(url, data)
@@ -251,3 +252,13 @@ def test_the_office_sees_the_breakdown_by_unit(county, task, criterion, login):
 
 def test_the_task_list_is_for_the_office_and_leaders_only_within_scope(county, task, login):
     assert login(county.handler_b).get(reverse("framework:task_list")).context["page"].paginator.count == 0
+
+
+def test_a_deadline_in_the_past_is_refused_and_the_form_keeps_the_input(county, criterion, login):
+    url = reverse("framework:task_assign") + f"?criterion={criterion.pk}"
+    yesterday = str(date.today() - timedelta(days=1))
+    response = login(county.office_admin).post(url, {"lead_unit": county.town_a.pk, "deadline": yesterday})
+    assert response.status_code == 200
+    assert "The deadline is in the past." in response.content.decode()
+    assert yesterday in response.content.decode()
+    assert not Task.objects.exists()
