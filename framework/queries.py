@@ -86,12 +86,14 @@ def search_criteria(edition: Framework, text: str) -> QuerySet[Criterion]:
     return Criterion.objects.filter(edition=edition).filter(query).distinct()
 
 
-def tasks_for_criterion(criterion: Criterion) -> QuerySet[Task]:
-    """Tasks for the criterion itself or for a node above it."""
+def tasks_for_criterion(
+    criterion: Criterion, tasks: QuerySet[Task], task_units: QuerySet[TaskUnit]
+) -> QuerySet[Task]:
+    """The given (scoped) tasks for the criterion itself or a node above it, with only the given task units."""
     node_ids = [node.pk for node in criterion.node.path()]
     return (
-        Task.objects.filter(Q(criterion=criterion) | Q(node_id__in=node_ids))
-        .prefetch_related(Prefetch("units", TaskUnit.objects.select_related("unit")))
+        tasks.filter(Q(criterion=criterion) | Q(node_id__in=node_ids))
+        .prefetch_related(Prefetch("units", task_units.select_related("unit")))
         .order_by("deadline")
     )
 

@@ -126,7 +126,10 @@ def criterion_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "criterion": criterion,
         "path": criterion.node.path(),
         "requirements": requirements,
-        "tasks": queries.tasks_for_criterion(criterion).filter(pk__in=tasks_for(request.user).values("pk")),
+        # A unit sees its own share of a task, not the other units' (org.access scoping).
+        "tasks": queries.tasks_for_criterion(
+            criterion, tasks_for(request.user), task_units_for(request.user)
+        ),
         "rule": queries.describe(criterion),
         "can_edit": can_edit_framework(request.user),
         "can_assign": can_manage_tasks(request.user),
@@ -216,7 +219,7 @@ def task_assign(request: HttpRequest) -> HttpResponse:
 def task_list(request: HttpRequest) -> HttpResponse:
     """The office's view of the breakdown, grouped by framework node."""
     tasks = tasks_for(request.user).select_related("criterion__node", "node", "edition")
-    tasks = tasks.prefetch_related(Prefetch("units", TaskUnit.objects.select_related("unit")))
+    tasks = tasks.prefetch_related(Prefetch("units", task_units_for(request.user).select_related("unit")))
     edition = queries.active_edition()
     chosen = request.GET.get("edition")
     if chosen:
