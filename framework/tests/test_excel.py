@@ -63,8 +63,8 @@ def test_the_template_documents_both_sheets():
 
 def test_the_cli_exports_and_imports_printing_the_new_id_last(edition, tmp_path, capsys):
     target = tmp_path / "edition.xlsx"
-    call_command("export_framework", edition.name, str(target))
-    call_command("import_framework", str(target), "--name", "CLI 副本")
+    call_command("export-framework", edition.name, str(target))
+    call_command("import-framework", str(target), "--name", "CLI 副本")
     last = capsys.readouterr().out.strip().splitlines()[-1]
     copy = Framework.objects.get(pk=int(last))
     assert copy.name == "CLI 副本" and snapshot(copy) == snapshot(edition)
@@ -74,12 +74,12 @@ def test_the_cli_refuses_a_bad_file_and_imports_nothing(edition, tmp_path):
     target = tmp_path / "bad.xlsx"
     target.write_bytes(_bad_workbook(edition))
     with pytest.raises(CommandError, match="4 problem"):
-        call_command("import_framework", str(target), "--name", "坏")
+        call_command("import-framework", str(target), "--name", "坏")
     assert Framework.objects.count() == 1
 
 
 def test_the_cli_loads_the_shipped_csv(db, shipped_csv, capsys):
-    call_command("import_framework", str(shipped_csv), "--name", "南开区 2016")
+    call_command("import-framework", str(shipped_csv), "--name", "南开区 2016")
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("Read 357 rows")
     assert Framework.objects.get(pk=int(lines[-1])).name == "南开区 2016"
