@@ -275,9 +275,6 @@ class Task(models.Model):
     def anchor_node(self) -> Node:
         return self.criterion.node if self.criterion_id else self.node
 
-    def lead(self) -> TaskUnit | None:
-        return next((tu for tu in self.units.all() if tu.is_lead), None)
-
 
 class TaskUnit(models.Model):
     """One unit's share of a task and its progress."""
