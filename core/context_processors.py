@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from framework.access import can_manage_tasks
 from org.access import can_manage_org, can_view_audit
 
 
@@ -23,13 +24,22 @@ def navigation(request: HttpRequest) -> dict:
     person = getattr(request, "user", None)
     if person is None or not person.is_authenticated:
         return {"nav_items": [], **_site_settings()}
-    # The daily work in the bar; managing the organisation in one menu, so the bar fits a laptop screen.
-    items = [(_("Home"), reverse("home"), "bi-house")]
+    # The daily work in the bar, related screens grouped in menus, so the bar fits a laptop screen.
+    items: list[tuple] = [(_("Home"), reverse("home"), "bi-house")]
+    if person.unit_id and not person.sees_everything():
+        items.append((_("My tasks"), reverse("framework:my_tasks"), "bi-check2-square"))
+    framework = [(_("Framework"), reverse("framework:edition_list"), "bi-list-check")]
+    if can_manage_tasks(person) or person.is_read_only():
+        framework.append((_("Task breakdown"), reverse("framework:task_list"), "bi-kanban"))
+    items.append((_("Framework"), framework, "bi-list-check"))
     items.append((_("Surveys"), reverse("surveys:index"), "bi-clipboard-check"))
-    items.append((_("Scores"), reverse("scoring:period_list"), "bi-trophy"))
-    items.append((_("Rankings"), reverse("scoring:rankings"), "bi-bar-chart"))
+    scores = [
+        (_("Scores"), reverse("scoring:period_list"), "bi-trophy"),
+        (_("Rankings"), reverse("scoring:rankings"), "bi-bar-chart"),
+    ]
     if person.sees_everything():
-        items.append((_("Dashboard"), reverse("reports:dashboard"), "bi-display"))
+        scores.append((_("Dashboard"), reverse("reports:dashboard"), "bi-display"))
+    items.append((_("Scores"), scores, "bi-trophy"))
     admin = [
         (_("Units"), reverse("org:unit_list"), "bi-diagram-3"),
         (_("People"), reverse("org:person_list"), "bi-people"),
@@ -40,22 +50,30 @@ def navigation(request: HttpRequest) -> dict:
         admin.append((_("Webhooks"), reverse("notify:webhooks"), "bi-robot"))
     if can_view_audit(person):
         admin.append((_("Audit log"), reverse("audit_log"), "bi-journal-text"))
+    items.append((_("Organisation"), admin, "bi-building"))
     current = request.path
     return {
         "unread_count": person.notifications.filter(read_at__isnull=True).count(),
         **_site_settings(),
         "nav_items": _entries(items, current),
-        "admin_items": _entries(admin, current),
     }
 
 
 def _entries(items: list[tuple], current: str) -> list[dict]:
-    return [
-        {
-            "label": label,
-            "url": url,
-            "icon": icon,
-            "active": url == current or (url != "/" and current.startswith(url)),
-        }
-        for label, url, icon in items
-    ]
+    """Menu entries; an entry whose target is a list is a menu of its own."""
+    entries = []
+    for label, target, icon in items:
+        if isinstance(target, list):
+            children = _entries(target, current)
+            entries.append(
+                {
+                    "label": label,
+                    "icon": icon,
+                    "children": children,
+                    "active": any(child["active"] for child in children),
+                }
+            )
+        else:
+            active = target == current or (target != "/" and current.startswith(target))
+            entries.append({"label": label, "url": target, "icon": icon, "active": active})
+    return entries

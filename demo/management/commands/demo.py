@@ -2,6 +2,7 @@ from auditlog.context import disable_auditlog
 from django.core.management.base import BaseCommand
 
 from demo.county import DEMO_PASSWORD, build_demo_county, demo_loaded, demo_logins
+from demo.framework import build_demo_framework, demo_framework_loaded, load_shipped_edition
 from demo.scoring import build_demo_scores
 from demo.surveys import build_demo_surveys
 
@@ -17,6 +18,13 @@ class Command(BaseCommand):
             with disable_auditlog():
                 build_demo_county()
             self.stdout.write(self.style.SUCCESS("Demo county 示范县 loaded."))
+        if not demo_framework_loaded():
+            with disable_auditlog():
+                shipped = load_shipped_edition()
+                edition = build_demo_framework()
+            self.stdout.write(self.style.SUCCESS(f"Framework edition “{edition.name}” loaded (active)."))
+            if shipped:
+                self.stdout.write(f"Shipped edition “{shipped.name}” loaded.")
         # Each domain adds its demo data once; every builder skips what is already there.
         with disable_auditlog():
             build_demo_surveys()

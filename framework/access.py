@@ -1,0 +1,96 @@
+"""Who may see and change framework data and tasks. Built on org.access: outside scope → 404, no right → 403.
+
+Editions, nodes and criteria are public to every signed-in person (units must know what they are measured on);
+changing them is for office admins. Tasks are scoped by their units: a unit's people see the task units in their
+subtree and act only for their own unit; the office assigns, reminds, confirms and returns.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from framework.models import Criterion, Framework, SiteType, Task, TaskAttachment, TaskUnit
+from org.access import _get_or_404, require, scoped
+from org.models import Person, Role
+
+UNIT_ACTING_ROLES = {Role.UNIT_HANDLER, Role.UNIT_HEAD}
+
+
+def _active(person: Person) -> bool:
+    return person.is_authenticated and person.is_active
+
+
+def can_edit_framework(person: Person) -> bool:
+    return _active(person) and person.is_office_admin()
+
+
+def can_manage_tasks(person: Person) -> bool:
+    """The office assigns, reminds, confirms and returns tasks (admins and inspectors, not leaders)."""
+    return _active(person) and person.is_office_staff()
+
+
+def can_act_for(person: Person, task_unit: TaskUnit) -> bool:
+    """A unit's handler or head reports for their own unit only (not for a unit above or below)."""
+    return _active(person) and person.role in UNIT_ACTING_ROLES and person.unit_id == task_unit.unit_id
+
+
+def editions_for(person: Person) -> QuerySet[Framework]:
+    return Framework.objects.all() if _active(person) else Framework.objects.none()
+
+
+def get_edition_for(person: Person, pk: int, write: bool = False) -> Framework:
+    edition = _get_or_404(editions_for(person), pk)
+    if write:
+        require(can_edit_framework(person))
+    return edition
+
+
+def get_criterion_for(person: Person, pk: int, write: bool = False) -> Criterion:
+    criteria = (
+        Criterion.objects.select_related("edition", "node") if _active(person) else Criterion.objects.none()
+    )
+    criterion = _get_or_404(criteria, pk)
+    if write:
+        require(can_edit_framework(person))
+    return criterion
+
+
+def get_site_type_for(person: Person, pk: int, write: bool = False) -> SiteType:
+    site_type = _get_or_404(SiteType.objects.all() if _active(person) else SiteType.objects.none(), pk)
+    if write:
+        require(can_edit_framework(person))
+    return site_type
+
+
+def task_units_for(person: Person) -> QuerySet[TaskUnit]:
+    return scoped(person, TaskUnit.objects.select_related("unit", "task"), unit_field="unit")
+
+
+def tasks_for(person: Person) -> QuerySet[Task]:
+    if _active(person) and person.sees_everything():
+        return Task.objects.all()
+    return Task.objects.filter(pk__in=task_units_for(person).values("task_id"))
+
+
+def get_task_for(person: Person, pk: int, write: bool = False) -> Task:
+    task = _get_or_404(tasks_for(person).select_related("edition", "criterion__node", "node"), pk)
+    if write:
+        require(can_manage_tasks(person))
+    return task
+
+
+def get_task_unit_for(person: Person, pk: int, write: bool = False, office: bool = False) -> TaskUnit:
+    """`write` → the unit itself acts (reports); `office` → the office acts (reminds, confirms, returns)."""
+    task_unit = _get_or_404(task_units_for(person), pk)
+    if write:
+        require(can_act_for(person, task_unit))
+    if office:
+        require(can_manage_tasks(person))
+    return task_unit
+
+
+def get_attachment_for(person: Person, pk: int) -> TaskAttachment:
+    attachments = TaskAttachment.objects.select_related("event")
+    if not (_active(person) and person.sees_everything()):
+        attachments = attachments.filter(event__task_unit__in=task_units_for(person))
+    return _get_or_404(attachments, pk)

@@ -1,0 +1,212 @@
+"""Every write to the framework and its task breakdown goes through one of these functions.
+
+Each checks the actor's permission on the server and the transition, saves, and writes a `TaskEvent` (the task's
+history, which the unit and the office both read). Model changes are also audited by django-auditlog.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.uploads import check_document
+from framework.access import can_act_for, can_edit_framework, can_manage_tasks
+from framework.models import (
+    CheckItem,
+    Criterion,
+    EditionStatus,
+    Framework,
+    Node,
+    Progress,
+    SiteType,
+    Task,
+    TaskAttachment,
+    TaskEvent,
+    TaskEventKind,
+    TaskUnit,
+)
+from org.access import require
+from org.models import Person, Unit
+
+MAX_ATTACHMENTS = 10
+
+
+def _event(
+    actor: Person, task: Task, kind: str, task_unit: TaskUnit | None = None, **fields: Any
+) -> TaskEvent:
+    return TaskEvent.objects.create(task=task, task_unit=task_unit, kind=kind, actor=actor, **fields)
+
+
+def _move(actor: Person, task_unit: TaskUnit, to: str, kind: str, note: str = "") -> TaskEvent:
+    before = task_unit.progress
+    task_unit.progress = to
+    task_unit.save(update_fields=["progress", "updated_at"])
+    return _event(actor, task_unit.task, kind, task_unit, from_progress=before, to_progress=to, note=note)
+
+
+# --- Task breakdown -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assign_task(
+    actor: Person,
+    *,
+    criterion: Criterion | None = None,
+    node: Node | None = None,
+    lead_unit: Unit,
+    responsible_units: Iterable[Unit] = (),
+    deadline: date,
+    note: str = "",
+) -> Task:
+    """分解: one lead unit and any responsible units get a criterion (or a whole node) with a deadline."""
+    require(can_manage_tasks(actor))
+    if (criterion is None) == (node is None):
+        raise ValidationError(_("Assign either a criterion or a node."))
+    edition = criterion.edition if criterion else node.edition
+    task = Task.objects.create(
+        edition=edition, criterion=criterion, node=node, deadline=deadline, note=note, created_by=actor
+    )
+    others = [unit for unit in dict.fromkeys(responsible_units) if unit.pk != lead_unit.pk]
+    TaskUnit.objects.bulk_create(
+        [TaskUnit(task=task, unit=lead_unit, is_lead=True)]
+        + [TaskUnit(task=task, unit=unit) for unit in others]
+    )
+    _event(
+        actor,
+        task,
+        TaskEventKind.ASSIGNED,
+        note=note,
+        data={
+            "lead": lead_unit.name,
+            "responsible": [unit.name for unit in others],
+            "deadline": str(deadline),
+        },
+    )
+    return task
+
+
+@transaction.atomic
+def report_progress(
+    actor: Person, task_unit: TaskUnit, note: str, files: Iterable[UploadedFile] = (), done: bool = False
+) -> TaskEvent:
+    """反馈: the unit reports progress (or that it is done), with attachments checked by content."""
+    require(can_act_for(actor, task_unit))
+    task_unit = TaskUnit.objects.select_for_update().get(pk=task_unit.pk)
+    if not task_unit.can_report():
+        raise ValidationError(_("This task is already reported done; wait for the office."))
+    files = list(files)
+    if len(files) > MAX_ATTACHMENTS:
+        raise ValidationError(_("Attach at most %(n)d files.") % {"n": MAX_ATTACHMENTS})
+    checked = [check_document(upload) for upload in files]
+    if not note.strip() and not checked:
+        raise ValidationError(_("Say what was done or attach a file."))
+    to = Progress.REPORTED if done else Progress.IN_PROGRESS
+    event = _move(
+        actor, task_unit, to, TaskEventKind.REPORTED if done else TaskEventKind.PROGRESS, note.strip()
+    )
+    for item in checked:
+        attachment = TaskAttachment(
+            event=event,
+            name=item.file.name[:200],
+            content_type=item.content_type,
+            size=item.file.size,
+            token=f"{secrets.token_hex(16)}.{item.extension}",
+        )
+        attachment.file.save(attachment.token, item.file, save=False)
+        attachment.save()
+    return event
+
+
+@transaction.atomic
+def confirm_task_unit(actor: Person, task_unit: TaskUnit, note: str = "") -> TaskEvent:
+    """The office confirms what the unit reported done."""
+    require(can_manage_tasks(actor))
+    task_unit = TaskUnit.objects.select_for_update().get(pk=task_unit.pk)
+    if not task_unit.is_reported():
+        raise ValidationError(_("Only a task reported done can be confirmed."))
+    return _move(actor, task_unit, Progress.CONFIRMED, TaskEventKind.CONFIRMED, note.strip())
+
+
+@transaction.atomic
+def return_task_unit(actor: Person, task_unit: TaskUnit, note: str) -> TaskEvent:
+    """The office sends a report back to the unit, saying why."""
+    require(can_manage_tasks(actor))
+    task_unit = TaskUnit.objects.select_for_update().get(pk=task_unit.pk)
+    if not task_unit.is_reported():
+        raise ValidationError(_("Only a task reported done can be returned."))
+    if not note.strip():
+        raise ValidationError(_("Say why the report is returned."))
+    return _move(actor, task_unit, Progress.IN_PROGRESS, TaskEventKind.RETURNED, note.strip())
+
+
+@transaction.atomic
+def remind_task_unit(actor: Person, task_unit: TaskUnit, note: str = "") -> TaskEvent:
+    """催办: recorded in the task's history; the unit sees it on 我的任务 (no notification channel exists yet)."""
+    require(can_manage_tasks(actor))
+    if task_unit.is_confirmed():
+        raise ValidationError(_("This task is already confirmed."))
+    return _event(actor, task_unit.task, TaskEventKind.REMINDED, task_unit, note=note.strip())
+
+
+# --- Framework data -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_criterion(
+    actor: Person,
+    criterion: Criterion,
+    deductions: dict[int, tuple[str, Decimal]] | None = None,
+    **fields: Any,
+) -> Criterion:
+    """Change a criterion; `deductions` maps its check items' ids to their (text, deduction)."""
+    require(can_edit_framework(actor))
+    for name, value in fields.items():
+        setattr(criterion, name, value)
+    criterion.full_clean()
+    criterion.save()
+    for item in CheckItem.objects.filter(requirement__criterion=criterion, pk__in=list(deductions or {})):
+        item.text, item.deduction = deductions[item.pk]
+        item.full_clean()
+        item.save(update_fields=["text", "deduction"])
+    return criterion
+
+
+@transaction.atomic
+def save_site_type(actor: Person, site_type: SiteType | None, **fields: Any) -> SiteType:
+    require(can_edit_framework(actor))
+    site_type = site_type or SiteType()
+    for name, value in fields.items():
+        setattr(site_type, name, value)
+    site_type.full_clean()
+    site_type.save()
+    return site_type
+
+
+@transaction.atomic
+def publish_edition(actor: Person, edition: Framework) -> Framework:
+    require(can_edit_framework(actor))
+    edition.status = EditionStatus.PUBLISHED
+    edition.save(update_fields=["status"])
+    return edition
+
+
+@transaction.atomic
+def activate_edition(actor: Person, edition: Framework) -> Framework:
+    """One active edition at a time: checklists and inspections follow it."""
+    require(can_edit_framework(actor))
+    for other in Framework.objects.filter(active=True).exclude(pk=edition.pk):
+        other.active = False
+        other.save(update_fields=["active"])
+    if edition.is_draft():
+        raise ValidationError(_("Publish the draft before making it active."))
+    edition.active = True
+    edition.save(update_fields=["active"])
+    return edition

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FrameworkConfig(AppConfig):
+    name = "framework"
+    verbose_name = _("Evaluation framework")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from framework import models
+
+        for model in (
+            models.Framework,
+            models.Node,
+            models.Criterion,
+            models.Requirement,
+            models.CheckItem,
+            models.SiteType,
+            models.Task,
+            models.TaskUnit,
+        ):
+            auditlog.register(model)

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import StyledFormMixin
+from framework.models import CheckItem, Criterion, SiteType
+from org.forms import UnitChoiceField
+from org.models import Unit
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{'　' * obj.depth}{obj.name}"
+
+
+class AssignForm(StyledFormMixin, forms.Form):
+    lead_unit = UnitChoiceField(
+        queryset=Unit.objects.filter(is_active=True).order_by("path"), label=_("Lead unit")
+    )
+    responsible_units = UnitMultipleChoiceField(
+        queryset=Unit.objects.filter(is_active=True).order_by("path"),
+        label=_("Responsible units"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to pick several."),
+    )
+    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_deadline(self) -> date:
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError(_("The deadline is in the past."))
+        return deadline
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class ReportForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+    files = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("PDF, Word, Excel, PowerPoint or photos; up to 10 files of 20 MB each."),
+    )
+    done = forms.BooleanField(label=_("The task is done: ask the office to confirm"), required=False)
+
+
+class NoteForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class CriterionForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["code", "text", "points", "rule_kind", "rule", "note"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4}), "note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "rule": _(
+                'Graded: {"tiers": [["0.80", "1"], ["0.75", "0.5"]]}; bonus: {"per_item": "1", "cap": "4"}; '
+                'negative list: {"per_item": "2"}; prerequisite: {"minimum": "85"}; others: {}.'
+            )
+        }
+
+
+class SiteTypeForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = SiteType
+        fields = ["code", "name", "active", "sort_order"]
+
+
+class EditionImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    name = forms.CharField(
+        label=_("Edition name"),
+        required=False,
+        max_length=120,
+        help_text=_("Leave empty to take it from the file."),
+    )
+
+
+class CheckItemForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = CheckItem
+        fields = ["text", "deduction"]
+        widgets = {"text": forms.TextInput()}
+
+
+CheckItemFormSet = forms.modelformset_factory(CheckItem, form=CheckItemForm, extra=0, can_delete=False)

@@ -1,0 +1,85 @@
+"""Excel import/export of an edition: the round trip is exact, a bad file is refused whole, the CLI works."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+
+from core.excel import open_workbook
+from framework.excel import export_edition, import_edition, snapshot, template
+from framework.models import Framework
+
+
+def _reimport(data: bytes, name: str):
+    return import_edition(open_workbook(io.BytesIO(data)), name=name)
+
+
+def test_it_round_trips_an_edition_exactly(edition):
+    report = _reimport(export_edition(edition), "副本")
+    assert report.ok, report.problems
+    copy = report.created[0]
+    assert snapshot(copy) == snapshot(edition)
+    assert (copy.level, copy.year) == (edition.level, edition.year)
+
+
+def test_it_round_trips_the_shipped_2016_edition_exactly(db, shipped_csv):
+    from framework.csv_loader import load_csv
+
+    edition = load_csv(shipped_csv.read_text(encoding="utf-8"), name="南开区 2016").edition
+    report = _reimport(export_edition(edition), "南开区 2016 副本")
+    assert report.ok, report.problems
+    assert snapshot(report.created[0]) == snapshot(edition)
+
+
+def _bad_workbook(edition) -> bytes:
+    workbook = load_workbook(io.BytesIO(export_edition(edition)))
+    tree = workbook["测评体系"]
+    tree["J2"] = "五分"  # points
+    tree["K3"] = "随便"  # rule kind
+    methods = workbook["测评方法"]
+    methods["A2"] = 99  # no such criterion
+    methods["E3"] = "99"  # no such site type
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_it_refuses_a_bad_file_whole_naming_sheet_row_column_and_reason(edition):
+    report = _reimport(_bad_workbook(edition), "坏文件")
+    found = {(p.sheet, p.row, p.column.split(" ")[0]) for p in report.problems}
+    assert found == {("测评体系", 2, "J"), ("测评体系", 3, "K"), ("测评方法", 2, "A"), ("测评方法", 3, "E")}
+    assert "“五分” is not a number." in str(report.problems[0])
+    assert not Framework.objects.filter(name="坏文件").exists()
+    assert Framework.objects.count() == 1
+
+
+def test_the_template_documents_both_sheets():
+    workbook = load_workbook(io.BytesIO(template()))
+    assert workbook.sheetnames == ["测评体系", "测评方法", "说明"]
+
+
+def test_the_cli_exports_and_imports_printing_the_new_id_last(edition, tmp_path, capsys):
+    target = tmp_path / "edition.xlsx"
+    call_command("export-framework", edition.name, str(target))
+    call_command("import-framework", str(target), "--name", "CLI 副本")
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    copy = Framework.objects.get(pk=int(last))
+    assert copy.name == "CLI 副本" and snapshot(copy) == snapshot(edition)
+
+
+def test_the_cli_refuses_a_bad_file_and_imports_nothing(edition, tmp_path):
+    target = tmp_path / "bad.xlsx"
+    target.write_bytes(_bad_workbook(edition))
+    with pytest.raises(CommandError, match="4 problem"):
+        call_command("import-framework", str(target), "--name", "坏")
+    assert Framework.objects.count() == 1
+
+
+def test_the_cli_loads_the_shipped_csv(db, shipped_csv, capsys):
+    call_command("import-framework", str(shipped_csv), "--name", "南开区 2016")
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("Read 357 rows")
+    assert Framework.objects.get(pk=int(lines[-1])).name == "南开区 2016"
