@@ -203,6 +203,9 @@ CHUANGWEN_JURISDICTION = env_str("CHUANGWEN_JURISDICTION", "示范县")
 MAP_TILE_URL = env_str("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
 
+# Working hours for deadlines in working time (core.workcalendar): comma-separated periods of a working day.
+WORKING_HOURS = env_str("WORKING_HOURS", "08:30-12:00,14:00-17:30")
+
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
 LOGGING = {

@@ -29,6 +29,7 @@ def navigation(request: HttpRequest) -> dict:
     items.append((_("Grids"), reverse("org:grid_list"), "bi-grid-3x3"))
     if can_manage_org(person):
         items.append((_("Import"), reverse("org:import"), "bi-file-earmark-arrow-up"))
+    items.append((_("Calendar"), reverse("work_calendar"), "bi-calendar3"))
     if can_view_audit(person):
         items.append((_("Audit log"), reverse("audit_log"), "bi-journal-text"))
     current = request.path
