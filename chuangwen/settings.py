@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "auditlog",
     "core",
     "org",
+    "cases",
     "demo",
 ]
 
