@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from cases.actions import can_edit_categories
 from cases.models import Case, Category
 from org.access import _get_or_404, require, scoped
 from org.models import Person
@@ -16,10 +17,6 @@ def cases_for(person: Person) -> QuerySet[Case]:
 def get_case_for(person: Person, pk: int) -> Case:
     """Outside the person's scope → 404. What they may do to it is decided per step in cases.actions."""
     return _get_or_404(cases_for(person), pk)
-
-
-def can_edit_categories(person: Person) -> bool:
-    return person.is_authenticated and person.is_active and person.is_office_admin()
 
 
 def get_category_for(person: Person, pk: int, write: bool = False) -> Category:

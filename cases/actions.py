@@ -494,3 +494,22 @@ def resume_case(
     case.save(update_fields=["state", "resume_state", "deadline", "updated_at"])
     _record(case, Action.RESUME, actor, from_state, note=note)
     return case
+
+
+# --- Categories ------------------------------------------------------------------------------------
+
+
+def can_edit_categories(person: Person) -> bool:
+    return person.is_authenticated and person.is_active and person.is_office_admin()
+
+
+@transaction.atomic
+def save_category(actor: Person, category: Category | None, **fields: Any) -> Category:
+    """Create or change a category; cases filed before keep their snapshot of it."""
+    require(can_edit_categories(actor))
+    category = category or Category()
+    for name, value in fields.items():
+        setattr(category, name, value)
+    category.full_clean()
+    category.save()
+    return category

@@ -3,7 +3,9 @@
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from cases.api import router as cases_router
 from org.api import router as org_router
 
 api = NinjaAPI(title="Chuangwen API", version="1", urls_namespace="api", auth=django_auth)
 api.add_router("/", org_router)
+api.add_router("/", cases_router)
