@@ -61,6 +61,7 @@ class WorkCalendar:
     periods: list[Period]
     overrides: dict[dt.date, bool] = field(default_factory=dict)
     tz: dt.tzinfo = field(default_factory=timezone.get_default_timezone)
+    _days: dict[dt.date, bool] = field(default_factory=dict, repr=False)  # the package is slow per call
 
     @classmethod
     def load(cls) -> WorkCalendar:
@@ -73,7 +74,9 @@ class WorkCalendar:
     def is_workday(self, day: dt.date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
-        return _package_says_workday(day)
+        if day not in self._days:
+            self._days[day] = _package_says_workday(day)
+        return self._days[day]
 
     def next_workday(self, day: dt.date) -> dt.date:
         day += dt.timedelta(days=1)

@@ -1,6 +1,7 @@
 from auditlog.context import disable_auditlog
 from django.core.management.base import BaseCommand
 
+from demo.cases import build_demo_cases
 from demo.county import DEMO_PASSWORD, build_demo_county, demo_loaded, demo_logins
 
 
@@ -15,6 +16,11 @@ class Command(BaseCommand):
             with disable_auditlog():
                 build_demo_county()
             self.stdout.write(self.style.SUCCESS("Demo county 示范县 loaded."))
+        with disable_auditlog():
+            added = build_demo_cases()
+        self.stdout.write(
+            f"Demo cases: {added} added." if added else "Demo cases already loaded; reusing them."
+        )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in demo_logins():
             self.stdout.write(f"  {login.username:<12} {login.role:<8} {login.unit}")
