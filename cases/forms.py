@@ -94,6 +94,7 @@ class DispatchForm(NoteForm):
         label=_("Responsible unit"),
         queryset=Unit.objects.filter(is_active=True).order_by("path"),
         required=False,
+        empty_label=_("Automatic (grid, else category)"),
         help_text=_("Empty: the unit owning the grid, else the category's default unit."),
     )
     deadline = forms.DateTimeField(
@@ -174,6 +175,8 @@ class CaseFilterForm(StyledFormMixin, forms.Form):
         self.fields["unit"].queryset = units.order_by("path")
         self.fields["grid"].queryset = grids.order_by("code")
         self.fields["q"].widget.attrs["placeholder"] = _("Number, description or address")
+        for name in ("unit", "category", "grid"):
+            self.fields[name].empty_label = _("All")
 
     def apply(self, cases: QuerySet[Case]) -> QuerySet[Case]:
         from cases.queries import overdue_q

@@ -96,13 +96,13 @@ class Category(models.Model):
 
 
 class Source(models.TextChoices):
-    INSPECTION = "inspection", _("Inspection")
-    CITIZEN = "citizen", _("Citizen report")
-    HOTLINE_12345 = "hotline_12345", _("Hotline 12345")
-    HOTLINE_12319 = "hotline_12319", _("Hotline 12319")
-    PATROL = "patrol", _("Patrol")
-    LEADER = "leader", _("Leader instruction")
-    MEDIA = "media", _("Media")
+    INSPECTION = "inspection", pgettext_lazy("case source", "Inspection")
+    CITIZEN = "citizen", pgettext_lazy("case source", "Citizen report")
+    HOTLINE_12345 = "hotline_12345", pgettext_lazy("case source", "Hotline 12345")
+    HOTLINE_12319 = "hotline_12319", pgettext_lazy("case source", "Hotline 12319")
+    PATROL = "patrol", pgettext_lazy("case source", "Patrol")
+    LEADER = "leader", pgettext_lazy("case source", "Leader instruction")
+    MEDIA = "media", pgettext_lazy("case source", "Media")
 
 
 class Priority(models.TextChoices):

@@ -25,15 +25,15 @@ def navigation(request: HttpRequest) -> dict:
         return {"nav_items": [], **_site_settings()}
     items = [(_("Home"), reverse("home"), "bi-house")]
     items.append((_("Cases"), reverse("cases:list"), "bi-clipboard-check"))
-    items.append((_("Case map"), reverse("cases:map"), "bi-geo-alt"))
     items.append((_("Metrics"), reverse("cases:metrics"), "bi-bar-chart"))
     items.append((_("Units"), reverse("org:unit_list"), "bi-diagram-3"))
     items.append((_("People"), reverse("org:person_list"), "bi-people"))
     items.append((_("Grids"), reverse("org:grid_list"), "bi-grid-3x3"))
     if can_manage_org(person):
         items.append((_("Import"), reverse("org:import"), "bi-file-earmark-arrow-up"))
-    items.append((_("Categories"), reverse("cases:categories"), "bi-tags"))
-    items.append((_("Calendar"), reverse("work_calendar"), "bi-calendar3"))
+    if person.sees_everything():
+        items.append((_("Categories"), reverse("cases:categories"), "bi-tags"))
+        items.append((_("Calendar"), reverse("work_calendar"), "bi-calendar3"))
     if can_view_audit(person):
         items.append((_("Audit log"), reverse("audit_log"), "bi-journal-text"))
     current = request.path

@@ -40,7 +40,7 @@ DESCRIPTIONS = {
     "无照经营游商": ["流动摊贩在学校门口占道经营", "夜市游商占用车行道"],
     "露天烧烤": ["夜间露天烧烤油烟扰民", "广场周边露天烧烤"],
 }
-GENERIC = ["问题未整改到位", "群众反映问题", "督查发现问题"]
+GENERIC = ["发现{name}问题，请及时处置", "群众反映此处存在{name}", "督查发现{name}，影响市容"]
 ADDRESSES = [
     "人民路",
     "建设路",
@@ -126,7 +126,7 @@ class CaseBuilder:
 
     def new_case(self, reported_at: dt.datetime, grid: Grid, category: Category, lonlat=None) -> Case:
         lon, lat = lonlat or self.point_in(grid)
-        texts = DESCRIPTIONS.get(category.name, GENERIC)
+        texts = DESCRIPTIONS.get(category.name) or [text.format(name=category.name) for text in GENERIC]
         source = self.rng.choices([s for s, _w in SOURCES], [w for _s, w in SOURCES])[0]
         citizen = source in {Source.CITIZEN, Source.HOTLINE_12345, Source.HOTLINE_12319}
         return Case(
