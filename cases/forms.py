@@ -173,7 +173,7 @@ class CaseFilterForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, units: QuerySet[Unit], grids: QuerySet[Grid], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units.order_by("path")
-        self.fields["grid"].queryset = grids.order_by("code")
+        self.fields["grid"].queryset = grids.select_related(None).only("id", "code", "name").order_by("code")
         self.fields["q"].widget.attrs["placeholder"] = _("Number, description or address")
         for name in ("unit", "category", "grid"):
             self.fields[name].empty_label = _("All")

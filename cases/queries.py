@@ -73,33 +73,34 @@ def overdue_q(now: dt.datetime | None = None) -> Q:
     return Q(state__in=Case.UNIT_STATES, deadline__lt=now or timezone.now())
 
 
-def office_queues(cases: QuerySet[Case]) -> dict[str, QuerySet[Case]]:
+def office_queues(now: dt.datetime | None = None) -> dict[str, Q]:
+    """The office's queues, as conditions on a case list."""
     return {
-        "to_accept": cases.filter(state=State.REPORTED),
-        "to_dispatch": cases.filter(state__in=[State.ACCEPTED, State.RETURNED]),
-        "to_verify": cases.filter(state=State.SUBMITTED),
-        "overdue": cases.filter(overdue_q()),
-        "extension_requests": cases.filter(
-            state__in=Case.UNIT_STATES, extension_requested_until__isnull=False
-        ),
+        "to_accept": Q(state=State.REPORTED),
+        "to_dispatch": Q(state__in=[State.ACCEPTED, State.RETURNED]),
+        "to_verify": Q(state=State.SUBMITTED),
+        "overdue": overdue_q(now),
+        "extension_requests": Q(state__in=Case.UNIT_STATES, extension_requested_until__isnull=False),
     }
 
 
 def unit_queues(
-    cases: QuerySet[Case], due_within: dt.timedelta = dt.timedelta(days=2)
-) -> dict[str, QuerySet[Case]]:
-    now = timezone.now()
-    with_unit = cases.filter(state__in=Case.UNIT_STATES)
+    now: dt.datetime | None = None, due_within: dt.timedelta = dt.timedelta(days=2)
+) -> dict[str, Q]:
+    """A unit's queues: what to rectify, what falls due soon, what is overdue, what came back for rework."""
+    now = now or timezone.now()
+    with_unit = Q(state__in=Case.UNIT_STATES)
     return {
         "to_rectify": with_unit,
-        "due_soon": with_unit.filter(deadline__gte=now, deadline__lt=now + due_within),
-        "overdue": with_unit.filter(deadline__lt=now),
-        "rework": with_unit.filter(rework_count__gt=0),
+        "due_soon": with_unit & Q(deadline__gte=now, deadline__lt=now + due_within),
+        "overdue": with_unit & Q(deadline__lt=now),
+        "rework": with_unit & Q(rework_count__gt=0),
     }
 
 
-def queue_counts(queues: dict[str, QuerySet[Case]]) -> dict[str, int]:
-    return {name: queryset.count() for name, queryset in queues.items()}
+def queue_counts(cases: QuerySet[Case], queues: dict[str, Q]) -> dict[str, int]:
+    """All the queue sizes in one query."""
+    return cases.aggregate(**{name: Count("id", filter=condition) for name, condition in queues.items()})
 
 
 # --- Metrics (DESIGN.md §5) ----------------------------------------------------------------------

@@ -188,13 +188,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     person = request.user
     form, cases = _filtered(request)
     office_view = person.sees_everything()
-    queues = queries.office_queues(cases) if office_view else queries.unit_queues(cases)
+    queues = queries.office_queues() if office_view else queries.unit_queues()
+    counts = queries.queue_counts(cases, queues)
     queue = request.GET.get("queue", "")
+    if not request.GET and not office_view:
+        queue = "to_rectify"  # a unit opens on what it has to do
     if queue in queues:
-        cases = queues[queue]
-    elif not request.GET and not office_view:
-        queue, cases = "to_rectify", queues["to_rectify"]
-    counts = queries.queue_counts(queues)
+        cases = cases.filter(queues[queue])
     cases = cases.order_by("deadline" if queue in {"to_rectify", "due_soon", "overdue"} else "-reported_at")
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     context = {

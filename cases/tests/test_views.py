@@ -176,3 +176,20 @@ def test_only_office_admins_edit_categories(county, login, rubbish):
     duplicate = {**data, "name": "重复编码"}
     assert client.post(reverse("cases:category_create"), duplicate).status_code == 200
     assert Category.objects.filter(name="重复编码").count() == 0
+
+
+def test_the_queue_and_the_api_list_take_a_fixed_number_of_queries(
+    county, login, new_case, django_assert_max_num_queries
+):
+    for _ in range(3):
+        actions.dispatch_case(county.inspector, new_case(), unit=county.town_a)
+    client = login(county.office_admin)
+    client.get(reverse("cases:list"))  # warm the session and the caches
+    with django_assert_max_num_queries(14) as first:
+        client.get(reverse("cases:list"))
+    for _ in range(20):
+        actions.dispatch_case(county.inspector, new_case(), unit=county.town_b)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        client.get(reverse("cases:list"))
+    with django_assert_max_num_queries(8):  # session, person, count, page: not one per case
+        client.get("/api/v1/cases?limit=50")
