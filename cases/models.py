@@ -319,6 +319,7 @@ class CaseEvent(models.Model):
         DEFER = "defer", pgettext_lazy("case step", "Deferred")
         RESUME = "resume", pgettext_lazy("case step", "Resumed")
         RELAPSE = "relapse", pgettext_lazy("case step", "Relapse linked")
+        OVERDUE = "overdue", pgettext_lazy("case step", "Overdue")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)

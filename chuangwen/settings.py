@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "core",
     "org",
     "cases",
+    "notify",
     "demo",
 ]
 
@@ -197,6 +198,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL or "cache+memory://")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# The case pressure job (reminders, overdue marks, escalation); idempotent, so a short interval is harmless.
+CELERY_BEAT_SCHEDULE = {"cases-tick": {"task": "cases.tick", "schedule": env_int("CASE_TICK_SECONDS", 300)}}
 
 # --- Domain settings --------------------------------------------------------------------------
 CHUANGWEN_JURISDICTION = env_str("CHUANGWEN_JURISDICTION", "示范县")
@@ -206,6 +209,9 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
 
 # Working hours for deadlines in working time (core.workcalendar): comma-separated periods of a working day.
 WORKING_HOURS = env_str("WORKING_HOURS", "08:30-12:00,14:00-17:30")
+# Case pressure: remind the unit this many hours before a deadline; tell the unit head once this many hours late.
+CASE_REMIND_BEFORE_HOURS = env_int("CASE_REMIND_BEFORE_HOURS", 4)
+CASE_ESCALATE_AFTER_HOURS = env_int("CASE_ESCALATE_AFTER_HOURS", 24)
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

@@ -26,6 +26,7 @@ def navigation(request: HttpRequest) -> dict:
     items = [(_("Home"), reverse("home"), "bi-house")]
     items.append((_("Cases"), reverse("cases:list"), "bi-clipboard-check"))
     items.append((_("Metrics"), reverse("cases:metrics"), "bi-bar-chart"))
+    items.append((_("Inbox"), reverse("notify:inbox"), "bi-bell"))
     items.append((_("Units"), reverse("org:unit_list"), "bi-diagram-3"))
     items.append((_("People"), reverse("org:person_list"), "bi-people"))
     items.append((_("Grids"), reverse("org:grid_list"), "bi-grid-3x3"))

@@ -12,6 +12,8 @@ from cases import actions
 from conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
+# Each step uploads and re-encodes photos; on a busy CI machine that can take longer than the 5 s default.
+expect.set_options(timeout=15_000)
 
 
 def sign_in(page: Page, base: str, username: str) -> None:
