@@ -163,3 +163,26 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN"}
+
+
+@pytest.fixture(autouse=True)
+def _shipped_site_types(request) -> None:
+    """Live-server tests run in transactional mode, which empties every table afterwards, the rows of data
+    migrations included. Put the shipped site types back for the database tests that follow."""
+    if not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    # Autouse fixtures run first: open the database the way the test will.
+    transactional = "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from importlib import import_module
+
+    from framework.models import SiteType
+
+    if not SiteType.objects.exists():
+        shipped = import_module("framework.migrations.0002_fill_site_types").SITE_TYPES
+        SiteType.objects.bulk_create(
+            [
+                SiteType(code=code, name=name, sort_order=order)
+                for order, (code, name) in enumerate(shipped, start=1)
+            ]
+        )

@@ -3,9 +3,11 @@
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from cases.api import router as cases_router
 from framework.api import router as framework_router
 from org.api import router as org_router
 
 api = NinjaAPI(title="Chuangwen API", version="1", urls_namespace="api", auth=django_auth)
 api.add_router("/", org_router)
 api.add_router("/", framework_router)
+api.add_router("/", cases_router)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "core",
     "org",
     "framework",
+    "cases",
     "notify",
     "surveys",
     "scoring",
@@ -203,6 +204,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_BEAT_SCHEDULE = {
     "deliver-notifications": {"task": "notify.tasks.deliver_pending", "schedule": 60.0},
+    # The case pressure job (reminders, overdue marks, escalation); idempotent, so a short interval is harmless.
+    "cases-tick": {"task": "cases.tick", "schedule": env_int("CASE_TICK_SECONDS", 300)},
 }
 
 # --- Notifications -----------------------------------------------------------------------------
@@ -221,6 +224,12 @@ CHUANGWEN_JURISDICTION = env_str("CHUANGWEN_JURISDICTION", "示范县")
 # Map tiles need a tile server; without one the maps draw grids on a blank background.
 MAP_TILE_URL = env_str("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
+
+# Working hours for deadlines in working time (core.workcalendar): comma-separated periods of a working day.
+WORKING_HOURS = env_str("WORKING_HOURS", "08:30-12:00,14:00-17:30")
+# Case pressure: remind the unit this many hours before a deadline; tell the unit head once this many hours late.
+CASE_REMIND_BEFORE_HOURS = env_int("CASE_REMIND_BEFORE_HOURS", 4)
+CASE_ESCALATE_AFTER_HOURS = env_int("CASE_ESCALATE_AFTER_HOURS", 24)
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

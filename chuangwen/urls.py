@@ -9,6 +9,7 @@ from surveys import views as survey_views
 urlpatterns = [
     path("", include("core.urls")),
     path("org/", include("org.urls")),
+    path("cases/", include("cases.urls")),
     path("surveys/", include("surveys.urls")),
     path("inbox/", include("notify.urls")),
     path("scores/", include("scoring.urls")),

@@ -7,4 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from auditlog.registry import auditlog
+
         from core import checks  # noqa: F401  (registers the system checks)
+        from core.models import CalendarOverride
+
+        auditlog.register(CalendarOverride)

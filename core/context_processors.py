@@ -28,6 +28,14 @@ def navigation(request: HttpRequest) -> dict:
     items: list[tuple] = [(_("Home"), reverse("home"), "bi-house")]
     if person.unit_id and not person.sees_everything():
         items.append((_("My tasks"), reverse("framework:my_tasks"), "bi-check2-square"))
+    cases = [
+        (_("Cases"), reverse("cases:list"), "bi-clipboard-check"),
+        (_("Metrics"), reverse("cases:metrics"), "bi-speedometer2"),
+    ]
+    if person.sees_everything():
+        cases.append((_("Categories"), reverse("cases:categories"), "bi-tags"))
+        cases.append((_("Calendar"), reverse("work_calendar"), "bi-calendar3"))
+    items.append((_("Cases"), cases, "bi-clipboard-check"))
     framework = [(_("Framework"), reverse("framework:edition_list"), "bi-list-check")]
     if can_manage_tasks(person) or person.is_read_only():
         framework.append((_("Task breakdown"), reverse("framework:task_list"), "bi-kanban"))

@@ -1,13 +1,119 @@
-"""Checking uploaded files by their content (never their name or the browser's word), with a size bound."""
+"""Checks and copies for uploaded images: the content decides the type, the size is bounded, EXIF is read as
+evidence (time, GPS) and stripped from the copies shown to others, and thumbnails are made once at upload."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from dataclasses import dataclass
 
 import filetype
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+
+IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+PUBLIC_MAX_SIDE = 2048
+THUMB_MAX_SIDE = 320
+
+
+@dataclass
+class CheckedImage:
+    data: bytes
+    extension: str
+    public_jpeg: bytes
+    thumbnail_jpeg: bytes
+    taken_at: dt.datetime | None
+    gps_lon: float | None
+    gps_lat: float | None
+
+
+def _read(upload: UploadedFile) -> bytes:
+    limit = settings.MAX_UPLOAD_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(
+            _("The file “%(name)s” is larger than %(mb)d MB.") % {"name": upload.name, "mb": limit // 2**20}
+        )
+    upload.seek(0)
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise ValidationError(
+            _("The file “%(name)s” is larger than %(mb)d MB.") % {"name": upload.name, "mb": limit // 2**20}
+        )
+    return data
+
+
+def _exif_time(exif: Image.Exif) -> dt.datetime | None:
+    detail = exif.get_ifd(ExifTags.IFD.Exif)
+    text = detail.get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime)
+    try:
+        # Cameras write local time without a zone; a phone in this county is on the county's time.
+        return dt.datetime.strptime(str(text).strip(), "%Y:%m:%d %H:%M:%S").replace(
+            tzinfo=timezone.get_default_timezone()
+        )
+    except (TypeError, ValueError):
+        return None
+
+
+def _exif_gps(exif: Image.Exif) -> tuple[float | None, float | None]:
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    try:
+
+        def degrees(values) -> float:
+            d, m, s = (float(v) for v in values)
+            return d + m / 60 + s / 3600
+
+        lat = degrees(gps[ExifTags.GPS.GPSLatitude])
+        lon = degrees(gps[ExifTags.GPS.GPSLongitude])
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return None, None
+    if gps.get(ExifTags.GPS.GPSLatitudeRef) == "S":
+        lat = -lat
+    if gps.get(ExifTags.GPS.GPSLongitudeRef) == "W":
+        lon = -lon
+    return lon, lat
+
+
+def _jpeg(image: Image.Image, max_side: int) -> bytes:
+    """Re-encode without any metadata: a new image from the pixels carries no EXIF (and no GPS)."""
+    copy = image.convert("RGB")
+    copy.thumbnail((max_side, max_side))
+    out = io.BytesIO()
+    copy.save(out, "JPEG", quality=85, optimize=True)
+    return out.getvalue()
+
+
+def check_image(upload: UploadedFile) -> CheckedImage:
+    """Accept JPEG, PNG or WebP by content, within the size limit; refuse anything else with a clear message."""
+    data = _read(upload)
+    kind = filetype.guess(data)
+    if kind is None or kind.mime not in IMAGE_TYPES:
+        raise ValidationError(
+            _("“%(name)s” is not a JPEG, PNG or WebP image.") % {"name": upload.name}, code="image_type"
+        )
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ValidationError(_("“%(name)s” cannot be read as an image.") % {"name": upload.name}) from exc
+    exif = image.getexif()
+    lon, lat = _exif_gps(exif)
+    upright = ImageOps.exif_transpose(image)
+    return CheckedImage(
+        data=data,
+        extension=IMAGE_TYPES[kind.mime],
+        public_jpeg=_jpeg(upright, PUBLIC_MAX_SIDE),
+        thumbnail_jpeg=_jpeg(upright, THUMB_MAX_SIDE),
+        taken_at=_exif_time(exif),
+        gps_lon=lon,
+        gps_lat=lat,
+    )
+
 
 # Evidence a unit may attach: PDF, Office documents, photos.
 DOCUMENT_TYPES = {

@@ -8,5 +8,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),
+    path("calendar/", views.work_calendar, name="work_calendar"),
+    path("calendar/<int:pk>/remove/", views.work_calendar_remove, name="work_calendar_remove"),
     path("audit/", views.audit_log, name="audit_log"),
 ]

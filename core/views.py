@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -10,11 +12,17 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from core import actions as core_actions
+from core.forms import CalendarOverrideForm
+from core.models import CalendarOverride
 from core.passwords import describe_rules
+from core.workcalendar import WorkCalendar
 from org.access import can_view_audit, grids_for, people_for, require, visible_units
 from org.actions import change_own_password
 from org.models import UnitKind
@@ -68,3 +76,52 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(
         request, "core/audit_log.html", {"page": page, "models": models, "model": model, "q": query}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def work_calendar(request: HttpRequest) -> HttpResponse:
+    """The year's days off and make-up workdays, with the office's overrides (admins add and remove them)."""
+    can_edit = core_actions.can_edit_calendar(request.user)
+    form = CalendarOverrideForm(request.POST or None)
+    if request.method == "POST":
+        require(can_edit)
+        if form.is_valid():
+            core_actions.set_calendar_override(request.user, **form.cleaned_data)
+            messages.success(request, _("Calendar saved."))
+            return redirect(f"{request.path}?year={form.cleaned_data['date'].year}")
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    year = min(max(year, 2004), 2100)
+    context = {
+        "year": year,
+        "form": form,
+        "can_edit": can_edit,
+        "special_days": _special_days(year),
+        "overrides": CalendarOverride.objects.filter(date__year=year),
+        "working_hours": WorkCalendar.load().periods,
+    }
+    return render(request, "core/work_calendar.html", context)
+
+
+def _special_days(year: int) -> list[tuple[date, bool, bool]]:
+    """Days of the year that differ from a plain Mon–Fri week: (day, is_workday, overridden)."""
+    calendar = WorkCalendar.load()
+    day, rows = date(year, 1, 1), []
+    while day.year == year:
+        worked = calendar.is_workday(day)
+        if worked != (day.weekday() < 5) or day in calendar.overrides:
+            rows.append((day, worked, day in calendar.overrides))
+        day += timedelta(days=1)
+    return rows
+
+
+@login_required
+@require_POST
+def work_calendar_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    override = get_object_or_404(CalendarOverride, pk=pk)
+    core_actions.remove_calendar_override(request.user, override)
+    messages.success(request, _("Override removed."))
+    return redirect(f"{reverse('work_calendar')}?year={override.date.year}")

@@ -1,6 +1,7 @@
 from auditlog.context import disable_auditlog
 from django.core.management.base import BaseCommand
 
+from demo.cases import build_demo_cases
 from demo.county import DEMO_PASSWORD, build_demo_county, demo_loaded, demo_logins
 from demo.framework import build_demo_framework, demo_framework_loaded, load_shipped_edition
 from demo.scoring import build_demo_scores
@@ -25,6 +26,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Framework edition “{edition.name}” loaded (active)."))
             if shipped:
                 self.stdout.write(f"Shipped edition “{shipped.name}” loaded.")
+        with disable_auditlog():
+            added = build_demo_cases()
+        self.stdout.write(
+            f"Demo cases: {added} added." if added else "Demo cases already loaded; reusing them."
+        )
         # Each domain adds its demo data once; every builder skips what is already there.
         with disable_auditlog():
             build_demo_surveys()

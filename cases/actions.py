@@ -1,0 +1,515 @@
+"""Every write to a case: one function per transition of the case loop (DESIGN.md §4).
+
+Each function locks the case row (`select_for_update`), checks the transition against `TRANSITIONS` and the
+actor's permission on the locked row, saves with `update_fields`, and writes a `CaseEvent`. When two people act
+on the same case at once, the second one waits for the lock, finds the state changed and gets `CaseConflict`
+with a message saying what happened; nothing of theirs is saved.
+
+Who does what: office staff (admins, inspectors) do office steps; people of the responsible unit (the unit or a
+unit above it, i.e. whoever sees the case through org.access scoping) do unit steps; leaders only read. A person
+whose unit is responsible for a case can never verify, close or send back that case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case, CaseCounter, CaseEvent, CasePhoto, Category, Priority, State
+from cases.queries import find_relapse_origin, route_unit
+from core.uploads import check_image
+from core.workcalendar import WorkCalendar
+from org.access import require
+from org.models import Person, Role, Unit
+from org.queries import grid_of_point
+
+Action = CaseEvent.Action
+OFFICE, UNIT = "office", "unit"
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str | None  # None: the state does not change (extension steps)
+    by: str  # OFFICE or UNIT
+
+
+def _t(sources: Iterable[str], target: str | None, by: str) -> Transition:
+    return Transition(frozenset(sources), target, by)
+
+
+# The case loop as data: which states each step starts from, where it goes, and whose step it is.
+TRANSITIONS: dict[str, Transition] = {
+    Action.ACCEPT: _t({State.REPORTED}, State.ACCEPTED, OFFICE),
+    Action.REJECT: _t({State.REPORTED}, State.REJECTED, OFFICE),
+    Action.MARK_DUPLICATE: _t({State.REPORTED, State.ACCEPTED}, State.DUPLICATE, OFFICE),
+    # The office can always (re)dispatch an unfinished case, also one the unit already holds.
+    Action.DISPATCH: _t(
+        {State.REPORTED, State.ACCEPTED, State.RETURNED, State.DISPATCHED, State.RECTIFYING},
+        State.DISPATCHED,
+        OFFICE,
+    ),
+    Action.RETURN: _t({State.DISPATCHED}, State.RETURNED, UNIT),
+    Action.START: _t({State.DISPATCHED}, State.RECTIFYING, UNIT),
+    Action.REPORT_BACK: _t({State.DISPATCHED, State.RECTIFYING}, State.SUBMITTED, UNIT),
+    Action.VERIFY: _t({State.SUBMITTED}, State.CLOSED, OFFICE),
+    Action.REWORK: _t({State.SUBMITTED}, State.RECTIFYING, OFFICE),
+    Action.REQUEST_EXTENSION: _t({State.DISPATCHED, State.RECTIFYING}, None, UNIT),
+    Action.APPROVE_EXTENSION: _t({State.DISPATCHED, State.RECTIFYING}, None, OFFICE),
+    Action.REFUSE_EXTENSION: _t({State.DISPATCHED, State.RECTIFYING}, None, OFFICE),
+    Action.DEFER: _t(
+        {State.ACCEPTED, State.RETURNED, State.DISPATCHED, State.RECTIFYING}, State.DEFERRED, OFFICE
+    ),
+    Action.RESUME: _t({State.DEFERRED}, None, OFFICE),
+}
+
+
+class CaseConflict(Exception):
+    """The case changed under the actor (someone else acted first) or the step does not fit its state."""
+
+    def __init__(self, case: Case, action: str) -> None:
+        self.case = case
+        self.action = action
+        super().__init__(
+            _(
+                "Case %(number)s is now “%(state)s”; “%(action)s” is no longer possible. Reload to see what changed."
+            )
+            % {
+                "number": case.number,
+                "state": case.get_state_display(),
+                "action": Action(action).label,
+            }
+        )
+
+
+# --- Who may do what ---------------------------------------------------------------------------
+
+
+def is_office_actor(person: Person) -> bool:
+    return person.is_authenticated and person.is_active and person.is_office_staff()
+
+
+def is_unit_actor(person: Person, case: Case) -> bool:
+    """A handler or head of the responsible unit, or of a unit above it."""
+    return (
+        person.is_authenticated
+        and person.is_active
+        and person.role in {Role.UNIT_HANDLER, Role.UNIT_HEAD}
+        and person.unit_id is not None
+        and case.unit_id is not None
+        and case.unit.is_within(person.unit)
+    )
+
+
+def is_responsible_side(person: Person, case: Case) -> bool:
+    """True when the person belongs to the unit answerable for the case (or above it): they may not judge it."""
+    return person.unit_id is not None and case.unit_id is not None and case.unit.is_within(person.unit)
+
+
+def may(person: Person, case: Case, action: str) -> bool:
+    """Whether `person` may take step `action` on `case` in its current state (for buttons and the API)."""
+    transition = TRANSITIONS[action]
+    if case.state not in transition.sources:
+        return False
+    if transition.by == UNIT:
+        return is_unit_actor(person, case)
+    if action in {Action.VERIFY, Action.REWORK} and is_responsible_side(person, case):
+        return False
+    return is_office_actor(person)
+
+
+def can_report(person: Person) -> bool:
+    return is_office_actor(person)
+
+
+# --- Building blocks ---------------------------------------------------------------------------
+
+
+def _lock(case: Case, action: str, actor: Person) -> Case:
+    """The case row, locked for this transaction, after the permission and state checks."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked.unit = Unit.objects.filter(pk=locked.unit_id).first()
+    transition = TRANSITIONS[action]
+    if transition.by == UNIT:
+        require(is_unit_actor(actor, locked))
+    else:
+        require(is_office_actor(actor))
+        if action in {Action.VERIFY, Action.REWORK}:
+            require(not is_responsible_side(actor, locked))
+    if locked.state not in transition.sources:
+        raise CaseConflict(locked, action)
+    return locked
+
+
+def _record(
+    case: Case,
+    action: str,
+    actor: Person | None,
+    from_state: str,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    unit: Unit | None = None,
+    at: dt.datetime | None = None,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        action=action,
+        from_state=from_state,
+        to_state=case.state,
+        unit=unit if unit is not None else case.unit,
+        actor=actor,
+        at=at or timezone.now(),
+        note=note,
+        data=data or {},
+    )
+
+
+def _move(
+    case: Case, action: str, actor: Person, note: str = "", fields: Iterable[str] = (), **event
+) -> CaseEvent:
+    """Save the new state (and the given fields) and write the history row for it."""
+    from_state = case.state
+    target = TRANSITIONS[action].target
+    if target is not None:
+        case.state = target
+    case.save(update_fields=["state", "updated_at", *fields])
+    return _record(case, action, actor, from_state, note=note, **event)
+
+
+def _required(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(message)
+    return text
+
+
+def next_number(year: int) -> str:
+    """`2026-000123`: the counter row is incremented in the database, so concurrent cases never share one."""
+    with transaction.atomic():
+        if not CaseCounter.objects.filter(year=year).update(last=F("last") + 1):
+            try:
+                with transaction.atomic():
+                    CaseCounter.objects.create(year=year, last=1)
+            except IntegrityError:  # another case created the year's counter at the same moment
+                CaseCounter.objects.filter(year=year).update(last=F("last") + 1)
+        last = CaseCounter.objects.get(year=year).last
+    return f"{year}-{last:06d}"
+
+
+def attach_photos(
+    case: Case, event: CaseEvent | None, kind: str, uploads: Iterable[UploadedFile], actor: Person | None
+) -> list[CasePhoto]:
+    """Check each image by content, keep the original as evidence, store a public copy without EXIF and a thumbnail."""
+    checked = [(upload, check_image(upload)) for upload in uploads]  # all checked before anything is stored
+    photos = []
+    for index, (_upload, image) in enumerate(checked, start=1):
+        stem = f"{case.number}-{kind}-{event.pk if event else 0}-{index}"
+        photo = CasePhoto(
+            case=case,
+            event=event,
+            kind=kind,
+            taken_at=image.taken_at,
+            gps_lon=image.gps_lon,
+            gps_lat=image.gps_lat,
+            uploaded_by=actor,
+        )
+        photo.original.save(f"{stem}.{image.extension}", ContentFile(image.data), save=False)
+        photo.public.save(f"{stem}.jpg", ContentFile(image.public_jpeg), save=False)
+        photo.thumbnail.save(f"{stem}-t.jpg", ContentFile(image.thumbnail_jpeg), save=False)
+        photo.save()
+        photos.append(photo)
+    return photos
+
+
+# --- Intake ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_case(
+    actor: Person,
+    *,
+    source: str,
+    description: str,
+    category: Category | None = None,
+    lon: float | None = None,
+    lat: float | None = None,
+    address: str = "",
+    site_name: str = "",
+    priority: str = Priority.NORMAL,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    photos: Iterable[UploadedFile] = (),
+) -> Case:
+    """File a new case: number, grid from the location, category snapshot, before-photos, relapse link."""
+    require(can_report(actor))
+    now = timezone.now()
+    case = Case(
+        source=source,
+        description=_required(description, _("Describe the problem.")),
+        category=category,
+        lon=lon,
+        lat=lat,
+        address=address,
+        site_name=site_name,
+        priority=priority,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        reported_at=now,
+        created_by=actor,
+    )
+    if case.has_location():
+        case.grid = grid_of_point(lon, lat)
+    case.snapshot_category()
+    case.number = next_number(timezone.localtime(now).year)
+    case.save()
+    event = _record(case, Action.REPORT, actor, "", data={"source": source})
+    attach_photos(case, event, CasePhoto.Kind.BEFORE, photos, actor)
+    _link_relapse(case, actor)
+    return case
+
+
+def _link_relapse(case: Case, actor: Person) -> None:
+    origin = find_relapse_origin(case)
+    if origin is None:
+        return
+    case.relapse_of = origin
+    case.save(update_fields=["relapse_of"])
+    data = {"case": case.number, "origin": origin.number}
+    _record(case, Action.RELAPSE, actor, case.state, data=data)
+    _record(origin, Action.RELAPSE, actor, origin.state, data=data)
+
+
+@transaction.atomic
+def accept_case(actor: Person, case: Case, note: str = "", category: Category | None = None) -> Case:
+    case = _lock(case, Action.ACCEPT, actor)
+    fields = []
+    if category is not None and category.pk != case.category_id:
+        case.category = category
+        case.snapshot_category()
+        fields = ["category", "category_ref", "category_code", "category_name"]
+    _move(case, Action.ACCEPT, actor, note, fields)
+    return case
+
+
+@transaction.atomic
+def reject_case(actor: Person, case: Case, note: str) -> Case:
+    note = _required(note, _("Say why the case is not accepted."))
+    case = _lock(case, Action.REJECT, actor)
+    case.closed_at = timezone.now()
+    _move(case, Action.REJECT, actor, note, ["closed_at"])
+    return case
+
+
+@transaction.atomic
+def mark_duplicate(actor: Person, case: Case, original: Case, note: str = "") -> Case:
+    """Merge `case` into `original`: the history of both says so, and the photos stay where they were taken."""
+    if original.pk == case.pk or original.duplicate_of_id == case.pk:
+        raise ValidationError(_("A case cannot be a duplicate of itself."))
+    case = _lock(case, Action.MARK_DUPLICATE, actor)
+    original = Case.objects.select_for_update().get(pk=original.pk)
+    if not original.is_open() and not original.is_closed():
+        raise ValidationError(_("Merge into a case that is open or closed, not into a refused one."))
+    case.duplicate_of = original
+    case.closed_at = timezone.now()
+    data = {"original": original.number, "duplicate": case.number}
+    _move(case, Action.MARK_DUPLICATE, actor, note, ["duplicate_of", "closed_at"], data=data)
+    _record(original, Action.MERGE, actor, original.state, note=note, data=data)
+    return case
+
+
+# --- Dispatch and the unit's steps --------------------------------------------------------------
+
+
+@transaction.atomic
+def dispatch_case(
+    actor: Person,
+    case: Case,
+    unit: Unit | None = None,
+    deadline: dt.datetime | None = None,
+    note: str = "",
+    calendar: WorkCalendar | None = None,
+) -> Case:
+    """Send the case to a unit (routing picks one when none is given) with a deadline in working time."""
+    case = _lock(case, Action.DISPATCH, actor)
+    unit = unit or route_unit(case)
+    if unit is None:
+        raise ValidationError(_("No unit found for this case: choose the responsible unit."))
+    now = timezone.now()
+    if deadline is None:
+        amount, deadline_unit = case.category.deadline() if case.category_id else Category().deadline()
+        deadline = (calendar or WorkCalendar.load()).due_at(now, amount, deadline_unit)
+    elif deadline <= now:
+        raise ValidationError(_("The deadline must be in the future."))
+    redispatch = case.unit_id is not None and case.unit_id != unit.pk
+    case.unit, case.deadline, case.dispatched_at = unit, deadline, now
+    case.extension_requested_until, case.extension_reason = None, ""
+    data = {"deadline": deadline.isoformat(), "redispatch": redispatch}
+    fields = ["unit", "deadline", "dispatched_at", "extension_requested_until", "extension_reason"]
+    _move(case, Action.DISPATCH, actor, note, fields, data=data, unit=unit)
+    return case
+
+
+@transaction.atomic
+def return_case(actor: Person, case: Case, reason: str) -> Case:
+    """The unit says the case is not theirs; it goes back to the office to be dispatched again."""
+    reason = _required(reason, _("Say why the case is not your unit's."))
+    case = _lock(case, Action.RETURN, actor)
+    case.return_count += 1
+    _move(case, Action.RETURN, actor, reason, ["return_count"])
+    return case
+
+
+@transaction.atomic
+def start_rectifying(actor: Person, case: Case, note: str = "") -> Case:
+    case = _lock(case, Action.START, actor)
+    _move(case, Action.START, actor, note)
+    return case
+
+
+@transaction.atomic
+def report_back(actor: Person, case: Case, note: str, photos: list[UploadedFile]) -> Case:
+    """The unit reports the problem fixed; after-photos are required as evidence."""
+    note = _required(note, _("Describe what was done."))
+    if not photos:
+        raise ValidationError(_("Add at least one photo of the result."))
+    case = _lock(case, Action.REPORT_BACK, actor)
+    case.submitted_at = timezone.now()
+    case.submit_count += 1
+    event = _move(case, Action.REPORT_BACK, actor, note, ["submitted_at", "submit_count"])
+    attach_photos(case, event, CasePhoto.Kind.AFTER, photos, actor)
+    return case
+
+
+# --- Verification --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def verify_case(actor: Person, case: Case, note: str = "", calendar: WorkCalendar | None = None) -> Case:
+    """The office checks the result on site and closes the case. On time = reported back before the deadline."""
+    case = _lock(case, Action.VERIFY, actor)
+    calendar = calendar or WorkCalendar.load()
+    case.closed_at = timezone.now()
+    case.closed_on_time = case.deadline is None or case.submitted_at <= case.deadline
+    case.handling_hours = round(
+        calendar.working_time_between(case.dispatched_at, case.submitted_at).total_seconds() / 3600, 2
+    )
+    _move(case, Action.VERIFY, actor, note, ["closed_at", "closed_on_time", "handling_hours"])
+    return case
+
+
+@transaction.atomic
+def rework_case(actor: Person, case: Case, note: str) -> Case:
+    """Verification failed: back to the unit (返工), counted against it. The deadline stays."""
+    note = _required(note, _("Say what is still wrong."))
+    case = _lock(case, Action.REWORK, actor)
+    case.rework_count += 1
+    _move(case, Action.REWORK, actor, note, ["rework_count"])
+    return case
+
+
+# --- Extension and deferral -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_extension(actor: Person, case: Case, until: dt.datetime, reason: str) -> Case:
+    reason = _required(reason, _("Say why more time is needed."))
+    case = _lock(case, Action.REQUEST_EXTENSION, actor)
+    if case.deadline and until <= case.deadline:
+        raise ValidationError(_("The new deadline must be later than the current one."))
+    case.extension_requested_until, case.extension_reason = until, reason
+    data = {"until": until.isoformat()}
+    _move(
+        case,
+        Action.REQUEST_EXTENSION,
+        actor,
+        reason,
+        ["extension_requested_until", "extension_reason"],
+        data=data,
+    )
+    return case
+
+
+@transaction.atomic
+def approve_extension(actor: Person, case: Case, until: dt.datetime | None = None, note: str = "") -> Case:
+    case = _lock(case, Action.APPROVE_EXTENSION, actor)
+    until = until or case.extension_requested_until
+    if until is None:
+        raise ValidationError(_("There is no extension request; give the new deadline."))
+    data = {"from": case.deadline.isoformat() if case.deadline else None, "until": until.isoformat()}
+    case.deadline, case.extension_count = until, case.extension_count + 1
+    case.extension_requested_until, case.extension_reason = None, ""
+    fields = ["deadline", "extension_count", "extension_requested_until", "extension_reason"]
+    _move(case, Action.APPROVE_EXTENSION, actor, note, fields, data=data)
+    return case
+
+
+@transaction.atomic
+def refuse_extension(actor: Person, case: Case, note: str) -> Case:
+    note = _required(note, _("Say why the extension is refused."))
+    case = _lock(case, Action.REFUSE_EXTENSION, actor)
+    if not case.has_extension_request():
+        raise ValidationError(_("There is no extension request."))
+    case.extension_requested_until, case.extension_reason = None, ""
+    _move(case, Action.REFUSE_EXTENSION, actor, note, ["extension_requested_until", "extension_reason"])
+    return case
+
+
+@transaction.atomic
+def defer_case(actor: Person, case: Case, note: str) -> Case:
+    """Put the case on hold (缓办): it is not overdue while deferred and leaves the close-rate denominators."""
+    note = _required(note, _("Say why the case is deferred."))
+    case = _lock(case, Action.DEFER, actor)
+    case.resume_state = case.state
+    _move(case, Action.DEFER, actor, note, ["resume_state"])
+    return case
+
+
+@transaction.atomic
+def resume_case(
+    actor: Person,
+    case: Case,
+    deadline: dt.datetime | None = None,
+    note: str = "",
+    calendar: WorkCalendar | None = None,
+) -> Case:
+    """Take a deferred case up again where it was; a case with a unit gets a fresh deadline from today."""
+    case = _lock(case, Action.RESUME, actor)
+    from_state = case.state
+    case.state, case.resume_state = case.resume_state or State.ACCEPTED, ""
+    if case.is_with_unit():
+        if deadline is None:
+            amount, deadline_unit = case.category.deadline() if case.category_id else Category().deadline()
+            deadline = (calendar or WorkCalendar.load()).due_at(timezone.now(), amount, deadline_unit)
+        case.deadline = deadline
+    case.save(update_fields=["state", "resume_state", "deadline", "updated_at"])
+    _record(case, Action.RESUME, actor, from_state, note=note)
+    return case
+
+
+# --- Categories ------------------------------------------------------------------------------------
+
+
+def can_edit_categories(person: Person) -> bool:
+    return person.is_authenticated and person.is_active and person.is_office_admin()
+
+
+@transaction.atomic
+def save_category(actor: Person, category: Category | None, **fields: Any) -> Category:
+    """Create or change a category; cases filed before keep their snapshot of it."""
+    require(can_edit_categories(actor))
+    category = category or Category()
+    for name, value in fields.items():
+        setattr(category, name, value)
+    category.full_clean()
+    category.save()
+    return category

@@ -1,0 +1,171 @@
+"""JSON API for cases: the scoped list, one case with its history, filing a case and each step of the loop.
+
+Every endpoint reads through cases.access and writes through cases.actions, like the screens: a case outside
+the caller's scope is 404, a step they may not take is 403, a step that no longer fits the state is 409.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from cases import actions
+from cases.access import cases_for, get_case_for
+from cases.models import Case, CaseEvent, Category, Priority, Source
+from org.models import Unit
+
+router = Router(tags=["cases"])
+A = CaseEvent.Action
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    state: str
+    source: str
+    description: str
+    address: str
+    lon: float | None
+    lat: float | None
+    grid_id: int | None
+    category_id: int | None
+    category_ref: str
+    category_code: str
+    category_name: str
+    priority: str
+    unit_id: int | None
+    deadline: dt.datetime | None
+    reported_at: dt.datetime
+    closed_at: dt.datetime | None
+    rework_count: int
+    overdue: bool
+    relapse_of_id: int | None
+    duplicate_of_id: int | None
+
+    @staticmethod
+    def resolve_overdue(case: Case) -> bool:
+        return case.is_overdue()
+
+
+class EventOut(Schema):
+    action: str
+    from_state: str
+    to_state: str
+    unit_id: int | None
+    actor: str | None
+    at: dt.datetime
+    note: str
+
+    @staticmethod
+    def resolve_actor(event: CaseEvent) -> str | None:
+        return str(event.actor) if event.actor_id else None
+
+
+class CaseDetailOut(CaseOut):
+    events: list[EventOut]
+
+    @staticmethod
+    def resolve_events(case: Case) -> list[CaseEvent]:
+        return list(case.events.select_related("actor"))
+
+
+class CaseIn(Schema):
+    source: Source
+    description: str
+    category_id: int | None = None
+    lon: float | None = None
+    lat: float | None = None
+    address: str = ""
+    site_name: str = ""
+    priority: Priority = Priority.NORMAL
+    reporter_name: str = ""
+    reporter_phone: str = ""
+
+
+class StepIn(Schema):
+    note: str = ""
+    unit_id: int | None = None
+    deadline: dt.datetime | None = None
+    original_number: str | None = None
+
+
+class Problem(Schema):
+    detail: str
+
+
+@router.get("/cases", response=list[CaseOut])
+@paginate(LimitOffsetPagination)
+def list_cases(
+    request: HttpRequest, state: str | None = None, unit_id: int | None = None, overdue: bool = False
+):
+    cases = cases_for(request.auth).order_by("-reported_at")
+    if state:
+        cases = cases.filter(state=state)
+    if unit_id:
+        cases = cases.filter(unit_id=unit_id)
+    if overdue:
+        from cases.queries import overdue_q
+
+        cases = cases.filter(overdue_q())
+    return cases
+
+
+@router.get("/cases/{case_id}", response=CaseDetailOut)
+def get_case(request: HttpRequest, case_id: int):
+    return get_case_for(request.auth, case_id)
+
+
+@router.post("/cases", response={201: CaseOut, 403: Problem, 422: Problem})
+def create_case(request: HttpRequest, payload: CaseIn):
+    data = payload.dict()
+    category_id = data.pop("category_id")
+    category = get_object_or_404(Category, pk=category_id) if category_id else None
+    try:
+        case = actions.open_case(request.auth, category=category, **data)
+    except PermissionDenied:
+        return Status(403, {"detail": "you may not file cases"})
+    except ValidationError as exc:
+        return Status(422, {"detail": " ".join(exc.messages)})
+    return Status(201, case)
+
+
+# Steps that need no files (reporting back needs photos: use the web form or a multipart client).
+API_STEPS = {
+    A.ACCEPT: lambda u, c, p: actions.accept_case(u, c, p.note),
+    A.REJECT: lambda u, c, p: actions.reject_case(u, c, p.note),
+    A.DISPATCH: lambda u, c, p: actions.dispatch_case(
+        u, c, get_object_or_404(Unit, pk=p.unit_id) if p.unit_id else None, p.deadline, p.note
+    ),
+    A.RETURN: lambda u, c, p: actions.return_case(u, c, p.note),
+    A.START: lambda u, c, p: actions.start_rectifying(u, c, p.note),
+    A.VERIFY: lambda u, c, p: actions.verify_case(u, c, p.note),
+    A.REWORK: lambda u, c, p: actions.rework_case(u, c, p.note),
+    A.DEFER: lambda u, c, p: actions.defer_case(u, c, p.note),
+    A.RESUME: lambda u, c, p: actions.resume_case(u, c, p.deadline, p.note),
+    A.MARK_DUPLICATE: lambda u, c, p: actions.mark_duplicate(
+        u, c, get_object_or_404(Case, number=p.original_number or ""), p.note
+    ),
+}
+
+
+@router.post(
+    "/cases/{case_id}/{step}", response={200: CaseOut, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+)
+def take_step(request: HttpRequest, case_id: int, step: str, payload: StepIn):
+    case = get_case_for(request.auth, case_id)
+    if step not in API_STEPS:
+        return Status(404, {"detail": f"unknown step {step!r}"})
+    try:
+        case = API_STEPS[step](request.auth, case, payload)
+    except PermissionDenied:
+        return Status(403, {"detail": "you may not take this step on this case"})
+    except actions.CaseConflict as exc:
+        return Status(409, {"detail": str(exc)})
+    except ValidationError as exc:
+        return Status(422, {"detail": " ".join(exc.messages)})
+    return Status(200, case)

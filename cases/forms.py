@@ -1,0 +1,237 @@
+"""Forms of the case screens: filing, each step of the loop, the list filters, categories."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, Category, Priority, Source, State
+from core.forms import StyledFormMixin
+from core.geo import gcj02_to_wgs84
+from org.models import Grid, Unit
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one input; each is checked by content in the action (core.uploads)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(PhotosField, self).clean(item, initial) for item in files]
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def category_choices() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent")
+
+
+class CaseForm(StyledFormMixin, forms.Form):
+    source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=category_choices(), required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    site_name = forms.CharField(label=_("Site"), max_length=100, required=False)
+    lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    gcj02 = forms.BooleanField(
+        label=_("The coordinates come from a Chinese map (GCJ-02)"),
+        required=False,
+        help_text=_("Gaode/Tencent map coordinates are shifted; they are converted to GPS (WGS-84) on save."),
+    )
+    reporter_name = forms.CharField(label=_("Reporter"), max_length=50, required=False)
+    reporter_phone = forms.CharField(label=_("Reporter's phone"), max_length=20, required=False)
+    photos = PhotosField(label=_("Photos (before)"), required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        lon, lat = data.get("lon"), data.get("lat")
+        if (lon is None) != (lat is None):
+            raise forms.ValidationError(_("Give both longitude and latitude, or neither."))
+        if lon is not None and data.pop("gcj02", False):
+            data["lon"], data["lat"] = gcj02_to_wgs84(lon, lat)
+        data.pop("gcj02", None)
+        return data
+
+
+class NoteForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+
+class RequiredNoteForm(NoteForm):
+    note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class AcceptForm(NoteForm):
+    category = forms.ModelChoiceField(label=_("Category"), queryset=category_choices(), required=False)
+
+
+class DispatchForm(NoteForm):
+    unit = forms.ModelChoiceField(
+        label=_("Responsible unit"),
+        queryset=Unit.objects.filter(is_active=True).order_by("path"),
+        required=False,
+        empty_label=_("Automatic (grid, else category)"),
+        help_text=_("Empty: the unit owning the grid, else the category's default unit."),
+    )
+    deadline = forms.DateTimeField(
+        label=_("Deadline"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        help_text=_("Empty: computed from the category in working time."),
+    )
+
+
+class ReportBackForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    photos = PhotosField(label=_("Photos (after)"))
+
+
+class ExtensionRequestForm(StyledFormMixin, forms.Form):
+    until = forms.DateTimeField(label=_("New deadline"), widget=DateTimeLocalInput())
+    note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+
+
+class ApproveExtensionForm(NoteForm):
+    until = forms.DateTimeField(
+        label=_("New deadline"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        help_text=_("Empty: the date the unit asked for."),
+    )
+
+
+class DuplicateForm(NoteForm):
+    original = forms.CharField(label=_("Number of the original case"), max_length=20)
+
+    def clean_original(self) -> Case:
+        number = self.cleaned_data["original"].strip()
+        original = Case.objects.filter(number=number).first()
+        if original is None:
+            raise forms.ValidationError(_("No case has the number %(number)s.") % {"number": number})
+        return original
+
+
+class BulkDispatchForm(StyledFormMixin, forms.Form):
+    cases = forms.ModelMultipleChoiceField(queryset=Case.objects.none(), widget=forms.MultipleHiddenInput)
+    unit = forms.ModelChoiceField(
+        label=_("Responsible unit"),
+        queryset=Unit.objects.filter(is_active=True).order_by("path"),
+        required=False,
+        help_text=_("Empty: each case goes to the unit its location or category routes it to."),
+    )
+
+    def __init__(self, *args, cases: QuerySet[Case], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].queryset = cases
+
+
+class CaseFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All states")), *State.choices]
+    )
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=category_choices(), required=False)
+    source = forms.ChoiceField(
+        label=_("Source"), required=False, choices=[("", _("All sources")), *Source.choices]
+    )
+    grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none(), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    date_from = forms.DateField(
+        label=_("Reported from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Reported until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, units: QuerySet[Unit], grids: QuerySet[Grid], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units.order_by("path")
+        self.fields["grid"].queryset = grids.select_related(None).only("id", "code", "name").order_by("code")
+        self.fields["q"].widget.attrs["placeholder"] = _("Number, description or address")
+        for name in ("unit", "category", "grid"):
+            self.fields[name].empty_label = _("All")
+
+    def apply(self, cases: QuerySet[Case]) -> QuerySet[Case]:
+        from cases.queries import overdue_q
+
+        if not self.is_valid():
+            return cases
+        data = self.cleaned_data
+        if data["q"]:
+            q = data["q"].strip()
+            cases = (
+                cases.filter(number__startswith=q)
+                | cases.filter(description__icontains=q)
+                | cases.filter(address__icontains=q)
+            )
+        for field in ("state", "source", "category", "grid"):
+            if data[field]:
+                cases = cases.filter(**{field: data[field]})
+        if data["unit"]:
+            cases = cases.filter(unit__path__startswith=data["unit"].path)
+        if data["overdue"]:
+            cases = cases.filter(overdue_q())
+        tz = timezone.get_current_timezone()
+        if data["date_from"]:
+            cases = cases.filter(
+                reported_at__gte=dt.datetime.combine(data["date_from"], dt.time(), tzinfo=tz)
+            )
+        if data["date_to"]:
+            end = dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+            cases = cases.filter(reported_at__lt=end)
+        return cases
+
+
+class CategoryForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = [
+            "parent",
+            "kind",
+            "standard_ref",
+            "code",
+            "name",
+            "deadline_amount",
+            "deadline_unit",
+            "default_unit",
+            "accept_conditions",
+            "close_conditions",
+            "note",
+            "is_active",
+        ]
+        widgets = {
+            "accept_conditions": forms.Textarea(attrs={"rows": 2}),
+            "close_conditions": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Category.objects.filter(parent__isnull=True)
+        self.fields["default_unit"].queryset = Unit.objects.filter(is_active=True).order_by("path")

@@ -1,0 +1,342 @@
+"""Problems to fix (问题/案件): categories, cases, their photos and their history.
+
+State groups are data on the model (`Case.OPEN_STATES`, `Case.UNIT_STATES`...) and are asked through predicates
+(`case.is_open()`); nobody compares state strings in views or templates.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.workcalendar import DeadlineUnit
+from org.models import Grid, Unit
+
+# A category without its own deadline (and without a parent's) gets this one.
+DEFAULT_DEADLINE = (5, DeadlineUnit.WORKING_DAYS)
+
+
+class CategoryKind(models.TextChoices):
+    EVENT = "event", _("Event (事件)")
+    COMPONENT = "component", _("Component (部件)")
+
+
+class Category(models.Model):
+    """A node of the problem-category tree: a major class (大类) or a minor class (小类) under it."""
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=CategoryKind.choices, default=CategoryKind.EVENT
+    )
+    standard_ref = models.CharField(
+        _("standard"), max_length=50, help_text=_("e.g. CJ/T 214-2007, GB/T 47678.5-2026, local")
+    )
+    code = models.CharField(_("code"), max_length=10)
+    name = models.CharField(_("name"), max_length=100)
+    deadline_amount = models.PositiveSmallIntegerField(
+        _("deadline"), null=True, blank=True, help_text=_("Empty: the parent category's deadline applies.")
+    )
+    deadline_unit = models.CharField(
+        _("deadline unit"), max_length=20, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKING_DAYS
+    )
+    default_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("default responsible unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accept_conditions = models.TextField(_("conditions to accept (立案条件)"), blank=True)
+    close_conditions = models.TextField(_("conditions to close (结案条件)"), blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["standard_ref", "kind", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["standard_ref", "kind", "code"], name="category_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def major_code(self) -> str:
+        return self.parent.code if self.parent_id else self.code
+
+    @property
+    def minor_code(self) -> str:
+        return self.code if self.parent_id else ""
+
+    def deadline(self) -> tuple[int, str]:
+        """(amount, unit) of this category, else its parent's, else the system default."""
+        if self.deadline_amount:
+            return self.deadline_amount, self.deadline_unit
+        if self.parent_id and self.parent.deadline_amount:
+            return self.parent.deadline_amount, self.parent.deadline_unit
+        return DEFAULT_DEADLINE
+
+    def responsible_default(self) -> Unit | None:
+        return self.default_unit or (self.parent.default_unit if self.parent_id else None)
+
+
+class Source(models.TextChoices):
+    INSPECTION = "inspection", pgettext_lazy("case source", "Inspection")
+    CITIZEN = "citizen", pgettext_lazy("case source", "Citizen report")
+    HOTLINE_12345 = "hotline_12345", pgettext_lazy("case source", "Hotline 12345")
+    HOTLINE_12319 = "hotline_12319", pgettext_lazy("case source", "Hotline 12319")
+    PATROL = "patrol", pgettext_lazy("case source", "Patrol")
+    LEADER = "leader", pgettext_lazy("case source", "Leader instruction")
+    MEDIA = "media", pgettext_lazy("case source", "Media")
+
+
+class Priority(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class State(models.TextChoices):
+    REPORTED = "reported", pgettext_lazy("case state", "Reported")
+    ACCEPTED = "accepted", pgettext_lazy("case state", "Accepted")
+    DISPATCHED = "dispatched", pgettext_lazy("case state", "Dispatched")
+    RETURNED = "returned", pgettext_lazy("case state", "Returned by unit")
+    RECTIFYING = "rectifying", pgettext_lazy("case state", "Rectifying")
+    SUBMITTED = "submitted", pgettext_lazy("case state", "Reported back")
+    DEFERRED = "deferred", pgettext_lazy("case state", "Deferred")
+    CLOSED = "closed", pgettext_lazy("case state", "Closed")
+    REJECTED = "rejected", pgettext_lazy("case state", "Not accepted")
+    DUPLICATE = "duplicate", pgettext_lazy("case state", "Duplicate")
+
+
+class CaseCounter(models.Model):
+    """The last case number handed out per year; its row is locked while a number is drawn."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Case(models.Model):
+    """One problem, from report to close. Location is WGS-84; a map on GCJ-02 tiles converts (core.geo)."""
+
+    OPEN_STATES: ClassVar[frozenset[str]] = frozenset(
+        {
+            State.REPORTED,
+            State.ACCEPTED,
+            State.DISPATCHED,
+            State.RETURNED,
+            State.RECTIFYING,
+            State.SUBMITTED,
+            State.DEFERRED,
+        }
+    )
+    FINAL_STATES: ClassVar[frozenset[str]] = frozenset({State.CLOSED, State.REJECTED, State.DUPLICATE})
+    # The unit holds the case and the deadline runs: these can be overdue.
+    UNIT_STATES: ClassVar[frozenset[str]] = frozenset({State.DISPATCHED, State.RECTIFYING})
+    OFFICE_QUEUE_STATES: ClassVar[frozenset[str]] = frozenset(
+        {State.REPORTED, State.ACCEPTED, State.RETURNED, State.SUBMITTED}
+    )
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    description = models.TextField(_("description"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    lon = models.FloatField(_("longitude (WGS-84)"), null=True, blank=True)
+    lat = models.FloatField(_("latitude (WGS-84)"), null=True, blank=True)
+    grid = models.ForeignKey(
+        Grid, verbose_name=_("grid"), null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    site_name = models.CharField(_("site"), max_length=100, blank=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    # Snapshot of the category when the case was filed: renaming a category never rewrites old cases.
+    category_ref = models.CharField(_("standard"), max_length=50, blank=True)
+    category_code = models.CharField(_("category code"), max_length=10, blank=True)
+    category_name = models.CharField(_("category"), max_length=100, blank=True)
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    reporter_name = models.CharField(_("reporter"), max_length=50, blank=True)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("responsible unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.REPORTED)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("reported back at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Counters the metrics read in SQL; each is written by the action that causes it.
+    rework_count = models.PositiveSmallIntegerField(_("reworks"), default=0)
+    return_count = models.PositiveSmallIntegerField(_("returns"), default=0)
+    extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    submit_count = models.PositiveSmallIntegerField(default=0)
+    handling_hours = models.FloatField(_("handling time (working hours)"), null=True, blank=True)
+    closed_on_time = models.BooleanField(null=True, blank=True)
+    extension_requested_until = models.DateTimeField(null=True, blank=True)
+    extension_reason = models.CharField(max_length=500, blank=True)
+    resume_state = models.CharField(max_length=20, blank=True)  # where a deferred case goes back to
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
+    relapse_of = models.ForeignKey(
+        "self",
+        verbose_name=_("relapse of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="relapses",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-reported_at"]
+        indexes = [
+            models.Index(fields=["state", "deadline"], name="case_state_deadline"),
+            models.Index(fields=["unit", "state"], name="case_unit_state"),
+            models.Index(fields=["unit", "dispatched_at"], name="case_unit_dispatched"),
+            models.Index(fields=["category", "state"], name="case_category_state"),
+            models.Index(fields=["lon", "lat"], name="case_lon_lat"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    def is_closed(self) -> bool:
+        return self.state == State.CLOSED
+
+    def is_deferred(self) -> bool:
+        return self.state == State.DEFERRED
+
+    def is_with_unit(self) -> bool:
+        return self.state in self.UNIT_STATES
+
+    def is_overdue(self, now=None) -> bool:
+        return self.is_with_unit() and self.deadline is not None and self.deadline < (now or timezone.now())
+
+    def is_relapse(self) -> bool:
+        return self.relapse_of_id is not None
+
+    def has_location(self) -> bool:
+        return self.lon is not None and self.lat is not None
+
+    def has_extension_request(self) -> bool:
+        return self.extension_requested_until is not None
+
+    def snapshot_category(self) -> None:
+        category = self.category
+        self.category_ref = category.standard_ref if category else ""
+        self.category_code = category.code if category else ""
+        self.category_name = category.name if category else ""
+
+
+class CasePhoto(models.Model):
+    """A photo of the problem (before) or of the fix (after). The original keeps its EXIF as evidence."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("Before")
+        AFTER = "after", _("After")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    event = models.ForeignKey(
+        "CaseEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="photos"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    original = models.FileField(upload_to="cases/original/%Y/%m/")
+    public = models.ImageField(upload_to="cases/public/%Y/%m/")  # re-encoded, without EXIF
+    thumbnail = models.ImageField(upload_to="cases/thumb/%Y/%m/")
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    gps_lon = models.FloatField(null=True, blank=True)
+    gps_lat = models.FloatField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.kind}"
+
+
+class CaseEvent(models.Model):
+    """One thing that happened to a case. Timelines, SLA figures and some metrics are queries over this table."""
+
+    class Action(models.TextChoices):
+        REPORT = "report", pgettext_lazy("case step", "Reported")
+        ACCEPT = "accept", pgettext_lazy("case step", "Accepted")
+        REJECT = "reject", pgettext_lazy("case step", "Not accepted")
+        MARK_DUPLICATE = "mark_duplicate", pgettext_lazy("case step", "Marked as duplicate")
+        MERGE = "merge", pgettext_lazy("case step", "Duplicate merged in")
+        DISPATCH = "dispatch", pgettext_lazy("case step", "Dispatched")
+        RETURN = "return", pgettext_lazy("case step", "Returned by unit")
+        START = "start", pgettext_lazy("case step", "Rectification started")
+        REPORT_BACK = "report_back", pgettext_lazy("case step", "Reported back")
+        VERIFY = "verify", pgettext_lazy("case step", "Verified and closed")
+        REWORK = "rework", pgettext_lazy("case step", "Sent back for rework")
+        REQUEST_EXTENSION = "request_extension", pgettext_lazy("case step", "Extension requested")
+        APPROVE_EXTENSION = "approve_extension", pgettext_lazy("case step", "Extension approved")
+        REFUSE_EXTENSION = "refuse_extension", pgettext_lazy("case step", "Extension refused")
+        DEFER = "defer", pgettext_lazy("case step", "Deferred")
+        RESUME = "resume", pgettext_lazy("case step", "Resumed")
+        RELAPSE = "relapse", pgettext_lazy("case step", "Relapse linked")
+        OVERDUE = "overdue", pgettext_lazy("case step", "Overdue")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_state = models.CharField(_("from"), max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, choices=State.choices, blank=True)
+    # The responsible unit this step concerns (the unit dispatched to, the unit that returned...).
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["unit", "action", "at"], name="caseevent_unit_action_at")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action}"

@@ -1,0 +1,197 @@
+"""Reads of cases: routing, duplicates and relapses, the work queues and the rectification metrics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent, State
+from core.geo import degree_box, distance_m
+from org.models import Unit
+
+NEARBY_METRES = 50
+RELAPSE_DAYS = 30
+
+
+# --- Routing -----------------------------------------------------------------------------------
+
+
+def route_unit(case: Case) -> Unit | None:
+    """Who should fix it: the unit owning the grid of the location, else the category's default unit.
+
+    (The site keeper comes first once sites exist; the office can always dispatch elsewhere.)
+    """
+    if case.grid_id:
+        return case.grid.unit
+    if case.category_id:
+        return case.category.responsible_default()
+    return None
+
+
+# --- Nearby cases ------------------------------------------------------------------------------
+
+
+def _nearby(case: Case, candidates: QuerySet[Case], metres: float = NEARBY_METRES) -> list[Case]:
+    """Cases of the same category within `metres` of this one, nearest first (box prefilter in SQL)."""
+    if not case.has_location() or not case.category_id:
+        return []
+    box = degree_box(case.lon, case.lat, metres)
+    rows = candidates.filter(
+        category_id=case.category_id,
+        lon__gte=box.min_lon,
+        lon__lte=box.max_lon,
+        lat__gte=box.min_lat,
+        lat__lte=box.max_lat,
+    ).exclude(pk=case.pk)
+    near = [(distance_m(case.lon, case.lat, other.lon, other.lat), other) for other in rows]
+    return [other for distance, other in sorted(near, key=lambda pair: pair[0]) if distance <= metres]
+
+
+def likely_duplicates(case: Case) -> list[Case]:
+    """Open cases of the same category within 50 m, reported before this one: candidates to merge into."""
+    if not case.is_open():
+        return []
+    others = Case.objects.filter(state__in=Case.OPEN_STATES, reported_at__lte=case.reported_at)
+    return _nearby(case, others.select_related("unit"))
+
+
+def find_relapse_origin(case: Case) -> Case | None:
+    """The most recent case of the same category within 50 m closed in the 30 days before this one was filed."""
+    since = case.reported_at - dt.timedelta(days=RELAPSE_DAYS)
+    closed = Case.objects.filter(state=State.CLOSED, closed_at__gte=since, closed_at__lte=case.reported_at)
+    near = _nearby(case, closed)
+    return max(near, key=lambda other: other.closed_at) if near else None
+
+
+# --- Queues and filters -------------------------------------------------------------------------
+
+
+def overdue_q(now: dt.datetime | None = None) -> Q:
+    return Q(state__in=Case.UNIT_STATES, deadline__lt=now or timezone.now())
+
+
+def office_queues(now: dt.datetime | None = None) -> dict[str, Q]:
+    """The office's queues, as conditions on a case list."""
+    return {
+        "to_accept": Q(state=State.REPORTED),
+        "to_dispatch": Q(state__in=[State.ACCEPTED, State.RETURNED]),
+        "to_verify": Q(state=State.SUBMITTED),
+        "overdue": overdue_q(now),
+        "extension_requests": Q(state__in=Case.UNIT_STATES, extension_requested_until__isnull=False),
+    }
+
+
+def unit_queues(
+    now: dt.datetime | None = None, due_within: dt.timedelta = dt.timedelta(days=2)
+) -> dict[str, Q]:
+    """A unit's queues: what to rectify, what falls due soon, what is overdue, what came back for rework."""
+    now = now or timezone.now()
+    with_unit = Q(state__in=Case.UNIT_STATES)
+    return {
+        "to_rectify": with_unit,
+        "due_soon": with_unit & Q(deadline__gte=now, deadline__lt=now + due_within),
+        "overdue": with_unit & Q(deadline__lt=now),
+        "rework": with_unit & Q(rework_count__gt=0),
+    }
+
+
+def queue_counts(cases: QuerySet[Case], queues: dict[str, Q]) -> dict[str, int]:
+    """All the queue sizes in one query."""
+    return cases.aggregate(**{name: Count("id", filter=condition) for name, condition in queues.items()})
+
+
+# --- Metrics (DESIGN.md §5) ----------------------------------------------------------------------
+
+
+@dataclass
+class UnitMetrics:
+    unit_id: int
+    unit_name: str
+    dispatched: int = 0  # cases first dispatched to the unit in the period (the cohort)
+    due: int = 0  # of those, due to close by the end of the period, not deferred
+    closed: int = 0
+    closed_on_time: int = 0
+    reported_back: int = 0
+    reworked: int = 0
+    extended: int = 0
+    dispatches: int = 0  # dispatch steps to the unit in the period (history)
+    returns: int = 0  # of which the unit returned as not theirs (history)
+    avg_handling_hours: float | None = None
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> float | None:
+        return round(part / whole, 4) if whole else None
+
+    @property
+    def close_rate(self) -> float | None:  # 结案率
+        return self._rate(self.closed, self.due)
+
+    @property
+    def on_time_rate(self) -> float | None:  # 按期结案率
+        return self._rate(self.closed_on_time, self.due)
+
+    @property
+    def rework_rate(self) -> float | None:  # 返工率
+        return self._rate(self.reworked, self.reported_back)
+
+    @property
+    def extension_rate(self) -> float | None:  # 延期率
+        return self._rate(self.extended, self.dispatched)
+
+    @property
+    def accurate_dispatch_rate(self) -> float | None:  # 准确派遣率
+        return self._rate(self.dispatches - self.returns, self.dispatches)
+
+
+def unit_metrics(
+    start: dt.datetime, end: dt.datetime, units: QuerySet[Unit] | None = None
+) -> list[UnitMetrics]:
+    """Rectification metrics per responsible unit for cases dispatched in [start, end), in two SQL GROUP BYs.
+
+    Cohort: the cases whose unit is U and that were dispatched in the period. "Due" = not deferred, and either
+    closed or past their deadline by the end of the period (or now, if sooner). On time = reported back before
+    the deadline. Dispatch accuracy comes from the history: dispatch steps to U and returns by U in the period.
+    """
+    as_of = min(end, timezone.now())
+    closed = Q(state=State.CLOSED)
+    due = ~Q(state=State.DEFERRED) & (closed | Q(deadline__lt=as_of))
+    cohort = Case.objects.filter(dispatched_at__gte=start, dispatched_at__lt=end, unit__isnull=False)
+    if units is not None:
+        cohort = cohort.filter(unit__in=units)
+    rows = cohort.values("unit_id", "unit__name").annotate(
+        dispatched=Count("id"),
+        due=Count("id", filter=due),
+        closed=Count("id", filter=due & closed),
+        closed_on_time=Count("id", filter=due & closed & Q(closed_on_time=True)),
+        reported_back=Count("id", filter=Q(submit_count__gt=0)),
+        reworked=Count("id", filter=Q(rework_count__gt=0)),
+        extended=Count("id", filter=Q(extension_count__gt=0)),
+        avg_handling_hours=Avg("handling_hours", filter=closed),
+    )
+    result = {
+        row["unit_id"]: UnitMetrics(
+            unit_name=row.pop("unit__name"),
+            **{k: v for k, v in row.items() if k != "avg_handling_hours"},
+            avg_handling_hours=round(row["avg_handling_hours"], 2)
+            if row["avg_handling_hours"] is not None
+            else None,
+        )
+        for row in rows
+    }
+    events = CaseEvent.objects.filter(
+        at__gte=start, at__lt=end, action__in=[CaseEvent.Action.DISPATCH, CaseEvent.Action.RETURN]
+    )
+    if units is not None:
+        events = events.filter(unit__in=units)
+    for row in events.values("unit_id", "unit__name").annotate(
+        dispatches=Count("id", filter=Q(action=CaseEvent.Action.DISPATCH)),
+        returns=Count("id", filter=Q(action=CaseEvent.Action.RETURN)),
+    ):
+        metrics = result.setdefault(
+            row["unit_id"], UnitMetrics(unit_id=row["unit_id"], unit_name=row["unit__name"])
+        )
+        metrics.dispatches, metrics.returns = row["dispatches"], row["returns"]
+    return sorted(result.values(), key=lambda m: m.unit_name)

@@ -1,0 +1,67 @@
+"""The category tree: shipped lists loaded once, deadlines inherited, snapshots on cases."""
+
+from __future__ import annotations
+
+import filecmp
+
+import pytest
+
+from cases.categories import FILES, GBT_47678, PACKAGED_DIR, load_categories, shared_data_dir
+from cases.models import DEFAULT_DEADLINE, Category, CategoryKind
+from core.workcalendar import DeadlineUnit
+
+
+def test_it_loads_the_shipped_lists_as_a_tree(categories):
+    events = Category.objects.filter(kind=CategoryKind.EVENT, standard_ref="CJ/T 214-2007")
+    assert events.filter(parent__isnull=True).count() == 5
+    assert events.filter(parent__isnull=False).count() == 54
+    components = Category.objects.filter(kind=CategoryKind.COMPONENT)
+    assert components.filter(parent__isnull=True).count() == 5
+    assert components.filter(parent__isnull=False).count() == 66
+    assert Category.objects.filter(standard_ref=GBT_47678).count() == 10
+    minor = events.get(code="0104")
+    assert (minor.major_code, minor.minor_code, minor.parent.name) == ("01", "0104", "市容环境")
+    assert minor.deadline() == (5, DeadlineUnit.WORKING_HOURS)
+
+
+def test_loading_twice_adds_nothing_and_keeps_the_offices_edits(categories):
+    Category.objects.filter(code="0102", kind="event").update(name="暴露垃圾（含满溢）", deadline_amount=4)
+    count = Category.objects.count()
+    report = load_categories()
+    assert report.created == 0 and report.kept == count
+    assert Category.objects.get(code="0102", kind="event").name == "暴露垃圾（含满溢）"
+
+
+def test_a_category_inherits_its_parents_deadline_and_unit(categories, county):
+    major = Category.objects.get(kind="event", code="05", standard_ref="CJ/T 214-2007")
+    minor = Category.objects.get(kind="event", code="0505", standard_ref="CJ/T 214-2007")
+    assert minor.deadline() == DEFAULT_DEADLINE
+    major.deadline_amount, major.deadline_unit, major.default_unit = (
+        8,
+        DeadlineUnit.WORKING_HOURS,
+        county.department,
+    )
+    major.save()
+    minor.refresh_from_db()
+    assert minor.deadline() == (8, DeadlineUnit.WORKING_HOURS)
+    assert minor.responsible_default() == county.department
+
+
+def test_a_case_keeps_the_category_it_was_filed_under(new_case, rubbish):
+    case = new_case()
+    rubbish.name = "改名后的类别"
+    rubbish.save()
+    case.refresh_from_db()
+    assert (case.category_ref, case.category_code, case.category_name) == (
+        "CJ/T 214-2007",
+        "0102",
+        "暴露垃圾",
+    )
+
+
+def test_the_packaged_copy_matches_the_shared_data():
+    shared = shared_data_dir()
+    if not shared.is_dir():
+        pytest.skip(f"the steering repository's shared data is not beside the project ({shared})")
+    for name in FILES:
+        assert filecmp.cmp(shared / name, PACKAGED_DIR / name, shallow=False), name

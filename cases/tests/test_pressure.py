@@ -1,0 +1,84 @@
+"""Pressure: a reminder before the deadline, an overdue mark and an escalation, each once, to the right people."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+
+from cases import actions
+from cases.models import CaseEvent
+from cases.pressure import run_tick
+from cases.tasks import tick
+from notify.models import Notification
+
+# Tuesday 24 Nov 2026, 10:00 in Shanghai; 暴露垃圾 is due Wednesday 17:30.
+MORNING = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)
+
+
+def inbox(person) -> list[str]:
+    return list(
+        Notification.objects.filter(recipient=person).order_by("pk").values_list("dedupe_key", flat=True)
+    )
+
+
+def test_reminder_overdue_and_escalation_happen_once_each(county, new_case):
+    with time_machine.travel(MORNING, tick=False):
+        case = actions.dispatch_case(county.inspector, new_case(), unit=county.town_a)
+        assert str(run_tick()) == "reminders: 0, marked overdue: 0, escalations: 0"
+    with time_machine.travel(case.deadline - dt.timedelta(hours=2), tick=False):
+        assert run_tick().reminded == 2  # the town's handler and head
+        assert run_tick().reminded == 0  # a re-run sends nothing again
+    assert [k.split(":")[0] for k in inbox(county.handler_a)] == ["remind"]
+    assert inbox(county.handler_b) == [] and inbox(county.community_handler_a) == []
+    with time_machine.travel(case.deadline + dt.timedelta(hours=1), tick=False):
+        assert run_tick().marked_overdue == 1
+        assert run_tick().marked_overdue == 0
+    assert case.events.filter(action=CaseEvent.Action.OVERDUE).count() == 1
+    with time_machine.travel(case.deadline + dt.timedelta(hours=30), tick=False):
+        report = run_tick()
+        assert report.escalated == 1 and run_tick().escalated == 0
+    assert [k.split(":")[0] for k in inbox(county.head_a)] == ["remind", "overdue", "escalate"]
+    assert [k.split(":")[0] for k in inbox(county.handler_a)] == ["remind", "overdue"]
+
+
+def test_an_extension_brings_a_new_reminder_and_deferred_cases_are_left_alone(county, new_case):
+    with time_machine.travel(MORNING, tick=False):
+        case = actions.dispatch_case(county.inspector, new_case(), unit=county.town_a)
+        other = actions.dispatch_case(county.inspector, new_case(), unit=county.town_a)
+        actions.defer_case(county.inspector, other, "待统一整治")
+    with time_machine.travel(case.deadline - dt.timedelta(hours=1), tick=False):
+        assert run_tick().reminded == 2
+        case = actions.request_extension(
+            county.handler_a, case, case.deadline + dt.timedelta(days=2), "需调用机械"
+        )
+        case = actions.approve_extension(county.inspector, case)
+    with time_machine.travel(case.deadline - dt.timedelta(hours=1), tick=False):
+        assert run_tick().reminded == 2
+    assert not other.events.filter(action=CaseEvent.Action.OVERDUE).exists()
+
+
+def test_the_command_and_the_task_run_it(county, new_case):
+    out = io.StringIO()
+    call_command("tick", stdout=out)
+    assert "reminders: 0" in out.getvalue()
+    assert tick.delay().get() == "reminders: 0, marked overdue: 0, escalations: 0"
+
+
+def test_the_inbox_shows_only_ones_own_messages_and_marks_them_read(county, login, new_case):
+    with time_machine.travel(MORNING, tick=False):
+        case = actions.dispatch_case(county.inspector, new_case(), unit=county.town_a)
+    with time_machine.travel(case.deadline - dt.timedelta(hours=1), tick=False):
+        run_tick()
+    mine = Notification.objects.get(recipient=county.handler_a)
+    assert login(county.handler_b).post(reverse("notify:open", args=[mine.pk])).status_code == 404
+    client = login(county.handler_a)
+    assert case.number in client.get(reverse("notify:inbox")).content.decode()
+    response = client.post(reverse("notify:open", args=[mine.pk]))
+    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    assert Notification.objects.get(recipient=county.head_a).read_at is None

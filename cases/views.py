@@ -1,0 +1,419 @@
+"""Case screens: the queues, the filtered list and its export, the case page and one URL per step, the map,
+the metrics and the categories. Thin: access helper → form → action → redirect/render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import actions, exports, queries
+from cases import forms as case_forms
+from cases.access import cases_for, get_case_for, get_category_for
+from cases.models import Case, CaseEvent, CasePhoto, Category
+from org.access import _get_or_404, grids_for, require, visible_units
+
+A = CaseEvent.Action
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- Steps of the loop: one URL each, all handled the same way ------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str
+    label: Any
+    form: type[forms.Form]
+    run: Callable[..., Case]
+    style: str = "outline-secondary"
+    files: bool = False
+
+
+STEPS: dict[str, Step] = {
+    step.action: step
+    for step in [
+        Step(
+            A.ACCEPT,
+            gettext_lazy("Accept"),
+            case_forms.AcceptForm,
+            lambda u, c, d: actions.accept_case(u, c, d["note"], d["category"]),
+            "success",
+        ),
+        Step(
+            A.DISPATCH,
+            gettext_lazy("Dispatch"),
+            case_forms.DispatchForm,
+            lambda u, c, d: actions.dispatch_case(u, c, d["unit"], d["deadline"], d["note"]),
+            "danger",
+        ),
+        Step(
+            A.START,
+            gettext_lazy("Start rectifying"),
+            case_forms.NoteForm,
+            lambda u, c, d: actions.start_rectifying(u, c, d["note"]),
+            "primary",
+        ),
+        Step(
+            A.REPORT_BACK,
+            gettext_lazy("Report back"),
+            case_forms.ReportBackForm,
+            lambda u, c, d: actions.report_back(u, c, d["note"], d["photos"]),
+            "success",
+            files=True,
+        ),
+        Step(
+            A.VERIFY,
+            gettext_lazy("Verify and close"),
+            case_forms.NoteForm,
+            lambda u, c, d: actions.verify_case(u, c, d["note"]),
+            "success",
+        ),
+        Step(
+            A.REWORK,
+            gettext_lazy("Send back for rework"),
+            case_forms.RequiredNoteForm,
+            lambda u, c, d: actions.rework_case(u, c, d["note"]),
+            "warning",
+        ),
+        Step(
+            A.RETURN,
+            gettext_lazy("Not our unit: return"),
+            case_forms.RequiredNoteForm,
+            lambda u, c, d: actions.return_case(u, c, d["note"]),
+        ),
+        Step(
+            A.REQUEST_EXTENSION,
+            gettext_lazy("Request an extension"),
+            case_forms.ExtensionRequestForm,
+            lambda u, c, d: actions.request_extension(u, c, d["until"], d["note"]),
+        ),
+        Step(
+            A.APPROVE_EXTENSION,
+            gettext_lazy("Approve the extension"),
+            case_forms.ApproveExtensionForm,
+            lambda u, c, d: actions.approve_extension(u, c, d["until"], d["note"]),
+            "success",
+        ),
+        Step(
+            A.REFUSE_EXTENSION,
+            gettext_lazy("Refuse the extension"),
+            case_forms.RequiredNoteForm,
+            lambda u, c, d: actions.refuse_extension(u, c, d["note"]),
+        ),
+        Step(
+            A.MARK_DUPLICATE,
+            gettext_lazy("Merge as duplicate"),
+            case_forms.DuplicateForm,
+            lambda u, c, d: actions.mark_duplicate(u, c, d["original"], d["note"]),
+        ),
+        Step(
+            A.REJECT,
+            gettext_lazy("Do not accept"),
+            case_forms.RequiredNoteForm,
+            lambda u, c, d: actions.reject_case(u, c, d["note"]),
+        ),
+        Step(
+            A.DEFER,
+            gettext_lazy("Defer"),
+            case_forms.RequiredNoteForm,
+            lambda u, c, d: actions.defer_case(u, c, d["note"]),
+        ),
+        Step(
+            A.RESUME,
+            gettext_lazy("Resume"),
+            case_forms.NoteForm,
+            lambda u, c, d: actions.resume_case(u, c, note=d["note"]),
+        ),
+    ]
+}
+EXTENSION_DECISIONS = {A.APPROVE_EXTENSION, A.REFUSE_EXTENSION}
+
+
+def steps_for(person, case: Case) -> list[Step]:
+    """The steps this person may take on this case now (the server checks again when they do)."""
+    allowed = []
+    for step in STEPS.values():
+        if not actions.may(person, case, step.action):
+            continue
+        if step.action in EXTENSION_DECISIONS and not case.has_extension_request():
+            continue
+        if step.action == A.REQUEST_EXTENSION and case.has_extension_request():
+            continue
+        allowed.append(step)
+    return allowed
+
+
+# --- Lists ------------------------------------------------------------------------------------------
+
+
+def _filtered(request: HttpRequest) -> tuple[case_forms.CaseFilterForm, QuerySet[Case]]:
+    person = request.user
+    form = case_forms.CaseFilterForm(
+        request.GET or None, units=visible_units(person), grids=grids_for(person)
+    )
+    return form, form.apply(cases_for(person))
+
+
+QUEUE_LABELS = {
+    "to_accept": gettext_lazy("To accept"),
+    "to_dispatch": gettext_lazy("To dispatch"),
+    "to_verify": gettext_lazy("To verify"),
+    "overdue": gettext_lazy("Overdue"),
+    "extension_requests": gettext_lazy("Extension requests"),
+    "to_rectify": gettext_lazy("To rectify"),
+    "due_soon": gettext_lazy("Due within 2 days"),
+    "rework": gettext_lazy("Returned for rework"),
+}
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The work queue: the office's (to accept, dispatch, verify, overdue) or a unit's (to rectify, due soon...)."""
+    person = request.user
+    form, cases = _filtered(request)
+    office_view = person.sees_everything()
+    queues = queries.office_queues() if office_view else queries.unit_queues()
+    counts = queries.queue_counts(cases, queues)
+    queue = request.GET.get("queue", "")
+    if not request.GET and not office_view:
+        queue = "to_rectify"  # a unit opens on what it has to do
+    if queue in queues:
+        cases = cases.filter(queues[queue])
+    cases = cases.order_by("deadline" if queue in {"to_rectify", "due_soon", "overdue"} else "-reported_at")
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "queue": queue,
+        "queues": [(name, QUEUE_LABELS[name], counts[name]) for name in queues],
+        "office_view": office_view,
+        "can_report": actions.can_report(person),
+        "can_bulk_dispatch": actions.is_office_actor(person),
+        "bulk_form": case_forms.BulkDispatchForm(cases=Case.objects.none()),
+        "now": timezone.now(),
+        "query": request.GET.urlencode(),
+    }
+    template = "cases/_case_table.html" if request.htmx else "cases/case_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def case_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as an Excel workbook (the same filters as the screen)."""
+    _form, cases = _filtered(request)
+    workbook = exports.cases_workbook(cases, can_see_contact=actions.is_office_actor(request.user))
+    response = HttpResponse(content_type=XLSX)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.xlsx"'
+    workbook.save(response)
+    return response
+
+
+@login_required
+@require_POST
+def case_bulk_dispatch(request: HttpRequest) -> HttpResponse:
+    require(actions.is_office_actor(request.user))
+    form = case_forms.BulkDispatchForm(request.POST, cases=cases_for(request.user))
+    if not form.is_valid():
+        messages.error(request, _("Choose at least one case to dispatch."))
+        return redirect("cases:list")
+    done, problems = 0, []
+    for case in form.cleaned_data["cases"]:
+        try:
+            actions.dispatch_case(request.user, case, form.cleaned_data["unit"])
+            done += 1
+        except (actions.CaseConflict, ValidationError) as exc:
+            problems.append(f"{case.number}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
+    if done:
+        messages.success(request, _("%(count)d cases dispatched.") % {"count": done})
+    for problem in problems:
+        messages.error(request, problem)
+    return redirect(f"{reverse('cases:list')}?queue=to_dispatch")
+
+
+# --- One case -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest) -> HttpResponse:
+    require(actions.can_report(request.user))
+    form = case_forms.CaseForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = actions.open_case(request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Case %(number)s filed.") % {"number": case.number})
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/case_form.html", {"form": form})
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = request.user
+    case = get_case_for(person, pk)
+    events = case.events.select_related("actor", "unit").prefetch_related("photos")
+    photos = list(case.photos.all())
+    context = {
+        "case": case,
+        "events": events,
+        "before_photos": [p for p in photos if p.kind == CasePhoto.Kind.BEFORE],
+        "after_photos": [p for p in photos if p.kind == CasePhoto.Kind.AFTER],
+        "steps": [(step, step.form()) for step in steps_for(person, case)],
+        "duplicates": queries.likely_duplicates(case) if actions.is_office_actor(person) else [],
+        "can_see_contact": actions.is_office_actor(person),
+        "overdue": case.is_overdue(),
+        "relapses": case.relapses.all(),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+@require_POST
+def case_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    case = get_case_for(request.user, pk)
+    if step not in STEPS:
+        raise Http404
+    spec = STEPS[step]
+    form = spec.form(request.POST, request.FILES if spec.files else None)
+    if form.is_valid():
+        try:
+            spec.run(request.user, case, form.cleaned_data)
+        except actions.CaseConflict as exc:
+            messages.warning(request, str(exc))
+            return redirect("cases:detail", case.pk)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(step)s: done.") % {"step": spec.label})
+            return redirect("cases:detail", case.pk)
+    # Keep what was typed and show why it was refused, on the step's own page.
+    return render(request, "cases/step_form.html", {"case": case, "step": spec, "form": form}, status=400)
+
+
+@login_required
+def case_photo(request: HttpRequest, pk: int, variant: str) -> FileResponse:
+    """Photos are served only to those who see the case; the EXIF-bearing original only to the office."""
+    photo = _get_or_404(CasePhoto.objects.filter(case__in=cases_for(request.user)), pk)
+    if variant == "original":
+        require(actions.is_office_actor(request.user))
+        file = photo.original
+    elif variant in {"public", "thumbnail"}:
+        file = getattr(photo, variant)
+    else:
+        raise Http404
+    return FileResponse(file.open("rb"), content_type=None if variant == "original" else "image/jpeg")
+
+
+# --- Map and metrics ------------------------------------------------------------------------------------
+
+
+@login_required
+def case_map(request: HttpRequest) -> HttpResponse:
+    form, _cases = _filtered(request)
+    return render(request, "cases/case_map.html", {"form": form, "query": request.GET.urlencode()})
+
+
+@login_required
+def case_map_data(request: HttpRequest) -> JsonResponse:
+    """Open cases (or the filtered ones) as GeoJSON points, at most 5,000, newest first."""
+    _form, cases = _filtered(request)
+    if not request.GET.get("state"):
+        cases = cases.filter(state__in=Case.OPEN_STATES)
+    now = timezone.now()
+    rows = cases.filter(lon__isnull=False).order_by("-reported_at")[:5000]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
+            "properties": {
+                "url": reverse("cases:detail", args=[c.pk]),
+                "number": c.number,
+                "title": c.category_name or c.description[:20],
+                "state": c.get_state_display(),
+                "overdue": c.is_overdue(now),
+                "state_closed": c.is_closed(),
+            },
+        }
+        for c in rows
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _quarter_bounds(text: str | None) -> tuple[dt.datetime, dt.datetime, str]:
+    today = timezone.localdate()
+    try:
+        year, quarter = (int(part) for part in (text or "").split("Q"))
+        if not 1 <= quarter <= 4:
+            raise ValueError
+    except ValueError:
+        year, quarter = today.year, (today.month - 1) // 3 + 1
+    tz = timezone.get_current_timezone()
+    start = dt.datetime(year, 3 * quarter - 2, 1, tzinfo=tz)
+    end = dt.datetime(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1, tzinfo=tz)
+    return start, end, f"{year}Q{quarter}"
+
+
+@login_required
+def case_metrics(request: HttpRequest) -> HttpResponse:
+    """Rectification metrics per unit for a quarter (DESIGN.md §5), for the units the person sees."""
+    start, end, label = _quarter_bounds(request.GET.get("quarter"))
+    units = None if request.user.sees_everything() else visible_units(request.user)
+    # Ranked by on-time close rate, then close rate: the order a bulletin publishes.
+    rows = sorted(
+        queries.unit_metrics(start, end, units),
+        key=lambda m: (-(m.on_time_rate or 0), -(m.close_rate or 0), m.unit_name),
+    )
+    year = start.year
+    quarters = [f"{y}Q{q}" for y in (year - 1, year) for q in range(1, 5)]
+    return render(
+        request,
+        "cases/metrics.html",
+        {"rows": rows, "quarter": label, "quarters": quarters, "start": start, "end": end},
+    )
+
+
+# --- Categories -----------------------------------------------------------------------------------------
+
+
+@login_required
+def category_list(request: HttpRequest) -> HttpResponse:
+    categories = Category.objects.select_related("parent", "default_unit").order_by(
+        "standard_ref", "kind", "code"
+    )
+    return render(
+        request,
+        "cases/category_list.html",
+        {"categories": categories, "can_edit": actions.can_edit_categories(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    category = get_category_for(request.user, pk, write=True) if pk else None
+    require(actions.can_edit_categories(request.user))
+    form = case_forms.CategoryForm(request.POST or None, instance=category)
+    if request.method == "POST" and form.is_valid():
+        saved = actions.save_category(request.user, category, **form.cleaned_data)
+        messages.success(request, _("Category “%(name)s” saved.") % {"name": saved.name})
+        return redirect("cases:categories")
+    return render(request, "cases/category_form.html", {"form": form, "category": category})

@@ -1,0 +1,59 @@
+"""The demo cases: thousands over several quarters, every kind of story, deterministic and idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Min
+
+from cases.categories import load_categories
+from cases.models import Case, CaseEvent, State
+from cases.queries import overdue_q, unit_metrics
+from demo.cases import CaseBuilder, build_demo_cases
+
+
+@pytest.fixture
+def demo(db):
+    call_command("demo", stdout=io.StringIO())
+
+
+def test_it_has_thousands_of_cases_in_every_part_of_the_loop(demo):
+    assert Case.objects.count() >= 3000
+    states = set(Case.objects.values_list("state", flat=True))
+    assert {State.REPORTED, State.RECTIFYING, State.SUBMITTED, State.CLOSED, State.REJECTED} <= states
+    assert {State.DEFERRED, State.DUPLICATE} <= states
+    assert Case.objects.filter(overdue_q()).count() >= 20
+    assert Case.objects.filter(rework_count__gt=0).count() >= 50
+    assert (
+        Case.objects.filter(return_count__gt=0).exists()
+        and Case.objects.filter(extension_count__gt=0).exists()
+    )
+    assert Case.objects.filter(relapse_of__isnull=False).count() >= 10
+    oldest = Case.objects.aggregate(first=Min("reported_at"))["first"]
+    assert oldest < Case.objects.latest("reported_at").reported_at - dt.timedelta(
+        days=250
+    )  # several quarters
+    assert not Case.objects.annotate(n=Count("events")).filter(n=0).exists()
+    assert CaseEvent.objects.filter(action=CaseEvent.Action.REWORK).count() >= 50
+    # The metrics read it, and a second load adds nothing.
+    end = Case.objects.latest("reported_at").reported_at
+    rows = unit_metrics(end - dt.timedelta(days=120), end)
+    assert len(rows) >= 20 and any(m.rework_rate for m in rows)
+    count = Case.objects.count()
+    assert build_demo_cases() == 0 and Case.objects.count() == count
+
+
+def test_it_is_deterministic(county):
+    load_categories()
+    now = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC)
+
+    def story_lines():
+        return [
+            (s.case.number, s.case.description, s.case.state, len(s.events))
+            for s in CaseBuilder(now, 300).stories()
+        ]
+
+    assert story_lines() == story_lines()
