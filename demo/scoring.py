@@ -22,6 +22,11 @@ def build_demo_scores() -> None:
         scheme = period.schemes.get(unit_kind=UnitKind.TOWN)
         survey = scheme.components.get(kind=ComponentKind.SURVEY)
         actions.update_component(admin, survey, Decimal("20"), {})
+        rectification = scheme.components.get(kind=ComponentKind.RECTIFICATION)
+        actions.update_component(admin, rectification, Decimal("50"), dict(rectification.params))
+        departments = period.schemes.get(unit_kind=UnitKind.DEPARTMENT)
+        rectification = departments.components.get(kind=ComponentKind.RECTIFICATION)
+        actions.update_component(admin, rectification, Decimal("60"), dict(rectification.params))
         for town, reason in [(towns[1], "获评省级文明社区 1 个"), (towns[4], "获评市级文明单位 2 个")]:
             actions.add_adjustment(
                 admin, scheme, unit=town, kind=Adjustment.Kind.BONUS, points=Decimal("1"), reason=reason
@@ -36,3 +41,4 @@ def build_demo_scores() -> None:
         )
         if number == 3:
             actions.publish(admin, scheme, public=True)
+            actions.publish(admin, departments, public=True)

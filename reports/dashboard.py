@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, When
+from django.db.models import Case as DbCase
 from django.utils.translation import gettext as _
 
 from org.models import Grid, UnitKind
@@ -56,6 +57,49 @@ def survey_rates() -> dict:
     }
 
 
+def _town_of_case():
+    """Cases of a community count for its town."""
+    return DbCase(When(unit__kind=UnitKind.TOWN, then=F("unit__name")), default=F("unit__parent__name"))
+
+
+def overdue_per_town() -> dict:
+    from cases.models import Case
+    from cases.queries import overdue_q
+
+    rows = (
+        Case.objects.filter(overdue_q())
+        .annotate(town=_town_of_case())
+        .values("town")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:16]
+    )
+    return {
+        "type": "bar",
+        "title": _("Overdue cases per town"),
+        "labels": [r["town"] or "—" for r in rows],
+        "values": [r["n"] for r in rows],
+        "color": "#ef6c00",
+    }
+
+
+def open_cases_by_category() -> dict:
+    from cases.models import Case
+
+    rows = (
+        Case.objects.filter(state__in=Case.OPEN_STATES)
+        .values("category_name")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:10]
+    )
+    return {
+        "type": "bar",
+        "title": _("Open cases by category (top 10)"),
+        "labels": [r["category_name"] or _("uncategorised") for r in rows],
+        "values": [r["n"] for r in rows],
+        "color": "#1565c0",
+    }
+
+
 def grid_map() -> dict:
     features = [
         {
@@ -65,11 +109,33 @@ def grid_map() -> dict:
         }
         for g in Grid.objects.values("code", "boundary", "unit__parent__name")
     ]
-    return {"type": "map", "title": _("Grids"), "features": features, "points": []}
+    from cases.models import Case
+    from cases.queries import overdue_q
+
+    open_cases = Case.objects.filter(state__in=Case.OPEN_STATES, lon__isnull=False).annotate(
+        late=ExpressionWrapper(overdue_q(), output_field=BooleanField())
+    )
+    points = [
+        {
+            "lon": c["lon"],
+            "lat": c["lat"],
+            "label": f"{c['number']} {c['category_name']}",
+            "color": "#b71c1c" if c["late"] else "#1565c0",
+        }
+        for c in open_cases.values("lon", "lat", "number", "category_name", "late")[:2000]
+    ]
+    return {
+        "type": "map",
+        "title": _("Open cases (red: overdue) and grids"),
+        "features": features,
+        "points": points,
+    }
 
 
 PANELS: list[tuple[str, Callable[[], dict]]] = [
     ("score_ranking", score_ranking),
+    ("overdue_per_town", overdue_per_town),
+    ("open_cases_by_category", open_cases_by_category),
     ("score_trend", score_trend),
     ("survey_rates", survey_rates),
     ("grid_map", grid_map),

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from org.models import Unit
@@ -98,7 +100,68 @@ def survey_scores(scheme: Scheme, component: Component, units: list[Unit]) -> di
     return scores
 
 
+def _period_bounds(scheme: Scheme) -> tuple[datetime, datetime]:
+    period = scheme.period
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(period.starts_on, time.min, zone)
+    return start, datetime.combine(period.ends_on + timedelta(days=1), time.min, zone)
+
+
+def rectification_scores(
+    scheme: Scheme, component: Component, units: list[Unit]
+) -> dict[int, ComponentScore]:
+    """Points − (target − 按期结案率) × 100 × points per percentage point − reworks × points per rework, ≥ 0.
+
+    The cases of a unit's own units (a town's communities, a department's companies) count as the unit's.
+    The metrics are cases.queries.unit_metrics: the cases dispatched in the period.
+    """
+    from cases.queries import unit_metrics
+
+    start, end = _period_bounds(scheme)
+    owner = {unit.pk: unit.pk for unit in units}
+    below = Unit.objects.filter(parent__in=units).values_list("pk", "parent_id")
+    owner.update(dict(below))
+    totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for metrics in unit_metrics(start, end, Unit.objects.filter(pk__in=owner)):
+        for name in ("due", "closed_on_time", "reworked", "dispatched"):
+            totals[owner[metrics.unit_id]][name] += getattr(metrics, name)
+    target = component.param("on_time_target")
+    per_point, per_rework = component.param("per_point_below"), component.param("per_rework")
+    scores = {}
+    for unit in units:
+        facts = dict(totals.get(unit.pk, {}))
+        due, on_time, reworked = facts.get("due", 0), facts.get("closed_on_time", 0), facts.get("reworked", 0)
+        rate = on_time / due if due else None
+        shortfall = max(0.0, target - rate) * 100 if rate is not None else 0.0
+        lost = shortfall * per_point + reworked * per_rework
+        points = max(Decimal(0), component.weight - Decimal(str(round(lost, 4))))
+        explanation = (
+            _(
+                "%(due)d cases due, %(on_time)d closed on time (%(rate).1f%% against %(target).0f%%), %(rework)d reworked"
+            )
+            % {
+                "due": due,
+                "on_time": on_time,
+                "rate": (rate or 0) * 100,
+                "target": target * 100,
+                "rework": reworked,
+            }
+            if due
+            else _("No cases due in the period")
+        )
+        scores[unit.pk] = ComponentScore(
+            kind=component.kind,
+            weight=component.weight,
+            points=money(points),
+            available=True,
+            explanation=explanation,
+            facts={"due": due, "closed_on_time": on_time, "reworked": reworked, "on_time_rate": rate},
+        )
+    return scores
+
+
 SOURCES: dict[str, SourceFunction] = {
+    ComponentKind.RECTIFICATION: rectification_scores,
     ComponentKind.SURVEY: survey_scores,
 }
 

@@ -68,3 +68,31 @@ def test_the_dashboard_draws_its_charts(live_server, county, scores, page: Page)
     )
     assert painted > 500
     expect(page.get_by_test_id("map").locator(".leaflet-overlay-pane canvas")).to_have_count(1)
+
+
+def test_overdue_cases_count_for_the_town_of_their_community(county, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases.models import Case, Source, State
+
+    Case.objects.create(
+        number="2026-000901",
+        source=Source.PATROL,
+        description="x",
+        unit=county.community_a,
+        state=State.DISPATCHED,
+        deadline=timezone.now() - timedelta(hours=2),
+        lon=117.005,
+        lat=35.505,
+        category_name="暴露垃圾",
+    )
+    panels = {
+        p["key"]: p for p in login(county.leader).get(reverse("reports:dashboard_data")).json()["panels"]
+    }
+    assert panels["overdue_per_town"]["labels"] == ["城关街道"] and panels["overdue_per_town"]["values"] == [
+        1
+    ]
+    assert panels["open_cases_by_category"]["labels"] == ["暴露垃圾"]
+    assert panels["grid_map"]["points"][0]["color"] == "#b71c1c"
