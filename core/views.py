@@ -26,6 +26,7 @@ from core.workcalendar import WorkCalendar
 from org.access import can_view_audit, grids_for, people_for, require, visible_units
 from org.actions import change_own_password
 from org.models import UnitKind
+from reports.home import home_context
 
 
 @login_required
@@ -41,6 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "grid_count": grids_for(person).count(),
         "own_unit": person.unit,
         "child_units": units.filter(parent=person.unit).order_by("name") if person.unit_id else [],
+        **home_context(person),
     }
     return render(request, "core/home.html", context)
 
