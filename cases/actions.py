@@ -340,10 +340,15 @@ def dispatch_case(
     calendar: WorkCalendar | None = None,
 ) -> Case:
     """Send the case to a unit (routing picks one when none is given) with a deadline in working time."""
+    explicit_unit = unit is not None
     case = _lock(case, Action.DISPATCH, actor)
+    returned_by = case.unit if case.state == State.RETURNED else None
     unit = unit or route_unit(case)
     if unit is None:
         raise ValidationError(_("No unit found for this case: choose the responsible unit."))
+    if returned_by is not None and unit.is_within(returned_by) and not explicit_unit:
+        # Routing would send it straight back to the unit (or a unit under it) that returned it: the office chooses.
+        raise ValidationError(_("This unit returned the case; choose the responsible unit."))
     now = timezone.now()
     if deadline is None:
         amount, deadline_unit = case.category.deadline() if case.category_id else Category().deadline()

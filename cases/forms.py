@@ -44,9 +44,18 @@ def category_choices() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent")
 
 
+class CategoryChoiceField(forms.ModelChoiceField):
+    """Minor categories labelled with their major class, so a long list reads as groups (市容环境 · 0102 暴露垃圾)."""
+
+    def label_from_instance(self, obj: Category) -> str:
+        return f"{obj.parent.name} · {obj.code} {obj.name}"
+
+
 class CaseForm(StyledFormMixin, forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=category_choices(), required=False)
+    category = CategoryChoiceField(
+        label=_("Category"), queryset=category_choices(), required=False, empty_label=_("Choose later")
+    )
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
@@ -86,7 +95,9 @@ class RequiredNoteForm(NoteForm):
 
 
 class AcceptForm(NoteForm):
-    category = forms.ModelChoiceField(label=_("Category"), queryset=category_choices(), required=False)
+    category = CategoryChoiceField(
+        label=_("Category"), queryset=category_choices(), required=False, empty_label=_("Keep as reported")
+    )
 
 
 class DispatchForm(NoteForm):

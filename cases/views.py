@@ -329,7 +329,16 @@ def case_photo(request: HttpRequest, pk: int, variant: str) -> FileResponse:
 @login_required
 def case_map(request: HttpRequest) -> HttpResponse:
     form, _cases = _filtered(request)
-    return render(request, "cases/case_map.html", {"form": form, "query": request.GET.urlencode()})
+    grids = [
+        {"type": "Feature", "geometry": grid.boundary, "properties": {"name": grid.name}}
+        for grid in grids_for(request.user).select_related(None).only("boundary", "name")
+    ]
+    context = {
+        "form": form,
+        "query": request.GET.urlencode(),
+        "grids": {"type": "FeatureCollection", "features": grids},
+    }
+    return render(request, "cases/case_map.html", context)
 
 
 @login_required

@@ -25,6 +25,16 @@ def sign_in(page: Page, base: str, username: str) -> None:
     expect(page).not_to_have_url(re.compile(r"/login/"))
 
 
+def open_from_queue(page: Page, base: str, queue: str, case) -> None:
+    """The case is in the person's queue; then open its page."""
+    page.goto(f"{base}/cases/?queue={queue}")
+    expect(
+        page.get_by_test_id("case-table").get_by_role("link", name=case.number, exact=True)
+    ).to_be_visible()
+    page.goto(f"{base}/cases/{case.pk}/")
+    expect(page.get_by_test_id("steps")).to_be_visible()
+
+
 def take_step(page: Page, label: str, note: str | None = None, photo=None) -> None:
     steps = page.get_by_test_id("steps")
     header = steps.locator(".accordion-button", has_text=label).first
@@ -53,20 +63,17 @@ def test_dispatch_rectify_rework_report_again_and_close(live_server, county, new
     expect(page.get_by_test_id("case-unit")).to_have_text("城关街道")
 
     sign_in(page, live_server.url, "handler_a")
-    page.goto(f"{live_server.url}/cases/")
-    page.get_by_role("link", name=case.number).first.click()
+    open_from_queue(page, live_server.url, "", case)
     take_step(page, "反馈整改结果", "已清理完毕", photo)
     expect(page.get_by_test_id("case-state")).to_have_text("待核查")
 
     sign_in(page, live_server.url, "inspector")
-    page.goto(f"{live_server.url}/cases/?queue=to_verify")
-    page.get_by_role("link", name=case.number).first.click()
+    open_from_queue(page, live_server.url, "to_verify", case)
     take_step(page, "核查不通过，返工", "路沿仍有残留垃圾")
     expect(page.get_by_test_id("case-state")).to_have_text("整改中")
 
     sign_in(page, live_server.url, "handler_a")
-    page.goto(f"{live_server.url}/cases/?queue=rework")
-    page.get_by_role("link", name=case.number).first.click()
+    open_from_queue(page, live_server.url, "rework", case)
     take_step(page, "反馈整改结果", "残留垃圾已清除", photo)
 
     sign_in(page, live_server.url, "inspector")

@@ -179,6 +179,8 @@ def test_the_unit_returns_a_wrong_case_and_the_office_redispatches(county, new_c
         actions.return_case(county.handler_a, case, "")
     case = actions.return_case(county.handler_a, case, "该处属柳河镇")
     assert case.state == State.RETURNED and case.return_count == 1
+    with pytest.raises(ValidationError, match="returned the case"):
+        actions.dispatch_case(county.inspector, case)  # routing alone would send it back to town A
     case = actions.dispatch_case(county.inspector, case, unit=county.town_b)
     assert case.unit == county.town_b and case.state == State.DISPATCHED
     assert case.events.last().data["redispatch"] is True

@@ -7,6 +7,14 @@
     L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution || "", maxZoom: 19 }).addTo(map);
   }
   map.setView([35.5, 117], 11);
+  // The grid cells underneath give the points a place even without map tiles.
+  const grids = document.getElementById("case-map-grids");
+  if (grids) {
+    L.geoJSON(JSON.parse(grids.textContent), {
+      style: () => ({ color: "#8a8f98", weight: 0.6, fillOpacity: 0.03 }),
+      onEachFeature: (feature, polygon) => polygon.bindTooltip(feature.properties.name),
+    }).addTo(map);
+  }
   fetch(element.dataset.source, { credentials: "same-origin" })
     .then((response) => response.json())
     .then((data) => {
