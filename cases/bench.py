@@ -1,0 +1,191 @@
+"""The cases benchmark (`chuangwen bench cases`): intake, metrics and the office queue at scale, each measured
+side by side with a reference on the same machine in the same run, so the ratios mean something anywhere.
+
+It runs in a throw-away database (Django's test database machinery), never in the configured one.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.test import Client
+from django.urls import include, path
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from cases.models import Case, Category, Source, State
+from cases.queries import unit_metrics
+from org.models import Person, Unit, UnitKind
+
+BENCH_TABLE = "bench_row"
+
+
+@csrf_exempt
+def bare_insert(request: HttpRequest) -> HttpResponse:
+    """The reference for intake: a Django view that inserts one row and answers, nothing else."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {BENCH_TABLE} (payload) VALUES (%s)", [request.body[:200].decode()])
+    return HttpResponse(status=201)
+
+
+urlpatterns = [path("bench/insert/", bare_insert), path("", include("chuangwen.urls"))]
+
+
+def timed(function: Callable[[], object], repeat: int) -> list[float]:
+    durations = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        durations.append(time.perf_counter() - start)
+    return durations
+
+
+def fill_cases(
+    total: int, seed: int = 7, batch: int = 20_000, progress: Callable[[int], None] = lambda n: None
+) -> None:
+    """`total` cases spread over four quarters ending now, in every state, on the county's units."""
+    rng = random.Random(seed)
+    units = list(
+        Unit.objects.filter(kind__in=[UnitKind.TOWN, UnitKind.COMMUNITY, UnitKind.DEPARTMENT]).values_list(
+            "pk", flat=True
+        )
+    )
+    categories = list(Category.objects.values_list("pk", "code", "name"))
+    now = timezone.now()
+    states = [State.CLOSED] * 6 + [
+        State.DISPATCHED,
+        State.RECTIFYING,
+        State.SUBMITTED,
+        State.REPORTED,
+        State.DEFERRED,
+    ]
+    made = 0
+    while made < total:
+        rows = []
+        for index in range(made, min(made + batch, total)):
+            reported = now - timedelta(minutes=rng.randrange(365 * 24 * 60))
+            dispatched = reported + timedelta(hours=rng.randint(1, 30))
+            state = rng.choice(states)
+            category = rng.choice(categories) if categories else (None, "", "")
+            closed = state == State.CLOSED
+            rows.append(
+                Case(
+                    number=f"B{index:09d}",
+                    source=Source.PATROL,
+                    description="bench",
+                    state=state,
+                    unit_id=rng.choice(units) if state != State.REPORTED else None,
+                    category_id=category[0],
+                    category_code=category[1],
+                    category_name=category[2],
+                    lon=117.0 + rng.random() * 0.36,
+                    lat=35.4 + rng.random() * 0.27,
+                    reported_at=reported,
+                    dispatched_at=dispatched if state != State.REPORTED else None,
+                    deadline=dispatched + timedelta(days=rng.randint(1, 10)),
+                    closed_at=dispatched + timedelta(days=rng.randint(1, 12)) if closed else None,
+                    closed_on_time=rng.random() < 0.8 if closed else None,
+                    submit_count=1 if closed or state == State.SUBMITTED else 0,
+                    rework_count=1 if rng.random() < 0.05 else 0,
+                    handling_hours=rng.uniform(2, 80) if closed else None,
+                )
+            )
+        Case.objects.bulk_create(rows, batch_size=5000)
+        made += len(rows)
+        progress(made)
+
+
+def reference_metrics(start: datetime, end: datetime) -> list[tuple]:
+    """The same numbers as cases.queries.unit_metrics, written by hand in SQL."""
+    as_of = min(end, timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT unit_id, COUNT(*),
+                   COUNT(*) FILTER (WHERE state <> 'deferred' AND (state = 'closed' OR deadline < %(as_of)s)),
+                   COUNT(*) FILTER (WHERE state = 'closed'),
+                   COUNT(*) FILTER (WHERE state = 'closed' AND closed_on_time),
+                   COUNT(*) FILTER (WHERE submit_count > 0), COUNT(*) FILTER (WHERE rework_count > 0),
+                   COUNT(*) FILTER (WHERE extension_count > 0), AVG(handling_hours) FILTER (WHERE state = 'closed')
+            FROM cases_case WHERE dispatched_at >= %(start)s AND dispatched_at < %(end)s AND unit_id IS NOT NULL
+            GROUP BY unit_id
+            """,
+            {"as_of": as_of, "start": start, "end": end},
+        )
+        rows = cursor.fetchall()
+        cursor.execute(
+            "SELECT unit_id, COUNT(*) FILTER (WHERE action = 'dispatch'), COUNT(*) FILTER (WHERE action = 'return') "
+            "FROM cases_caseevent WHERE at >= %s AND at < %s AND action IN ('dispatch', 'return') GROUP BY unit_id",
+            [start, end],
+        )
+        return rows + cursor.fetchall()
+
+
+def run(total: int, requests: int, say: Callable[[str], None]) -> dict[str, float]:
+    """Fill, measure, print `name: value` lines; returns the figures."""
+    from django.core.management import call_command
+
+    from demo.county import build_demo_county
+
+    figures: dict[str, float] = {}
+
+    def report(name: str, value: float) -> None:
+        figures[name] = value
+        say(f"{name}: {value:.3f}" if isinstance(value, float) else f"{name}: {value}")
+
+    build_demo_county()
+    call_command("load_categories", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {BENCH_TABLE} (id bigserial PRIMARY KEY, payload text)")
+    admin = Person.objects.get(username="admin")
+    started = time.perf_counter()
+    fill_cases(total)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    report("cases", total)
+    report("fill_seconds", time.perf_counter() - started)
+
+    client = Client()
+    client.force_login(admin)
+    body = json.dumps({"source": "patrol", "description": "bench intake", "lon": 117.1, "lat": 35.5})
+    ours = lambda: client.post("/api/v1/cases", body, content_type="application/json")  # noqa: E731
+    bare = lambda: client.post("/bench/insert/", body, content_type="application/json")  # noqa: E731
+    assert ours().status_code == 201 and bare().status_code == 201
+    timed(ours, 20), timed(bare, 20)  # warm up both
+    ours_rps = requests / sum(timed(ours, requests))
+    bare_rps = requests / sum(timed(bare, requests))
+    report("intake_ours_rps", ours_rps)
+    report("intake_reference_rps", bare_rps)
+
+    now = timezone.localtime()
+    quarter_start = now.replace(
+        month=3 * ((now.month - 1) // 3) + 1, day=1, hour=0, minute=0, second=0, microsecond=0
+    )
+    start, end = quarter_start - timedelta(days=92), quarter_start  # the last full quarter
+    metrics_ours = min(timed(lambda: unit_metrics(start, end), 5))
+    metrics_reference = min(timed(lambda: reference_metrics(start, end), 5))
+    report("metrics_ours_ms", metrics_ours * 1000)
+    report("metrics_reference_ms", metrics_reference * 1000)
+
+    page = lambda: client.get("/cases/")  # noqa: E731
+    assert page().status_code == 200
+    queue_full = statistics.median(timed(page, 15))
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM cases_casephoto; DELETE FROM cases_caseevent; DELETE FROM cases_case")
+    page()
+    queue_empty = statistics.median(timed(page, 15))
+    report("queue_ms_at_scale", queue_full * 1000)
+    report("queue_ms_empty", queue_empty * 1000)
+
+    report("intake_ratio", ours_rps / bare_rps)
+    report("metrics_ratio", metrics_ours / metrics_reference)
+    report("queue_ratio", queue_full / queue_empty)
+    return figures
