@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.uploads import check_document
@@ -33,6 +34,7 @@ from framework.models import (
     TaskEventKind,
     TaskUnit,
 )
+from notify.actions import notify_unit
 from org.access import require
 from org.models import Person, Unit
 
@@ -149,11 +151,22 @@ def return_task_unit(actor: Person, task_unit: TaskUnit, note: str) -> TaskEvent
 
 @transaction.atomic
 def remind_task_unit(actor: Person, task_unit: TaskUnit, note: str = "") -> TaskEvent:
-    """催办: recorded in the task's history; the unit sees it on 我的任务 (no notification channel exists yet)."""
+    """催办: recorded in the task's history, shown on 我的任务, and sent to the unit (inbox, SMS to its head and
+    liaison, its robot webhooks)."""
     require(can_manage_tasks(actor))
     if task_unit.is_confirmed():
         raise ValidationError(_("This task is already confirmed."))
-    return _event(actor, task_unit.task, TaskEventKind.REMINDED, task_unit, note=note.strip())
+    event = _event(actor, task_unit.task, TaskEventKind.REMINDED, task_unit, note=note.strip())
+    notify_unit(
+        task_unit.unit,
+        kind="task-reminder",
+        dedupe_key=f"task-reminder:{event.pk}",
+        title=_("Reminder: %(task)s, due %(deadline)s")
+        % {"task": task_unit.task, "deadline": task_unit.task.deadline},
+        body=note.strip(),
+        url=reverse("framework:task_detail", args=[task_unit.task_id]),
+    )
+    return event
 
 
 # --- Framework data -------------------------------------------------------------------------------

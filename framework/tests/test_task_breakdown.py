@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from framework import actions
 from framework.models import Progress, Task, TaskEvent, TaskUnit
+from notify.models import Notification
 
 
 def _unit(task, unit):
@@ -105,6 +106,9 @@ def test_a_reminder_is_recorded_and_shown_on_my_tasks(county, task, login):
     assert TaskEvent.objects.filter(task_unit=share, kind="reminded", note="请于本周内报送").exists()
     response = login(county.handler_a).get(reverse("framework:my_tasks"))
     assert "请于本周内报送" in response.content.decode()
+    inbox = Notification.objects.filter(kind="task-reminder")
+    assert set(inbox.values_list("recipient__username", flat=True)) == {"handler_a", "head_a"}
+    assert not Notification.objects.filter(recipient=county.handler_b).exists()
 
 
 def test_the_unit_reports_through_the_screen_with_an_attachment(county, task, login, pdf):
