@@ -16,6 +16,9 @@ pytestmark = pytest.mark.browser
 
 
 def _sign_in(page: Page, base: str, username: str) -> None:
+    # Leave the page first: a response still in flight would set the old session cookie again (every response
+    # renews it), and /login/ would then send the old user home instead of showing the form.
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.goto(f"{base}/login/")
     page.get_by_label("用户名").fill(username)
