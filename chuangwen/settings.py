@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "core",
     "org",
     "cases",
+    "portal",
     "demo",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("org/", include("org.urls")),
     path("cases/", include("cases.urls")),
+    path("", include("portal.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

@@ -26,6 +26,8 @@ def navigation(request: HttpRequest) -> dict:
     items = [(_("Home"), reverse("home"), "bi-house")]
     items.append((_("Cases"), reverse("cases:list"), "bi-clipboard-check"))
     items.append((_("Metrics"), reverse("cases:metrics"), "bi-bar-chart"))
+    if person.is_office_staff():
+        items.append((_("Public reports"), reverse("portal:office_reports"), "bi-megaphone"))
     items.append((_("Units"), reverse("org:unit_list"), "bi-diagram-3"))
     items.append((_("People"), reverse("org:person_list"), "bi-people"))
     items.append((_("Grids"), reverse("org:grid_list"), "bi-grid-3x3"))
@@ -34,6 +36,8 @@ def navigation(request: HttpRequest) -> dict:
     if person.sees_everything():
         items.append((_("Categories"), reverse("cases:categories"), "bi-tags"))
         items.append((_("Calendar"), reverse("work_calendar"), "bi-calendar3"))
+    if person.is_office_admin():
+        items.append((_("API keys"), reverse("portal:api_keys"), "bi-key"))
     if can_view_audit(person):
         items.append((_("Audit log"), reverse("audit_log"), "bi-journal-text"))
     current = request.path

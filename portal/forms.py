@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import PhotosField
+from core.forms import StyledFormMixin
+from portal import queries
+
+
+class ReportForm(StyledFormMixin, forms.Form):
+    """The citizen's report. Location comes from the map (WGS-84, filled by the page's script)."""
+
+    service = forms.ModelChoiceField(
+        label=_("What kind of problem?"), queryset=queries.public_services(), empty_label=_("Choose…")
+    )
+    photos = PhotosField(
+        label=_("Photos"), required=False, help_text=_("Up to 4 photos, taken now or from the album.")
+    )
+    description = forms.CharField(
+        label=_("What is wrong?"),
+        max_length=1000,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": _("e.g. rubbish piled at the corner of the market")}
+        ),
+    )
+    address = forms.CharField(label=_("Place (optional)"), max_length=200, required=False)
+    lon = forms.FloatField(widget=forms.HiddenInput, required=False)
+    lat = forms.FloatField(widget=forms.HiddenInput, required=False)
+    phone = forms.CharField(
+        label=_("Your phone (optional)"),
+        max_length=20,
+        required=False,
+        help_text=_("Only the office sees it. With it, your reports earn points."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    # A field people never see: bots fill it in.
+    website = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("website"):
+            raise forms.ValidationError(_("Your report could not be accepted. Please try again."))
+        if data.get("lon") is None or data.get("lat") is None:
+            self.add_error(None, _("Mark the place on the map, or tap “Use my location”."))
+        return data
+
+
+class TrackForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(label=_("Tracking code"), max_length=16)
+
+
+class ApiKeyForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Client system"), max_length=100, help_text=_("e.g. 12345 hotline platform")
+    )
