@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 
 from demo.cases import build_demo_cases
 from demo.county import DEMO_PASSWORD, build_demo_county, demo_loaded, demo_logins
+from demo.portal import build_demo_portal
 
 
 class Command(BaseCommand):
@@ -21,6 +22,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo cases: {added} added." if added else "Demo cases already loaded; reusing them."
         )
+        with disable_auditlog():
+            services = build_demo_portal()
+        if services:
+            self.stdout.write(f"Public reporting: {services} public categories added.")
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in demo_logins():
             self.stdout.write(f"  {login.username:<12} {login.role:<8} {login.unit}")
