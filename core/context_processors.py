@@ -36,8 +36,6 @@ def navigation(request: HttpRequest) -> dict:
     if person.sees_everything():
         items.append((_("Categories"), reverse("cases:categories"), "bi-tags"))
         items.append((_("Calendar"), reverse("work_calendar"), "bi-calendar3"))
-    if person.is_office_admin():
-        items.append((_("API keys"), reverse("portal:api_keys"), "bi-key"))
     if can_view_audit(person):
         items.append((_("Audit log"), reverse("audit_log"), "bi-journal-text"))
     current = request.path

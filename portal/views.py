@@ -154,7 +154,8 @@ def office_reports(request: HttpRequest) -> HttpResponse:
         photos.setdefault(photo.case_id, []).append(photo)
     for row in page.object_list:
         row.all_photos = photos.get(row.case_id, [])
-    return render(request, "portal/office_reports.html", {"page": page})
+    context = {"page": page, "can_manage_keys": actions.can_manage_keys(request.user)}
+    return render(request, "portal/office_reports.html", context)
 
 
 @login_required

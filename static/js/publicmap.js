@@ -8,7 +8,7 @@
   }
   map.setView([35.5, 117], 10);
   fetch(element.dataset.area).then((r) => r.json()).then((area) => {
-    const outline = L.geoJSON(area, { style: { color: "#0d6efd", weight: 1, fillOpacity: 0.03 } }).addTo(map);
+    const outline = L.geoJSON(area, { interactive: false, style: { color: "#0d6efd", weight: 1, fillOpacity: 0.03 } }).addTo(map);
     if (outline.getLayers().length) map.fitBounds(outline.getBounds());
     return fetch(element.dataset.source);
   }).then((r) => r.json()).then((data) => {

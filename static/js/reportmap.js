@@ -23,7 +23,7 @@
   fetch(element.dataset.area)
     .then((response) => response.json())
     .then((data) => {
-      const outline = L.geoJSON(data, { style: { color: "#0d6efd", weight: 2, fillOpacity: 0.05 } }).addTo(map);
+      const outline = L.geoJSON(data, { interactive: false, style: { color: "#0d6efd", weight: 2, fillOpacity: 0.05 } }).addTo(map);
       if (lon.value && lat.value) place(L.latLng(parseFloat(lat.value), parseFloat(lon.value)), true);
       else if (outline.getLayers().length) map.fitBounds(outline.getBounds());
     });
