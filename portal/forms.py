@@ -56,3 +56,14 @@ class ApiKeyForm(StyledFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Client system"), max_length=100, help_text=_("e.g. 12345 hotline platform")
     )
+
+
+class PointsRuleForm(StyledFormMixin, forms.Form):
+    points_valid = forms.IntegerField(label=_("Points for a valid report"), min_value=0, max_value=1000)
+    points_repeat = forms.IntegerField(
+        label=_("Points for a repeat"),
+        min_value=0,
+        max_value=1000,
+        help_text=_("The same reporter, category and place (grid or address) again within the window."),
+    )
+    repeat_window_days = forms.IntegerField(label=_("Repeat window (days)"), min_value=1, max_value=365)

@@ -150,3 +150,49 @@ class HiddenPhoto(models.Model):
 
     def __str__(self) -> str:
         return str(self.photo_id)
+
+
+class PointsRule(models.Model):
+    """The office's rules for points (积分); one row. Awards keep the numbers that applied when they were made."""
+
+    points_valid = models.PositiveSmallIntegerField(_("points for a valid report"), default=10)
+    points_repeat = models.PositiveSmallIntegerField(
+        _("points for a repeat"),
+        default=3,
+        help_text=_("The same reporter, category and place (grid or address) again within the window."),
+    )
+    repeat_window_days = models.PositiveSmallIntegerField(_("repeat window (days)"), default=30)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("points rule")
+
+    def __str__(self) -> str:
+        return f"{self.points_valid}/{self.points_repeat}/{self.repeat_window_days}d"
+
+    @classmethod
+    def current(cls) -> PointsRule:
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class PointsAward(models.Model):
+    """Points earned by one accepted report, written once (the ledger the ranking and the export read)."""
+
+    class Reason(models.TextChoices):
+        VALID = "valid", _("Valid report")
+        REPEAT = "repeat", _("Repeat on the same place and category")
+
+    report = models.OneToOneField(CitizenReport, on_delete=models.CASCADE, related_name="points_award")
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    points = models.PositiveSmallIntegerField(_("points"))
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    awarded_at = models.DateTimeField(_("awarded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-awarded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.points}"

@@ -13,6 +13,8 @@ urlpatterns = [
     path("reports/photos/<int:pk>.jpg", views.public_photo, name="photo"),
     path("portal/", views.office_reports, name="office_reports"),
     path("portal/photos/<int:pk>/visibility/", views.photo_visibility, name="photo_visibility"),
+    path("portal/points/", views.points, name="points"),
+    path("portal/points.xlsx", views.points_export, name="points_export"),
     path("portal/keys/", views.api_keys, name="api_keys"),
     path("portal/keys/<int:pk>/revoke/", views.api_key_revoke, name="api_key_revoke"),
     # Open311 GeoReport v2

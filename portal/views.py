@@ -19,9 +19,10 @@ from cases.actions import is_office_actor
 from cases.models import CasePhoto
 from org.access import require
 from portal import actions, queries
+from portal import points as points_rules
 from portal.access import get_public_photo, get_report_by_code
-from portal.forms import ApiKeyForm, ReportForm, TrackForm
-from portal.models import ApiKey, phone_hash
+from portal.forms import ApiKeyForm, PointsRuleForm, ReportForm, TrackForm
+from portal.models import ApiKey, PointsRule, phone_hash
 
 RATE_PER_IP = getattr(settings, "PORTAL_REPORTS_PER_IP", "10/h")
 RATE_PER_PHONE = getattr(settings, "PORTAL_REPORTS_PER_PHONE", "5/h")
@@ -204,3 +205,41 @@ def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def county_area(request: HttpRequest) -> JsonResponse:
     """The county's outline (the union of all grids), for the maps; cached, grids change rarely."""
     return JsonResponse(queries.county_outline())
+
+
+@login_required
+def points(request: HttpRequest) -> HttpResponse:
+    """The office's points page: rules (admins edit), then the ranking, awards brought up to date first."""
+    require(points_rules.can_see_points(request.user))
+    rule = PointsRule.current()
+    initial = {f: getattr(rule, f) for f in ("points_valid", "points_repeat", "repeat_window_days")}
+    form = PointsRuleForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        require(points_rules.can_set_rules(request.user))
+        if form.is_valid():
+            try:
+                points_rules.save_rules(request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, _("The points rules are saved; they apply to reports accepted from now on.")
+                )
+                return redirect("portal:points")
+    points_rules.award_points()
+    context = {
+        "form": form,
+        "can_edit": points_rules.can_set_rules(request.user),
+        "rows": points_rules.ranking(),
+    }
+    return render(request, "portal/points.html", context)
+
+
+@login_required
+def points_export(request: HttpRequest) -> HttpResponse:
+    require(points_rules.can_set_rules(request.user))  # holds phone numbers: admins only
+    points_rules.award_points()
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="points.xlsx"'
+    points_rules.ranking_workbook(points_rules.ranking(limit=100_000)).save(response)
+    return response
