@@ -16,14 +16,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.actions import attach_photos, is_office_actor, next_number
+from cases.actions import attach_photos, is_office_actor, next_number, open_case
 from cases.models import Case, CaseEvent, CasePhoto, Source, State
 from cases.queries import find_relapse_origin
 from core.geo import validate_lon_lat
 from org.access import require
 from org.models import Person
 from org.queries import grid_of_point
-from portal.models import ApiKey, CitizenReport, HiddenPhoto, PublicService, key_hash, phone_hash
+from portal.models import (
+    ApiKey,
+    CitizenReport,
+    HiddenPhoto,
+    HotlineTicket,
+    PublicService,
+    key_hash,
+    phone_hash,
+)
 
 MAX_PHOTOS = 4
 MAX_DESCRIPTION = 1000
@@ -187,3 +195,49 @@ def hide_photo(actor: Person, photo: CasePhoto) -> None:
 def show_photo(actor: Person, photo: CasePhoto) -> None:
     require(is_office_actor(actor))
     HiddenPhoto.objects.filter(photo=photo).delete()
+
+
+# --- Hotline intake (12345 / 12319) ----------------------------------------------------------------------
+
+
+def intake_hotline(
+    actor: Person,
+    *,
+    hotline: str,
+    work_order: str,
+    description: str,
+    category=None,
+    lon: float | None = None,
+    lat: float | None = None,
+    address: str = "",
+    caller_phone: str = "",
+    received_at=None,
+) -> HotlineTicket:
+    """File a case forwarded by a hotline, keeping its work-order number; the same number twice is refused."""
+    require(is_office_actor(actor))
+    work_order = (work_order or "").strip()
+    if not work_order:
+        raise ValidationError(_("Give the hotline's work-order number."))
+    if hotline not in HotlineTicket.SOURCES:
+        raise ValidationError(_("Choose the hotline: 12345 or 12319."))
+    if lon is not None and lat is not None:
+        check_location(lon, lat)
+    with transaction.atomic():
+        if HotlineTicket.objects.select_for_update().filter(hotline=hotline, work_order=work_order).exists():
+            raise ValidationError(
+                _("Work order %(number)s of %(hotline)s is already filed.")
+                % {"number": work_order, "hotline": hotline}
+            )
+        case = open_case(
+            actor,
+            source=HotlineTicket.SOURCES[hotline],
+            description=description,
+            category=category,
+            lon=lon,
+            lat=lat,
+            address=address,
+            reporter_phone=check_phone(caller_phone),
+        )
+        return HotlineTicket.objects.create(
+            case=case, hotline=hotline, work_order=work_order, received_at=received_at
+        )

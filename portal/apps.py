@@ -9,10 +9,18 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from portal.models import ApiKey, HiddenPhoto, PointsRule, PublicService, ServiceAttribute
+        from portal.models import (
+            ApiKey,
+            HiddenPhoto,
+            HotlineTicket,
+            PointsRule,
+            PublicService,
+            ServiceAttribute,
+        )
 
         auditlog.register(PublicService)
         auditlog.register(ServiceAttribute)
         auditlog.register(ApiKey, exclude_fields=["key_hash"])
         auditlog.register(HiddenPhoto)
+        auditlog.register(HotlineTicket)
         auditlog.register(PointsRule, exclude_fields=["updated_at"])

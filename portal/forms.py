@@ -4,8 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import PhotosField
+from cases.models import Category
 from core.forms import StyledFormMixin
 from portal import queries
+from portal.models import HotlineTicket
 
 
 class ReportForm(StyledFormMixin, forms.Form):
@@ -67,3 +69,29 @@ class PointsRuleForm(StyledFormMixin, forms.Form):
         help_text=_("The same reporter, category and place (grid or address) again within the window."),
     )
     repeat_window_days = forms.IntegerField(label=_("Repeat window (days)"), min_value=1, max_value=365)
+
+
+class HotlineForm(StyledFormMixin, forms.Form):
+    hotline = forms.ChoiceField(label=_("Hotline"), choices=HotlineTicket.Hotline.choices)
+    work_order = forms.CharField(label=_("Work-order number"), max_length=40)
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.filter(is_active=True, parent__isnull=False).order_by(
+            "standard_ref", "code"
+        ),
+        required=False,
+    )
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    lon = forms.FloatField(label=_("Longitude (WGS-84)"), required=False)
+    lat = forms.FloatField(label=_("Latitude (WGS-84)"), required=False)
+    caller_phone = forms.CharField(label=_("Caller's phone"), max_length=20, required=False)
+    received_at = forms.DateTimeField(
+        label=_("Received by the hotline at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class HotlineImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("Excel (.xlsx) or CSV file"))

@@ -196,3 +196,28 @@ class PointsAward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.points}"
+
+
+class HotlineTicket(models.Model):
+    """A case forwarded by a hotline (12345 / 12319), with the hotline's own work-order number."""
+
+    class Hotline(models.TextChoices):
+        H12345 = "12345", "12345"
+        H12319 = "12319", "12319"
+
+    SOURCES = {Hotline.H12345: "hotline_12345", Hotline.H12319: "hotline_12319"}
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="hotline_ticket")
+    hotline = models.CharField(_("hotline"), max_length=5, choices=Hotline.choices)
+    work_order = models.CharField(_("work-order number"), max_length=40)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["hotline", "work_order"], name="hotline_unique_work_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hotline} {self.work_order}"

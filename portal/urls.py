@@ -15,6 +15,8 @@ urlpatterns = [
     path("portal/photos/<int:pk>/visibility/", views.photo_visibility, name="photo_visibility"),
     path("portal/points/", views.points, name="points"),
     path("portal/points.xlsx", views.points_export, name="points_export"),
+    path("portal/hotline/", views.hotline, name="hotline"),
+    path("portal/hotline/import/", views.hotline_import, name="hotline_import"),
     path("portal/keys/", views.api_keys, name="api_keys"),
     path("portal/keys/<int:pk>/revoke/", views.api_key_revoke, name="api_key_revoke"),
     # Open311 GeoReport v2

@@ -21,8 +21,9 @@ from org.access import require
 from portal import actions, queries
 from portal import points as points_rules
 from portal.access import get_public_photo, get_report_by_code
-from portal.forms import ApiKeyForm, PointsRuleForm, ReportForm, TrackForm
-from portal.models import ApiKey, PointsRule, phone_hash
+from portal.forms import ApiKeyForm, HotlineForm, HotlineImportForm, PointsRuleForm, ReportForm, TrackForm
+from portal.imports import import_hotline
+from portal.models import ApiKey, HotlineTicket, PointsRule, phone_hash
 
 RATE_PER_IP = getattr(settings, "PORTAL_REPORTS_PER_IP", "10/h")
 RATE_PER_PHONE = getattr(settings, "PORTAL_REPORTS_PER_PHONE", "5/h")
@@ -243,3 +244,43 @@ def points_export(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="points.xlsx"'
     points_rules.ranking_workbook(points_rules.ranking(limit=100_000)).save(response)
     return response
+
+
+@login_required
+def hotline(request: HttpRequest) -> HttpResponse:
+    """Enter one work order forwarded by 12345/12319, or import a file of them; the latest ones below."""
+    require(is_office_actor(request.user))
+    form = HotlineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = actions.intake_hotline(request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Case %(number)s filed.") % {"number": ticket.case.number})
+            return redirect("portal:hotline")
+    return _hotline_page(request, form, HotlineImportForm(), None)
+
+
+@login_required
+@require_POST
+def hotline_import(request: HttpRequest) -> HttpResponse:
+    require(is_office_actor(request.user))
+    form = HotlineImportForm(request.POST, request.FILES)
+    result = None
+    if form.is_valid():
+        try:
+            result = import_hotline(request.user, form.cleaned_data["file"])
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            if result.ok:
+                messages.success(request, _("%(count)d work orders filed.") % {"count": len(result.created)})
+                return redirect("portal:hotline")
+    return _hotline_page(request, HotlineForm(), form, result, status=400)
+
+
+def _hotline_page(request, form, import_form, result, status: int = 200) -> HttpResponse:
+    tickets = HotlineTicket.objects.select_related("case")[:50]
+    context = {"form": form, "import_form": import_form, "result": result, "tickets": tickets}
+    return render(request, "portal/hotline.html", context, status=status)
