@@ -9,7 +9,7 @@
   map.setView([35.5, 117], 10);
   fetch(element.dataset.area).then((r) => r.json()).then((area) => {
     const outline = L.geoJSON(area, { interactive: false, style: { color: "#0d6efd", weight: 1, fillOpacity: 0.03 } }).addTo(map);
-    if (outline.getLayers().length) map.fitBounds(outline.getBounds());
+    if (outline.getLayers().length) map.fitBounds(outline.getBounds(), { animate: false });
     return fetch(element.dataset.source);
   }).then((r) => r.json()).then((data) => {
     L.geoJSON(data, {

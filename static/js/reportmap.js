@@ -25,7 +25,7 @@
     .then((data) => {
       const outline = L.geoJSON(data, { interactive: false, style: { color: "#0d6efd", weight: 2, fillOpacity: 0.05 } }).addTo(map);
       if (lon.value && lat.value) place(L.latLng(parseFloat(lat.value), parseFloat(lon.value)), true);
-      else if (outline.getLayers().length) map.fitBounds(outline.getBounds());
+      else if (outline.getLayers().length) map.fitBounds(outline.getBounds(), { animate: false });
     });
   map.on("click", (event) => place(event.latlng, false));
   const locate = document.getElementById("use-location");
