@@ -151,13 +151,12 @@ def attribute_data(attribute: ServiceAttribute) -> dict:
     }
 
 
-def status_notes(case: Case) -> str:
-    """Our state in words, and for a refused report the office's reason."""
+def status_notes(report: CitizenReport) -> str:
+    """Our state in words, and for a finished report the office's note (e.g. why it was not accepted)."""
+    case = report.case
     text = case.get_state_display()
-    if case.state in Case.FINAL_STATES:
-        last = case.events.filter(to_state=case.state).exclude(note="").order_by("-at", "-pk").first()
-        if last is not None:
-            text = f"{text}: {last.note}"
+    if case.state in Case.FINAL_STATES and report.state_note:
+        text = f"{text}: {report.state_note}"
     return text
 
 
@@ -168,7 +167,7 @@ def request_data(request: HttpRequest, report: CitizenReport) -> dict:
     return {
         "service_request_id": case.number,
         "status": "open" if case.is_open() else "closed",
-        "status_notes": status_notes(case),
+        "status_notes": status_notes(report),
         "service_name": report.service.name,
         "service_code": report.service.service_code,
         "description": case.description,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from cases.models import Case, CaseEvent, CasePhoto
 from portal.models import CitizenReport, PublicService
@@ -20,8 +20,18 @@ def public_photos() -> QuerySet[CasePhoto]:
 
 
 def public_reports() -> QuerySet[CitizenReport]:
-    return CitizenReport.objects.select_related("case", "case__unit", "service").prefetch_related(
-        Prefetch("case__photos", queryset=public_photos(), to_attr="public_photos")
+    """Reports with what the public pages and Open311 show, in a fixed number of queries: the public photos, and
+    the office's note on the step that brought the case to its state (the reason of a refusal, for status_notes)."""
+    state_note = (
+        CaseEvent.objects.filter(case=OuterRef("case"), to_state=OuterRef("case__state"))
+        .exclude(note="")
+        .order_by("-at", "-pk")
+        .values("note")[:1]
+    )
+    return (
+        CitizenReport.objects.select_related("case", "case__unit", "service")
+        .annotate(state_note=Subquery(state_note))
+        .prefetch_related(Prefetch("case__photos", queryset=public_photos(), to_attr="public_photos"))
     )
 
 

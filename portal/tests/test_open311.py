@@ -318,3 +318,14 @@ def test_it_refuses_an_unknown_token(client, service, fmt):
     response = client.get(f"{V2}/tokens/NOPE1234.{fmt}")
     assert response.status_code == 404
     assert errors(response, fmt)[0]["code"] == 404
+
+
+def test_it_lists_requests_in_a_fixed_number_of_queries(client, filed, county, django_assert_max_num_queries):
+    for index in range(6):
+        report = filed(photos=[gps_jpeg()])
+        if index % 2:
+            reject_case(county.inspector, report.case, f"理由{index}")
+    with django_assert_max_num_queries(4):
+        data = client.get(f"{V2}/requests.json").json()
+    assert len(data) == 6 and sum("理由" in row["status_notes"] for row in data) == 3
+    assert all(row["media_url"] for row in data)

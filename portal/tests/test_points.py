@@ -114,3 +114,15 @@ def test_it_exports_the_ranking_for_rewards(service, county, login):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:5] == ("Rank", "Reporter", "Phone", "Reports", "Points")
     assert rows[1][0] == 1 and rows[1][2] == SECRET_PHONE and rows[1][4] == 10
+
+
+def test_it_awards_from_the_command_line(service, county):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    first = report(service)
+    accept_case(county.inspector, first.case)
+    out = StringIO()
+    call_command("award-points", stdout=out)
+    assert out.getvalue().strip() == "1 reports awarded." and points_of(first) == 10
