@@ -382,7 +382,8 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     try:
         report = actions.submit_report(
             service=service,
-            description=data.get("description", ""),
+            # description is optional in the spec: a client may send only a service and a place
+            description=data.get("description", "").strip() or service.name,
             lon=lon,
             lat=lat,
             address=address,

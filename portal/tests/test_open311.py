@@ -199,7 +199,7 @@ def test_it_accepts_multi_value_attributes_in_both_forms(client, service, api_ke
         ({"attribute[size]": ""}, 400),
         ({"attribute[size]": "huge"}, 400),
         ({"attribute[kinds][]": ["food", "gold"]}, 400),
-        ({"description": ""}, 400),
+        ({"description": "x" * 1001}, 400),
     ],
 )
 def test_it_refuses_a_bad_post_with_the_spec_errors(client, service, api_key, fmt, fields, status):
@@ -215,6 +215,11 @@ def test_it_refuses_a_post_without_a_key_or_with_a_revoked_one(client, service, 
     revoke_api_key(county.office_admin, ApiKey.objects.get())
     assert post(client, api_key).status_code == 403
     assert not Case.objects.exists()
+
+
+def test_it_takes_a_post_without_a_description_as_the_spec_allows(client, service, api_key):
+    assert post(client, api_key, description="").status_code == 200
+    assert Case.objects.get().description == "暴露垃圾"
 
 
 def test_it_takes_an_address_without_coordinates(client, service, api_key):
