@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, CasePhoto, Category
+from cases.models import Case, CasePhoto, Category, State
 
 
 def phone_hash(phone: str) -> str:
@@ -116,6 +116,21 @@ class ApiKey(models.Model):
         return secrets.token_urlsafe(32)
 
 
+# What a citizen reads for each case state: the office's words (待处置, 退回…) mean little outside it.
+PUBLIC_STATUS = {
+    State.REPORTED: _("Being checked by the office"),
+    State.ACCEPTED: _("Accepted, being handled"),
+    State.DISPATCHED: _("Being handled"),
+    State.RETURNED: _("Being handled"),
+    State.RECTIFYING: _("Being handled"),
+    State.SUBMITTED: _("Fixed, being checked"),
+    State.DEFERRED: _("Being handled"),
+    State.CLOSED: _("Fixed"),
+    State.REJECTED: _("Not taken up"),
+    State.DUPLICATE: _("Already reported by someone else"),
+}
+
+
 class CitizenReport(models.Model):
     """The public side of a case reported by a citizen (web page or Open311 client)."""
 
@@ -137,6 +152,9 @@ class CitizenReport(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_code
+
+    def public_status(self) -> str:
+        return PUBLIC_STATUS[self.case.state]
 
 
 class HiddenPhoto(models.Model):

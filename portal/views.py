@@ -124,7 +124,7 @@ def public_map_data(request: HttpRequest) -> JsonResponse:
             "geometry": {"type": "Point", "coordinates": [r.case.lon, r.case.lat]},
             "properties": {
                 "title": r.service.name,
-                "state": r.case.get_state_display(),
+                "state": str(r.public_status()),
                 "closed": not r.case.is_open(),
                 "url": reverse("portal:track", args=[r.tracking_code]),
             },

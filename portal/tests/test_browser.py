@@ -39,7 +39,7 @@ def test_report_verify_dispatch_and_follow(live_server, county, service, page: P
     code = page.get_by_test_id("tracking-code")
     expect(code).to_be_visible()
     tracking = code.inner_text().strip()
-    expect(page.get_by_test_id("state")).to_have_text("待立案")
+    expect(page.get_by_test_id("state")).to_have_text("创建办核实中")
     shot(page, "2-tracking")
     case = Case.objects.get()
     assert (case.source, case.state, case.photos.count()) == (Source.CITIZEN, State.REPORTED, 1)
@@ -55,7 +55,7 @@ def test_report_verify_dispatch_and_follow(live_server, county, service, page: P
     page.goto(f"{live_server.url}/track/")
     page.get_by_label("查询码").fill(tracking.lower())
     page.get_by_role("button", name="查看进度").click()
-    expect(page.get_by_test_id("state")).to_have_text("待处置")
+    expect(page.get_by_test_id("state")).to_have_text("处理中")
     timeline = page.get_by_test_id("timeline")
     for text in ["立案", "派遣", "已交由城关街道整改"]:
         expect(timeline).to_contain_text(text)

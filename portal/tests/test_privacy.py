@@ -64,4 +64,4 @@ def test_it_shows_the_after_photo_once_closed(client, service, county):
     assert 'data-testid="after-photos"' not in page  # not before the office has verified
     verify_case(county.inspector, case)
     page = client.get(f"/track/{report.tracking_code}/").content.decode()
-    assert 'data-testid="after-photos"' in page and "Closed" in page
+    assert 'data-testid="after-photos"' in page and "Fixed" in page

@@ -42,7 +42,7 @@ def test_it_files_a_report_and_gives_a_tracking_code(client, service):
     assert case.grid is not None and case.photos.count() == 1
     assert case.reporter_phone == SECRET_PHONE and report.phone_hash == phone_hash(SECRET_PHONE)
     page = client.get(response["Location"]).content.decode()
-    assert report.tracking_code in page and "Reported" in page
+    assert report.tracking_code in page and "Being checked by the office" in page
 
 
 def test_it_refuses_a_point_outside_the_county_and_keeps_what_was_typed(client, service):
