@@ -68,3 +68,11 @@ def test_it_issues_a_key_from_the_command_line(db):
     call_command("open311-key", "12319 平台", stdout=out, stderr=StringIO())
     raw = out.getvalue().strip()
     assert find_api_key(raw).name == "12319 平台"
+
+
+def test_it_lets_a_superuser_edit_public_services_in_the_admin(client, service, county):
+    county.office_admin.is_staff = county.office_admin.is_superuser = True
+    county.office_admin.save()
+    client.force_login(county.office_admin)
+    response = client.get(f"/django-admin/portal/publicservice/{service.pk}/change/")
+    assert response.status_code == 200 and "How much?" in response.content.decode()
