@@ -32,6 +32,8 @@ def navigation(request: HttpRequest) -> dict:
         (_("Cases"), reverse("cases:list"), "bi-clipboard-check"),
         (_("Metrics"), reverse("cases:metrics"), "bi-speedometer2"),
     ]
+    if person.is_office_staff():
+        cases.append((_("Public reports"), reverse("portal:office_reports"), "bi-megaphone"))
     if person.sees_everything():
         cases.append((_("Categories"), reverse("cases:categories"), "bi-tags"))
         cases.append((_("Calendar"), reverse("work_calendar"), "bi-calendar3"))

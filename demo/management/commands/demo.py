@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from demo.cases import build_demo_cases
 from demo.county import DEMO_PASSWORD, build_demo_county, demo_loaded, demo_logins
 from demo.framework import build_demo_framework, demo_framework_loaded, load_shipped_edition
+from demo.portal import build_demo_portal
 from demo.scoring import build_demo_scores
 from demo.surveys import build_demo_surveys
 
@@ -31,6 +32,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo cases: {added} added." if added else "Demo cases already loaded; reusing them."
         )
+        with disable_auditlog():
+            services = build_demo_portal()
+        if services:
+            self.stdout.write(f"Public reporting: {services} public categories added.")
         # Each domain adds its demo data once; every builder skips what is already there.
         with disable_auditlog():
             build_demo_surveys()

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = _("Public reporting")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from portal.models import (
+            ApiKey,
+            HiddenPhoto,
+            HotlineTicket,
+            PointsRule,
+            PublicService,
+            ServiceAttribute,
+        )
+
+        auditlog.register(PublicService)
+        auditlog.register(ServiceAttribute)
+        auditlog.register(ApiKey, exclude_fields=["key_hash"])
+        auditlog.register(HiddenPhoto)
+        auditlog.register(HotlineTicket)
+        auditlog.register(PointsRule, exclude_fields=["updated_at"])

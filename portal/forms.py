@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import PhotosField
+from cases.models import Category
+from core.forms import StyledFormMixin
+from portal import queries
+from portal.models import HotlineTicket
+
+
+class ReportForm(StyledFormMixin, forms.Form):
+    """The citizen's report. Location comes from the map (WGS-84, filled by the page's script)."""
+
+    service = forms.ModelChoiceField(
+        label=_("What kind of problem?"), queryset=queries.public_services(), empty_label=_("Choose…")
+    )
+    photos = PhotosField(
+        label=_("Photos"), required=False, help_text=_("Up to 4 photos, taken now or from the album.")
+    )
+    description = forms.CharField(
+        label=_("What is wrong?"),
+        max_length=1000,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": _("e.g. rubbish piled at the corner of the market")}
+        ),
+    )
+    address = forms.CharField(label=_("Place (optional)"), max_length=200, required=False)
+    lon = forms.FloatField(widget=forms.HiddenInput, required=False)
+    lat = forms.FloatField(widget=forms.HiddenInput, required=False)
+    phone = forms.CharField(
+        label=_("Your phone (optional)"),
+        max_length=20,
+        required=False,
+        help_text=_("Only the office sees it. With it, your reports earn points."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    # A field people never see: bots fill it in.
+    website = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("website"):
+            raise forms.ValidationError(_("Your report could not be accepted. Please try again."))
+        if data.get("lon") is None or data.get("lat") is None:
+            self.add_error(None, _("Mark the place on the map, or tap “Use my location”."))
+        return data
+
+
+class TrackForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(label=_("Tracking code"), max_length=16)
+
+
+class ApiKeyForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Client system"), max_length=100, help_text=_("e.g. 12345 hotline platform")
+    )
+
+
+class PointsRuleForm(StyledFormMixin, forms.Form):
+    points_valid = forms.IntegerField(label=_("Points for a valid report"), min_value=0, max_value=1000)
+    points_repeat = forms.IntegerField(
+        label=_("Points for a repeat"),
+        min_value=0,
+        max_value=1000,
+        help_text=_("The same reporter, category and place (grid or address) again within the window."),
+    )
+    repeat_window_days = forms.IntegerField(label=_("Repeat window (days)"), min_value=1, max_value=365)
+
+
+class HotlineForm(StyledFormMixin, forms.Form):
+    hotline = forms.ChoiceField(label=_("Hotline"), choices=HotlineTicket.Hotline.choices)
+    work_order = forms.CharField(label=_("Work-order number"), max_length=40)
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.filter(is_active=True, parent__isnull=False).order_by(
+            "standard_ref", "code"
+        ),
+        required=False,
+    )
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    lon = forms.FloatField(label=_("Longitude (WGS-84)"), required=False)
+    lat = forms.FloatField(label=_("Latitude (WGS-84)"), required=False)
+    caller_phone = forms.CharField(label=_("Caller's phone"), max_length=20, required=False)
+    received_at = forms.DateTimeField(
+        label=_("Received by the hotline at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class HotlineImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("Excel (.xlsx) or CSV file"))

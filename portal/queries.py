@@ -1,0 +1,103 @@
+"""Reads of the public side: reports as the public may see them (no phone, no hidden photo), Open311 filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+
+from cases.models import Case, CaseEvent, CasePhoto
+from portal.models import CitizenReport, PublicService
+
+
+def public_services() -> QuerySet[PublicService]:
+    return PublicService.objects.filter(is_active=True).select_related("category")
+
+
+def public_photos() -> QuerySet[CasePhoto]:
+    """Photos the public may see: not hidden by the office."""
+    return CasePhoto.objects.filter(hidden_from_public__isnull=True).order_by("uploaded_at", "pk")
+
+
+def public_reports() -> QuerySet[CitizenReport]:
+    """Reports with what the public pages and Open311 show, in a fixed number of queries: the public photos, and
+    the office's note on the step that brought the case to its state (the reason of a refusal, for status_notes)."""
+    state_note = (
+        CaseEvent.objects.filter(case=OuterRef("case"), to_state=OuterRef("case__state"))
+        .exclude(note="")
+        .order_by("-at", "-pk")
+        .values("note")[:1]
+    )
+    return (
+        CitizenReport.objects.select_related("case", "case__unit", "service")
+        .annotate(state_note=Subquery(state_note))
+        .prefetch_related(Prefetch("case__photos", queryset=public_photos(), to_attr="public_photos"))
+    )
+
+
+def filter_requests(
+    reports: QuerySet[CitizenReport],
+    *,
+    numbers: list[str] | None = None,
+    service_codes: list[str] | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    statuses: set[str] | None = None,
+) -> QuerySet[CitizenReport]:
+    """Open311 GET requests: an id list wins over every other filter, as the spec says."""
+    if numbers:
+        return reports.filter(case__number__in=numbers)
+    if service_codes:
+        reports = reports.filter(service__service_code__in=service_codes)
+    if start:
+        reports = reports.filter(case__reported_at__gte=start)
+    if end:
+        reports = reports.filter(case__reported_at__lte=end)
+    if statuses == {"open"}:
+        reports = reports.filter(case__state__in=Case.OPEN_STATES)
+    elif statuses == {"closed"}:
+        reports = reports.exclude(case__state__in=Case.OPEN_STATES)
+    return reports
+
+
+def public_timeline(case: Case) -> list[CaseEvent]:
+    """The steps a reporter may see: what happened and when, without who did it or internal notes."""
+    return list(case.events.exclude(action__in=PRIVATE_STEPS).order_by("at", "pk"))
+
+
+PRIVATE_STEPS = {
+    CaseEvent.Action.REQUEST_EXTENSION,
+    CaseEvent.Action.REFUSE_EXTENSION,
+    CaseEvent.Action.RELAPSE,
+    CaseEvent.Action.MERGE,
+}
+
+
+def county_outline() -> dict:
+    from django.core.cache import cache
+    from shapely.geometry import mapping
+    from shapely.ops import unary_union
+
+    from core.geo import parse_boundary
+    from org.models import Grid
+
+    cached = cache.get("portal:county-outline")
+    if cached is None:
+        shapes = [parse_boundary(boundary) for boundary in Grid.objects.values_list("boundary", flat=True)]
+        cached = (
+            mapping(unary_union(shapes).simplify(0.0002))
+            if shapes
+            else {"type": "GeometryCollection", "geometries": []}
+        )
+        cached = json_safe(cached)
+        cache.set("portal:county-outline", cached, 600)
+    return cached
+
+
+def json_safe(value):
+    """shapely's mapping() gives tuples; JSON wants lists."""
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value

@@ -1,0 +1,112 @@
+"""The public report page: a report enters the case loop as `reported`; bad input keeps what was typed."""
+
+from __future__ import annotations
+
+import pytest
+
+from cases.models import Case, Source, State
+from portal.conftest import IN_GRID_A, OUTSIDE, SECRET_PHONE, gps_jpeg
+from portal.models import CitizenReport, phone_hash
+
+
+def form(service, **fields):
+    return {
+        "service": service.pk,
+        "description": "市场门口垃圾成堆",
+        "lon": IN_GRID_A[0],
+        "lat": IN_GRID_A[1],
+        "address": "人民路菜市场",
+        "phone": SECRET_PHONE,
+        "website": "",
+        **fields,
+    }
+
+
+def test_it_shows_the_report_page_without_login(client, service):
+    response = client.get("/report/")
+    assert response.status_code == 200
+    assert "暴露垃圾" in response.content.decode()
+
+
+def test_it_files_a_report_and_gives_a_tracking_code(client, service):
+    response = client.post("/report/", {**form(service), "photos": [gps_jpeg()]})
+    report = CitizenReport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/track/{report.tracking_code}/?new=1"
+    case = report.case
+    assert (case.state, case.source, case.category_id) == (
+        State.REPORTED,
+        Source.CITIZEN,
+        service.category_id,
+    )
+    assert case.grid is not None and case.photos.count() == 1
+    assert case.reporter_phone == SECRET_PHONE and report.phone_hash == phone_hash(SECRET_PHONE)
+    page = client.get(response["Location"]).content.decode()
+    assert report.tracking_code in page and "Being checked by the office" in page
+
+
+def test_it_refuses_a_point_outside_the_county_and_keeps_what_was_typed(client, service):
+    response = client.post("/report/", form(service, lon=OUTSIDE[0], lat=OUTSIDE[1]))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "outside the county" in page
+    assert "市场门口垃圾成堆" in page and "人民路菜市场" in page and SECRET_PHONE in page
+    assert not Case.objects.exists()
+
+
+def test_it_asks_for_the_place(client, service):
+    response = client.post("/report/", form(service, lon="", lat=""))
+    assert response.status_code == 400
+    assert "Mark the place on the map" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_it_refuses_a_file_that_is_not_an_image(client, service):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
+    response = client.post("/report/", {**form(service), "photos": [fake]})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "is not a JPEG, PNG or WebP image" in page and "choose them again" in page
+    assert not Case.objects.exists()
+
+
+def test_it_refuses_what_a_bot_fills_in(client, service):
+    response = client.post("/report/", form(service, website="http://spam.example"))
+    assert response.status_code == 400
+    assert not Case.objects.exists()
+
+
+def test_it_limits_reports_per_phone(client, service):
+    assert client.post("/report/", form(service, lon="")).status_code == 400  # a mistake does not count
+    for _i in range(5):
+        assert client.post("/report/", form(service)).status_code == 302
+    response = client.post("/report/", form(service))
+    assert response.status_code == 429
+    assert "Too many reports" in response.content.decode()
+    assert Case.objects.count() == 5
+
+
+def test_it_limits_reports_per_address(client, service, settings):
+    settings.PORTAL_REPORTS_PER_IP = "10/h"
+    for index in range(10):
+        phone = f"1390000{index:04d}"
+        assert client.post("/report/", form(service, phone=phone)).status_code == 302
+    response = client.post("/report/", form(service, phone=""))
+    assert response.status_code == 429
+    assert Case.objects.count() == 10
+
+
+@pytest.mark.parametrize("code", ["NOPE2345", "nope"])
+def test_it_says_when_a_tracking_code_is_unknown(client, service, code):
+    response = client.get("/track/", {"code": code})
+    assert "No report has this tracking code" in response.content.decode()
+    assert client.get(f"/track/{code}/").status_code == 404
+
+
+def test_it_finds_a_report_by_its_code_in_any_case(client, service):
+    client.post("/report/", form(service))
+    code = CitizenReport.objects.get().tracking_code
+    response = client.get("/track/", {"code": code.lower()})
+    assert response.status_code == 302 and response["Location"] == f"/track/{code}/"

@@ -1,0 +1,289 @@
+"""Public screens (report, tracking, map and list; no login) and the office's screens (public reports with
+photo hiding, API keys). Thin: access helper → form → action → render/redirect."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from cases.actions import is_office_actor
+from cases.models import CasePhoto
+from org.access import require
+from portal import actions, queries
+from portal import points as points_rules
+from portal.access import get_public_photo, get_report_by_code
+from portal.forms import ApiKeyForm, HotlineForm, HotlineImportForm, PointsRuleForm, ReportForm, TrackForm
+from portal.imports import import_hotline
+from portal.models import ApiKey, HotlineTicket, PointsRule, phone_hash
+
+# Mobile carriers put many phones behind one address (CGNAT): the address limit is looser than the phone's.
+DEFAULT_RATE_PER_IP = "30/h"
+DEFAULT_RATE_PER_PHONE = "5/h"
+
+
+def _phone_key(group: str, request: HttpRequest) -> str:
+    phone = request.POST.get("phone", "")
+    return phone_hash(phone) if any(ch.isdigit() for ch in phone) else ""
+
+
+def _too_many(request: HttpRequest) -> bool:
+    """Count this submission against the sender's address and phone; True when either is over its limit."""
+    per_ip = getattr(settings, "PORTAL_REPORTS_PER_IP", DEFAULT_RATE_PER_IP)
+    per_phone = getattr(settings, "PORTAL_REPORTS_PER_PHONE", DEFAULT_RATE_PER_PHONE)
+    by_ip = is_ratelimited(request, group="portal-report-ip", key="ip", rate=per_ip, increment=True)
+    if not _phone_key("", request):
+        return by_ip
+    by_phone = is_ratelimited(
+        request, group="portal-report-phone", key=_phone_key, rate=per_phone, increment=True
+    )
+    return by_ip or by_phone
+
+
+# --- The public ---------------------------------------------------------------------------------------
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    form = ReportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        # Only complete submissions count against the limits: a citizen correcting a mistake is not abuse.
+        if form.is_valid() and _too_many(request):
+            form.add_error(None, _("Too many reports from you in a short time. Please try again in an hour."))
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                created = actions.submit_report(
+                    service=data["service"],
+                    description=data["description"],
+                    lon=data["lon"],
+                    lat=data["lat"],
+                    address=data["address"],
+                    phone=data["phone"],
+                    photos=data["photos"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect(reverse("portal:track", args=[created.tracking_code]) + "?new=1")
+        if form.errors and request.FILES:
+            form.add_error(
+                None, _("For your safety the browser forgets chosen photos: please choose them again.")
+            )
+        status = 400 if status == 200 else status
+    return render(request, "portal/report.html", {"form": form}, status=status)
+
+
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.GET or None)
+    if form.is_valid():
+        code = form.cleaned_data["code"].strip().upper()
+        if queries.public_reports().filter(tracking_code=code).exists():
+            return redirect("portal:track", code)
+        form.add_error("code", _("No report has this tracking code. Check the code and try again."))
+    return render(request, "portal/track_lookup.html", {"form": form})
+
+
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    report = get_report_by_code(code)
+    case = report.case
+    context = {
+        "report": report,
+        "case": case,
+        "timeline": queries.public_timeline(case),
+        "before": [p for p in case.public_photos if p.kind == CasePhoto.Kind.BEFORE],
+        "after": [p for p in case.public_photos if p.kind == CasePhoto.Kind.AFTER]
+        if case.is_closed()
+        else [],
+        "new": request.GET.get("new") == "1",
+    }
+    return render(request, "portal/track.html", context)
+
+
+def public_list(request: HttpRequest) -> HttpResponse:
+    reports = queries.public_reports().order_by("-created_at")
+    page = Paginator(reports, 20).get_page(request.GET.get("page"))
+    return render(request, "portal/public_list.html", {"page": page})
+
+
+def public_map_data(request: HttpRequest) -> JsonResponse:
+    """Recent reports as GeoJSON points: category, state and date only."""
+    rows = queries.public_reports().filter(case__lon__isnull=False).order_by("-created_at")[:2000]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [r.case.lon, r.case.lat]},
+            "properties": {
+                "title": r.service.name,
+                "state": str(r.public_status()),
+                "closed": not r.case.is_open(),
+                "url": reverse("portal:track", args=[r.tracking_code]),
+            },
+        }
+        for r in rows
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def public_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """The re-encoded copy without EXIF; the original never leaves the office."""
+    photo = get_public_photo(pk)
+    return FileResponse(photo.public.open("rb"), content_type="image/jpeg")
+
+
+# --- The office ---------------------------------------------------------------------------------------
+
+
+@login_required
+def office_reports(request: HttpRequest) -> HttpResponse:
+    require(is_office_actor(request.user))
+    reports = queries.public_reports().select_related("case__category").order_by("-created_at")
+    page = Paginator(reports, 20).get_page(request.GET.get("page"))
+    hidden = set(
+        CasePhoto.objects.filter(
+            case__citizen_report__in=page.object_list, hidden_from_public__isnull=False
+        ).values_list("pk", flat=True)
+    )
+    photos: dict[int, list[CasePhoto]] = {}
+    for photo in CasePhoto.objects.filter(case__citizen_report__in=page.object_list).order_by("pk"):
+        photo.is_hidden = photo.pk in hidden
+        photos.setdefault(photo.case_id, []).append(photo)
+    for row in page.object_list:
+        row.all_photos = photos.get(row.case_id, [])
+    context = {"page": page, "can_manage_keys": actions.can_manage_keys(request.user)}
+    return render(request, "portal/office_reports.html", context)
+
+
+@login_required
+@require_POST
+def photo_visibility(request: HttpRequest, pk: int) -> HttpResponse:
+    photo = get_object_or_404(CasePhoto.objects.filter(case__citizen_report__isnull=False), pk=pk)
+    if request.POST.get("hide") == "1":
+        actions.hide_photo(request.user, photo)
+        messages.success(request, _("The photo is hidden from the public."))
+    else:
+        actions.show_photo(request.user, photo)
+        messages.success(request, _("The photo is shown to the public again."))
+    return redirect(request.POST.get("next") or reverse("portal:office_reports"))
+
+
+@login_required
+def api_keys(request: HttpRequest) -> HttpResponse:
+    require(actions.can_manage_keys(request.user))
+    form = ApiKeyForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            key, new_key = actions.issue_api_key(request.user, form.cleaned_data["name"])
+        except ValidationError as exc:
+            form.add_error("name", exc)
+        else:
+            messages.success(
+                request,
+                _("Key issued for %(name)s. Copy it now: it is not shown again.") % {"name": key.name},
+            )
+            form = ApiKeyForm()
+    context = {"form": form, "keys": ApiKey.objects.all(), "new_key": new_key}
+    return render(request, "portal/api_keys.html", context)
+
+
+@login_required
+@require_POST
+def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    require(actions.can_manage_keys(request.user))
+    key = get_object_or_404(ApiKey, pk=pk)
+    actions.revoke_api_key(request.user, key)
+    messages.success(request, _("The key of %(name)s is revoked.") % {"name": key.name})
+    return redirect("portal:api_keys")
+
+
+def county_area(request: HttpRequest) -> JsonResponse:
+    """The county's outline (the union of all grids), for the maps; cached, grids change rarely."""
+    return JsonResponse(queries.county_outline())
+
+
+@login_required
+def points(request: HttpRequest) -> HttpResponse:
+    """The office's points page: rules (admins edit), then the ranking, awards brought up to date first."""
+    require(points_rules.can_see_points(request.user))
+    rule = PointsRule.current()
+    initial = {f: getattr(rule, f) for f in ("points_valid", "points_repeat", "repeat_window_days")}
+    form = PointsRuleForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        require(points_rules.can_set_rules(request.user))
+        if form.is_valid():
+            try:
+                points_rules.save_rules(request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, _("The points rules are saved; they apply to reports accepted from now on.")
+                )
+                return redirect("portal:points")
+    points_rules.award_points()
+    context = {
+        "form": form,
+        "can_edit": points_rules.can_set_rules(request.user),
+        "rows": points_rules.ranking(),
+    }
+    return render(request, "portal/points.html", context)
+
+
+@login_required
+def points_export(request: HttpRequest) -> HttpResponse:
+    require(points_rules.can_set_rules(request.user))  # holds phone numbers: admins only
+    points_rules.award_points()
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="points.xlsx"'
+    points_rules.ranking_workbook(points_rules.ranking(limit=100_000)).save(response)
+    return response
+
+
+@login_required
+def hotline(request: HttpRequest) -> HttpResponse:
+    """Enter one work order forwarded by 12345/12319, or import a file of them; the latest ones below."""
+    require(is_office_actor(request.user))
+    form = HotlineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = actions.intake_hotline(request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Case %(number)s filed.") % {"number": ticket.case.number})
+            return redirect("portal:hotline")
+    return _hotline_page(request, form, HotlineImportForm(), None)
+
+
+@login_required
+@require_POST
+def hotline_import(request: HttpRequest) -> HttpResponse:
+    require(is_office_actor(request.user))
+    form = HotlineImportForm(request.POST, request.FILES)
+    result = None
+    if form.is_valid():
+        try:
+            result = import_hotline(request.user, form.cleaned_data["file"])
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            if result.ok:
+                messages.success(request, _("%(count)d work orders filed.") % {"count": len(result.created)})
+                return redirect("portal:hotline")
+    return _hotline_page(request, HotlineForm(), form, result, status=400)
+
+
+def _hotline_page(request, form, import_form, result, status: int = 200) -> HttpResponse:
+    tickets = HotlineTicket.objects.select_related("case")[:50]
+    context = {"form": form, "import_form": import_form, "result": result, "tickets": tickets}
+    return render(request, "portal/hotline.html", context, status=status)
