@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "surveys",
     "scoring",
     "reports",
+    "inspections",
     "demo",
 ]
 
