@@ -124,3 +124,17 @@ def test_a_blank_line_keeps_what_was_typed(county, login, visit):
     page = login(county.inspector).post(reverse("inspections:visit_detail", args=[visit.pk]), data)
     assert page.status_code == 200 and "摊位外溢" in page.text and "Answer every line" not in page.text
     assert "choose pass, fail or not applicable" in page.text
+
+
+@time_machine.travel(NOW)
+def test_another_towns_person_cannot_see_or_submit_the_visit(county, login, visit):
+    items = list(checklist_for(visit.site.site_type, visit.round.edition))
+    data = {f"verdict-{item.pk}": "fail" for item in items}
+    client = login(county.handler_b)
+    assert client.get(reverse("inspections:visit_detail", args=[visit.pk])).status_code == 404
+    assert client.post(reverse("inspections:visit_detail", args=[visit.pk]), data).status_code == 404
+    # The round holds a site of town B too: its page lists that one only.
+    page = client.get(reverse("inspections:round_detail", args=[visit.round.pk]))
+    assert "柳河农贸市场" in page.text and "城关农贸市场" not in page.text
+    visit.refresh_from_db()
+    assert not visit.is_submitted() and not Finding.objects.exists() and not Case.objects.exists()
