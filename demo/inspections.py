@@ -1,16 +1,21 @@
-"""Demo sites (点位): about 20 per town/street, covering all 29 site types, each kept by the community it lies in."""
+"""Demo sites (点位): about 20 per town/street, covering all 29 site types, each kept by the community it lies in;
+and an open 明查 round around today for the demo inspectors."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from django.db import transaction
+from django.utils import timezone
 from shapely.geometry import Point
 
 from core.geo import parse_boundary
-from framework.models import SiteType
-from inspections.models import Site
-from org.models import Grid, UnitKind
+from framework.models import MethodKind, SiteType
+from framework.queries import active_edition
+from inspections.actions import create_round
+from inspections.models import Round, RoundKind, Site
+from org.models import Grid, Person, Role, UnitKind
 
 SEED = 55
 SITES_PER_TOWN = 20
@@ -76,3 +81,33 @@ def build_demo_sites() -> int:
         offset += SITES_PER_TOWN
     Site.objects.bulk_create(sites)
     return len(sites)
+
+
+ROUND_NAME = "本月明查（演示）"
+
+
+@transaction.atomic
+def build_demo_round(today: dt.date | None = None) -> Round | None:
+    """An open 明查 round around today: one site per checked type per town, shared among the inspectors."""
+    edition = active_edition()
+    admin = Person.objects.filter(username="admin").first()
+    if edition is None or admin is None or Round.objects.filter(name=ROUND_NAME).exists():
+        return None
+    today = today or timezone.localdate()
+    checked_types = SiteType.objects.filter(
+        requirement__kind=MethodKind.FIELD, requirement__criterion__edition=edition
+    ).distinct()
+    return create_round(
+        admin,
+        name=ROUND_NAME,
+        kind=RoundKind.OPEN,
+        edition=edition,
+        starts_on=today - dt.timedelta(days=2),
+        ends_on=today + dt.timedelta(days=12),
+        site_types=checked_types,
+        per_type_per_town=1,
+        seed=2026,
+        inspectors=Person.objects.filter(role=Role.INSPECTOR, username__startswith="inspector").order_by(
+            "username"
+        ),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import Count
 
 from demo.county import build_demo_county
 from demo.inspections import build_demo_sites
@@ -37,3 +38,16 @@ def test_it_is_idempotent_and_deterministic(demo_sites):
     Site.objects.all().delete()
     build_demo_sites()
     assert list(Site.objects.order_by("pk").values_list("name", "lon", "lat")) == first
+
+
+def test_an_open_round_samples_one_site_per_checked_type_per_town(demo_sites):
+    from demo.framework import build_demo_framework
+    from demo.inspections import build_demo_round
+
+    build_demo_framework()
+    round_ = build_demo_round()
+    assert round_ is not None and round_.visits.count() > 0
+    assert round_.visits.filter(inspector__isnull=True).count() == 0
+    per_group = round_.visits.values("site__town", "site__site_type").annotate(n=Count("id"))
+    assert {row["n"] for row in per_group} == {1}
+    assert build_demo_round() is None
