@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "scoring",
     "reports",
     "portal",
+    "inspections",
     "demo",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("inbox/", include("notify.urls")),
     path("scores/", include("scoring.urls")),
     path("reports/", include("reports.urls")),
+    path("inspections/", include("inspections.urls")),
     path("s/<str:token>/", survey_views.public_survey, name="survey_public"),
     path("s/", survey_views.survey_thanks, name="survey_thanks"),
     path("framework/", include("framework.urls")),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from framework.access import can_manage_tasks
 from org.access import can_manage_org, can_view_audit
+from org.models import Role
 
 
 def _site_settings() -> dict:
@@ -42,6 +43,13 @@ def navigation(request: HttpRequest) -> dict:
     if can_manage_tasks(person) or person.is_read_only():
         framework.append((_("Task breakdown"), reverse("framework:task_list"), "bi-kanban"))
     items.append((_("Framework"), framework, "bi-list-check"))
+    inspections = [
+        (_("Inspection rounds"), reverse("inspections:round_list"), "bi-search"),
+        (_("Sites"), reverse("inspections:site_list"), "bi-geo-alt"),
+    ]
+    if person.role == Role.INSPECTOR:
+        inspections.insert(0, (_("My inspections"), reverse("inspections:my_visits"), "bi-phone"))
+    items.append((_("Inspections"), inspections, "bi-search"))
     items.append((_("Surveys"), reverse("surveys:index"), "bi-clipboard-check"))
     scores = [
         (_("Scores"), reverse("scoring:period_list"), "bi-trophy"),

@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from org.models import Unit
+from org.models import Unit, UnitKind
 from scoring.models import Adjustment, Component, ComponentKind, Scheme
 
 CENT = Decimal("0.01")
@@ -160,9 +160,46 @@ def rectification_scores(
     return scores
 
 
+def field_scores(scheme: Scheme, component: Component, units: list[Unit]) -> dict[int, ComponentScore]:
+    """Points × the mean 得分率 of the period's submitted inspections of the unit's sites (town: sites in it;
+    other units: sites they keep). Unpublished 暗访 rounds do not count until the office releases them."""
+    from inspections.models import Round, Visit
+
+    period = scheme.period
+    rows = list(
+        Visit.objects.filter(
+            status=Visit.Status.SUBMITTED,
+            points_at_stake__gt=0,
+            submitted_at__date__gte=period.starts_on,
+            submitted_at__date__lte=period.ends_on,
+        )
+        .exclude(round__kind__in=Round.HIDDEN_KINDS, round__published_at__isnull=True)
+        .values("site__town", "site__keeper__path", "points_kept", "points_at_stake")
+    )
+    scores = {}
+    for unit in units:
+        if unit.kind == UnitKind.TOWN:
+            mine = [r for r in rows if r["site__town"] == unit.pk]
+        else:
+            mine = [r for r in rows if r["site__keeper__path"].startswith(unit.path)]
+        rates = [r["points_kept"] / r["points_at_stake"] for r in mine]
+        mean = sum(rates, Decimal(0)) / len(rates) if rates else Decimal(0)
+        scores[unit.pk] = ComponentScore(
+            kind=component.kind,
+            weight=component.weight,
+            points=money(component.weight * mean),
+            available=True,
+            explanation=_("%(n)d inspections, mean score rate %(m).1f%%")
+            % {"n": len(rates), "m": mean * 100},
+            facts={"inspections": len(rates), "score_rate": round(float(mean), 4)},
+        )
+    return scores
+
+
 SOURCES: dict[str, SourceFunction] = {
     ComponentKind.RECTIFICATION: rectification_scores,
     ComponentKind.SURVEY: survey_scores,
+    ComponentKind.FIELD: field_scores,
 }
 
 

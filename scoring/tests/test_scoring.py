@@ -149,7 +149,7 @@ def test_equal_totals_share_a_rank():
 def test_a_component_without_facts_stays_at_zero(county, scheme):
     with pytest.raises(ValidationError):
         actions.update_component(
-            county.office_admin, scheme.components.get(kind=ComponentKind.FIELD), Decimal("30"), {}
+            county.office_admin, scheme.components.get(kind=ComponentKind.MATERIAL), Decimal("30"), {}
         )
     rectification = scheme.components.get(kind=ComponentKind.RECTIFICATION)
     with pytest.raises(ValidationError):

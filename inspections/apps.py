@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InspectionsConfig(AppConfig):
+    name = "inspections"
+    verbose_name = _("Inspections")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from inspections.models import Finding, Round, Site, Visit
+
+        auditlog.register(Site)
+        auditlog.register(Round)
+        auditlog.register(Visit)
+        auditlog.register(Finding)

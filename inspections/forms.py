@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import StyledFormMixin
+from framework.models import Framework, SiteType
+from inspections.models import Round, RoundKind
+from org.models import Person, Role, Unit, UnitKind
+
+
+class RoundForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("name"), max_length=200)
+    kind = forms.ChoiceField(label=_("kind"), choices=RoundKind.choices)
+    edition = forms.ModelChoiceField(label=_("framework edition"), queryset=Framework.objects.all())
+    starts_on = forms.DateField(label=_("starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+    site_types = forms.ModelMultipleChoiceField(
+        label=_("site types"),
+        queryset=SiteType.objects.filter(active=True),
+        required=False,
+        help_text=_("None chosen: all types."),
+    )
+    towns = forms.ModelMultipleChoiceField(
+        label=_("towns"),
+        queryset=Unit.objects.filter(kind=UnitKind.TOWN),
+        required=False,
+        help_text=_("None chosen: all towns."),
+    )
+    per_type_per_town = forms.IntegerField(
+        label=_("sites per type per town"), min_value=0, initial=0, help_text=_("0: every site in scope.")
+    )
+    seed = forms.IntegerField(
+        label=_("sampling seed"),
+        min_value=1,
+        required=False,
+        help_text=_("Empty: a new seed is drawn and recorded. The same seed picks the same sites."),
+    )
+    inspectors = forms.ModelMultipleChoiceField(
+        label=_("inspectors"), queryset=Person.objects.filter(role=Role.INSPECTOR, is_active=True)
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The round cannot end before it starts."))
+        return data
+
+
+class TownFilterForm(StyledFormMixin, forms.Form):
+    town = forms.ModelChoiceField(label=_("town"), queryset=Unit.objects.none(), required=False)
+    site_type = forms.ModelChoiceField(label=_("site type"), queryset=SiteType.objects.all(), required=False)
+
+    def __init__(self, *args, towns=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["town"].queryset = towns if towns is not None else Unit.objects.none()
+
+
+__all__ = ["Round", "RoundForm", "TownFilterForm"]

@@ -1,0 +1,177 @@
+"""点位 (sites), inspection rounds, the visits inspectors make to sites and the line-by-line findings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from framework.models import CheckItem, Framework, SiteType
+from org.models import Grid, Unit
+
+# An inspector's position further than this from the site is flagged (not refused): GPS indoors drifts.
+FAR_METRES = 500
+
+
+class Site(models.Model):
+    """点位: a place inspected against the checklist of its type, kept by a unit (包保单位)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    site_type = models.ForeignKey(SiteType, verbose_name=_("site type"), on_delete=models.PROTECT)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    lon = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+    grid = models.ForeignKey(
+        Grid, verbose_name=_("grid"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The town the site lies in: the unit whose people see it; found from the grid, else the keeper's town.
+    town = models.ForeignKey(Unit, verbose_name=_("town"), on_delete=models.PROTECT, related_name="+")
+    keeper = models.ForeignKey(
+        Unit, verbose_name=_("keeper unit"), on_delete=models.PROTECT, related_name="kept_sites"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        ordering = ["town__path", "site_type__sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["town", "name"], name="site_unique_name_in_town")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoundKind(models.TextChoices):
+    OPEN = "open", _("Open inspection (明查)")
+    SECRET = "secret", _("Secret visit (暗访)")
+    REHEARSAL = "rehearsal", _("Mock evaluation (模拟测评)")
+    CROSS = "cross", _("Cross inspection (交叉检查)")
+    THIRD_PARTY = "third_party", _("Third-party evaluation (第三方测评)")
+
+
+class Round(models.Model):
+    """One inspection round: which sites (scope and sampling), against which edition, in which dates, by whom."""
+
+    HIDDEN_KINDS: ClassVar[set[str]] = {RoundKind.SECRET}
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=RoundKind.choices)
+    edition = models.ForeignKey(Framework, verbose_name=_("framework edition"), on_delete=models.PROTECT)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    site_types = models.ManyToManyField(SiteType, verbose_name=_("site types"), blank=True, related_name="+")
+    towns = models.ManyToManyField(Unit, verbose_name=_("towns"), blank=True, related_name="+")
+    per_type_per_town = models.PositiveIntegerField(
+        _("sites per type per town"), default=0, help_text=_("0: every site in scope.")
+    )
+    seed = models.PositiveIntegerField(_("sampling seed"), default=0)
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("inspectors"), blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inspection round")
+        verbose_name_plural = _("inspection rounds")
+        ordering = ["-starts_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_open_on(self, day) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+    def is_hidden_kind(self) -> bool:
+        return self.kind in self.HIDDEN_KINDS
+
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def results_visible_to_units(self) -> bool:
+        """暗访 results stay with the office until the round is published; other kinds are seen at once."""
+        return not self.is_hidden_kind() or self.is_published()
+
+
+class Visit(models.Model):
+    """An inspector's inspection of one site in one round; submitted once, then locked."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To inspect")
+        SUBMITTED = "submitted", _("Submitted")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="visits")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="visits")
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inspector"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    distance_m = models.PositiveIntegerField(_("distance from the site (m)"), null=True, blank=True)
+    far_away = models.BooleanField(_("far from the site"), default=False)
+    points_at_stake = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal(0))
+    points_kept = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal(0))
+    lines_checked = models.PositiveIntegerField(default=0)
+    lines_passed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["site__town__path", "site__name"]
+        constraints = [models.UniqueConstraint(fields=["round", "site"], name="visit_unique_site_in_round")]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.site}"
+
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    def score_rate(self) -> float | None:
+        """得分率: points kept ÷ points at stake."""
+        return float(self.points_kept / self.points_at_stake) if self.points_at_stake else None
+
+    def pass_rate(self) -> float | None:
+        """及格率: lines passed ÷ lines checked."""
+        return self.lines_passed / self.lines_checked if self.lines_checked else None
+
+
+class Verdict(models.TextChoices):
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+    NOT_APPLICABLE = "na", _("Not applicable")
+
+
+class Finding(models.Model):
+    """One checklist line's result; a failed line carries the case it opened."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="findings")
+    check_item = models.ForeignKey(CheckItem, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(_("result"), max_length=10, choices=Verdict.choices)
+    note = models.TextField(_("note"), blank=True)
+    points = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal(0))
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "check_item"], name="finding_unique_line_in_visit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit} · {self.check_item}: {self.get_verdict_display()}"
+
+    def is_failed(self) -> bool:
+        return self.verdict == Verdict.FAIL

@@ -1,0 +1,146 @@
+"""Thin views: sites, rounds, the inspector's work list and the checklist on a phone."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from framework.queries import checklist_for
+from inspections import actions, queries
+from inspections.access import (
+    can_inspect,
+    can_manage_inspections,
+    get_round_for,
+    get_site_for,
+    get_visit_for,
+    rounds_for,
+    sites_for,
+    visits_for,
+)
+from inspections.forms import RoundForm, TownFilterForm
+from inspections.models import Verdict
+from org.access import require
+from org.models import Unit, UnitKind
+
+
+@login_required
+def site_list(request: HttpRequest) -> HttpResponse:
+    sites = sites_for(request.user)
+    towns = Unit.objects.filter(kind=UnitKind.TOWN, pk__in=sites.values("town")).order_by("path")
+    form = TownFilterForm(request.GET or None, towns=towns)
+    if form.is_valid():
+        if form.cleaned_data["town"]:
+            sites = sites.filter(town=form.cleaned_data["town"])
+        if form.cleaned_data["site_type"]:
+            sites = sites.filter(site_type=form.cleaned_data["site_type"])
+    page = Paginator(sites, 50).get_page(request.GET.get("page"))
+    return render(request, "inspections/site_list.html", {"form": form, "page": page})
+
+
+@login_required
+def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    site = get_site_for(request.user, pk)
+    visits = visits_for(request.user).filter(site=site).order_by("-round__starts_on")
+    return render(request, "inspections/site_detail.html", {"site": site, "visits": visits})
+
+
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    rounds = rounds_for(request.user).select_related("edition")
+    return render(
+        request,
+        "inspections/round_list.html",
+        {"rounds": rounds, "can_manage": can_manage_inspections(request.user)},
+    )
+
+
+@login_required
+def round_create(request: HttpRequest) -> HttpResponse:
+    require(can_manage_inspections(request.user))
+    form = RoundForm(request.POST or None)
+    if form.is_valid():
+        try:
+            round_ = actions.create_round(request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Round created with %(n)d sites.") % {"n": round_.visits.count()})
+            return redirect("inspections:round_detail", pk=round_.pk)
+    return render(request, "inspections/round_form.html", {"form": form})
+
+
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for(request.user, pk)
+    visits = visits_for(request.user).filter(round=round_)
+    context = {
+        "round": round_,
+        "visits": visits,
+        "towns": queries.rollup_by_town(visits),
+        "total": queries.rollup_total(visits, _("All sites")),
+        "can_manage": can_manage_inspections(request.user),
+    }
+    return render(request, "inspections/round_detail.html", context)
+
+
+@login_required
+@require_POST
+def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for(request.user, pk, write=True)
+    actions.publish_round(request.user, round_)
+    messages.success(request, _("The round's results are published to the units."))
+    return redirect("inspections:round_detail", pk=round_.pk)
+
+
+@login_required
+def my_visits(request: HttpRequest) -> HttpResponse:
+    return render(request, "inspections/my_visits.html", {"visits": queries.work_list(request.user)})
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+@login_required
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The checklist of one site: filled in on the inspector's phone, read-only once submitted."""
+    visit = get_visit_for(request.user, pk)
+    items = list(checklist_for(visit.site.site_type, visit.round.edition))
+    editable = can_inspect(request.user, visit) and not visit.is_submitted()
+    errors: list[str] = []
+    answers = [actions.Answer(item=item) for item in items]
+    if request.method == "POST":
+        visit = get_visit_for(request.user, pk, write=True)
+        for answer in answers:
+            key = str(answer.item.pk)
+            answer.verdict = request.POST.get(f"verdict-{key}", "")
+            answer.note = request.POST.get(f"note-{key}", "")
+            answer.photos = request.FILES.getlist(f"photos-{key}")
+        try:
+            actions.submit_visit(
+                request.user, visit, answers, _float(request.POST.get("lon")), _float(request.POST.get("lat"))
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("Inspection submitted."))
+            return redirect("inspections:visit_detail", pk=visit.pk)
+    findings = {f.check_item_id: f for f in visit.findings.select_related("case")}
+    lines = [(answer, findings.get(answer.item.pk)) for answer in answers]
+    context = {
+        "visit": visit,
+        "lines": lines,
+        "editable": editable,
+        "errors": errors,
+        "verdicts": Verdict.choices,
+    }
+    return render(request, "inspections/visit_detail.html", context)
