@@ -232,6 +232,8 @@ class Case(models.Model):
             models.Index(fields=["unit", "dispatched_at"], name="case_unit_dispatched"),
             models.Index(fields=["category", "state"], name="case_category_state"),
             models.Index(fields=["lon", "lat"], name="case_lon_lat"),
+            # The queues list the newest first: without this a page sorts the whole table.
+            models.Index(fields=["-reported_at"], name="case_reported_at"),
         ]
 
     def __str__(self) -> str:
