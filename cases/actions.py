@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseCounter, CaseEvent, CasePhoto, Category, Priority, State
 from cases.queries import find_relapse_origin, route_unit
+from core.records import save_validated
 from core.uploads import check_image
 from core.workcalendar import WorkCalendar
 from org.access import require
@@ -513,8 +514,4 @@ def save_category(actor: Person, category: Category | None, **fields: Any) -> Ca
     """Create or change a category; cases filed before keep their snapshot of it."""
     require(can_edit_categories(actor))
     category = category or Category()
-    for name, value in fields.items():
-        setattr(category, name, value)
-    category.full_clean()
-    category.save()
-    return category
+    return save_validated(category, **fields)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.records import save_validated
 from core.uploads import check_document
 from framework.access import can_act_for, can_edit_framework, can_manage_tasks
 from framework.models import (
@@ -196,11 +197,7 @@ def update_criterion(
 def save_site_type(actor: Person, site_type: SiteType | None, **fields: Any) -> SiteType:
     require(can_edit_framework(actor))
     site_type = site_type or SiteType()
-    for name, value in fields.items():
-        setattr(site_type, name, value)
-    site_type.full_clean()
-    site_type.save()
-    return site_type
+    return save_validated(site_type, **fields)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from core.records import save_validated
 from notify.models import Channel, Delivery, Notification, WebhookEndpoint
 from org.access import can_manage_org, require
 from org.models import Person, Unit
@@ -102,8 +103,4 @@ def mark_all_read(person: Person) -> int:
 def save_webhook(actor: Person, endpoint: WebhookEndpoint | None, **fields) -> WebhookEndpoint:
     require(can_manage_org(actor))
     endpoint = endpoint or WebhookEndpoint()
-    for name, value in fields.items():
-        setattr(endpoint, name, value)
-    endpoint.full_clean()
-    endpoint.save()
-    return endpoint
+    return save_validated(endpoint, **fields)

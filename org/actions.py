@@ -13,13 +13,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from core.passwords import temporary_password
+from core.records import save_validated
 from org.access import can_manage_org, require
 from org.models import Grid, Person, Unit
-
-
-def _apply(instance: Any, fields: dict[str, Any]) -> None:
-    for name, value in fields.items():
-        setattr(instance, name, value)
 
 
 @transaction.atomic
@@ -34,9 +30,7 @@ def create_unit(actor: Person, **fields: Any) -> Unit:
 @transaction.atomic
 def update_unit(actor: Person, unit: Unit, **fields: Any) -> Unit:
     require(can_manage_org(actor))
-    _apply(unit, fields)
-    unit.full_clean()
-    unit.save()
+    save_validated(unit, **fields)
     return unit
 
 
@@ -61,9 +55,7 @@ def update_person(actor: Person, person: Person, **fields: Any) -> Person:
     ):
         # An admin who demotes or disables themselves can lock the office out; another admin must do it.
         require(False)
-    _apply(person, fields)
-    person.full_clean()
-    person.save()
+    save_validated(person, **fields)
     return person
 
 
@@ -89,7 +81,5 @@ def change_own_password(person: Person, new_password: str) -> None:
 def save_grid(actor: Person, grid: Grid | None, **fields: Any) -> Grid:
     require(can_manage_org(actor))
     grid = grid or Grid()
-    _apply(grid, fields)
-    grid.full_clean()
-    grid.save()
+    save_validated(grid, **fields)
     return grid

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.records import save_validated
 from org.access import require
 from org.models import Person, UnitKind
 from scoring.engine import compute_sheet, sheet_as_json, sheet_changes
@@ -52,11 +53,7 @@ def update_component(
 @transaction.atomic
 def update_scheme(actor: Person, scheme: Scheme, **fields: Any) -> Scheme:
     require(can_manage_scores(actor))
-    for name, value in fields.items():
-        setattr(scheme, name, value)
-    scheme.full_clean()
-    scheme.save()
-    return scheme
+    return save_validated(scheme, **fields)
 
 
 @transaction.atomic

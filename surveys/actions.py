@@ -12,24 +12,18 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.records import save_validated
 from org.access import require
 from org.models import Person, Unit, UnitKind
 from surveys.access import can_enter_responses, can_manage_surveys
 from surveys.models import Answer, Channel, Question, Questionnaire, Quota, Response, SurveyRun
 
 
-def _apply(instance: Any, fields: dict[str, Any]) -> None:
-    for name, value in fields.items():
-        setattr(instance, name, value)
-
-
 @transaction.atomic
 def save_questionnaire(actor: Person, questionnaire: Questionnaire | None, **fields: Any) -> Questionnaire:
     require(can_manage_surveys(actor))
     questionnaire = questionnaire or Questionnaire()
-    _apply(questionnaire, fields)
-    questionnaire.full_clean()
-    questionnaire.save()
+    save_validated(questionnaire, **fields)
     return questionnaire
 
 
@@ -41,9 +35,7 @@ def save_question(
     if question is None:
         last = questionnaire.questions.order_by("-order").values_list("order", flat=True).first() or 0
         question = Question(questionnaire=questionnaire, order=last + 1)
-    _apply(question, fields)
-    question.full_clean()
-    question.save()
+    save_validated(question, **fields)
     return question
 
 
@@ -62,9 +54,7 @@ def save_run(
 ) -> SurveyRun:
     require(can_manage_surveys(actor))
     run = run or SurveyRun()
-    _apply(run, fields)
-    run.full_clean()
-    run.save()
+    save_validated(run, **fields)
     run.questionnaires.set(questionnaires)
     return run
 
