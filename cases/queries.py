@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseEvent, State
 from core.geo import degree_box, distance_m
@@ -71,6 +72,19 @@ def find_relapse_origin(case: Case) -> Case | None:
 
 def overdue_q(now: dt.datetime | None = None) -> Q:
     return Q(state__in=Case.UNIT_STATES, deadline__lt=now or timezone.now())
+
+
+# What each queue is called on screens (the office's first, then a unit's).
+QUEUE_LABELS = {
+    "to_accept": _("To accept"),
+    "to_dispatch": _("To dispatch"),
+    "to_verify": _("To verify"),
+    "overdue": _("Overdue"),
+    "extension_requests": _("Extension requests"),
+    "to_rectify": _("To rectify"),
+    "due_soon": _("Due within 2 days"),
+    "rework": _("Returned for rework"),
+}
 
 
 def office_queues(now: dt.datetime | None = None) -> dict[str, Q]:

@@ -26,6 +26,7 @@ from cases import actions, exports, queries
 from cases import forms as case_forms
 from cases.access import cases_for, get_case_for, get_category_for
 from cases.models import Case, CaseEvent, CasePhoto, Category
+from cases.queries import QUEUE_LABELS
 from org.access import _get_or_404, grids_for, require, visible_units
 
 A = CaseEvent.Action
@@ -168,18 +169,6 @@ def _filtered(request: HttpRequest) -> tuple[case_forms.CaseFilterForm, QuerySet
         request.GET or None, units=visible_units(person), grids=grids_for(person)
     )
     return form, form.apply(cases_for(person))
-
-
-QUEUE_LABELS = {
-    "to_accept": gettext_lazy("To accept"),
-    "to_dispatch": gettext_lazy("To dispatch"),
-    "to_verify": gettext_lazy("To verify"),
-    "overdue": gettext_lazy("Overdue"),
-    "extension_requests": gettext_lazy("Extension requests"),
-    "to_rectify": gettext_lazy("To rectify"),
-    "due_soon": gettext_lazy("Due within 2 days"),
-    "rework": gettext_lazy("Returned for rework"),
-}
 
 
 @login_required

@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.access import cases_for
-from cases.queries import office_queues, queue_counts, unit_queues
-from cases.views import QUEUE_LABELS
+from cases.queries import QUEUE_LABELS, office_queues, queue_counts, unit_queues
 from framework.access import task_units_for
 from framework.models import TaskUnit
 from org.models import Person
