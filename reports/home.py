@@ -8,12 +8,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.access import cases_for
-from cases.queries import QUEUE_LABELS, office_queues, queue_counts, unit_queues
+from cases.models import Case
+from cases.queries import QUEUE_LABELS, office_queues, overdue_q, queue_counts, unit_metrics, unit_queues
 from framework.access import task_units_for
 from framework.models import TaskUnit
-from org.models import Person
+from org.models import Person, UnitKind
+from reports.dashboard import overdue_per_town
+from scoring.engine import compute_sheet
+from scoring.queries import live_scheme
 from surveys.access import runs_for
 from surveys.models import SurveyRun
+from surveys.queries import rates
 
 
 def _today_bounds() -> tuple[dt.datetime, dt.datetime]:
@@ -62,8 +67,49 @@ def open_runs(person: Person):
     return runs_for(person).filter(status=SurveyRun.Status.OPEN).order_by("ends_on")[:5]
 
 
+def _period_bounds(period) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(period.starts_on, dt.time.min))
+    return start, start + dt.timedelta(days=(period.ends_on - period.starts_on).days + 1)
+
+
+def leader_brief(list_size: int = 3) -> dict:
+    """What a leader asks first: where the towns stand, how problems are handled, which survey rates miss.
+
+    All figures are live (computed now from the facts), so they can differ from the last published sheet.
+    """
+    brief: dict = {"overdue": Case.objects.filter(overdue_q()).count()}
+    worst = overdue_per_town()
+    brief["overdue_towns"] = list(zip(worst["labels"], worst["values"], strict=True))[:list_size]
+    scheme = live_scheme(UnitKind.TOWN)
+    if scheme is not None:
+        sheet = compute_sheet(scheme)
+        brief["scheme"] = scheme
+        brief["top"] = sheet[:list_size]
+        brief["bottom"] = list(reversed(sheet[-list_size:])) if len(sheet) > list_size else []
+        if scheme.target_total is not None:
+            brief["below_target"] = sum(1 for row in sheet if row.total < scheme.target_total)
+        metrics = unit_metrics(*_period_bounds(scheme.period))
+        due = sum(m.due for m in metrics)
+        brief["due"] = due
+        brief["close_rate"] = sum(m.closed for m in metrics) / due if due else None
+        brief["on_time_rate"] = sum(m.closed_on_time for m in metrics) / due if due else None
+    run = SurveyRun.objects.exclude(status=SurveyRun.Status.DRAFT).order_by("-starts_on").first()
+    if run is not None:
+        rows = [row for row in rates(run, run.responses.all()) if row.rate.target is not None]
+        brief["run"] = run
+        brief["rates_missed"] = sorted(
+            (row for row in rows if row.rate.status != "met"),
+            key=lambda r: r.rate.value - float(r.rate.target),
+        )[:list_size]
+        brief["rates_total"] = len(rows)
+        brief["rates_met"] = sum(1 for row in rows if row.rate.status == "met")
+    return brief
+
+
 def home_context(person: Person) -> dict:
     context = {"case_cards": case_cards(person), "open_runs": open_runs(person)}
+    if person.sees_everything():
+        context["brief"] = leader_brief()
     if not person.sees_everything():
         context["due_today"] = due_today(person)
         if person.unit_id:

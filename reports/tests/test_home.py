@@ -34,3 +34,41 @@ def test_the_office_sees_its_queues(county, login):
     cards = {card["label"]: card["count"] for card in page.context["case_cards"]}
     assert cards["To accept"] == 1 and cards["To verify"] == 1
     assert "due_today" not in page.context
+
+
+def test_a_leader_sees_the_standing_the_handling_and_nothing_to_act_on(county, login):
+    from decimal import Decimal
+
+    from org.models import UnitKind
+    from scoring import actions
+    from scoring.models import Adjustment, Period
+
+    period = actions.create_period(county.office_admin, Period.Kind.QUARTER, 2026, 4)
+    scheme = period.schemes.get(unit_kind=UnitKind.TOWN)
+    actions.add_adjustment(
+        county.office_admin,
+        scheme,
+        unit=county.town_b,
+        kind=Adjustment.Kind.BONUS,
+        points=Decimal("2"),
+        reason="荣誉",
+    )
+    overdue = timezone.now() - timedelta(hours=2)
+    _case("2026-000806", county.town_a, State.DISPATCHED, overdue)
+    _case("2026-000807", county.town_a, State.DISPATCHED, overdue)
+    _case("2026-000808", county.town_b, State.DISPATCHED, overdue)
+    page = login(county.leader).get(reverse("home"))
+    brief = page.context["brief"]
+    assert [(row.unit_name, row.total) for row in brief["top"]] == [
+        ("柳河镇", Decimal("2.00")),
+        ("城关街道", 0),
+    ]
+    assert brief["overdue"] == 3
+    assert brief["overdue_towns"][0] == ("城关街道", 2)
+    assert b'data-testid="leader-brief"' in page.content
+
+
+def test_units_get_no_county_brief(county, login):
+    page = login(county.handler_a).get(reverse("home"))
+    assert "brief" not in page.context
+    assert b'data-testid="leader-brief"' not in page.content
