@@ -210,8 +210,11 @@ def _fieldwork_units(run: SurveyRun):
     return units.select_related("parent").order_by("path")
 
 
-def _answer_submission(request, run, questionnaire, form, channel, actor=None, device_hash=""):
-    """Submit a valid form; reply JSON to the offline-capable page and redirect a plain form post."""
+def _answer_submission(request, run, questionnaire, form, channel, actor=None, device_hash="", done_url=""):
+    """Submit a valid form; reply JSON to the offline-capable page and redirect a plain form post.
+
+    A plain post goes to done_url (the public thanks page) or back to the form for the next interview.
+    """
     wants_json = request.headers.get("X-Requested-With") == "fetch"
     if not form.is_valid():
         if wants_json:
@@ -226,6 +229,8 @@ def _answer_submission(request, run, questionnaire, form, channel, actor=None, d
         return JsonResponse(
             {"ok": True, "created": created, "id": response.pk}, status=201 if created else 200
         )
+    if done_url:
+        return redirect(done_url)
     messages.success(request, _("Response saved.") if created else _("This response was already saved."))
     return redirect(request.path)
 
@@ -289,13 +294,11 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
         if getattr(request, "limited", False):
             form.add_error(None, _("Too many submissions from this network. Please try again later."))
         else:
-            reply = _answer_submission(request, run, questionnaire, form, Channel.ONLINE, None, device_hash)
+            reply = _answer_submission(
+                request, run, questionnaire, form, Channel.ONLINE, None, device_hash, reverse("survey_thanks")
+            )
             if reply is not None:
-                return (
-                    reply
-                    if reply.status_code != 302
-                    else render(request, "surveys/public_done.html", {"run": run})
-                )
+                return reply
     page = render(
         request,
         "surveys/fill.html",

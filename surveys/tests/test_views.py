@@ -85,7 +85,8 @@ def test_the_public_link_takes_one_response_per_device(county, run, questionnair
     url = reverse("survey_public", args=[run.public_token])
     assert client.get(url).status_code == 200
     data = _form(questionnaire, county.community_a, v=questionnaire.pk)
-    assert client.post(url, data).status_code == 200
+    reply = client.post(url, data)
+    assert reply.status_code == 302 and reply.url == reverse("survey_thanks")  # a refresh cannot post twice
     assert Response.objects.get().channel == Channel.ONLINE
     page = client.post(url, {**data, "client_id": str(uuid.uuid4())})
     assert page.context["already"] is True
