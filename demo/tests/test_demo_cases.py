@@ -57,3 +57,15 @@ def test_it_is_deterministic(county):
         ]
 
     assert story_lines() == story_lines()
+
+
+def test_citizen_cases_have_their_public_side_and_points_once(demo):
+    from portal.models import CitizenReport, PointsAward
+
+    reports = CitizenReport.objects.count()
+    assert reports >= 200
+    assert not CitizenReport.objects.exclude(case__source="citizen").exists()
+    assert PointsAward.objects.exists()
+    awards = PointsAward.objects.count()
+    call_command("demo", stdout=io.StringIO())
+    assert (CitizenReport.objects.count(), PointsAward.objects.count()) == (reports, awards)
