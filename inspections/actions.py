@@ -130,14 +130,22 @@ def _check_answers(answers: list[Answer]) -> None:
 
 @transaction.atomic
 def submit_visit(
-    actor: Person, visit: Visit, answers: list[Answer], lon: float | None = None, lat: float | None = None
+    actor: Person,
+    visit: Visit,
+    answers: list[Answer],
+    lon: float | None = None,
+    lat: float | None = None,
+    client_id: str = "",
 ) -> Visit:
     """Record every line, score the site, and open a case for each failed line, dispatched to the site's keeper.
 
     All in one transaction: a result without its cases (or the reverse) cannot exist. Submitting locks the visit.
+    The phone's `client_id` makes a re-send of the same submission a no-op (the first one stands).
     """
     visit = Visit.objects.select_for_update().select_related("round", "site__keeper").get(pk=visit.pk)
     require(can_inspect(actor, visit))
+    if visit.is_submitted() and client_id and visit.client_id == client_id:
+        return visit
     if visit.is_submitted():
         raise ValidationError(_("This inspection has been submitted and can no longer be changed."))
     if not visit.round.is_open_on(timezone.localdate()):
@@ -175,6 +183,7 @@ def submit_visit(
     visit.points_at_stake, visit.points_kept = stake, kept
     visit.lines_checked, visit.lines_passed = checked, passed
     visit.status, visit.submitted_at = Visit.Status.SUBMITTED, timezone.now()
+    visit.client_id = client_id[:40]
     visit.save()
     return visit
 

@@ -118,6 +118,8 @@ class Visit(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The phone's id for the submission: a re-send of the same one (after a lost reply) is recognised, not refused.
+    client_id = models.CharField(max_length=40, blank=True)
     lon = models.FloatField(null=True, blank=True)
     lat = models.FloatField(null=True, blank=True)
     distance_m = models.PositiveIntegerField(_("distance from the site (m)"), null=True, blank=True)

@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -125,14 +126,26 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             answer.verdict = request.POST.get(f"verdict-{key}", "")
             answer.note = request.POST.get(f"note-{key}", "")
             answer.photos = request.FILES.getlist(f"photos-{key}")
+        wants_json = request.headers.get("X-Requested-With") == "fetch"
         try:
             actions.submit_visit(
-                request.user, visit, answers, _float(request.POST.get("lon")), _float(request.POST.get("lat"))
+                request.user,
+                visit,
+                answers,
+                _float(request.POST.get("lon")),
+                _float(request.POST.get("lat")),
+                client_id=request.POST.get("client_id", ""),
             )
         except ValidationError as exc:
             errors = exc.messages
+            if wants_json:
+                return JsonResponse({"ok": False, "errors": errors}, status=400)
         else:
             messages.success(request, _("Inspection submitted."))
+            if wants_json:
+                return JsonResponse(
+                    {"ok": True, "redirect": reverse("inspections:visit_detail", args=[visit.pk])}
+                )
             return redirect("inspections:visit_detail", pk=visit.pk)
     findings = {f.check_item_id: f for f in visit.findings.select_related("case")}
     lines = [(answer, findings.get(answer.item.pk)) for answer in answers]
