@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.actions import dispatch_case, open_case
-from cases.models import Source
+from cases.models import Category, Source
 from core.geo import distance_m, validate_lon_lat
 from core.uploads import check_image
 from framework.models import CheckItem, Framework, SiteType
 from framework.queries import checklist_for
 from inspections.access import can_inspect, can_manage_inspections
-from inspections.models import FAR_METRES, Finding, Round, Site, Verdict, Visit
+from inspections.categories import categories_for
+from inspections.models import FAR_METRES, Finding, LineCategory, Round, Site, Verdict, Visit
 from inspections.queries import sample_sites, town_of
 from org.access import require
 from org.models import Person, Unit
@@ -162,6 +163,7 @@ def submit_visit(
         visit.far_away = visit.distance_m > FAR_METRES
     stake = kept = Decimal(0)
     checked = passed = 0
+    categories = categories_for([a.item for a in answers], site.site_type)
     for answer in answers:
         points = line_points(answer.item)
         finding = Finding(
@@ -178,7 +180,7 @@ def submit_visit(
             kept += points
             passed += 1
         if answer.verdict == Verdict.FAIL:
-            finding.case = _open_problem(actor, visit, answer)
+            finding.case = _open_problem(actor, visit, answer, categories[answer.item.pk])
         finding.save()
     visit.points_at_stake, visit.points_kept = stake, kept
     visit.lines_checked, visit.lines_passed = checked, passed
@@ -188,7 +190,7 @@ def submit_visit(
     return visit
 
 
-def _open_problem(actor: Person, visit: Visit, answer: Answer):
+def _open_problem(actor: Person, visit: Visit, answer: Answer, category: Category | None):
     site = visit.site
     description = f"{site.name}（{visit.round.name}）: {answer.item.text}"
     if answer.note.strip():
@@ -197,6 +199,7 @@ def _open_problem(actor: Person, visit: Visit, answer: Answer):
         actor,
         source=Source.INSPECTION,
         description=description,
+        category=category,
         lon=site.lon,
         lat=site.lat,
         address=site.address,
@@ -204,3 +207,25 @@ def _open_problem(actor: Person, visit: Visit, answer: Answer):
         photos=answer.photos,
     )
     return dispatch_case(actor, case, unit=site.keeper)
+
+
+@transaction.atomic
+def set_line_categories(actor: Person, choices: dict[CheckItem, Category | None]) -> int:
+    """The office maps check lines to problem categories; None puts a line back on its default. Returns changes."""
+    require(can_manage_inspections(actor))
+    current = {m.check_item_id: m for m in LineCategory.objects.filter(check_item__in=list(choices))}
+    changed = 0
+    for item, category in choices.items():
+        mapping = current.get(item.pk)
+        if category is None:
+            if mapping:
+                mapping.delete()
+                changed += 1
+        elif mapping is None:
+            LineCategory.objects.create(check_item=item, category=category, set_by=actor)
+            changed += 1
+        elif mapping.category_id != category.pk:
+            mapping.category, mapping.set_by = category, actor
+            mapping.save(update_fields=["category", "set_by", "set_at"])
+            changed += 1
+    return changed

@@ -177,3 +177,25 @@ class Finding(models.Model):
 
     def is_failed(self) -> bool:
         return self.verdict == Verdict.FAIL
+
+
+class LineCategory(models.Model):
+    """The office's choice of problem category for a check line's cases (else a default from the line's text)."""
+
+    check_item = models.OneToOneField(
+        CheckItem, verbose_name=_("check item"), on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.ForeignKey(
+        "cases.Category", verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("check line category")
+        verbose_name_plural = _("check line categories")
+
+    def __str__(self) -> str:
+        return f"{self.check_item} → {self.category}"
