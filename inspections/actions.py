@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.actions import dispatch_case, open_case
-from cases.models import Source
+from cases.models import Category, Source
 from core.geo import distance_m, validate_lon_lat
 from core.uploads import check_image
 from framework.models import CheckItem, Framework, SiteType
 from framework.queries import checklist_for
 from inspections.access import can_inspect, can_manage_inspections
-from inspections.models import FAR_METRES, Finding, Round, Site, Verdict, Visit
+from inspections.categories import categories_for
+from inspections.models import FAR_METRES, Finding, LineCategory, Round, Site, Verdict, Visit
 from inspections.queries import sample_sites, town_of
 from org.access import require
 from org.models import Person, Unit
@@ -130,14 +131,22 @@ def _check_answers(answers: list[Answer]) -> None:
 
 @transaction.atomic
 def submit_visit(
-    actor: Person, visit: Visit, answers: list[Answer], lon: float | None = None, lat: float | None = None
+    actor: Person,
+    visit: Visit,
+    answers: list[Answer],
+    lon: float | None = None,
+    lat: float | None = None,
+    client_id: str = "",
 ) -> Visit:
     """Record every line, score the site, and open a case for each failed line, dispatched to the site's keeper.
 
     All in one transaction: a result without its cases (or the reverse) cannot exist. Submitting locks the visit.
+    The phone's `client_id` makes a re-send of the same submission a no-op (the first one stands).
     """
     visit = Visit.objects.select_for_update().select_related("round", "site__keeper").get(pk=visit.pk)
     require(can_inspect(actor, visit))
+    if visit.is_submitted() and client_id and visit.client_id == client_id:
+        return visit
     if visit.is_submitted():
         raise ValidationError(_("This inspection has been submitted and can no longer be changed."))
     if not visit.round.is_open_on(timezone.localdate()):
@@ -154,6 +163,7 @@ def submit_visit(
         visit.far_away = visit.distance_m > FAR_METRES
     stake = kept = Decimal(0)
     checked = passed = 0
+    categories = categories_for([a.item for a in answers], site.site_type)
     for answer in answers:
         points = line_points(answer.item)
         finding = Finding(
@@ -170,16 +180,17 @@ def submit_visit(
             kept += points
             passed += 1
         if answer.verdict == Verdict.FAIL:
-            finding.case = _open_problem(actor, visit, answer)
+            finding.case = _open_problem(actor, visit, answer, categories[answer.item.pk])
         finding.save()
     visit.points_at_stake, visit.points_kept = stake, kept
     visit.lines_checked, visit.lines_passed = checked, passed
     visit.status, visit.submitted_at = Visit.Status.SUBMITTED, timezone.now()
+    visit.client_id = client_id[:40]
     visit.save()
     return visit
 
 
-def _open_problem(actor: Person, visit: Visit, answer: Answer):
+def _open_problem(actor: Person, visit: Visit, answer: Answer, category: Category | None):
     site = visit.site
     description = f"{site.name}（{visit.round.name}）: {answer.item.text}"
     if answer.note.strip():
@@ -188,6 +199,7 @@ def _open_problem(actor: Person, visit: Visit, answer: Answer):
         actor,
         source=Source.INSPECTION,
         description=description,
+        category=category,
         lon=site.lon,
         lat=site.lat,
         address=site.address,
@@ -195,3 +207,25 @@ def _open_problem(actor: Person, visit: Visit, answer: Answer):
         photos=answer.photos,
     )
     return dispatch_case(actor, case, unit=site.keeper)
+
+
+@transaction.atomic
+def set_line_categories(actor: Person, choices: dict[CheckItem, Category | None]) -> int:
+    """The office maps check lines to problem categories; None puts a line back on its default. Returns changes."""
+    require(can_manage_inspections(actor))
+    current = {m.check_item_id: m for m in LineCategory.objects.filter(check_item__in=list(choices))}
+    changed = 0
+    for item, category in choices.items():
+        mapping = current.get(item.pk)
+        if category is None:
+            if mapping:
+                mapping.delete()
+                changed += 1
+        elif mapping is None:
+            LineCategory.objects.create(check_item=item, category=category, set_by=actor)
+            changed += 1
+        elif mapping.category_id != category.pk:
+            mapping.category, mapping.set_by = category, actor
+            mapping.save(update_fields=["category", "set_by", "set_at"])
+            changed += 1
+    return changed

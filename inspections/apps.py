@@ -9,9 +9,10 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from inspections.models import Finding, Round, Site, Visit
+        from inspections.models import Finding, LineCategory, Round, Site, Visit
 
         auditlog.register(Site)
         auditlog.register(Round)
         auditlog.register(Visit)
         auditlog.register(Finding)
+        auditlog.register(LineCategory)

@@ -118,6 +118,8 @@ class Visit(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The phone's id for the submission: a re-send of the same one (after a lost reply) is recognised, not refused.
+    client_id = models.CharField(max_length=40, blank=True)
     lon = models.FloatField(null=True, blank=True)
     lat = models.FloatField(null=True, blank=True)
     distance_m = models.PositiveIntegerField(_("distance from the site (m)"), null=True, blank=True)
@@ -175,3 +177,25 @@ class Finding(models.Model):
 
     def is_failed(self) -> bool:
         return self.verdict == Verdict.FAIL
+
+
+class LineCategory(models.Model):
+    """The office's choice of problem category for a check line's cases (else a default from the line's text)."""
+
+    check_item = models.OneToOneField(
+        CheckItem, verbose_name=_("check item"), on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.ForeignKey(
+        "cases.Category", verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("check line category")
+        verbose_name_plural = _("check line categories")
+
+    def __str__(self) -> str:
+        return f"{self.check_item} → {self.category}"

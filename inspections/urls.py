@@ -10,6 +10,7 @@ urlpatterns = [
     path("rounds/new/", views.round_create, name="round_create"),
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<int:pk>/publish/", views.round_publish, name="round_publish"),
+    path("categories/", views.line_categories, name="line_categories"),
     path("mine/", views.my_visits, name="my_visits"),
     path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
 ]

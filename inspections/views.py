@@ -6,12 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from framework.queries import checklist_for
+from cases.categories import CJT_214
+from cases.models import Category, CategoryKind
+from framework.models import SiteType
+from framework.queries import active_edition, checklist_for
 from inspections import actions, queries
 from inspections.access import (
     can_inspect,
@@ -23,8 +27,9 @@ from inspections.access import (
     sites_for,
     visits_for,
 )
+from inspections.categories import default_code
 from inspections.forms import RoundForm, TownFilterForm
-from inspections.models import Verdict
+from inspections.models import LineCategory, Verdict
 from org.access import require
 from org.models import Unit, UnitKind
 
@@ -125,14 +130,26 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             answer.verdict = request.POST.get(f"verdict-{key}", "")
             answer.note = request.POST.get(f"note-{key}", "")
             answer.photos = request.FILES.getlist(f"photos-{key}")
+        wants_json = request.headers.get("X-Requested-With") == "fetch"
         try:
             actions.submit_visit(
-                request.user, visit, answers, _float(request.POST.get("lon")), _float(request.POST.get("lat"))
+                request.user,
+                visit,
+                answers,
+                _float(request.POST.get("lon")),
+                _float(request.POST.get("lat")),
+                client_id=request.POST.get("client_id", ""),
             )
         except ValidationError as exc:
             errors = exc.messages
+            if wants_json:
+                return JsonResponse({"ok": False, "errors": errors}, status=400)
         else:
             messages.success(request, _("Inspection submitted."))
+            if wants_json:
+                return JsonResponse(
+                    {"ok": True, "redirect": reverse("inspections:visit_detail", args=[visit.pk])}
+                )
             return redirect("inspections:visit_detail", pk=visit.pk)
     findings = {f.check_item_id: f for f in visit.findings.select_related("case")}
     lines = [(answer, findings.get(answer.item.pk)) for answer in answers]
@@ -144,3 +161,47 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "verdicts": Verdict.choices,
     }
     return render(request, "inspections/visit_detail.html", context)
+
+
+@login_required
+def line_categories(request: HttpRequest) -> HttpResponse:
+    """The office maps each check line of a site type to the category its cases open in."""
+    require(can_manage_inspections(request.user))
+    edition = active_edition()
+    types = SiteType.objects.filter(active=True)
+    site_type = types.filter(pk=request.GET.get("type") or 0).first() or types.first()
+    items = list(checklist_for(site_type, edition)) if site_type else []
+    events = list(
+        Category.objects.filter(kind=CategoryKind.EVENT, parent__isnull=False, is_active=True)
+        .select_related("parent")
+        .order_by("standard_ref", "code")
+    )
+    by_id = {c.pk: c for c in events}
+    if request.method == "POST":
+        choices = {item: by_id.get(_int(request.POST.get(f"cat-{item.pk}"))) for item in items}
+        changed = actions.set_line_categories(request.user, choices)
+        messages.success(request, _("%(n)d lines changed.") % {"n": changed})
+        return redirect(f"{reverse('inspections:line_categories')}?type={site_type.pk}")
+    chosen = dict(
+        LineCategory.objects.filter(check_item__in=items).values_list("check_item_id", "category_id")
+    )
+    cjt = {c.code: c for c in events if c.standard_ref == CJT_214}
+    defaults = {item.pk: cjt.get(default_code(item.text, site_type)) for item in items}
+    groups: dict[str, list[Category]] = {}
+    for category in events:
+        groups.setdefault(f"{category.parent.code} {category.parent.name}", []).append(category)
+    context = {
+        "edition": edition,
+        "types": types,
+        "site_type": site_type,
+        "rows": [(item, chosen.get(item.pk), defaults.get(item.pk)) for item in items],
+        "groups": groups,
+    }
+    return render(request, "inspections/line_categories.html", context)
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0

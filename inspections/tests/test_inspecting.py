@@ -138,3 +138,36 @@ def test_another_towns_person_cannot_see_or_submit_the_visit(county, login, visi
     assert "柳河农贸市场" in page.text and "城关农贸市场" not in page.text
     visit.refresh_from_db()
     assert not visit.is_submitted() and not Finding.objects.exists() and not Case.objects.exists()
+
+
+@time_machine.travel(NOW)
+def test_a_resent_submission_counts_once_and_another_is_refused(county, login, visit):
+    """The phone re-sends a queued inspection when a reply was lost: same client id → the first one stands."""
+    items = list(checklist_for(visit.site.site_type, visit.round.edition))
+    data = {
+        f"verdict-{items[0].pk}": "fail",
+        f"verdict-{items[1].pk}": "pass",
+        f"verdict-{items[2].pk}": "pass",
+    }
+    client = login(county.inspector)
+    url = reverse("inspections:visit_detail", args=[visit.pk])
+    headers = {"X-Requested-With": "fetch"}
+    first = client.post(url, {**data, "client_id": "phone-1"}, headers=headers)
+    assert first.status_code == 200 and first.json() == {"ok": True, "redirect": url}
+    again = client.post(url, {**data, "client_id": "phone-1"}, headers=headers)
+    assert again.status_code == 200 and again.json()["ok"]
+    other = client.post(url, {**data, "client_id": "phone-2"}, headers=headers)
+    assert other.status_code == 400 and "no longer be changed" in other.json()["errors"][0]
+    assert Case.objects.count() == 1 and Finding.objects.count() == 3
+
+
+@time_machine.travel(NOW)
+def test_a_refused_submission_answers_the_phone_with_the_errors(county, login, visit):
+    items = list(checklist_for(visit.site.site_type, visit.round.edition))
+    data = {f"verdict-{items[0].pk}": "fail", "client_id": "phone-1"}
+    reply = login(county.inspector).post(
+        reverse("inspections:visit_detail", args=[visit.pk]), data, headers={"X-Requested-With": "fetch"}
+    )
+    assert reply.status_code == 400 and any("Line 2" in e for e in reply.json()["errors"])
+    visit.refresh_from_db()
+    assert not visit.is_submitted() and not Case.objects.exists()
