@@ -154,7 +154,7 @@ class CaseBuilder:
         office = rng.choice(self.office) if self.office else None
         t = case.reported_at
         story.step(A.REPORT, None, None, office, t)
-        t += dt.timedelta(hours=rng.expovariate(1 / 8))  # the office accepts within a day or so
+        t = self.on_duty(t + dt.timedelta(hours=rng.expovariate(1 / 8)))  # accepted within a day or so
         if t > now:
             return
         roll = rng.random()
@@ -167,7 +167,7 @@ class CaseBuilder:
         if rng.random() < 0.06:  # dispatched to the wrong town first, returned
             wrong = rng.choice([town for town in self.towns if town.pk != (grid.unit.parent_id or 0)])
             t = self.dispatch(story, wrong, office, t + dt.timedelta(minutes=rng.randint(5, 90)))
-            t += dt.timedelta(hours=rng.uniform(1, 20))
+            t = self.on_duty(t + dt.timedelta(hours=rng.uniform(1, 20)))
             if t > now:
                 return
             case.return_count += 1
@@ -184,13 +184,14 @@ class CaseBuilder:
             )
             return
         handler = self.handlers.get(unit.pk)
-        story.step(A.START, State.RECTIFYING, unit, handler, t + dt.timedelta(minutes=rng.randint(10, 300)))
+        started = self.on_duty(t + dt.timedelta(minutes=rng.randint(10, 300)))
+        story.step(A.START, State.RECTIFYING, unit, handler, started)
         span = (case.deadline - case.dispatched_at).total_seconds()
         if rng.random() < 0.04:  # stalled: the unit never reports back (overdue once the deadline passes)
             return
         if rng.random() < 0.05:
             until = self.calendar.add_working_days(case.deadline, 5)
-            at = case.dispatched_at + dt.timedelta(seconds=span * 0.5)
+            at = self.on_duty(case.dispatched_at + dt.timedelta(seconds=span * 0.5))
             if at > now:
                 return
             story.step(
@@ -201,7 +202,7 @@ class CaseBuilder:
                 None,
                 unit,
                 office,
-                at + dt.timedelta(hours=3),
+                self.on_duty(at + dt.timedelta(hours=3)),
                 "",
                 {"until": until.isoformat()},
             )
@@ -215,11 +216,12 @@ class CaseBuilder:
             )
             if rounds:
                 t = max(t, story.events[-1][5] + dt.timedelta(hours=rng.uniform(2, 30)))
+            t = self.on_duty(t)
             if t > now:
                 return
             case.submitted_at, case.submit_count = t, case.submit_count + 1
             story.step(A.REPORT_BACK, State.SUBMITTED, unit, handler, t, "已按要求整改完毕")
-            t += dt.timedelta(hours=rng.uniform(1, 72))
+            t = self.on_duty(t + dt.timedelta(hours=rng.uniform(1, 72)))
             if t > now:
                 return
             if rounds < 2 and rng.random() < 0.12:
@@ -237,7 +239,15 @@ class CaseBuilder:
             story.step(A.VERIFY, State.CLOSED, unit, office, t, "现场核查已整改到位")
             return
 
+    def on_duty(self, moment: dt.datetime) -> dt.datetime:
+        """A working moment at or after `moment`: offices and units act in working hours, not all at 08:30."""
+        begin, end = next(self.calendar.working_periods(moment))
+        if begin <= moment:
+            return begin
+        return begin + (end - begin) * self.rng.uniform(0, 0.6)
+
     def dispatch(self, story: Story, unit: Unit, office, t: dt.datetime) -> dt.datetime:
+        t = self.on_duty(t)
         if t > self.now:  # not dispatched yet: it waits in the office's queue
             return t
         case = story.case
