@@ -7,6 +7,7 @@ urlpatterns = [
     path("sites/", views.site_list, name="site_list"),
     path("sites/<int:pk>/", views.site_detail, name="site_detail"),
     path("rounds/", views.round_list, name="round_list"),
+    path("results/", views.results, name="results"),
     path("rounds/new/", views.round_create, name="round_create"),
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<int:pk>/publish/", views.round_publish, name="round_publish"),

@@ -28,7 +28,7 @@ from inspections.access import (
     visits_for,
 )
 from inspections.categories import default_code
-from inspections.forms import RoundForm, TownFilterForm
+from inspections.forms import ResultsFilterForm, RoundForm, TownFilterForm
 from inspections.models import LineCategory, Verdict
 from org.access import require
 from org.models import Unit, UnitKind
@@ -92,6 +92,29 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage_inspections(request.user),
     }
     return render(request, "inspections/round_detail.html", context)
+
+
+@login_required
+def results(request: HttpRequest) -> HttpResponse:
+    """The office's results screen: 得分率/及格率 by town, site type, keeper unit and round; the lines most failed."""
+    rounds = rounds_for(request.user)
+    form = ResultsFilterForm(request.GET or None, rounds=rounds)
+    visits = form.filter(visits_for(request.user).filter(round__in=rounds))
+    chosen = form.cleaned_data.get("round") if form.is_valid() else None
+    context = {
+        "form": form,
+        "round": chosen,
+        "total": queries.rollup_total(visits, _("All sites")),
+        "in_scope": visits.count(),
+        "towns": queries.rollup(visits, "town")[::-1],  # best first, as ranked
+        "types": queries.rollup(visits, "site_type")[::-1],
+        "keepers": queries.rollup(visits, "keeper")[::-1],
+        "rounds": queries.rollup_by_round(visits) if chosen is None else [],
+        "failed_lines": queries.most_failed_lines(visits, limit=15),
+        "problems": queries.problem_counts(visits),
+        "can_manage": can_manage_inspections(request.user),
+    }
+    return render(request, "inspections/results.html", context)
 
 
 @login_required
