@@ -90,6 +90,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "towns": queries.rollup_by_town(visits),
         "total": queries.rollup_total(visits, _("All sites")),
         "can_manage": can_manage_inspections(request.user),
+        "can_report": request.user.sees_everything(),
     }
     return render(request, "inspections/round_detail.html", context)
 
@@ -113,6 +114,7 @@ def results(request: HttpRequest) -> HttpResponse:
         "failed_lines": queries.most_failed_lines(visits, limit=15),
         "problems": queries.problem_counts(visits),
         "can_manage": can_manage_inspections(request.user),
+        "can_report": request.user.sees_everything(),
     }
     return render(request, "inspections/results.html", context)
 
