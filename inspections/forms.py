@@ -86,4 +86,8 @@ class ResultsFilterForm(StyledFormMixin, forms.Form):
         return visits
 
 
+class SiteImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
 __all__ = ["Round", "RoundForm", "TownFilterForm"]

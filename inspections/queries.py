@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from cases.models import Case
@@ -193,4 +193,29 @@ def problem_counts(visits: QuerySet[Visit], now=None) -> ProblemCounts:
     )
     return ProblemCounts(
         failed.count(), cases.count(), cases.filter(state__in=Case.UNIT_STATES, deadline__lt=now).count()
+    )
+
+
+def with_last_score(sites: QuerySet[Site], visible: QuerySet[Visit]) -> list[Site]:
+    """The sites, each with `last_score`: the 得分率 of its latest submitted visit the person may see (or None)."""
+    latest = visible.filter(site=OuterRef("pk"), status=Visit.Status.SUBMITTED).order_by(
+        "-submitted_at", "-pk"
+    )
+    rows = sites.annotate(
+        _kept=Subquery(latest.values("points_kept")[:1]),
+        _stake=Subquery(latest.values("points_at_stake")[:1]),
+    )
+    result = []
+    for site in rows:
+        site.last_score = round(float(site._kept / site._stake), 4) if site._stake else None
+        result.append(site)
+    return result
+
+
+def sites_per_town(sites: QuerySet[Site]) -> list[dict]:
+    return list(
+        sites.order_by()
+        .values("town_id", "town__name", "town__path")
+        .annotate(n=Count("id"))
+        .order_by("town__path")
     )
