@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from chuangwen.api import api
+from inspections import views as inspection_views
 from surveys import views as survey_views
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("s/<str:token>/", survey_views.public_survey, name="survey_public"),
     path("s/", survey_views.survey_thanks, name="survey_thanks"),
+    path("site/<int:pk>/", inspection_views.public_site, name="site_public"),
     path("framework/", include("framework.urls")),
     path("", include("portal.urls")),
     path("api/v1/", api.urls),

@@ -45,6 +45,7 @@ def navigation(request: HttpRequest) -> dict:
     items.append((_("Framework"), framework, "bi-list-check"))
     inspections = [
         (_("Inspection rounds"), reverse("inspections:round_list"), "bi-search"),
+        (_("Inspection results"), reverse("inspections:results"), "bi-bar-chart"),
         (_("Sites"), reverse("inspections:site_list"), "bi-geo-alt"),
     ]
     if person.role == Role.INSPECTOR:

@@ -56,4 +56,38 @@ class TownFilterForm(StyledFormMixin, forms.Form):
         self.fields["town"].queryset = towns if towns is not None else Unit.objects.none()
 
 
+class ResultsFilterForm(StyledFormMixin, forms.Form):
+    round = forms.ModelChoiceField(label=_("inspection round"), queryset=Round.objects.none(), required=False)
+    kind = forms.ChoiceField(label=_("kind"), choices=[("", "—"), *RoundKind.choices], required=False)
+    starts = forms.DateField(
+        label=_("Rounds starting from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends = forms.DateField(
+        label=_("Rounds starting until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, rounds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = rounds if rounds is not None else Round.objects.none()
+
+    def filter(self, visits):
+        """The visits of the chosen round, or of the rounds of that kind starting in the dates."""
+        if not self.is_valid():
+            return visits
+        data = self.cleaned_data
+        if data["round"]:
+            return visits.filter(round=data["round"])
+        if data["kind"]:
+            visits = visits.filter(round__kind=data["kind"])
+        if data["starts"]:
+            visits = visits.filter(round__starts_on__gte=data["starts"])
+        if data["ends"]:
+            visits = visits.filter(round__starts_on__lte=data["ends"])
+        return visits
+
+
+class SiteImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
 __all__ = ["Round", "RoundForm", "TownFilterForm"]

@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
+from cases.models import Case
 from framework.models import SiteType
-from inspections.models import Round, Site, Visit
+from inspections.models import Finding, Round, Site, Verdict, Visit
 from org.models import Person, Unit, UnitKind
 
 
@@ -69,6 +70,7 @@ class Rollup:
     points_kept: Decimal
     lines_checked: int
     lines_passed: int
+    key: int | None = None
 
     @property
     def score_rate(self) -> float | None:
@@ -79,34 +81,85 @@ class Rollup:
         return self.lines_passed / self.lines_checked if self.lines_checked else None
 
 
-def rollup_by_town(visits: QuerySet[Visit]) -> list[Rollup]:
-    """得分率 and 及格率 per town over submitted visits, pooled (Σ kept ÷ Σ at stake), worst first."""
-    rows = (
-        visits.filter(status=Visit.Status.SUBMITTED)
-        .values("site__town__name")
-        .annotate(
-            n=Count("id"),
-            stake=Sum("points_at_stake"),
-            kept=Sum("points_kept"),
-            checked=Sum("lines_checked"),
-            passed=Sum("lines_passed"),
-        )
-        .order_by("site__town__name")
-    )
+_SUMS = {
+    "n": Count("id"),
+    "stake": Sum("points_at_stake"),
+    "kept": Sum("points_kept"),
+    "checked": Sum("lines_checked"),
+    "passed": Sum("lines_passed"),
+}
+# What a roll-up can group by: (the key field, the label field).
+GROUPINGS = {
+    "town": ("site__town_id", "site__town__name"),
+    "site_type": ("site__site_type_id", "site__site_type__name"),
+    "keeper": ("site__keeper_id", "site__keeper__name"),
+    "round": ("round_id", "round__name"),
+}
+
+
+def rollup(visits: QuerySet[Visit], by: str) -> list[Rollup]:
+    """得分率 and 及格率 per group over submitted visits, pooled (Σ kept ÷ Σ at stake), worst first."""
+    key, label = GROUPINGS[by]
+    rows = visits.filter(status=Visit.Status.SUBMITTED).order_by().values(key, label).annotate(**_SUMS)
     rollups = [
-        Rollup(r["site__town__name"], r["n"], r["stake"], r["kept"], r["checked"], r["passed"]) for r in rows
+        Rollup(r[label], r["n"], r["stake"], r["kept"], r["checked"], r["passed"], key=r[key]) for r in rows
     ]
-    return sorted(rollups, key=lambda r: (r.score_rate is None, r.score_rate or 0))
+    return sorted(rollups, key=lambda r: (r.score_rate is None, r.score_rate or 0, r.label))
+
+
+def rollup_by_round(visits: QuerySet[Visit]) -> list[Rollup]:
+    """Per round, newest first."""
+    rows = rollup(visits, "round")
+    starts = dict(Round.objects.filter(pk__in=[r.key for r in rows]).values_list("pk", "starts_on"))
+    return sorted(rows, key=lambda r: (starts[r.key], r.key), reverse=True)
+
+
+def rollup_by_town(visits: QuerySet[Visit]) -> list[Rollup]:
+    return rollup(visits, "town")
+
+
+@dataclass
+class FailedLine:
+    text: str
+    site_label: str
+    code: str
+    failed: int
+    checked: int
+
+    @property
+    def fail_rate(self) -> float:
+        return self.failed / self.checked if self.checked else 0.0
+
+
+def most_failed_lines(visits: QuerySet[Visit], limit: int = 10) -> list[FailedLine]:
+    """The check lines failed most often in these visits (n.a. lines are not checked), most failures first."""
+    rows = (
+        Finding.objects.filter(visit__in=visits.filter(status=Visit.Status.SUBMITTED).order_by().values("pk"))
+        .exclude(verdict=Verdict.NOT_APPLICABLE)
+        .values(
+            "check_item_id",
+            "check_item__text",
+            "check_item__requirement__site_label",
+            "check_item__requirement__criterion__code",
+        )
+        .annotate(failed=Count("id", filter=Q(verdict=Verdict.FAIL)), checked=Count("id"))
+        .filter(failed__gt=0)
+        .order_by("-failed", "-checked", "check_item_id")[:limit]
+    )
+    return [
+        FailedLine(
+            r["check_item__text"],
+            r["check_item__requirement__site_label"],
+            r["check_item__requirement__criterion__code"],
+            r["failed"],
+            r["checked"],
+        )
+        for r in rows
+    ]
 
 
 def rollup_total(visits: QuerySet[Visit], label: str) -> Rollup:
-    agg = visits.filter(status=Visit.Status.SUBMITTED).aggregate(
-        n=Count("id"),
-        stake=Sum("points_at_stake"),
-        kept=Sum("points_kept"),
-        checked=Sum("lines_checked"),
-        passed=Sum("lines_passed"),
-    )
+    agg = visits.filter(status=Visit.Status.SUBMITTED).aggregate(**_SUMS)
     return Rollup(
         label,
         agg["n"],
@@ -120,3 +173,49 @@ def rollup_total(visits: QuerySet[Visit], label: str) -> Rollup:
 def rounds_open(today=None) -> QuerySet[Round]:
     today = today or timezone.localdate()
     return Round.objects.filter(starts_on__lte=today, ends_on__gte=today)
+
+
+@dataclass
+class ProblemCounts:
+    failed_lines: int
+    open_cases: int
+    overdue_cases: int
+
+
+def problem_counts(visits: QuerySet[Visit], now=None) -> ProblemCounts:
+    """The failed lines of these visits, and of their cases those still open and those past their deadline."""
+    now = now or timezone.now()
+    failed = Finding.objects.filter(
+        visit__in=visits.filter(status=Visit.Status.SUBMITTED).order_by().values("pk"), verdict=Verdict.FAIL
+    )
+    cases = Case.objects.filter(
+        pk__in=failed.exclude(case=None).values("case_id"), state__in=Case.OPEN_STATES
+    )
+    return ProblemCounts(
+        failed.count(), cases.count(), cases.filter(state__in=Case.UNIT_STATES, deadline__lt=now).count()
+    )
+
+
+def with_last_score(sites: QuerySet[Site], visible: QuerySet[Visit]) -> list[Site]:
+    """The sites, each with `last_score`: the 得分率 of its latest submitted visit the person may see (or None)."""
+    latest = visible.filter(site=OuterRef("pk"), status=Visit.Status.SUBMITTED).order_by(
+        "-submitted_at", "-pk"
+    )
+    rows = sites.annotate(
+        _kept=Subquery(latest.values("points_kept")[:1]),
+        _stake=Subquery(latest.values("points_at_stake")[:1]),
+    )
+    result = []
+    for site in rows:
+        site.last_score = round(float(site._kept / site._stake), 4) if site._stake else None
+        result.append(site)
+    return result
+
+
+def sites_per_town(sites: QuerySet[Site]) -> list[dict]:
+    return list(
+        sites.order_by()
+        .values("town_id", "town__name", "town__path")
+        .annotate(n=Count("id"))
+        .order_by("town__path")
+    )

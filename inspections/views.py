@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.categories import CJT_214
 from cases.models import Category, CategoryKind
+from core.excel import open_workbook, template_workbook
 from framework.models import SiteType
 from framework.queries import active_edition, checklist_for
-from inspections import actions, queries
+from inspections import actions, boards, imports, queries
 from inspections.access import (
     can_inspect,
     can_manage_inspections,
@@ -28,10 +31,12 @@ from inspections.access import (
     visits_for,
 )
 from inspections.categories import default_code
-from inspections.forms import RoundForm, TownFilterForm
-from inspections.models import LineCategory, Verdict
-from org.access import require
+from inspections.forms import ResultsFilterForm, RoundForm, SiteImportForm, TownFilterForm
+from inspections.models import LineCategory, Site, Verdict
+from org.access import grids_for, require
 from org.models import Unit, UnitKind
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -45,7 +50,8 @@ def site_list(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["site_type"]:
             sites = sites.filter(site_type=form.cleaned_data["site_type"])
     page = Paginator(sites, 50).get_page(request.GET.get("page"))
-    return render(request, "inspections/site_list.html", {"form": form, "page": page})
+    context = {"form": form, "page": page, "can_manage": can_manage_inspections(request.user)}
+    return render(request, "inspections/site_list.html", context)
 
 
 @login_required
@@ -90,8 +96,33 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "towns": queries.rollup_by_town(visits),
         "total": queries.rollup_total(visits, _("All sites")),
         "can_manage": can_manage_inspections(request.user),
+        "can_report": request.user.sees_everything(),
     }
     return render(request, "inspections/round_detail.html", context)
+
+
+@login_required
+def results(request: HttpRequest) -> HttpResponse:
+    """The office's results screen: 得分率/及格率 by town, site type, keeper unit and round; the lines most failed."""
+    rounds = rounds_for(request.user)
+    form = ResultsFilterForm(request.GET or None, rounds=rounds)
+    visits = form.filter(visits_for(request.user).filter(round__in=rounds))
+    chosen = form.cleaned_data.get("round") if form.is_valid() else None
+    context = {
+        "form": form,
+        "round": chosen,
+        "total": queries.rollup_total(visits, _("All sites")),
+        "in_scope": visits.count(),
+        "towns": queries.rollup(visits, "town")[::-1],  # best first, as ranked
+        "types": queries.rollup(visits, "site_type")[::-1],
+        "keepers": queries.rollup(visits, "keeper")[::-1],
+        "rounds": queries.rollup_by_round(visits) if chosen is None else [],
+        "failed_lines": queries.most_failed_lines(visits, limit=15),
+        "problems": queries.problem_counts(visits),
+        "can_manage": can_manage_inspections(request.user),
+        "can_report": request.user.sees_everything(),
+    }
+    return render(request, "inspections/results.html", context)
 
 
 @login_required
@@ -205,3 +236,156 @@ def _int(value: str | None) -> int:
         return int(value or 0)
     except ValueError:
         return 0
+
+
+# --- Import, map, boards, the public page -----------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_import(request: HttpRequest) -> HttpResponse:
+    require(can_manage_inspections(request.user))
+    form = SiteImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            workbook = open_workbook(form.cleaned_data["file"])
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            report = imports.import_sites(request.user, workbook)
+            if report.ok:
+                messages.success(request, _("%(n)d sites imported.") % {"n": len(report.created)})
+                return redirect("inspections:site_list")
+    return render(request, "inspections/site_import.html", {"form": form, "report": report})
+
+
+@login_required
+def site_import_template(request: HttpRequest) -> HttpResponse:
+    require(can_manage_inspections(request.user))
+    sheets = [(imports.SITES_SHEET, imports.SITE_COLUMNS, imports.TEMPLATE_EXAMPLES)]
+    response = HttpResponse(template_workbook(sheets, imports.TEMPLATE_NOTES), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="chuangwen-sites-template.xlsx"'
+    return response
+
+
+def _filtered_sites(request: HttpRequest):
+    sites = sites_for(request.user)
+    towns = Unit.objects.filter(kind=UnitKind.TOWN, pk__in=sites.values("town")).order_by("path")
+    form = TownFilterForm(request.GET or None, towns=towns)
+    if form.is_valid():
+        if form.cleaned_data["town"]:
+            sites = sites.filter(town=form.cleaned_data["town"])
+        if form.cleaned_data["site_type"]:
+            sites = sites.filter(site_type=form.cleaned_data["site_type"])
+    return form, sites
+
+
+@login_required
+def site_map(request: HttpRequest) -> HttpResponse:
+    """The sites on a map, and the list of the chosen town's sites (or how many each town has)."""
+    form, sites = _filtered_sites(request)
+    town = form.cleaned_data.get("town") if form.is_valid() else None
+    grids = grids_for(request.user).select_related("unit")
+    if town:
+        grids = grids.filter(unit__path__startswith=town.path)
+    context = {
+        "grids": {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": g.boundary,
+                    "properties": {"name": f"{g.name} · {g.unit.name}"},
+                }
+                for g in grids
+            ],
+        },
+        "form": form,
+        "town": town,
+        "sites": queries.with_last_score(sites, visits_for(request.user)) if town else [],
+        "per_town": [] if town else queries.sites_per_town(sites),
+        "count": sites.count(),
+        "can_manage": can_manage_inspections(request.user),
+    }
+    return render(request, "inspections/site_map.html", context)
+
+
+@login_required
+def site_map_data(request: HttpRequest) -> HttpResponse:
+    _form, sites = _filtered_sites(request)
+    rows = queries.with_last_score(sites, visits_for(request.user))
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [site.lon, site.lat]},
+            "properties": {
+                "name": site.name,
+                "type": site.site_type.name,
+                "town": site.town.name,
+                "keeper": site.keeper.name,
+                "score": site.last_score,
+                "url": reverse("inspections:site_detail", args=[site.pk]),
+            },
+        }
+        for site in rows
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _boards(request: HttpRequest, sites) -> list[dict]:
+    """Each site's board: its QR code to the public page, the keeper's people, and the checklist as duties."""
+    edition = active_edition()
+    duties: dict[int, list[str]] = {}
+    result = []
+    for site in sites:
+        if site.site_type_id not in duties:
+            lines = checklist_for(site.site_type, edition).values_list("text", flat=True)
+            duties[site.site_type_id] = [line.rstrip("；;。") for line in lines[: boards.MAX_DUTIES]]
+        url = request.build_absolute_uri(reverse("site_public", args=[site.pk]))
+        result.append(
+            {
+                "site": site,
+                "qr": boards.qr_svg(url),
+                "url": url,
+                "contacts": boards.contacts(site, (_("Head"), _("Liaison"))),
+                "duties": duties[site.site_type_id],
+            }
+        )
+    return result
+
+
+@login_required
+def site_board(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable responsibility board (包保责任牌) of one site."""
+    site = get_site_for(request.user, pk)
+    context = {"boards": _boards(request, [site]), "jurisdiction": settings.CHUANGWEN_JURISDICTION}
+    return render(request, "inspections/site_board.html", context)
+
+
+@login_required
+def site_boards(request: HttpRequest) -> HttpResponse:
+    """Every board of the filtered sites, one per printed page (a town prints its own at once)."""
+    _form, sites = _filtered_sites(request)
+    sites = list(sites[: boards.MAX_BATCH])
+    context = {
+        "boards": _boards(request, sites),
+        "jurisdiction": settings.CHUANGWEN_JURISDICTION,
+    }
+    return render(request, "inspections/site_board.html", context)
+
+
+def public_site(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a citizen sees after scanning a board: the site, who keeps it, and a way to report a problem here."""
+    site = get_object_or_404(Site.objects.select_related("site_type", "keeper", "town"), pk=pk)
+    report = (
+        reverse("portal:report")
+        + "?"
+        + urlencode({"address": f"{site.name} {site.address}".strip(), "lon": site.lon, "lat": site.lat})
+    )
+    context = {
+        "site": site,
+        "contacts": boards.contacts(site, (_("Head"), _("Liaison"))),
+        "report_url": report,
+    }
+    return render(request, "inspections/public_site.html", context)

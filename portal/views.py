@@ -52,7 +52,9 @@ def _too_many(request: HttpRequest) -> bool:
 
 
 def report(request: HttpRequest) -> HttpResponse:
-    form = ReportForm(request.POST or None, request.FILES or None)
+    # A link may suggest the place (a site's public page does): the citizen can still move it.
+    initial = {key: request.GET[key] for key in ("address", "lon", "lat") if request.GET.get(key)}
+    form = ReportForm(request.POST or None, request.FILES or None, initial=initial)
     status = 200
     if request.method == "POST":
         # Only complete submissions count against the limits: a citizen correcting a mistake is not abuse.

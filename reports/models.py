@@ -38,9 +38,17 @@ class GeneratedFile(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
-class BulletinTemplate(models.Model):
-    """A Word template (docxtpl) the office edited and uploaded; the newest active one is used."""
+class TemplateKind(models.TextChoices):
+    BULLETIN = "bulletin", _("Score bulletin (考核通报)")
+    ROUND = "round", _("Inspection round report (督查通报)")
 
+
+class BulletinTemplate(models.Model):
+    """A Word template (docxtpl) the office edited and uploaded; the newest active one of its kind is used."""
+
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=TemplateKind.choices, default=TemplateKind.BULLETIN
+    )
     name = models.CharField(_("name"), max_length=100)
     file = models.FileField(_("Word template (.docx)"), upload_to="templates/")
     is_active = models.BooleanField(_("active"), default=True)

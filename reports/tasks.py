@@ -4,8 +4,9 @@ from celery import shared_task
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from reports import bulletin
-from reports.models import BulletinTemplate, GeneratedFile
+from inspections.models import Round
+from reports import bulletin, round_report
+from reports.models import BulletinTemplate, GeneratedFile, TemplateKind
 from scoring.models import Publication
 
 RENDERERS = {"docx": bulletin.render_docx, "pdf": bulletin.render_pdf, "xlsx": bulletin.render_xlsx}
@@ -28,7 +29,7 @@ def make_bulletin(job_id: int) -> str:
         _step(job, 40)
         fmt = job.params["format"]
         if fmt == "docx":
-            template = BulletinTemplate.objects.filter(is_active=True).first()
+            template = BulletinTemplate.objects.filter(kind=TemplateKind.BULLETIN, is_active=True).first()
             content = bulletin.render_docx(context, template.file.read() if template else None)
         else:
             content = RENDERERS[fmt](context)
@@ -37,6 +38,32 @@ def make_bulletin(job_id: int) -> str:
         job.file.save(
             f"bulletin-{publication.pk}-v{publication.version}.{fmt}", ContentFile(content), save=False
         )
+        job.status, job.progress, job.finished_at = GeneratedFile.Status.DONE, 100, timezone.now()
+    except Exception as exc:  # the page shows the failure instead of spinning for ever
+        job.status, job.error, job.finished_at = GeneratedFile.Status.FAILED, str(exc)[:300], timezone.now()
+    job.save()
+    return job.status
+
+
+@shared_task
+def make_round_report(job_id: int) -> str:
+    job = GeneratedFile.objects.get(pk=job_id)
+    if job.is_finished():
+        return job.status
+    try:
+        _step(job, 10)
+        round_ = Round.objects.select_related("edition").get(pk=job.params["round"])
+        context = round_report.round_context(round_)
+        _step(job, 50)
+        fmt = job.params["format"]
+        if fmt == "docx":
+            template = BulletinTemplate.objects.filter(kind=TemplateKind.ROUND, is_active=True).first()
+            content = round_report.render_round_docx(context, template.file.read() if template else None)
+        else:
+            content = round_report.render_round_xlsx(context)
+        _step(job, 90)
+        job.filename = f"{context['title']}.{fmt}"
+        job.file.save(f"round-{round_.pk}.{fmt}", ContentFile(content), save=False)
         job.status, job.progress, job.finished_at = GeneratedFile.Status.DONE, 100, timezone.now()
     except Exception as exc:  # the page shows the failure instead of spinning for ever
         job.status, job.error, job.finished_at = GeneratedFile.Status.FAILED, str(exc)[:300], timezone.now()

@@ -8,11 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from inspections.access import get_round_for
 from org.access import require
-from reports import actions
+from reports import actions, round_report
 from reports.bulletin import default_template
 from reports.dashboard import dashboard_data as build_dashboard_data
-from reports.models import BulletinTemplate, GeneratedFile
+from reports.models import BulletinTemplate, GeneratedFile, TemplateKind
 from scoring.models import Publication
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -27,6 +28,18 @@ def bulletin_request(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("scoring:publication_detail", publication.pk)
+    return redirect("reports:job", job.pk)
+
+
+@login_required
+@require_POST
+def round_report_request(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for(request.user, pk)
+    try:
+        job = actions.request_round_report(request.user, round_, request.POST.get("format", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("inspections:round_detail", round_.pk)
     return redirect("reports:job", job.pk)
 
 
@@ -57,13 +70,17 @@ def bulletin_templates(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 actions.upload_bulletin_template(
-                    request.user, request.POST.get("name") or upload.name, upload
+                    request.user,
+                    request.POST.get("name") or upload.name,
+                    upload,
+                    kind=request.POST.get("kind", TemplateKind.BULLETIN),
                 )
                 messages.success(request, _("Template uploaded; new bulletins use it."))
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
         return redirect("reports:templates")
-    return render(request, "reports/templates.html", {"templates": BulletinTemplate.objects.all()})
+    context = {"templates": BulletinTemplate.objects.all(), "kinds": TemplateKind.choices}
+    return render(request, "reports/templates.html", context)
 
 
 @login_required
@@ -71,6 +88,14 @@ def default_bulletin_template(request: HttpRequest) -> HttpResponse:
     require(request.user.is_office_admin())
     response = HttpResponse(default_template(), content_type=DOCX)
     response["Content-Disposition"] = 'attachment; filename="bulletin-template.docx"'
+    return response
+
+
+@login_required
+def default_round_template(request: HttpRequest) -> HttpResponse:
+    require(request.user.is_office_admin())
+    response = HttpResponse(round_report.default_round_template(), content_type=DOCX)
+    response["Content-Disposition"] = 'attachment; filename="round-report-template.docx"'
     return response
 
 
