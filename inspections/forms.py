@@ -48,8 +48,12 @@ class RoundForm(StyledFormMixin, forms.Form):
 
 
 class TownFilterForm(StyledFormMixin, forms.Form):
-    town = forms.ModelChoiceField(label=_("town"), queryset=Unit.objects.none(), required=False)
-    site_type = forms.ModelChoiceField(label=_("site type"), queryset=SiteType.objects.all(), required=False)
+    town = forms.ModelChoiceField(
+        label=_("town"), queryset=Unit.objects.none(), required=False, empty_label=_("All towns")
+    )
+    site_type = forms.ModelChoiceField(
+        label=_("site type"), queryset=SiteType.objects.all(), required=False, empty_label=_("All site types")
+    )
 
     def __init__(self, *args, towns=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,8 +61,15 @@ class TownFilterForm(StyledFormMixin, forms.Form):
 
 
 class ResultsFilterForm(StyledFormMixin, forms.Form):
-    round = forms.ModelChoiceField(label=_("inspection round"), queryset=Round.objects.none(), required=False)
-    kind = forms.ChoiceField(label=_("kind"), choices=[("", "—"), *RoundKind.choices], required=False)
+    round = forms.ModelChoiceField(
+        label=_("inspection round"),
+        queryset=Round.objects.none(),
+        required=False,
+        empty_label=_("All rounds"),
+    )
+    kind = forms.ChoiceField(
+        label=_("kind"), choices=[("", _("All kinds")), *RoundKind.choices], required=False
+    )
     starts = forms.DateField(
         label=_("Rounds starting from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -348,7 +348,7 @@ def _boards(request: HttpRequest, sites) -> list[dict]:
                 "site": site,
                 "qr": boards.qr_svg(url),
                 "url": url,
-                "contacts": boards.contacts(site, (_("Head"), _("Liaison"))),
+                "contacts": boards.contacts(site, (_("Head"), _("Liaison")), masked=False),
                 "duties": duties[site.site_type_id],
             }
         )

@@ -51,3 +51,33 @@ def test_an_open_round_samples_one_site_per_checked_type_per_town(demo_sites):
     per_group = round_.visits.values("site__town", "site__site_type").annotate(n=Count("id"))
     assert {row["n"] for row in per_group} == {1}
     assert build_demo_round() is None
+
+
+def test_four_quarters_of_rounds_have_results_cases_and_an_unpublished_secret_visit(demo_sites):
+    import datetime as dt
+
+    from cases.categories import load_categories
+    from cases.models import Case, Source
+    from demo.framework import build_demo_framework
+    from demo.inspections import build_demo_history
+    from inspections.models import Finding, Round, RoundKind, Visit
+    from inspections.queries import rollup
+
+    load_categories()
+    build_demo_framework()
+    now = dt.datetime(2026, 11, 29, 10, tzinfo=dt.UTC)
+    assert build_demo_history(now) == 12
+    rounds = Round.objects.all()
+    assert set(rounds.values_list("kind", flat=True)) == set(RoundKind.values)
+    assert all(r.ends_on < now.date() for r in rounds)
+    secret = rounds.filter(kind=RoundKind.SECRET).order_by("starts_on")
+    assert [r.is_published() for r in secret] == [True, True, True, False]
+    assert not Visit.objects.exclude(status=Visit.Status.SUBMITTED).exists()
+    failed = Finding.objects.filter(verdict="fail")
+    assert failed.count() > 100 and not failed.filter(case=None).exists()
+    case = failed.select_related("case", "visit__site").first()
+    assert case.case.source == Source.INSPECTION and case.case.unit_id in (None, case.visit.site.keeper_id)
+    assert Case.objects.filter(source=Source.INSPECTION).count() == failed.count()
+    towns = rollup(Visit.objects.all(), "town")
+    assert towns[-1].score_rate - towns[0].score_rate > 0.05  # towns differ, so the ranking means something
+    assert build_demo_history(now) == 0

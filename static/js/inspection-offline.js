@@ -43,7 +43,7 @@
   }
   function show(message, kind) {
     status.textContent = message;
-    status.className = `alert alert-${kind} py-2 small`;
+    status.className = `alert alert-${kind} py-2 small sticky-top shadow-sm`;
   }
   function fields() {
     return Array.from(new FormData(form).entries())

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from demo.cases import build_demo_cases
 from demo.county import DEMO_PASSWORD, build_demo_county, demo_loaded, demo_logins
 from demo.framework import build_demo_framework, demo_framework_loaded, load_shipped_edition
-from demo.inspections import build_demo_round, build_demo_sites
+from demo.inspections import build_demo_history, build_demo_round, build_demo_sites
 from demo.portal import build_demo_portal
 from demo.scoring import build_demo_scores
 from demo.surveys import build_demo_surveys
@@ -43,8 +43,11 @@ class Command(BaseCommand):
             build_demo_scores()
             sites = build_demo_sites()
             build_demo_round()
+            rounds = build_demo_history()
         if sites:
             self.stdout.write(f"Demo sites: {sites} added.")
+        if rounds:
+            self.stdout.write(f"Demo inspection rounds with results: {rounds} added.")
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in demo_logins():
             self.stdout.write(f"  {login.username:<12} {login.role:<8} {login.unit}")
