@@ -18,6 +18,7 @@ urlpatterns = [
     path("s/<str:token>/", survey_views.public_survey, name="survey_public"),
     path("s/", survey_views.survey_thanks, name="survey_thanks"),
     path("framework/", include("framework.urls")),
+    path("materials/", include("materials.urls")),
     path("", include("portal.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
