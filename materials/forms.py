@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import StyledFormMixin
 from framework.forms import MultipleFileField, UnitMultipleChoiceField
 from framework.models import Criterion, Node
+from materials.grading import plain
 from org.models import Unit
 from scoring.models import Period
 
@@ -78,8 +79,8 @@ class ReviewForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if grades is None:
             del self.fields["grade"]
-            self.fields["points"].label = _("Points (of %(max)s)") % {"max": possible.normalize()}
-            self.fields["points"].initial = possible.normalize()
+            self.fields["points"].label = _("Points (of %(max)s)") % {"max": plain(possible)}
+            self.fields["points"].initial = plain(possible)
             self.fields["points"].widget.attrs.update({"inputmode": "decimal"})
         else:
             del self.fields["points"]

@@ -21,6 +21,11 @@ class Grade:
     share: Decimal
 
 
+def plain(number: Decimal) -> str:
+    """10.00 → "10", 2.50 → "2.5" (never "1E+1")."""
+    return format(number.normalize(), "f")
+
+
 def possible_points(criterion: Criterion) -> Decimal:
     return criterion.points if criterion.points > 0 else Decimal(1)
 
@@ -58,7 +63,7 @@ def resolve(criterion: Criterion, points: str | Decimal | None, grade: str) -> t
     except (InvalidOperation, ValueError):
         raise ValidationError(_("Enter the points as a number.")) from None
     if not value.is_finite() or value < 0 or value > possible:
-        raise ValidationError(_("The points must be between 0 and %(max)s.") % {"max": possible.normalize()})
+        raise ValidationError(_("The points must be between 0 and %(max)s.") % {"max": plain(possible)})
     return value.quantize(Decimal("0.01")), ""
 
 

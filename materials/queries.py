@@ -153,3 +153,33 @@ def issue_choices(criteria: QuerySet[Criterion]) -> list[tuple[Node, list[tuple[
             names += by_node.get(node.pk, [])
         groups.setdefault(path[0].pk, (path[0], []))[1].append((criterion, list(dict.fromkeys(names))))
     return sorted(groups.values(), key=lambda g: (g[0].sort_order, g[0].pk))
+
+
+def office_cards(requests: QuerySet[MaterialRequest]) -> list[dict]:
+    """The office's waiting work on the home page: material to review, and overdue material to chase."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    period = current_period()
+    if period is None:
+        return []
+    requests = requests.filter(period=period)
+    url = reverse("materials:list")
+    waiting = requests.filter(state=RequestState.SUBMITTED).count()
+    overdue = requests.filter(
+        state__in=MaterialRequest.OPEN_STATES, deadline__lt=timezone.localdate()
+    ).count()
+    return [
+        {
+            "label": _("Materials to review"),
+            "count": waiting,
+            "url": f"{url}?period={period.pk}&state=submitted",
+            "tone": "warning" if waiting else "secondary",
+        },
+        {
+            "label": _("Materials overdue"),
+            "count": overdue,
+            "url": f"{url}?period={period.pk}&overdue=1",
+            "tone": "danger" if overdue else "secondary",
+        },
+    ]

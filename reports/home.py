@@ -11,6 +11,8 @@ from cases.access import cases_for
 from cases.queries import QUEUE_LABELS, office_queues, queue_counts, unit_queues
 from framework.access import task_units_for
 from framework.models import TaskUnit
+from materials.access import can_see_overview, requests_for
+from materials.queries import office_cards
 from org.models import Person
 from surveys.access import runs_for
 from surveys.models import SurveyRun
@@ -64,6 +66,8 @@ def open_runs(person: Person):
 
 def home_context(person: Person) -> dict:
     context = {"case_cards": case_cards(person), "open_runs": open_runs(person)}
+    if can_see_overview(person):
+        context["material_cards"] = office_cards(requests_for(person))
     if not person.sees_everything():
         context["due_today"] = due_today(person)
         if person.unit_id:

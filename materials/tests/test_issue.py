@@ -60,7 +60,10 @@ def test_chosen_units_are_asked_too(county, period, ads, deadline):
 def test_a_past_deadline_is_refused(county, period, ads, breakdown):
     with pytest.raises(ValidationError):
         actions.issue_requests(
-            county.office_admin, period=period, criteria=[ads], deadline=timezone.localdate() - timedelta(days=1)
+            county.office_admin,
+            period=period,
+            criteria=[ads],
+            deadline=timezone.localdate() - timedelta(days=1),
         )
     assert not MaterialRequest.objects.exists()
 
@@ -79,7 +82,12 @@ def test_the_issue_page_issues_and_shows_the_matrix(county, login, period, ads, 
     assert "县城管局" in page.content.decode()  # the units the breakdown names are shown beside the criterion
     response = client.post(
         "/materials/issue/",
-        {"period": period.pk, "criteria": [ads.pk], "deadline": deadline.isoformat(), "breakdown_units": "on"},
+        {
+            "period": period.pk,
+            "criteria": [ads.pk],
+            "deadline": deadline.isoformat(),
+            "breakdown_units": "on",
+        },
         follow=True,
     )
     assert "3 requests issued to 3 units." in response.content.decode()

@@ -33,7 +33,11 @@ def test_a_file_whose_content_does_not_match_its_name_is_refused_and_nothing_is_
         county.handler_a,
         ads_a,
         "regulation",
-        [upload("统计表.pdf", xlsx()), upload("页面.pdf", b"<html><script>alert(1)</script></html>"), pdf("二.pdf")],
+        [
+            upload("统计表.pdf", xlsx()),
+            upload("页面.pdf", b"<html><script>alert(1)</script></html>"),
+            pdf("二.pdf"),
+        ],
     )
     assert [f.name for f in report.added] == ["二.pdf"]
     assert report.refused[0] == (
