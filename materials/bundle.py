@@ -49,6 +49,15 @@ def safe(name: str, limit: int = 40) -> str:
     return (cleaned[:limit].rstrip() or "_") if cleaned else "_"
 
 
+def safe_filename(name: str, limit: int = 80) -> str:
+    """Like `safe`, keeping the extension however long the name is."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem or len(suffix) > 8:
+        return safe(name, limit)
+    suffix = safe(suffix, 8)
+    return f"{safe(stem, limit - len(suffix) - 1)}.{suffix}"
+
+
 def _label(node: Node) -> str:
     return f"{node.code} {node.title}".strip()
 
@@ -161,15 +170,15 @@ def build_bundle(
             used: set[str] = set()
             items = []
             if submission.text.strip():
-                label = MaterialType.REPORT.label.split("（")[-1].split("(")[-1].rstrip("）)")
-                items.append(
-                    (MaterialType.REPORT, f"{label}.docx", _report_docx(submission.text, standard), None)
-                )
+                report = _report_docx(submission.text, standard)
+                items.append((MaterialType.REPORT, f"{_kind_label(MaterialType.REPORT)}.docx", report, None))
             for item in submission.files.all():
-                items.append((item.material_type, item.name, None, item))
+                items.append(
+                    (item.material_type, f"{_kind_label(item.material_type)}_{item.name}", None, item)
+                )
             for kind, name, data, item in items:
                 kind_label = _kind_label(kind)
-                filename = safe(f"{kind_label}_{name}", 80)
+                filename = safe_filename(name)
                 stem, dot, suffix = filename.rpartition(".")
                 counter = 2
                 while filename in used:
