@@ -5,6 +5,7 @@ from demo.cases import build_demo_cases
 from demo.county import DEMO_PASSWORD, build_demo_county, demo_loaded, demo_logins
 from demo.framework import build_demo_framework, demo_framework_loaded, load_shipped_edition
 from demo.inspections import build_demo_round, build_demo_sites
+from demo.materials import build_demo_materials
 from demo.portal import build_demo_portal
 from demo.scoring import build_demo_scores
 from demo.surveys import build_demo_surveys
@@ -43,6 +44,9 @@ class Command(BaseCommand):
             build_demo_scores()
             sites = build_demo_sites()
             build_demo_round()
+            materials = build_demo_materials()
+        if materials:
+            self.stdout.write(f"Demo materials: {materials} requests with submissions in every state.")
         if sites:
             self.stdout.write(f"Demo sites: {sites} added.")
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
