@@ -9,4 +9,6 @@ from cases.pressure import run_tick
 
 @shared_task(name="cases.tick")
 def tick() -> str:
-    return str(run_tick())
+    from materials.pressure import run_tick as run_materials_tick
+
+    return f"{run_tick()}; {run_materials_tick()}"

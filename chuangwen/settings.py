@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "reports",
     "portal",
     "inspections",
+    "materials",
     "demo",
 ]
 
@@ -189,6 +190,10 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# Materials (网上申报): the largest file a unit may upload, and the pressure on overdue requests (in days).
+MATERIAL_MAX_BYTES = env_int("MATERIAL_MAX_BYTES", MAX_UPLOAD_BYTES)
+MATERIAL_REMIND_BEFORE_DAYS = env_int("MATERIAL_REMIND_BEFORE_DAYS", 1)
+MATERIAL_ESCALATE_AFTER_DAYS = env_int("MATERIAL_ESCALATE_AFTER_DAYS", 2)
 
 # --- Cache and background jobs -----------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")

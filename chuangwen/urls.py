@@ -20,6 +20,7 @@ urlpatterns = [
     path("s/", survey_views.survey_thanks, name="survey_thanks"),
     path("site/<int:pk>/", inspection_views.public_site, name="site_public"),
     path("framework/", include("framework.urls")),
+    path("materials/", include("materials.urls")),
     path("", include("portal.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -29,6 +29,7 @@ def navigation(request: HttpRequest) -> dict:
     items: list[tuple] = [(_("Home"), reverse("home"), "bi-house")]
     if person.unit_id and not person.sees_everything():
         items.append((_("My tasks"), reverse("framework:my_tasks"), "bi-check2-square"))
+        items.append((_("My materials"), reverse("materials:mine"), "bi-folder-check"))
     cases = [
         (_("Cases"), reverse("cases:list"), "bi-clipboard-check"),
         (_("Metrics"), reverse("cases:metrics"), "bi-speedometer2"),
@@ -42,6 +43,8 @@ def navigation(request: HttpRequest) -> dict:
     framework = [(_("Framework"), reverse("framework:edition_list"), "bi-list-check")]
     if can_manage_tasks(person) or person.is_read_only():
         framework.append((_("Task breakdown"), reverse("framework:task_list"), "bi-kanban"))
+    if person.sees_everything():
+        framework.append((_("Materials (网上申报)"), reverse("materials:matrix"), "bi-folder-check"))
     items.append((_("Framework"), framework, "bi-list-check"))
     inspections = [
         (_("Inspection rounds"), reverse("inspections:round_list"), "bi-search"),

@@ -12,6 +12,8 @@ from cases.models import Case
 from cases.queries import QUEUE_LABELS, office_queues, overdue_q, queue_counts, unit_metrics, unit_queues
 from framework.access import task_units_for
 from framework.models import TaskUnit
+from materials.access import can_see_overview, requests_for
+from materials.queries import office_cards
 from org.models import Person, UnitKind
 from reports.dashboard import overdue_per_town
 from scoring.engine import compute_sheet
@@ -110,6 +112,8 @@ def home_context(person: Person) -> dict:
     context = {"case_cards": case_cards(person), "open_runs": open_runs(person)}
     if person.sees_everything():
         context["brief"] = leader_brief()
+    if can_see_overview(person):
+        context["material_cards"] = office_cards(requests_for(person))
     if not person.sees_everything():
         context["due_today"] = due_today(person)
         if person.unit_id:

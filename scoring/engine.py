@@ -196,10 +196,76 @@ def field_scores(scheme: Scheme, component: Component, units: list[Unit]) -> dic
     return scores
 
 
+def material_scores(scheme: Scheme, component: Component, units: list[Unit]) -> dict[int, ComponentScore]:
+    """Points × earned ÷ possible over the period's material requests of the unit and its sub-units (网上申报).
+
+    Accepted material earns the score the office gave (less `late_penalty` of it when first submitted after the
+    deadline); anything not accepted earns nothing. A unit asked for nothing keeps the points.
+    """
+    from django.urls import reverse
+
+    from materials.models import MaterialRequest
+
+    late_penalty = min(component.param("late_penalty"), 1.0)
+    rows = list(
+        MaterialRequest.objects.filter(period=scheme.period).values(
+            "unit__path", "state", "score", "possible", "deadline", "first_submitted_at"
+        )
+    )
+    zone = timezone.get_current_timezone()
+    scores = {}
+    for unit in units:
+        mine = [r for r in rows if r["unit__path"].startswith(unit.path)]
+        earned, possible, accepted, late = Decimal(0), Decimal(0), 0, 0
+        for row in mine:
+            possible += row["possible"]
+            if row["state"] != "accepted" or row["score"] is None:
+                continue
+            accepted += 1
+            score = row["score"]
+            first = row["first_submitted_at"]
+            if first is not None and first.astimezone(zone).date() > row["deadline"]:
+                late += 1
+                score = score * (1 - Decimal(str(late_penalty)))
+            earned += score
+        rate = earned / possible if possible else Decimal(1)
+        url = reverse("materials:reviews", args=[scheme.period_id, unit.pk])
+        explanation = (
+            _("%(n)d materials requested, %(a)d accepted (%(late)d late), %(e)s of %(p)s points: %(r).1f%%")
+            % {
+                "n": len(mine),
+                "a": accepted,
+                "late": late,
+                "e": money(earned),
+                "p": money(possible),
+                "r": rate * 100,
+            }
+            if mine
+            else _("No materials requested in the period")
+        )
+        scores[unit.pk] = ComponentScore(
+            kind=component.kind,
+            weight=component.weight,
+            points=money(component.weight * rate),
+            available=True,
+            explanation=explanation,
+            facts={
+                "requests": len(mine),
+                "accepted": accepted,
+                "late": late,
+                "earned": str(money(earned)),
+                "possible": str(money(possible)),
+                "url": url,
+            },
+        )
+    return scores
+
+
 SOURCES: dict[str, SourceFunction] = {
     ComponentKind.RECTIFICATION: rectification_scores,
     ComponentKind.SURVEY: survey_scores,
     ComponentKind.FIELD: field_scores,
+    ComponentKind.MATERIAL: material_scores,
 }
 
 

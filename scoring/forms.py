@@ -14,6 +14,7 @@ PARAM_LABELS = {
     "on_time_target": _("On-time closure target (0–1)"),
     "per_point_below": _("Points off per percentage point below target"),
     "per_rework": _("Points off per rework"),
+    "late_penalty": _("Share of a material's score lost when first submitted after its deadline (0–1)"),
 }
 
 

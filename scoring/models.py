@@ -104,7 +104,7 @@ DEFAULT_PARAMS: dict[str, dict] = {
     ComponentKind.FIELD: {},
     ComponentKind.RECTIFICATION: {"on_time_target": 0.70, "per_point_below": 1.0, "per_rework": 0.2},
     ComponentKind.SURVEY: {},
-    ComponentKind.MATERIAL: {},
+    ComponentKind.MATERIAL: {"late_penalty": 0.2},
 }
 
 

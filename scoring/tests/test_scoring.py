@@ -146,7 +146,11 @@ def test_equal_totals_share_a_rank():
     assert [(s.unit_name, s.rank) for s in scores] == [("乙", 1), ("丙", 2), ("甲", 2), ("丁", 4)]
 
 
-def test_a_component_without_facts_stays_at_zero(county, scheme):
+def test_a_component_without_facts_stays_at_zero(county, scheme, monkeypatch):
+    # Every kind has a source now; an installation without one (e.g. a source removed) keeps the slot at 0.
+    from scoring.engine import SOURCES
+
+    monkeypatch.delitem(SOURCES, ComponentKind.MATERIAL)
     with pytest.raises(ValidationError):
         actions.update_component(
             county.office_admin, scheme.components.get(kind=ComponentKind.MATERIAL), Decimal("30"), {}

@@ -5,6 +5,7 @@ from demo.cases import build_demo_cases
 from demo.county import DEMO_PASSWORD, build_demo_county, demo_loaded, demo_logins
 from demo.framework import build_demo_framework, demo_framework_loaded, load_shipped_edition
 from demo.inspections import build_demo_history, build_demo_round, build_demo_sites
+from demo.materials import build_demo_materials
 from demo.portal import build_demo_portal
 from demo.scoring import build_demo_scores
 from demo.surveys import build_demo_surveys
@@ -44,10 +45,13 @@ class Command(BaseCommand):
             sites = build_demo_sites()
             build_demo_round()
             rounds = build_demo_history()
+            materials = build_demo_materials()
         if sites:
             self.stdout.write(f"Demo sites: {sites} added.")
         if rounds:
             self.stdout.write(f"Demo inspection rounds with results: {rounds} added.")
+        if materials:
+            self.stdout.write(f"Demo materials: {materials} requests with submissions in every state.")
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in demo_logins():
             self.stdout.write(f"  {login.username:<12} {login.role:<8} {login.unit}")

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MaterialsConfig(AppConfig):
+    name = "materials"
+    verbose_name = _("Materials (网上申报)")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from materials.models import MaterialRequest
+
+        auditlog.register(MaterialRequest)

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import StyledFormMixin
+from framework.forms import MultipleFileField, UnitMultipleChoiceField
+from framework.models import Criterion, Node
+from materials.grading import plain
+from org.models import Unit
+from scoring.models import Period
+
+
+class CriterionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Criterion) -> str:
+        return f"{obj.code} {obj.text[:60]}".strip()
+
+
+class IssueForm(StyledFormMixin, forms.Form):
+    period = forms.ModelChoiceField(Period.objects.all(), label=_("Period"))
+    criteria = CriterionChoiceField(
+        Criterion.objects.none(),
+        label=_("Criteria"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Criteria of the active edition that ask for materials (网上申报)."),
+    )
+    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    breakdown_units = forms.BooleanField(
+        label=_("Ask the lead and responsible units of the task breakdown"), required=False, initial=True
+    )
+    extra_units = UnitMultipleChoiceField(
+        Unit.objects.none(),
+        label=_("Also ask these units"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    note = forms.CharField(
+        label=_("Note to the units"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, criteria, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["criteria"].queryset = criteria
+        self.fields["extra_units"].queryset = Unit.objects.filter(is_active=True).order_by("path")
+        self.fields["criteria"].widget.attrs["class"] = "form-check-input"
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError(_("The deadline cannot be in the past."))
+        return deadline
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(label=_("Files"))
+
+
+class TextForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Written report"), required=False, max_length=50000, widget=forms.Textarea(attrs={"rows": 10})
+    )
+
+
+class ReviewForm(StyledFormMixin, forms.Form):
+    comment = forms.CharField(
+        label=_("Comment to the unit"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    points = forms.CharField(label=_("Points"), required=False, max_length=20)
+    grade = forms.ChoiceField(label=_("Grade"), required=False, choices=[])
+
+    def __init__(self, *args, grades=None, possible=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if grades is None:
+            del self.fields["grade"]
+            self.fields["points"].label = _("Points (of %(max)s)") % {"max": plain(possible)}
+            self.fields["points"].initial = plain(possible)
+            self.fields["points"].widget.attrs.update({"inputmode": "decimal"})
+        else:
+            del self.fields["points"]
+            self.fields["grade"].choices = [(g.code, g.label) for g in grades]
+
+
+class NoteForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class MatrixFilterForm(forms.Form):
+    period = forms.ModelChoiceField(Period.objects.all(), required=False)
+    project = forms.ModelChoiceField(Node.objects.none(), required=False)
