@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from cases.digest import send_daily_digests
 from cases.pressure import run_tick
 
 
 @shared_task(name="cases.tick")
 def tick() -> str:
-    return str(run_tick())
+    """Reminders, overdue marks and escalations, then the daily digests once their hour has come."""
+    return f"{run_tick()}, digests: {send_daily_digests()}"

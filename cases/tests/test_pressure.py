@@ -65,7 +65,7 @@ def test_the_command_and_the_task_run_it(county, new_case):
     out = io.StringIO()
     call_command("tick", stdout=out)
     assert "reminders: 0" in out.getvalue()
-    assert tick.delay().get() == "reminders: 0, marked overdue: 0, escalations: 0"
+    assert tick.delay().get() == "reminders: 0, marked overdue: 0, escalations: 0, digests: 0"
 
 
 def test_the_inbox_shows_only_ones_own_messages_and_marks_them_read(county, login, new_case):

@@ -1,10 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from cases.pressure import run_tick
+from cases.tasks import tick
 
 
 class Command(BaseCommand):
-    help = "Send reminders before case deadlines, mark overdue cases and escalate to unit heads (idempotent; for cron)."
+    help = (
+        "Send reminders before case deadlines, mark overdue cases, escalate to unit heads and, from "
+        "CASE_DIGEST_HOUR on, send each unit its daily digest (idempotent; for cron)."
+    )
 
     def handle(self, *args, **options) -> None:
-        self.stdout.write(str(run_tick()))
+        self.stdout.write(tick())
