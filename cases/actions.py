@@ -20,19 +20,18 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseCounter, CaseEvent, CasePhoto, Category, Priority, State
 from cases.queries import find_relapse_origin, route_unit
 from core.records import save_validated
-from core.uploads import check_image
+from core.uploads import CheckedImage, check_image
 from core.workcalendar import WorkCalendar
 from org.access import require
 from org.models import Person, Role, Unit
-from org.queries import grid_of_point
+from org.queries import grid_id_at
 
 Action = CaseEvent.Action
 OFFICE, UNIT = "office", "unit"
@@ -152,7 +151,7 @@ def _lock(case: Case, action: str, actor: Person) -> Case:
     return locked
 
 
-def _record(
+def _event(
     case: Case,
     action: str,
     actor: Person | None,
@@ -162,7 +161,8 @@ def _record(
     unit: Unit | None = None,
     at: dt.datetime | None = None,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
+    """A history row for the case as it is now (not saved yet)."""
+    return CaseEvent(
         case=case,
         action=action,
         from_state=from_state,
@@ -173,6 +173,12 @@ def _record(
         note=note,
         data=data or {},
     )
+
+
+def _record(case: Case, action: str, actor: Person | None, from_state: str, **fields: Any) -> CaseEvent:
+    event = _event(case, action, actor, from_state, **fields)
+    event.save(force_insert=True)
+    return event
 
 
 def _move(
@@ -195,25 +201,37 @@ def _required(text: str, message: str) -> str:
 
 
 def next_number(year: int) -> str:
-    """`2026-000123`: the counter row is incremented in the database, so concurrent cases never share one."""
-    with transaction.atomic():
-        if not CaseCounter.objects.filter(year=year).update(last=F("last") + 1):
-            try:
-                with transaction.atomic():
-                    CaseCounter.objects.create(year=year, last=1)
-            except IntegrityError:  # another case created the year's counter at the same moment
-                CaseCounter.objects.filter(year=year).update(last=F("last") + 1)
-        last = CaseCounter.objects.get(year=year).last
-    return f"{year}-{last:06d}"
+    """`2026-000123`: the counter row is incremented and read in one statement (UPDATE … RETURNING); the row stays
+    locked until the transaction ends, so concurrent cases never share a number and numbers have no gaps."""
+    table = CaseCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last", [year])
+        row = cursor.fetchone()
+    if row is None:  # the year's first case
+        try:
+            with transaction.atomic():
+                CaseCounter.objects.create(year=year, last=1)
+        except IntegrityError:  # another case created the year's counter at the same moment
+            return next_number(year)
+        return f"{year}-{1:06d}"
+    return f"{year}-{row[0]:06d}"
 
 
 def attach_photos(
     case: Case, event: CaseEvent | None, kind: str, uploads: Iterable[UploadedFile], actor: Person | None
 ) -> list[CasePhoto]:
     """Check each image by content, keep the original as evidence, store a public copy without EXIF and a thumbnail."""
-    checked = [(upload, check_image(upload)) for upload in uploads]  # all checked before anything is stored
+    checked = [check_image(upload) for upload in uploads]  # all checked before anything is stored
+    return store_photos(case, event, kind, checked, actor)
+
+
+def store_photos(
+    case: Case, event: CaseEvent | None, kind: str, images: list[CheckedImage], actor: Person | None
+) -> list[CasePhoto]:
+    """Save checked images (the original, the public copy and the thumbnail, each made once at upload) and their
+    rows in one INSERT."""
     photos = []
-    for index, (_upload, image) in enumerate(checked, start=1):
+    for index, image in enumerate(images, start=1):
         stem = f"{case.number}-{kind}-{event.pk if event else 0}-{index}"
         photo = CasePhoto(
             case=case,
@@ -227,15 +245,13 @@ def attach_photos(
         photo.original.save(f"{stem}.{image.extension}", ContentFile(image.data), save=False)
         photo.public.save(f"{stem}.jpg", ContentFile(image.public_jpeg), save=False)
         photo.thumbnail.save(f"{stem}-t.jpg", ContentFile(image.thumbnail_jpeg), save=False)
-        photo.save()
         photos.append(photo)
-    return photos
+    return CasePhoto.objects.bulk_create(photos) if photos else []
 
 
 # --- Intake ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def open_case(
     actor: Person,
     *,
@@ -251,7 +267,13 @@ def open_case(
     reporter_phone: str = "",
     photos: Iterable[UploadedFile] = (),
 ) -> Case:
-    """File a new case: number, grid from the location, category snapshot, before-photos, relapse link."""
+    """File a new case: number, grid from the location, category snapshot, before-photos, relapse link.
+
+    What needs no number (checks, image re-encoding, the grid, the relapse origin) is worked out first, outside
+    the transaction; then the number is drawn, which locks the year's counter row until commit, and the case, its
+    history rows (one INSERT) and its photos are written. Concurrent intake waits for a few INSERTs, never for
+    image processing.
+    """
     require(can_report(actor))
     now = timezone.now()
     case = Case(
@@ -268,26 +290,24 @@ def open_case(
         reported_at=now,
         created_by=actor,
     )
+    images = [check_image(upload) for upload in photos]
     if case.has_location():
-        case.grid = grid_of_point(lon, lat)
+        case.grid_id = grid_id_at(lon, lat)
     case.snapshot_category()
-    case.number = next_number(timezone.localtime(now).year)
-    case.save()
-    event = _record(case, Action.REPORT, actor, "", data={"source": source})
-    attach_photos(case, event, CasePhoto.Kind.BEFORE, photos, actor)
-    _link_relapse(case, actor)
+    case.relapse_of = origin = find_relapse_origin(case)
+    with transaction.atomic():
+        case.number = next_number(timezone.localtime(now).year)
+        case.save(force_insert=True)
+        events = [_event(case, Action.REPORT, actor, "", data={"source": source}, at=now)]
+        if origin is not None:
+            data = {"case": case.number, "origin": origin.number}
+            events += [
+                _event(case, Action.RELAPSE, actor, case.state, data=data, at=now),
+                _event(origin, Action.RELAPSE, actor, origin.state, data=data, at=now),
+            ]
+        CaseEvent.objects.bulk_create(events)
+        store_photos(case, events[0], CasePhoto.Kind.BEFORE, images, actor)
     return case
-
-
-def _link_relapse(case: Case, actor: Person) -> None:
-    origin = find_relapse_origin(case)
-    if origin is None:
-        return
-    case.relapse_of = origin
-    case.save(update_fields=["relapse_of"])
-    data = {"case": case.number, "origin": origin.number}
-    _record(case, Action.RELAPSE, actor, case.state, data=data)
-    _record(origin, Action.RELAPSE, actor, origin.state, data=data)
 
 
 @transaction.atomic

@@ -12,5 +12,8 @@ class CasesConfig(AppConfig):
         from cases.models import Case, Category
 
         auditlog.register(Category)
-        # The reporter's contact is private: it never goes into the audit history in clear.
-        auditlog.register(Case, mask_fields=["reporter_phone"], exclude_fields=["updated_at"])
+        # The reporter's contact is private: it never goes into the audit history in clear. Only the case's own
+        # columns are compared: reading its reverse relations (a portal report, a hotline ticket) would cost a
+        # query each on every save.
+        own_fields = [f.name for f in Case._meta.concrete_fields if f.name != "updated_at"]
+        auditlog.register(Case, mask_fields=["reporter_phone"], include_fields=own_fields)

@@ -15,6 +15,8 @@ from openpyxl.styles import Font
 from cases.models import Case
 
 MAX_EXPORT_ROWS = 100_000
+DIRECT_EXPORT_ROWS = 2_000  # larger lists are made in the background with a progress page (reports.tasks)
+PROGRESS_EVERY = 1_000
 
 
 def _time(value) -> Any:
@@ -52,8 +54,15 @@ def _columns(can_see_contact: bool) -> list[tuple[str, Callable[[Case], Any]]]:
     return columns
 
 
-def cases_workbook(cases: QuerySet[Case], can_see_contact: bool) -> Workbook:
-    """A write-only workbook (constant memory) with one row per case, in the list's order."""
+def export_filename() -> str:
+    return f"cases-{timezone.localtime().strftime('%Y%m%d-%H%M')}.xlsx"
+
+
+def cases_workbook(
+    cases: QuerySet[Case], can_see_contact: bool, progress: Callable[[int], None] | None = None
+) -> Workbook:
+    """A write-only workbook (constant memory) with one row per case (at most MAX_EXPORT_ROWS), in the list's
+    order; `progress(rows_written)` is called every PROGRESS_EVERY rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Cases"))
     columns = _columns(can_see_contact)
@@ -63,7 +72,11 @@ def cases_workbook(cases: QuerySet[Case], can_see_contact: bool) -> Workbook:
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
-    rows = cases.select_related("unit", "grid").order_by("-reported_at")[:MAX_EXPORT_ROWS]
-    for case in rows.iterator(chunk_size=2000):
+    if not cases.ordered:
+        cases = cases.order_by("-reported_at")
+    rows = cases.select_related("unit", "grid")[:MAX_EXPORT_ROWS]
+    for written, case in enumerate(rows.iterator(chunk_size=2000), start=1):
         sheet.append([get(case) for _title, get in columns])
+        if progress is not None and written % PROGRESS_EVERY == 0:
+            progress(written)
     return workbook

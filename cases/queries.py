@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -110,6 +111,35 @@ def unit_queues(
         "overdue": with_unit & Q(deadline__lt=now),
         "rework": with_unit & Q(rework_count__gt=0),
     }
+
+
+@dataclass
+class FilteredList:
+    """A person's case list as a screen shows it: their filters, then the chosen queue, in the queue's order."""
+
+    form: object  # cases.forms.CaseFilterForm
+    filtered: QuerySet[Case]  # the filters only: the queue counts are taken on this
+    cases: QuerySet[Case]  # the filters and the queue, ordered
+    queue: str
+    queues: dict[str, Q]
+
+
+def filtered_list(person, params: QueryDict, default_queue: bool = True) -> FilteredList:
+    """The list behind the queue page and its export (and, without the default queue, the map), from the query
+    string; always scoped to `person`."""
+    from cases.access import cases_for
+    from cases.forms import CaseFilterForm
+    from org.access import grids_for, visible_units
+
+    form = CaseFilterForm(params or None, units=visible_units(person), grids=grids_for(person))
+    filtered = form.apply(cases_for(person))
+    queues = office_queues() if person.sees_everything() else unit_queues()
+    queue = params.get("queue", "")
+    if default_queue and not params and not person.sees_everything():
+        queue = "to_rectify"  # a unit opens on what it has to do
+    cases = filtered.filter(queues[queue]) if queue in queues else filtered
+    order = "deadline" if queue in {"to_rectify", "due_soon", "overdue"} else "-reported_at"
+    return FilteredList(form, filtered, cases.order_by(order), queue if queue in queues else "", queues)
 
 
 def queue_counts(cases: QuerySet[Case], queues: dict[str, Q]) -> dict[str, int]:

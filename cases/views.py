@@ -163,40 +163,32 @@ def steps_for(person, case: Case) -> list[Step]:
 # --- Lists ------------------------------------------------------------------------------------------
 
 
-def _filtered(request: HttpRequest) -> tuple[case_forms.CaseFilterForm, QuerySet[Case]]:
-    person = request.user
-    form = case_forms.CaseFilterForm(
-        request.GET or None, units=visible_units(person), grids=grids_for(person)
-    )
-    return form, form.apply(cases_for(person))
+def _filtered(
+    request: HttpRequest, default_queue: bool = True
+) -> tuple[case_forms.CaseFilterForm, QuerySet[Case]]:
+    listed = queries.filtered_list(request.user, request.GET, default_queue)
+    return listed.form, listed.cases
 
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     """The work queue: the office's (to accept, dispatch, verify, overdue) or a unit's (to rectify, due soon...)."""
     person = request.user
-    form, cases = _filtered(request)
-    office_view = person.sees_everything()
-    queues = queries.office_queues() if office_view else queries.unit_queues()
-    counts = queries.queue_counts(cases, queues)
-    queue = request.GET.get("queue", "")
-    if not request.GET and not office_view:
-        queue = "to_rectify"  # a unit opens on what it has to do
-    if queue in queues:
-        cases = cases.filter(queues[queue])
-    cases = cases.order_by("deadline" if queue in {"to_rectify", "due_soon", "overdue"} else "-reported_at")
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    listed = queries.filtered_list(person, request.GET)
+    counts = queries.queue_counts(listed.filtered, listed.queues)
+    page = Paginator(listed.cases, 50).get_page(request.GET.get("page"))
     context = {
-        "form": form,
+        "form": listed.form,
         "page": page,
-        "queue": queue,
-        "queues": [(name, QUEUE_LABELS[name], counts[name]) for name in queues],
-        "office_view": office_view,
+        "queue": listed.queue,
+        "queues": [(name, QUEUE_LABELS[name], counts[name]) for name in listed.queues],
+        "office_view": person.sees_everything(),
         "can_report": actions.can_report(person),
         "can_bulk_dispatch": actions.is_office_actor(person),
         "bulk_form": case_forms.BulkDispatchForm(cases=Case.objects.none()),
         "now": timezone.now(),
         "query": request.GET.urlencode(),
+        "export_in_background": page.paginator.count > exports.DIRECT_EXPORT_ROWS,
     }
     template = "cases/_case_table.html" if request.htmx else "cases/case_list.html"
     return render(request, template, context)
@@ -204,12 +196,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_export(request: HttpRequest) -> HttpResponse:
-    """The filtered list as an Excel workbook (the same filters as the screen)."""
+    """The list as on screen (filters and queue) as an Excel workbook: small lists at once, large ones are made
+    in the background with a progress page (the page offers that; this URL asks first)."""
     _form, cases = _filtered(request)
+    count = cases.count()
+    if count > exports.DIRECT_EXPORT_ROWS:
+        context = {"count": count, "limit": exports.MAX_EXPORT_ROWS, "query": request.GET.urlencode()}
+        return render(request, "cases/export_large.html", context)
     workbook = exports.cases_workbook(cases, can_see_contact=actions.is_office_actor(request.user))
     response = HttpResponse(content_type=XLSX)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{exports.export_filename()}"'
     workbook.save(response)
     return response
 
@@ -317,7 +313,7 @@ def case_photo(request: HttpRequest, pk: int, variant: str) -> FileResponse:
 
 @login_required
 def case_map(request: HttpRequest) -> HttpResponse:
-    form, _cases = _filtered(request)
+    form, _cases = _filtered(request, default_queue=False)
     grids = [
         {"type": "Feature", "geometry": grid.boundary, "properties": {"name": grid.name}}
         for grid in grids_for(request.user).select_related(None).only("boundary", "name")
@@ -333,7 +329,7 @@ def case_map(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_map_data(request: HttpRequest) -> JsonResponse:
     """Open cases (or the filtered ones) as GeoJSON points, at most 5,000, newest first."""
-    _form, cases = _filtered(request)
+    _form, cases = _filtered(request, default_queue=False)
     if not request.GET.get("state"):
         cases = cases.filter(state__in=Case.OPEN_STATES)
     now = timezone.now()

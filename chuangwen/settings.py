@@ -237,6 +237,7 @@ WORKING_HOURS = env_str("WORKING_HOURS", "08:30-12:00,14:00-17:30")
 # Case pressure: remind the unit this many hours before a deadline; tell the unit head once this many hours late.
 CASE_REMIND_BEFORE_HOURS = env_int("CASE_REMIND_BEFORE_HOURS", 4)
 CASE_ESCALATE_AFTER_HOURS = env_int("CASE_ESCALATE_AFTER_HOURS", 24)
+CASE_DIGEST_HOUR = env_int("CASE_DIGEST_HOUR", 8)  # local hour from which each unit's daily digest goes out
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

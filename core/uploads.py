@@ -1,5 +1,8 @@
 """Checks and copies for uploaded images: the content decides the type, the size is bounded, EXIF is read as
-evidence (time, GPS) and stripped from the copies shown to others, and thumbnails are made once at upload."""
+evidence (time, GPS) and stripped from the copies shown to others, and thumbnails are made once at upload.
+
+Phones (iPhones by default) take HEIC/HEIF photos: they are accepted (pillow-heif), kept as they came as evidence,
+and shown as JPEG copies, since browsers cannot display HEIC."""
 
 from __future__ import annotations
 
@@ -14,8 +17,17 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
-IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+register_heif_opener()  # Pillow opens HEIC/HEIF from here on
+
+IMAGE_TYPES = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "image/heif": "heif",
+}
 PUBLIC_MAX_SIDE = 2048
 THUMB_MAX_SIDE = 320
 
@@ -78,21 +90,24 @@ def _exif_gps(exif: Image.Exif) -> tuple[float | None, float | None]:
 
 
 def _jpeg(image: Image.Image, max_side: int) -> bytes:
-    """Re-encode without any metadata: a new image from the pixels carries no EXIF (and no GPS)."""
+    """Re-encode the pixels as JPEG without any metadata (EXIF, GPS, XMP, comments); only the colour profile stays,
+    so a wide-gamut phone photo keeps its colours."""
     copy = image.convert("RGB")
     copy.thumbnail((max_side, max_side))
+    icc_profile = copy.info.get("icc_profile")
+    copy.info.clear()  # the JPEG writer would otherwise carry the original's comment over
     out = io.BytesIO()
-    copy.save(out, "JPEG", quality=85, optimize=True)
+    copy.save(out, "JPEG", quality=85, optimize=True, icc_profile=icc_profile)
     return out.getvalue()
 
 
 def check_image(upload: UploadedFile) -> CheckedImage:
-    """Accept JPEG, PNG or WebP by content, within the size limit; refuse anything else with a clear message."""
+    """Accept JPEG, PNG, WebP or HEIC by content, within the size limit; refuse anything else with a clear message."""
     data = _read(upload)
     kind = filetype.guess(data)
     if kind is None or kind.mime not in IMAGE_TYPES:
         raise ValidationError(
-            _("“%(name)s” is not a JPEG, PNG or WebP image.") % {"name": upload.name}, code="image_type"
+            _("“%(name)s” is not a JPEG, PNG, WebP or HEIC image.") % {"name": upload.name}, code="image_type"
         )
     try:
         with Image.open(io.BytesIO(data)) as probe:

@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from org.models import Grid, Person, Role, Unit, UnitKind
+from org.queries import forget_grid_index
 
 SEED = 20261129
 COUNTY_CODE = "370999"  # fictional: no real county carries this code
@@ -350,6 +351,7 @@ class CountyBuilder:
         for grid in grids:  # bulk_create skips save(), which derives the bounding box
             grid.fill_bounds()
         Grid.objects.bulk_create(grids)
+        forget_grid_index()
 
     def split(self, total: int, parts: int) -> list[int]:
         """Split `total` cells into `parts` positive runs."""

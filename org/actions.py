@@ -16,6 +16,7 @@ from core.passwords import temporary_password
 from core.records import save_validated
 from org.access import can_manage_org, require
 from org.models import Grid, Person, Unit
+from org.queries import forget_grid_index
 
 
 @transaction.atomic
@@ -82,4 +83,6 @@ def save_grid(actor: Person, grid: Grid | None, **fields: Any) -> Grid:
     require(can_manage_org(actor))
     grid = grid or Grid()
     save_validated(grid, **fields)
+    forget_grid_index()
+    transaction.on_commit(forget_grid_index)  # again, so no lookup in between keeps the old shape
     return grid

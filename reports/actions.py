@@ -40,6 +40,24 @@ def request_bulletin(actor: Person, publication: Publication, fmt: str) -> Gener
     return job
 
 
+def can_export_cases(person: Person) -> bool:
+    return person.is_authenticated and person.is_active
+
+
+@transaction.atomic
+def request_case_export(actor: Person, query: str, language: str = "") -> GeneratedFile:
+    """Queue the Excel export of a case list (the query string of the list page). The worker rebuilds the list
+    as `actor` sees it (their scope, their filters), so a job can never hold a case its requester cannot see."""
+    require(can_export_cases(actor))
+    job = GeneratedFile.objects.create(
+        kind="cases-xlsx", params={"query": query, "language": language}, created_by=actor
+    )
+    from reports.tasks import make_case_export
+
+    transaction.on_commit(lambda: make_case_export.delay(job.pk))
+    return job
+
+
 @transaction.atomic
 def request_round_report(actor: Person, round_: Round, fmt: str) -> GeneratedFile:
     """Queue the round report (督查通报) in Word or Excel."""

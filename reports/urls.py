@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("bulletins/<int:pk>/", views.bulletin_request, name="bulletin"),
     path("rounds/<int:pk>/", views.round_report_request, name="round_report"),
+    path("case-export/", views.case_export, name="case_export"),
     path("jobs/<int:pk>/", views.job, name="job"),
     path("jobs/<int:pk>/download/", views.download, name="download"),
     path("templates/", views.bulletin_templates, name="templates"),

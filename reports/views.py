@@ -44,6 +44,16 @@ def round_report_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def case_export(request: HttpRequest) -> HttpResponse:
+    """Start the background export of a case list; the progress page follows it."""
+    job = actions.request_case_export(
+        request.user, request.POST.get("query", ""), getattr(request, "LANGUAGE_CODE", "")
+    )
+    return redirect("reports:job", job.pk)
+
+
+@login_required
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress of a file being made; the page polls itself (htmx) until the file is ready."""
     generated = get_object_or_404(GeneratedFile, pk=pk, created_by=request.user)

@@ -66,7 +66,8 @@ def test_the_command_and_the_task_run_it(county, new_case):
     call_command("tick", stdout=out)
     assert "reminders: 0" in out.getvalue()
     assert tick.delay().get() == (
-        "reminders: 0, marked overdue: 0, escalations: 0; materials: reminders: 0, marked overdue: 0, escalations: 0"
+        "reminders: 0, marked overdue: 0, escalations: 0, digests: 0; "
+        "materials: reminders: 0, marked overdue: 0, escalations: 0"
     )
 
 

@@ -63,7 +63,9 @@ def test_a_bad_upload_keeps_what_was_typed(county, login):
         },
     )
     page = response.content.decode()
-    assert response.status_code == 200 and "not a JPEG, PNG or WebP image" in page and "井盖缺失" in page
+    assert (
+        response.status_code == 200 and "not a JPEG, PNG, WebP or HEIC image" in page and "井盖缺失" in page
+    )
     assert not Case.objects.exists()
 
 

@@ -45,7 +45,7 @@ def test_it_accepts_png_and_webp():
 
 
 def test_it_refuses_a_file_that_is_not_an_image_whatever_its_name():
-    with pytest.raises(ValidationError, match="not a JPEG, PNG or WebP"):
+    with pytest.raises(ValidationError, match="not a JPEG, PNG, WebP or HEIC"):
         check_image(SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not an image"))
 
 
@@ -58,3 +58,63 @@ def test_it_refuses_a_file_over_the_limit(settings):
     settings.MAX_UPLOAD_BYTES = 1000
     with pytest.raises(ValidationError, match="larger than"):
         check_image(SimpleUploadedFile("p.jpg", jpeg_with_exif()))
+
+
+def exif_with_place() -> Image.Exif:
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 1
+    exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = "2026:11:20 09:45:12"
+    exif[ExifTags.IFD.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (35.0, 30.0, 18.0),
+        ExifTags.GPS.GPSLongitudeRef: "E",
+        ExifTags.GPS.GPSLongitude: (117.0, 0.0, 36.0),
+    }
+    return exif
+
+
+def heic_with_exif(size=(640, 480)) -> bytes:
+    """A real HEIC as an iPhone sends it (encoded by libheif through pillow-heif), with time and GPS in EXIF."""
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(out, "HEIF", exif=exif_with_place().tobytes(), quality=80)
+    return out.getvalue()
+
+
+def test_it_accepts_a_heic_photo_and_shows_it_as_jpeg():
+    data = heic_with_exif()
+    assert data[4:12] == b"ftypheic"
+    checked = check_image(SimpleUploadedFile("IMG_0001.HEIC", data, content_type="image/heic"))
+    assert checked.extension == "heic" and checked.data == data  # the evidence is kept as it came
+    assert (
+        checked.taken_at is not None
+        and checked.taken_at.strftime("%Y-%m-%d %H:%M:%S") == "2026-11-20 09:45:12"
+    )
+    assert checked.gps_lat == pytest.approx(35.505) and checked.gps_lon == pytest.approx(117.01)
+    public = Image.open(io.BytesIO(checked.public_jpeg))
+    thumbnail = Image.open(io.BytesIO(checked.thumbnail_jpeg))
+    assert public.format == thumbnail.format == "JPEG"
+    assert public.size == (640, 480) and thumbnail.size == (320, 240)
+    assert not public.getexif() and not thumbnail.getexif()
+    red, green, _blue = public.getpixel((10, 10))
+    assert red > 150 and green < 90  # the pixels came through the conversion
+
+
+def test_a_heic_that_is_cut_short_is_refused():
+    with pytest.raises(ValidationError, match="cannot be read"):
+        check_image(SimpleUploadedFile("IMG_0002.heic", heic_with_exif()[:300]))
+
+
+def test_the_public_copies_carry_no_comment_or_xmp_but_keep_the_colour_profile():
+    from PIL import ImageCms
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description exif:GPSLatitude="35,30.3N"/></rdf:RDF></x:xmpmeta>'
+    out = io.BytesIO()
+    Image.new("RGB", (400, 300), "blue").save(
+        out, "JPEG", exif=exif_with_place(), xmp=xmp, comment=b"home of Zhang San", icc_profile=profile
+    )
+    checked = check_image(SimpleUploadedFile("p.jpg", out.getvalue()))
+    for copy in (checked.public_jpeg, checked.thumbnail_jpeg):
+        assert b"GPSLatitude" not in copy and b"Zhang San" not in copy and b"Exif" not in copy
+        assert Image.open(io.BytesIO(copy)).info.get("icc_profile") == profile
+    assert checked.gps_lat == pytest.approx(35.505)  # while the evidence keeps the place

@@ -69,3 +69,21 @@ def test_citizen_cases_have_their_public_side_and_points_once(demo):
     awards = PointsAward.objects.count()
     call_command("demo", stdout=io.StringIO())
     assert (CitizenReport.objects.count(), PointsAward.objects.count()) == (reports, awards)
+
+
+def test_it_tops_the_cases_up_to_a_number_for_benchmarks(demo):
+    before, last_pk = Case.objects.count(), Case.objects.order_by("pk").last().pk
+    out = io.StringIO()
+    call_command("demo", cases=before + 2500, stdout=out)
+    assert Case.objects.count() == before + 2500
+    assert "2500 cases added" in out.getvalue()
+    numbers = Case.objects.values_list("number", flat=True)
+    assert len(set(numbers)) == len(numbers)
+    # Every added case has its history, links point at real cases, and the counter continues after them.
+    assert not Case.objects.annotate(n=Count("events")).filter(n=0).exists()
+    relapses = Case.objects.filter(relapse_of__isnull=False)
+    assert relapses.count() > 10 and all(c.relapse_of.closed_at < c.reported_at for c in relapses)
+    added = Case.objects.filter(pk__gt=last_pk)
+    assert {State.CLOSED, State.RECTIFYING, State.REJECTED} <= set(added.values_list("state", flat=True))
+    call_command("demo", cases=before + 2500, stdout=out)
+    assert Case.objects.count() == before + 2500 and "none added" in out.getvalue()

@@ -68,7 +68,7 @@ def test_it_refuses_a_file_that_is_not_an_image(client, service):
     response = client.post("/report/", {**form(service), "photos": [fake]})
     page = response.content.decode()
     assert response.status_code == 400
-    assert "is not a JPEG, PNG or WebP image" in page and "choose them again" in page
+    assert "is not a JPEG, PNG, WebP or HEIC image" in page and "choose them again" in page
     assert not Case.objects.exists()
 
 

@@ -1,15 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from cases.pressure import run_tick
-from materials.pressure import run_tick as run_materials_tick
+from cases.tasks import tick
 
 
 class Command(BaseCommand):
     help = (
-        "Send reminders before case and material deadlines, mark overdue cases and material requests and escalate "
-        "to unit heads (idempotent; for cron)."
+        "Send reminders before case and material deadlines, mark overdue cases and material requests, escalate "
+        "to unit heads and, from CASE_DIGEST_HOUR on, send each unit its daily digest (idempotent; for cron)."
     )
 
     def handle(self, *args, **options) -> None:
-        self.stdout.write(str(run_tick()))
-        self.stdout.write(str(run_materials_tick()))
+        self.stdout.write(tick())

@@ -1,7 +1,9 @@
+import time
+
 from auditlog.context import disable_auditlog
 from django.core.management.base import BaseCommand
 
-from demo.cases import build_demo_cases
+from demo.cases import build_demo_cases, build_many_cases
 from demo.county import DEMO_PASSWORD, build_demo_county, demo_loaded, demo_logins
 from demo.framework import build_demo_framework, demo_framework_loaded, load_shipped_edition
 from demo.inspections import build_demo_history, build_demo_round, build_demo_sites
@@ -12,7 +14,15 @@ from demo.surveys import build_demo_surveys
 
 
 class Command(BaseCommand):
-    help = "Load the demo county 示范县 (idempotent: an existing demo is reused), then print the demo logins."
+    help = (
+        "Load the demo county 示范县 (idempotent: an existing demo is reused), then print the demo logins. "
+        "--cases N tops the cases up to N for benchmarks (1,000,000 takes minutes on PostgreSQL)."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--cases", type=int, default=0, help="add cases until there are N (for benchmarks)"
+        )
 
     def handle(self, *args, **options) -> None:
         if demo_loaded():
@@ -34,6 +44,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo cases: {added} added." if added else "Demo cases already loaded; reusing them."
         )
+        if options["cases"] > 0:
+            self.add_many_cases(options["cases"])
         with disable_auditlog():
             services = build_demo_portal()
         if services:
@@ -55,3 +67,18 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in demo_logins():
             self.stdout.write(f"  {login.username:<12} {login.role:<8} {login.unit}")
+
+    def add_many_cases(self, total: int) -> None:
+        started = time.monotonic()
+
+        def progress(added: int) -> None:
+            self.stdout.write(f"  {added} cases added ({time.monotonic() - started:.0f} s)")
+
+        with disable_auditlog():
+            added = build_many_cases(total, progress=progress)
+        if added:
+            self.stdout.write(
+                self.style.SUCCESS(f"{added} cases added in {time.monotonic() - started:.0f} s.")
+            )
+        else:
+            self.stdout.write(f"Already {total} cases or more; none added.")

@@ -1,0 +1,124 @@
+"""Exporting a case list: small lists download at once; large ones are made in the background with progress,
+rebuilt as the requester sees them (their scope, their filters, their queue)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from cases import exports
+from cases.models import Case, Source, State
+from reports.models import GeneratedFile
+
+
+@pytest.fixture
+def many_cases(county):
+    """2,100 cases held by town B and 300 by town A, written in one go."""
+    now = timezone.now()
+
+    def case(index: int, unit, state=State.RECTIFYING) -> Case:
+        return Case(
+            number=f"2026-{index:06d}",
+            source=Source.PATROL,
+            description=f"第{index}号问题",
+            unit=unit,
+            state=state,
+            reporter_phone="13700000000",
+            reported_at=now - dt.timedelta(minutes=index),
+            dispatched_at=now - dt.timedelta(minutes=index),
+            deadline=now + dt.timedelta(days=1) if index % 2 else now - dt.timedelta(hours=1),
+        )
+
+    Case.objects.bulk_create(
+        [case(i, county.town_b) for i in range(1, 2101)] + [case(i, county.town_a) for i in range(2101, 2401)]
+    )
+
+
+def _rows(content: bytes) -> list[tuple]:
+    return list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+
+
+def _run_export(client, query: str, capture) -> GeneratedFile:
+    with capture(execute=True):
+        response = client.post(reverse("reports:case_export"), {"query": query})
+    job = GeneratedFile.objects.latest("pk")
+    assert response.status_code == 302 and response["Location"] == reverse("reports:job", args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == GeneratedFile.Status.DONE, job.error
+    return job
+
+
+def _download(client, job) -> bytes:
+    return b"".join(client.get(reverse("reports:download", args=[job.pk])).streaming_content)
+
+
+def test_a_large_list_is_made_in_the_background_and_downloaded(
+    county, login, many_cases, django_capture_on_commit_callbacks
+):
+    client = login(county.office_admin)
+    page = client.get(reverse("cases:list") + f"?unit={county.town_b.pk}").content.decode()
+    assert reverse("reports:case_export") in page  # the button starts a job instead of a download
+    asked = client.get(reverse("cases:export") + f"?unit={county.town_b.pk}")
+    assert asked.status_code == 200 and "2100" in asked.content.decode()  # says how many, asks first
+    job = _run_export(client, f"unit={county.town_b.pk}", django_capture_on_commit_callbacks)
+    assert job.progress == 100 and job.filename.startswith("cases-") and job.filename.endswith(".xlsx")
+    progress_page = client.get(reverse("reports:job", args=[job.pk])).content.decode()
+    assert reverse("reports:download", args=[job.pk]) in progress_page
+    rows = _rows(_download(client, job))
+    assert len(rows) == 2101 and rows[1][0] == "2026-000001"  # newest first, as the list shows them
+    assert {row[8] for row in rows[1:]} == {"柳河镇"}
+    assert rows[0][-1] == "Reporter's phone" and rows[1][-1] == "13700000000"  # the office sees contacts
+
+
+def test_the_job_keeps_to_the_requesters_scope_and_queue(
+    county, login, many_cases, django_capture_on_commit_callbacks
+):
+    client = login(county.handler_b)
+    # Town B's person asks for town A's cases: the job rebuilds the list as they see it, so none of A's come.
+    job = _run_export(client, f"unit={county.town_a.pk}&queue=overdue", django_capture_on_commit_callbacks)
+    rows = _rows(_download(client, job))
+    assert len(rows) == 1051  # town B's overdue half, with the header
+    assert all(row[0] <= "2026-002100" for row in rows[1:]) and all(row[15] for row in rows[1:])
+    assert "Reporter's phone" not in rows[0]  # a unit does not see reporters' contacts
+    # Nobody else sees the job or its file.
+    other = login(county.handler_a)
+    assert other.get(reverse("reports:job", args=[job.pk])).status_code == 404
+    assert other.get(reverse("reports:download", args=[job.pk])).status_code == 404
+
+
+def test_a_small_list_downloads_at_once_as_on_screen(county, login, new_case):
+    new_case(description="第一处")
+    new_case(description="第二处")
+    client = login(county.office_admin)
+    assert reverse("reports:case_export") not in client.get(reverse("cases:list")).content.decode()
+    response = client.get(reverse("cases:export") + "?queue=to_accept")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert [row[5] for row in _rows(response.content)[1:]] == ["第二处", "第一处"]
+    assert not GeneratedFile.objects.exists()
+
+
+def test_the_workbook_reports_its_progress(county, many_cases):
+    seen = []
+    workbook = exports.cases_workbook(Case.objects.all(), can_see_contact=False, progress=seen.append)
+    workbook.save(io.BytesIO())
+    assert seen == [1000, 2000]
+
+
+def test_a_progress_page_shows_the_bar_until_the_file_is_ready(county, login):
+    job = GeneratedFile.objects.create(
+        kind="cases-xlsx", params={"query": ""}, created_by=county.office_admin, progress=40
+    )
+    page = login(county.office_admin).get(reverse("reports:job", args=[job.pk]), HTTP_HX_REQUEST="true")
+    text = page.content.decode()
+    assert 'aria-valuenow="40"' in text and "hx-get" in text
+
+
+def test_signed_out_people_cannot_start_an_export(db, client):
+    response = client.post(reverse("reports:case_export"), {"query": ""})
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert not GeneratedFile.objects.exists()
