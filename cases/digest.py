@@ -66,7 +66,7 @@ class UnitDigest:
         for name, section in self.sections.items():
             if not section.count:
                 continue
-            lines.append(f"{labels[name]} ({section.count}):")
+            lines.append(_("%(section)s (%(count)d):") % {"section": labels[name], "count": section.count})
             for case in section.cases:
                 deadline = timezone.localtime(case.deadline).strftime("%m-%d %H:%M") if case.deadline else ""
                 what = case.category_name or case.description[:20]
@@ -76,7 +76,7 @@ class UnitDigest:
                     % {"number": case.number, "what": what, "deadline": deadline}
                 )
             if section.count > len(section.cases):
-                lines.append("  " + _("… and %(count)d more") % {"count": section.count - len(section.cases)})
+                lines.append("· " + _("… and %(count)d more") % {"count": section.count - len(section.cases)})
         return "\n".join(lines)
 
 

@@ -100,7 +100,7 @@ def test_a_long_section_lists_five_and_counts_the_rest(county, new_case, django_
     with time_machine.travel(TUESDAY, tick=False), django_assert_max_num_queries(6):
         [digest] = build_digests()
     assert digest.sections["overdue"].count == 7 and len(digest.sections["overdue"].cases) == 5
-    assert "… and 2 more" in digest.body()
+    assert "Overdue (7):" in digest.body() and "· … and 2 more" in digest.body()
 
 
 def test_the_tick_command_sends_them(county, new_case):
