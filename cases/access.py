@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from cases.actions import can_edit_categories
 from cases.models import Case, Category
-from org.access import _get_or_404, require, scoped
+from org.access import get_or_404, require, scoped
 from org.models import Person
 
 
@@ -16,11 +16,11 @@ def cases_for(person: Person) -> QuerySet[Case]:
 
 def get_case_for(person: Person, pk: int) -> Case:
     """Outside the person's scope → 404. What they may do to it is decided per step in cases.actions."""
-    return _get_or_404(cases_for(person), pk)
+    return get_or_404(cases_for(person), pk)
 
 
 def get_category_for(person: Person, pk: int, write: bool = False) -> Category:
-    category = _get_or_404(Category.objects.select_related("parent", "default_unit"), pk)
+    category = get_or_404(Category.objects.select_related("parent", "default_unit"), pk)
     if write:
         require(can_edit_categories(person))
     return category

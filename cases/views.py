@@ -27,7 +27,7 @@ from cases import forms as case_forms
 from cases.access import cases_for, get_case_for, get_category_for
 from cases.models import Case, CaseEvent, CasePhoto, Category
 from cases.queries import QUEUE_LABELS
-from org.access import _get_or_404, grids_for, require, visible_units
+from org.access import get_or_404, grids_for, require, visible_units
 
 A = CaseEvent.Action
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -297,7 +297,7 @@ def case_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @login_required
 def case_photo(request: HttpRequest, pk: int, variant: str) -> FileResponse:
     """Photos are served only to those who see the case; the EXIF-bearing original only to the office."""
-    photo = _get_or_404(CasePhoto.objects.filter(case__in=cases_for(request.user)), pk)
+    photo = get_or_404(CasePhoto.objects.filter(case__in=cases_for(request.user)), pk)
     if variant == "original":
         require(actions.is_office_actor(request.user))
         file = photo.original

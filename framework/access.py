@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from framework.models import Criterion, Framework, SiteType, Task, TaskAttachment, TaskUnit
-from org.access import _get_or_404, require, scoped
+from org.access import get_or_404, require, scoped
 from org.models import Person, Role
 
 UNIT_ACTING_ROLES = {Role.UNIT_HANDLER, Role.UNIT_HEAD}
@@ -39,7 +39,7 @@ def editions_for(person: Person) -> QuerySet[Framework]:
 
 
 def get_edition_for(person: Person, pk: int, write: bool = False) -> Framework:
-    edition = _get_or_404(editions_for(person), pk)
+    edition = get_or_404(editions_for(person), pk)
     if write:
         require(can_edit_framework(person))
     return edition
@@ -49,14 +49,14 @@ def get_criterion_for(person: Person, pk: int, write: bool = False) -> Criterion
     criteria = (
         Criterion.objects.select_related("edition", "node") if _active(person) else Criterion.objects.none()
     )
-    criterion = _get_or_404(criteria, pk)
+    criterion = get_or_404(criteria, pk)
     if write:
         require(can_edit_framework(person))
     return criterion
 
 
 def get_site_type_for(person: Person, pk: int, write: bool = False) -> SiteType:
-    site_type = _get_or_404(SiteType.objects.all() if _active(person) else SiteType.objects.none(), pk)
+    site_type = get_or_404(SiteType.objects.all() if _active(person) else SiteType.objects.none(), pk)
     if write:
         require(can_edit_framework(person))
     return site_type
@@ -73,7 +73,7 @@ def tasks_for(person: Person) -> QuerySet[Task]:
 
 
 def get_task_for(person: Person, pk: int, write: bool = False) -> Task:
-    task = _get_or_404(tasks_for(person).select_related("edition", "criterion__node", "node"), pk)
+    task = get_or_404(tasks_for(person).select_related("edition", "criterion__node", "node"), pk)
     if write:
         require(can_manage_tasks(person))
     return task
@@ -81,7 +81,7 @@ def get_task_for(person: Person, pk: int, write: bool = False) -> Task:
 
 def get_task_unit_for(person: Person, pk: int, write: bool = False, office: bool = False) -> TaskUnit:
     """`write` → the unit itself acts (reports); `office` → the office acts (reminds, confirms, returns)."""
-    task_unit = _get_or_404(task_units_for(person), pk)
+    task_unit = get_or_404(task_units_for(person), pk)
     if write:
         require(can_act_for(person, task_unit))
     if office:
@@ -93,4 +93,4 @@ def get_attachment_for(person: Person, pk: int) -> TaskAttachment:
     attachments = TaskAttachment.objects.select_related("event")
     if not (_active(person) and person.sees_everything()):
         attachments = attachments.filter(event__task_unit__in=task_units_for(person))
-    return _get_or_404(attachments, pk)
+    return get_or_404(attachments, pk)

@@ -40,7 +40,7 @@ from framework.forms import (
     SiteTypeForm,
 )
 from framework.models import CheckItem, Node, Progress, SiteType, TaskEvent, TaskUnit
-from org.access import _get_or_404, get_unit_for, require, visible_units
+from org.access import get_or_404, get_unit_for, require, visible_units
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -203,7 +203,7 @@ def task_assign(request: HttpRequest) -> HttpResponse:
     if request.GET.get("criterion"):
         criterion = get_criterion_for(request.user, request.GET["criterion"])
     else:
-        node = _get_or_404(Node.objects.select_related("edition"), request.GET.get("node"))
+        node = get_or_404(Node.objects.select_related("edition"), request.GET.get("node"))
     form = AssignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         task = actions.assign_task(request.user, criterion=criterion, node=node, **form.cleaned_data)

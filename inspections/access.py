@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from inspections.models import Round, Site, Visit
-from org.access import _get_or_404, require
+from org.access import get_or_404, require
 from org.models import Person
 
 
@@ -29,7 +29,7 @@ def sites_for(person: Person) -> QuerySet[Site]:
 
 
 def get_site_for(person: Person, pk: int, write: bool = False) -> Site:
-    site = _get_or_404(sites_for(person), pk)
+    site = get_or_404(sites_for(person), pk)
     if write:
         require(can_manage_inspections(person))
     return site
@@ -45,7 +45,7 @@ def visits_for(person: Person) -> QuerySet[Visit]:
 
 
 def get_visit_for(person: Person, pk: int, write: bool = False) -> Visit:
-    visit = _get_or_404(visits_for(person), pk)
+    visit = get_or_404(visits_for(person), pk)
     if write:
         require(can_inspect(person, visit))
     return visit
@@ -59,7 +59,7 @@ def rounds_for(person: Person) -> QuerySet[Round]:
 
 
 def get_round_for(person: Person, pk: int, write: bool = False) -> Round:
-    round_ = _get_or_404(rounds_for(person), pk)
+    round_ = get_or_404(rounds_for(person), pk)
     if write:
         require(can_manage_inspections(person))
     return round_

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from materials.models import MaterialFile, MaterialRequest
-from org.access import _get_or_404, require, scoped
+from org.access import get_or_404, require, scoped
 from org.models import Person, Role
 
 UNIT_ACTING_ROLES = {Role.UNIT_HANDLER, Role.UNIT_HEAD}
@@ -40,7 +40,7 @@ def requests_for(person: Person) -> QuerySet[MaterialRequest]:
 
 def get_request_for(person: Person, pk: int, submit: bool = False, manage: bool = False) -> MaterialRequest:
     """`submit` → the unit itself acts; `manage` → the office acts."""
-    request = _get_or_404(requests_for(person).select_related("criterion__node"), pk)
+    request = get_or_404(requests_for(person).select_related("criterion__node"), pk)
     if submit:
         require(can_submit_for(person, request))
     if manage:
@@ -52,4 +52,4 @@ def get_file_for(person: Person, pk: int) -> MaterialFile:
     files = MaterialFile.objects.select_related("submission__request")
     if not (_active(person) and person.sees_everything()):
         files = files.filter(submission__request__in=requests_for(person))
-    return _get_or_404(files, pk)
+    return get_or_404(files, pk)

@@ -53,7 +53,8 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _get_or_404(queryset: QuerySet[M], pk: int) -> M:
+def get_or_404(queryset: QuerySet[M], pk: int) -> M:
+    """The row `pk` of a scoped queryset; outside one's scope is answered exactly like "does not exist"."""
     try:
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
@@ -61,7 +62,7 @@ def _get_or_404(queryset: QuerySet[M], pk: int) -> M:
 
 
 def get_unit_for(person: Person, pk: int, write: bool = False) -> Unit:
-    unit = _get_or_404(visible_units(person), pk)
+    unit = get_or_404(visible_units(person), pk)
     if write:
         require(can_manage_org(person))
     return unit
@@ -72,7 +73,7 @@ def people_for(person: Person) -> QuerySet[Person]:
 
 
 def get_person_for(person: Person, pk: int, write: bool = False) -> Person:
-    other = _get_or_404(people_for(person), pk)
+    other = get_or_404(people_for(person), pk)
     if write:
         require(can_manage_org(person))
     return other
@@ -83,7 +84,7 @@ def grids_for(person: Person) -> QuerySet[Grid]:
 
 
 def get_grid_for(person: Person, pk: int, write: bool = False) -> Grid:
-    grid = _get_or_404(grids_for(person), pk)
+    grid = get_or_404(grids_for(person), pk)
     if write:
         require(can_manage_org(person))
     return grid

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from org.access import _get_or_404, require, scoped, visible_units
+from org.access import get_or_404, require, scoped, visible_units
 from org.models import Person, Role
 from surveys.models import Questionnaire, Response, SurveyRun
 
@@ -30,7 +30,7 @@ def runs_for(person: Person) -> QuerySet[SurveyRun]:
 
 
 def get_run_for(person: Person, pk: int, manage: bool = False) -> SurveyRun:
-    run = _get_or_404(runs_for(person), pk)
+    run = get_or_404(runs_for(person), pk)
     if manage:
         require(can_manage_surveys(person))
     return run
@@ -46,7 +46,7 @@ def responses_for(person: Person, run: SurveyRun) -> QuerySet[Response]:
 
 
 def get_questionnaire_for(person: Person, pk: int, manage: bool = False) -> Questionnaire:
-    questionnaire = _get_or_404(Questionnaire.objects.all(), pk)
+    questionnaire = get_or_404(Questionnaire.objects.all(), pk)
     if manage:
         require(can_manage_surveys(person))
     return questionnaire
