@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent
 from notify.actions import notify_people
+from notify.models import Notification
 from org.models import Person, Role, Unit
 
 
@@ -61,6 +62,19 @@ def notify(recipients, key: str, subject: str, body: str, url: str) -> int:
     return len(created)
 
 
+def _already_sent(keys: list[str], chunk: int = 500) -> set[str]:
+    """The keys notified before, in a few queries: long-overdue cases are looked at on every tick, and asking
+    once per case and recipient would cost tens of thousands of queries every few minutes at county scale."""
+    sent: set[str] = set()
+    for start in range(0, len(keys), chunk):
+        sent.update(
+            Notification.objects.filter(dedupe_key__in=keys[start : start + chunk]).values_list(
+                "dedupe_key", flat=True
+            )
+        )
+    return sent
+
+
 def _running(now: dt.datetime) -> QuerySet[Case]:
     return Case.objects.filter(state__in=Case.UNIT_STATES, deadline__isnull=False).select_related("unit")
 
@@ -69,14 +83,18 @@ def remind(now: dt.datetime, report: TickReport) -> None:
     soon = now + dt.timedelta(hours=settings.CASE_REMIND_BEFORE_HOURS)
     cases = list(_running(now).filter(deadline__gt=now, deadline__lte=soon))
     people = _unit_people({c.unit_id for c in cases}, {Role.UNIT_HANDLER, Role.UNIT_HEAD})
+    keys = {case.pk: f"remind:{case.pk}:{case.deadline.isoformat()}" for case in cases}
+    sent = _already_sent(list(keys.values()))
     for case in cases:
+        key = keys[case.pk]
+        if key in sent:
+            continue
         deadline = timezone.localtime(case.deadline).strftime("%Y-%m-%d %H:%M")
         subject = _("Due soon: %(number)s %(name)s, deadline %(deadline)s") % {
             "number": case.number,
             "name": case.category_name or case.description[:20],
             "deadline": deadline,
         }
-        key = f"remind:{case.pk}:{case.deadline.isoformat()}"
         report.reminded += notify(
             people.get(case.unit_id, []), key, subject, case.description[:200], _url(case)
         )
@@ -126,12 +144,16 @@ def escalate(now: dt.datetime, report: TickReport) -> None:
     heads = _unit_people(
         {int(step) for c in cases for step in c.unit.path.strip("/").split("/")}, {Role.UNIT_HEAD}
     )
+    keys = {case.pk: f"escalate:{case.pk}:{case.deadline.isoformat()}" for case in cases}
+    sent = _already_sent(list(keys.values()))
     for case in cases:
+        key = keys[case.pk]
+        if key in sent:
+            continue
         subject = _("Escalated: %(number)s is overdue since %(deadline)s") % {
             "number": case.number,
             "deadline": timezone.localtime(case.deadline).strftime("%Y-%m-%d %H:%M"),
         }
-        key = f"escalate:{case.pk}:{case.deadline.isoformat()}"
         report.escalated += notify(
             _heads_for(case.unit, heads), key, subject, case.description[:200], _url(case)
         )

@@ -61,6 +61,18 @@ def test_an_extension_brings_a_new_reminder_and_deferred_cases_are_left_alone(co
     assert not other.events.filter(action=CaseEvent.Action.OVERDUE).exists()
 
 
+def test_a_tick_over_cases_already_chased_costs_the_same_few_queries(
+    county, new_case, django_assert_max_num_queries
+):
+    with time_machine.travel(MORNING, tick=False):
+        cases = [actions.dispatch_case(county.inspector, new_case(), unit=county.town_a) for _i in range(12)]
+    with time_machine.travel(cases[0].deadline + dt.timedelta(hours=30), tick=False):
+        first = run_tick()
+        assert (first.marked_overdue, first.escalated) == (12, 12)
+        with django_assert_max_num_queries(8):
+            assert str(run_tick()) == "reminders: 0, marked overdue: 0, escalations: 0"
+
+
 def test_the_command_and_the_task_run_it(county, new_case):
     out = io.StringIO()
     call_command("tick", stdout=out)
