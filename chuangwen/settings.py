@@ -202,9 +202,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
-# No broker configured → run tasks in-process, so the embedded default needs no extra service.
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+_BROKER = env_str("CELERY_BROKER_URL", REDIS_URL)
+# No broker configured → run tasks in-process, so the embedded default needs no extra service (the in-memory
+# transport only serves Celery's eager producer, which still opens a connection).
+CELERY_BROKER_URL = _BROKER or "memory://localhost/"
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not _BROKER)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL or "cache+memory://")
 CELERY_TIMEZONE = TIME_ZONE
