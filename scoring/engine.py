@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -160,38 +160,70 @@ def rectification_scores(
     return scores
 
 
+def counted_visits():
+    """The visits that count for scores: submitted with points at stake; 暗访 rounds only once published."""
+    from inspections.models import Round, Visit
+
+    return Visit.objects.filter(status=Visit.Status.SUBMITTED, points_at_stake__gt=0).exclude(
+        round__kind__in=Round.HIDDEN_KINDS, round__published_at__isnull=True
+    )
+
+
+def field_rate_sums(scheme: Scheme, units: list[Unit]) -> dict[int, tuple[int, Decimal]]:
+    """(inspections, Σ 得分率) per scored unit in one SQL GROUP BY: a town's are the visits of the sites in it;
+    another unit's are the visits of the sites it or its own units keep (rolled up by path from keeper rows)."""
+    period = scheme.period
+    visits = counted_visits().filter(
+        submitted_at__date__gte=period.starts_on, submitted_at__date__lte=period.ends_on
+    )
+    rate = ExpressionWrapper(
+        F("points_kept") * Decimal("1.0") / F("points_at_stake"),
+        output_field=DecimalField(max_digits=20, decimal_places=12),
+    )
+    towns = [u for u in units if u.kind == UnitKind.TOWN]
+    others = [u for u in units if u.kind != UnitKind.TOWN]
+    sums: dict[int, tuple[int, Decimal]] = {}
+    if towns:
+        rows = (
+            visits.filter(site__town__in=towns)
+            .values("site__town")
+            .annotate(n=Count("id"), total=Sum(rate))
+            .order_by()
+        )
+        sums.update({r["site__town"]: (r["n"], Decimal(str(r["total"]))) for r in rows})
+    if others:
+        prefixes = Q()
+        for unit in others:
+            prefixes |= Q(site__keeper__path__startswith=unit.path)
+        rows = (
+            visits.filter(prefixes)
+            .values("site__keeper__path")
+            .annotate(n=Count("id"), total=Sum(rate))
+            .order_by()
+        )
+        for row in rows:
+            for unit in others:
+                if row["site__keeper__path"].startswith(unit.path):
+                    n, total = sums.get(unit.pk, (0, Decimal(0)))
+                    sums[unit.pk] = (n + row["n"], total + Decimal(str(row["total"])))
+    return sums
+
+
 def field_scores(scheme: Scheme, component: Component, units: list[Unit]) -> dict[int, ComponentScore]:
     """Points × the mean 得分率 of the period's submitted inspections of the unit's sites (town: sites in it;
     other units: sites they keep). Unpublished 暗访 rounds do not count until the office releases them."""
-    from inspections.models import Round, Visit
-
-    period = scheme.period
-    rows = list(
-        Visit.objects.filter(
-            status=Visit.Status.SUBMITTED,
-            points_at_stake__gt=0,
-            submitted_at__date__gte=period.starts_on,
-            submitted_at__date__lte=period.ends_on,
-        )
-        .exclude(round__kind__in=Round.HIDDEN_KINDS, round__published_at__isnull=True)
-        .values("site__town", "site__keeper__path", "points_kept", "points_at_stake")
-    )
+    sums = field_rate_sums(scheme, units)
     scores = {}
     for unit in units:
-        if unit.kind == UnitKind.TOWN:
-            mine = [r for r in rows if r["site__town"] == unit.pk]
-        else:
-            mine = [r for r in rows if r["site__keeper__path"].startswith(unit.path)]
-        rates = [r["points_kept"] / r["points_at_stake"] for r in mine]
-        mean = sum(rates, Decimal(0)) / len(rates) if rates else Decimal(0)
+        n, total = sums.get(unit.pk, (0, Decimal(0)))
+        mean = total / n if n else Decimal(0)
         scores[unit.pk] = ComponentScore(
             kind=component.kind,
             weight=component.weight,
             points=money(component.weight * mean),
             available=True,
-            explanation=_("%(n)d inspections, mean score rate %(m).1f%%")
-            % {"n": len(rates), "m": mean * 100},
-            facts={"inspections": len(rates), "score_rate": round(float(mean), 4)},
+            explanation=_("%(n)d inspections, mean score rate %(m).1f%%") % {"n": n, "m": mean * 100},
+            facts={"inspections": n, "score_rate": round(float(mean), 4)},
         )
     return scores
 
