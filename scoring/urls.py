@@ -15,3 +15,7 @@ urlpatterns = [
     path("public/", views.public_scores, name="public"),
     path("rankings/", views.rankings, name="rankings"),
 ]
+urlpatterns += [
+    path("lost/", views.lost_points, name="lost_points"),
+    path("lost/facts/", views.lost_facts, name="lost_facts"),
+]

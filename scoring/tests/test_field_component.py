@@ -2,54 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from framework.queries import checklist_for
-from inspections.actions import Answer, create_round, submit_visit
-from inspections.models import RoundKind
 from org.models import Unit, UnitKind
 from scoring import actions
 from scoring.engine import field_scores
 from scoring.models import ComponentKind, Period
 
-IN_Q2 = dt.datetime(2026, 6, 10, 2, tzinfo=dt.UTC)
 
-
-def _inspect(county, edition, market_type, verdicts_by_site):
-    round_ = create_round(
-        county.office_admin,
-        name="明查",
-        kind=RoundKind.OPEN,
-        edition=edition,
-        starts_on=dt.date(2026, 6, 1),
-        ends_on=dt.date(2026, 6, 30),
-        site_types=[market_type],
-        seed=1,
-        inspectors=[county.inspector],
-    )
-    items = list(checklist_for(market_type, edition))
-    with time_machine.travel(IN_Q2):
-        for site, verdicts in verdicts_by_site.items():
-            answers = [Answer(item=i, verdict=v) for i, v in zip(items, verdicts, strict=True)]
-            submit_visit(county.inspector, round_.visits.get(site=site), answers)
-
-
-def test_it_scores_departments_by_the_sites_they_and_their_units_keep(
-    county, edition, market_type, make_site
-):
+def test_it_scores_departments_by_the_sites_they_and_their_units_keep(county, make_site, inspect):
     company = Unit.objects.create(name="城管物业", kind=UnitKind.ENTERPRISE, parent=county.department)
     kept = make_site("城管局市场", keeper=county.department)
     by_company = make_site("物业市场", keeper=company)
     other = make_site("社区市场")  # kept by a community: not the department's
-    _inspect(
-        county,
-        edition,
-        market_type,
+    inspect(
         {kept: ["fail", "pass", "pass"], by_company: ["pass", "fail", "na"], other: ["fail"] * 3},
     )
     period = actions.create_period(county.office_admin, Period.Kind.QUARTER, 2026, 2)
@@ -64,10 +33,10 @@ def test_it_scores_departments_by_the_sites_they_and_their_units_keep(
     assert len(queries) == 1, "one GROUP BY, whatever the number of visits"
 
 
-def test_it_scores_every_town_in_one_query(county, edition, market_type, make_site):
+def test_it_scores_every_town_in_one_query(county, make_site, inspect):
     a = make_site("城关市场")
     b = make_site("柳河市场", at=(117.015, 35.505), keeper=county.community_b)
-    _inspect(county, edition, market_type, {a: ["pass", "pass", "fail"], b: ["na", "na", "pass"]})
+    inspect({a: ["pass", "pass", "fail"], b: ["na", "na", "pass"]})
     period = actions.create_period(county.office_admin, Period.Kind.QUARTER, 2026, 2)
     scheme = period.schemes.get(unit_kind=UnitKind.TOWN)
     component = scheme.components.get(kind=ComponentKind.FIELD)

@@ -6,7 +6,7 @@ from demo.county import DEMO_PASSWORD, build_demo_county, demo_loaded, demo_logi
 from demo.framework import build_demo_framework, demo_framework_loaded, load_shipped_edition
 from demo.inspections import build_demo_round, build_demo_sites
 from demo.portal import build_demo_portal
-from demo.scoring import build_demo_scores
+from demo.scoring import build_demo_field_results, build_demo_scores
 from demo.surveys import build_demo_surveys
 
 
@@ -43,6 +43,9 @@ class Command(BaseCommand):
             build_demo_scores()
             sites = build_demo_sites()
             build_demo_round()
+            inspected = build_demo_field_results()
+        if inspected:
+            self.stdout.write(f"Demo inspections: {inspected} submitted (their failed lines opened cases).")
         if sites:
             self.stdout.write(f"Demo sites: {sites} added.")
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
