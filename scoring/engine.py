@@ -107,14 +107,21 @@ def _period_bounds(scheme: Scheme) -> tuple[datetime, datetime]:
     return start, datetime.combine(period.ends_on + timedelta(days=1), time.min, zone)
 
 
-def rectification_scores(
-    scheme: Scheme, component: Component, units: list[Unit]
-) -> dict[int, ComponentScore]:
-    """Points − (target − 按期结案率) × 100 × points per percentage point − reworks × points per rework, ≥ 0.
+def rectification_points(component: Component, due: int, on_time: int, reworked: int) -> Decimal:
+    """The rectification formula on its own (so the what-if can ask it "and if one more closed on time?"):
+    points − (target − 按期结案率) × 100 × points per percentage point below − reworks × points per rework, ≥ 0."""
+    target = component.param("on_time_target")
+    per_point, per_rework = component.param("per_point_below"), component.param("per_rework")
+    rate = on_time / due if due else None
+    shortfall = max(0.0, target - rate) * 100 if rate is not None else 0.0
+    lost = shortfall * per_point + reworked * per_rework
+    return max(Decimal(0), component.weight - Decimal(str(round(lost, 4))))
 
-    The cases of a unit's own units (a town's communities, a department's companies) count as the unit's.
-    The metrics are cases.queries.unit_metrics: the cases dispatched in the period.
-    """
+
+def rectification_facts(
+    scheme: Scheme, units: list[Unit]
+) -> tuple[dict[int, int], dict[int, dict[str, int]]]:
+    """(owner of each unit id, metrics totals per scored unit): a unit's own units count as the unit's."""
     from cases.queries import unit_metrics
 
     start, end = _period_bounds(scheme)
@@ -125,16 +132,25 @@ def rectification_scores(
     for metrics in unit_metrics(start, end, Unit.objects.filter(pk__in=owner)):
         for name in ("due", "closed_on_time", "reworked", "dispatched"):
             totals[owner[metrics.unit_id]][name] += getattr(metrics, name)
+    return owner, totals
+
+
+def rectification_scores(
+    scheme: Scheme, component: Component, units: list[Unit]
+) -> dict[int, ComponentScore]:
+    """Points − (target − 按期结案率) × 100 × points per percentage point − reworks × points per rework, ≥ 0.
+
+    The cases of a unit's own units (a town's communities, a department's companies) count as the unit's.
+    The metrics are cases.queries.unit_metrics: the cases dispatched in the period.
+    """
+    _owner, totals = rectification_facts(scheme, units)
     target = component.param("on_time_target")
-    per_point, per_rework = component.param("per_point_below"), component.param("per_rework")
     scores = {}
     for unit in units:
         facts = dict(totals.get(unit.pk, {}))
         due, on_time, reworked = facts.get("due", 0), facts.get("closed_on_time", 0), facts.get("reworked", 0)
         rate = on_time / due if due else None
-        shortfall = max(0.0, target - rate) * 100 if rate is not None else 0.0
-        lost = shortfall * per_point + reworked * per_rework
-        points = max(Decimal(0), component.weight - Decimal(str(round(lost, 4))))
+        points = rectification_points(component, due, on_time, reworked)
         explanation = (
             _(
                 "%(due)d cases due, %(on_time)d closed on time (%(rate).1f%% against %(target).0f%%), %(rework)d reworked"

@@ -19,3 +19,4 @@ urlpatterns += [
     path("lost/", views.lost_points, name="lost_points"),
     path("lost/facts/", views.lost_facts, name="lost_facts"),
 ]
+urlpatterns += [path("what-if/", views.what_if, name="what_if")]

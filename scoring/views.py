@@ -12,12 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cases.access import cases_for
+from framework.queries import active_edition
 from org.access import require
 from org.models import UnitKind
-from scoring import actions, lost, queries
+from scoring import actions, lost, queries, whatif
 from scoring.engine import compute_sheet, source_available
 from scoring.forms import AdjustmentForm, ComponentForm, PeriodForm, SchemeForm
 from scoring.models import Adjustment, Component, ComponentKind, Period, Publication, Scheme
+from scoring.simulation import simulate
 
 KINDS = dict(ComponentKind.choices)
 
@@ -252,3 +255,34 @@ def lost_facts(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return render(request, "scoring/lost_facts.html", context)
+
+
+# --- What-if -------------------------------------------------------------------------------------------------
+
+
+@login_required
+def what_if(request: HttpRequest) -> HttpResponse:
+    """Open cases by the score they would recover if closed on time; the simulated framework total and how it
+    moves with the top-N fixes. Office and leaders: it prices live, unpublished scores."""
+    require(_sees_live_scores(request.user))
+    period = _chosen_period(request)
+    edition = active_edition()
+    context: dict = {"period": period, "periods": lost.period_choices(), "edition": edition}
+    if period is not None:
+        simulation = simulate(edition, period) if edition else None
+        result = whatif.recoveries(period, cases_for(request.user), simulation)
+        worth = [r for r in result.cases if r.total > 0 or r.framework > 0]
+        shown = 100 if request.GET.get("all") else 20
+        context.update(
+            {
+                "simulation": simulation,
+                "moves": whatif.top_n_moves(simulation, result.cases) if simulation else [],
+                "recoveries": worth[:shown],
+                "worth_something": len(worth),
+                "more": len(worth) > shown,
+                "by_unit": result.units[:10],
+                "schemes": period.schemes.prefetch_related("components"),
+                "kinds_map": KINDS,
+            }
+        )
+    return render(request, "scoring/what_if.html", context)
