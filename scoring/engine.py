@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from org.models import Unit, UnitKind
-from scoring.models import Adjustment, Component, ComponentKind, Scheme
+from scoring.models import Adjustment, Component, ComponentKind, Period, Scheme
 
 CENT = Decimal("0.01")
 
@@ -56,10 +56,13 @@ class UnitScore:
 
 # --- Sources of facts -------------------------------------------------------------------------------
 
-SourceFunction = Callable[[Scheme, Component, list[Unit]], dict[int, ComponentScore]]
+# (scheme, component, the scheme's units, the period's shared facts) → {unit id: ComponentScore}
+SourceFunction = Callable[[Scheme, Component, list[Unit], "PeriodFacts"], dict[int, ComponentScore]]
 
 
-def survey_scores(scheme: Scheme, component: Component, units: list[Unit]) -> dict[int, ComponentScore]:
+def survey_scores(
+    scheme: Scheme, component: Component, units: list[Unit], facts: PeriodFacts | None = None
+) -> dict[int, ComponentScore]:
     """Points × the mean attainment of the survey questions in the period: min(rate ÷ target, 1) per question."""
     from surveys.models import Answer
 
@@ -100,11 +103,48 @@ def survey_scores(scheme: Scheme, component: Component, units: list[Unit]) -> di
     return scores
 
 
-def _period_bounds(scheme: Scheme) -> tuple[datetime, datetime]:
-    period = scheme.period
+def period_bounds(period: Period) -> tuple[datetime, datetime]:
     zone = timezone.get_current_timezone()
     start = datetime.combine(period.starts_on, time.min, zone)
     return start, datetime.combine(period.ends_on + timedelta(days=1), time.min, zone)
+
+
+class PeriodFacts:
+    """A period's aggregates over every unit, each one SQL GROUP BY, made on first use and shared by the period's
+    schemes (towns and departments), so scoring a whole period reads each fact table once."""
+
+    def __init__(self, period: Period) -> None:
+        self.period = period
+        self._metrics: dict | None = None
+        self._visits: dict | None = None
+
+    def case_metrics(self) -> dict:
+        """unit id → cases.queries.UnitMetrics of the cases dispatched in the period."""
+        from cases.queries import unit_metrics
+
+        if self._metrics is None:
+            self._metrics = {m.unit_id: m for m in unit_metrics(*period_bounds(self.period))}
+        return self._metrics
+
+    def visit_sums(self) -> dict[tuple[int, int], tuple[int, Decimal]]:
+        """(site's town id, keeper id) → (inspections, Σ 得分率) of the period's counted inspections."""
+        if self._visits is None:
+            period = self.period
+            rate = ExpressionWrapper(
+                F("points_kept") * Decimal("1.0") / F("points_at_stake"),
+                output_field=DecimalField(max_digits=20, decimal_places=12),
+            )
+            rows = (
+                counted_visits()
+                .filter(submitted_at__date__gte=period.starts_on, submitted_at__date__lte=period.ends_on)
+                .values("site__town", "site__keeper")
+                .annotate(n=Count("id"), total=Sum(rate))
+                .order_by()
+            )
+            self._visits = {
+                (r["site__town"], r["site__keeper"]): (r["n"], Decimal(str(r["total"]))) for r in rows
+            }
+        return self._visits
 
 
 def rectification_points(component: Component, due: int, on_time: int, reworked: int) -> Decimal:
@@ -119,31 +159,30 @@ def rectification_points(component: Component, due: int, on_time: int, reworked:
 
 
 def rectification_facts(
-    scheme: Scheme, units: list[Unit]
+    scheme: Scheme, units: list[Unit], facts: PeriodFacts | None = None
 ) -> tuple[dict[int, int], dict[int, dict[str, int]]]:
     """(owner of each unit id, metrics totals per scored unit): a unit's own units count as the unit's."""
-    from cases.queries import unit_metrics
-
-    start, end = _period_bounds(scheme)
+    facts = facts or PeriodFacts(scheme.period)
     owner = {unit.pk: unit.pk for unit in units}
     below = Unit.objects.filter(parent__in=units).values_list("pk", "parent_id")
     owner.update(dict(below))
     totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for metrics in unit_metrics(start, end, Unit.objects.filter(pk__in=owner)):
-        for name in ("due", "closed_on_time", "reworked", "dispatched"):
-            totals[owner[metrics.unit_id]][name] += getattr(metrics, name)
+    for unit_id, metrics in facts.case_metrics().items():
+        if unit_id in owner:
+            for name in ("due", "closed_on_time", "reworked", "dispatched"):
+                totals[owner[unit_id]][name] += getattr(metrics, name)
     return owner, totals
 
 
 def rectification_scores(
-    scheme: Scheme, component: Component, units: list[Unit]
+    scheme: Scheme, component: Component, units: list[Unit], facts: PeriodFacts | None = None
 ) -> dict[int, ComponentScore]:
     """Points − (target − 按期结案率) × 100 × points per percentage point − reworks × points per rework, ≥ 0.
 
     The cases of a unit's own units (a town's communities, a department's companies) count as the unit's.
     The metrics are cases.queries.unit_metrics: the cases dispatched in the period.
     """
-    _owner, totals = rectification_facts(scheme, units)
+    _owner, totals = rectification_facts(scheme, units, facts)
     target = component.param("on_time_target")
     scores = {}
     for unit in units:
@@ -185,50 +224,35 @@ def counted_visits():
     )
 
 
-def field_rate_sums(scheme: Scheme, units: list[Unit]) -> dict[int, tuple[int, Decimal]]:
-    """(inspections, Σ 得分率) per scored unit in one SQL GROUP BY: a town's are the visits of the sites in it;
-    another unit's are the visits of the sites it or its own units keep (rolled up by path from keeper rows)."""
-    period = scheme.period
-    visits = counted_visits().filter(
-        submitted_at__date__gte=period.starts_on, submitted_at__date__lte=period.ends_on
-    )
-    rate = ExpressionWrapper(
-        F("points_kept") * Decimal("1.0") / F("points_at_stake"),
-        output_field=DecimalField(max_digits=20, decimal_places=12),
-    )
-    towns = [u for u in units if u.kind == UnitKind.TOWN]
-    others = [u for u in units if u.kind != UnitKind.TOWN]
-    sums: dict[int, tuple[int, Decimal]] = {}
-    if towns:
-        rows = (
-            visits.filter(site__town__in=towns)
-            .values("site__town")
-            .annotate(n=Count("id"), total=Sum(rate))
-            .order_by()
-        )
-        sums.update({r["site__town"]: (r["n"], Decimal(str(r["total"]))) for r in rows})
+def field_rate_sums(
+    scheme: Scheme, units: list[Unit], facts: PeriodFacts | None = None
+) -> dict[int, tuple[int, Decimal]]:
+    """(inspections, Σ 得分率) per scored unit from the period's one GROUP BY (town, keeper): a town's are the
+    visits of the sites in it; another unit's are the visits of the sites it or its own units keep."""
+    sums_by_pair = (facts or PeriodFacts(scheme.period)).visit_sums()
+    towns = {u.pk for u in units if u.kind == UnitKind.TOWN}
+    others = sorted((u for u in units if u.kind != UnitKind.TOWN), key=lambda u: -len(u.path))
+    counts_for: dict[int, int] = {}  # keeper id → the scored unit it counts for (itself or an ancestor)
     if others:
         prefixes = Q()
         for unit in others:
-            prefixes |= Q(site__keeper__path__startswith=unit.path)
-        rows = (
-            visits.filter(prefixes)
-            .values("site__keeper__path")
-            .annotate(n=Count("id"), total=Sum(rate))
-            .order_by()
-        )
-        for row in rows:
-            for unit in others:
-                if row["site__keeper__path"].startswith(unit.path):
-                    n, total = sums.get(unit.pk, (0, Decimal(0)))
-                    sums[unit.pk] = (n + row["n"], total + Decimal(str(row["total"])))
+            prefixes |= Q(path__startswith=unit.path)
+        for pk, path in Unit.objects.filter(prefixes).values_list("pk", "path"):
+            counts_for[pk] = next(u.pk for u in others if path.startswith(u.path))
+    sums: dict[int, tuple[int, Decimal]] = {}
+    for (town, keeper), (n, total) in sums_by_pair.items():
+        for scored in {town if town in towns else None, counts_for.get(keeper)} - {None}:
+            before_n, before_total = sums.get(scored, (0, Decimal(0)))
+            sums[scored] = (before_n + n, before_total + total)
     return sums
 
 
-def field_scores(scheme: Scheme, component: Component, units: list[Unit]) -> dict[int, ComponentScore]:
+def field_scores(
+    scheme: Scheme, component: Component, units: list[Unit], facts: PeriodFacts | None = None
+) -> dict[int, ComponentScore]:
     """Points × the mean 得分率 of the period's submitted inspections of the unit's sites (town: sites in it;
     other units: sites they keep). Unpublished 暗访 rounds do not count until the office releases them."""
-    sums = field_rate_sums(scheme, units)
+    sums = field_rate_sums(scheme, units, facts)
     scores = {}
     for unit in units:
         n, total = sums.get(unit.pk, (0, Decimal(0)))
@@ -283,11 +307,21 @@ def rank(scores: list[UnitScore]) -> None:
     scores.sort(key=lambda s: (s.rank, s.unit_name))
 
 
-def compute_sheet(scheme: Scheme) -> list[UnitScore]:
+def compute_sheets(schemes: list[Scheme]) -> list[list[UnitScore]]:
+    """Several sheets, the schemes of one period sharing the period's aggregates."""
+    facts: dict[int, PeriodFacts] = {}
+    return [
+        compute_sheet(scheme, facts.setdefault(scheme.period_id, PeriodFacts(scheme.period)))
+        for scheme in schemes
+    ]
+
+
+def compute_sheet(scheme: Scheme, facts: PeriodFacts | None = None) -> list[UnitScore]:
+    facts = facts or PeriodFacts(scheme.period)
     units = list(Unit.objects.filter(kind=scheme.unit_kind, is_active=True).order_by("path"))
     components = list(scheme.components.all())
     computed = {
-        c.kind: SOURCES[c.kind](scheme, c, units)
+        c.kind: SOURCES[c.kind](scheme, c, units, facts)
         for c in components
         if c.weight > 0 and source_available(c.kind)
     }

@@ -17,7 +17,7 @@ from framework.queries import active_edition
 from org.access import require
 from org.models import UnitKind
 from scoring import actions, lost, queries, whatif
-from scoring.engine import compute_sheet, source_available
+from scoring.engine import compute_sheet, compute_sheets, source_available
 from scoring.forms import AdjustmentForm, ComponentForm, PeriodForm, SchemeForm
 from scoring.models import Adjustment, Component, ComponentKind, Period, Publication, Scheme
 from scoring.simulation import simulate
@@ -230,10 +230,10 @@ def lost_points(request: HttpRequest) -> HttpResponse:
             }
         )
         if person.sees_everything():
+            schemes = [s for s in period.schemes.prefetch_related("components") if s.full_marks > 0]
             context["sheets"] = [
-                (scheme, lost.sheet_losses(compute_sheet(scheme), scheme.full_marks))
-                for scheme in period.schemes.prefetch_related("components")
-                if scheme.full_marks > 0
+                (scheme, lost.sheet_losses(sheet, scheme.full_marks))
+                for scheme, sheet in zip(schemes, compute_sheets(schemes), strict=True)
             ]
     return render(request, "scoring/lost_points.html", context)
 

@@ -26,9 +26,10 @@ from django.utils import timezone
 from cases.models import Case
 from org.models import Unit, UnitKind
 from scoring.engine import (
-    _period_bounds,
+    PeriodFacts,
     field_rate_sums,
     money,
+    period_bounds,
     rectification_facts,
     rectification_points,
 )
@@ -65,14 +66,19 @@ def _scored_owner(units: list[Unit]) -> dict[int, Unit]:
 
 
 def _rectification_gain(
-    scheme: Scheme, component, cases: list[Case], recoveries: dict[int, Recovery], joint: dict[str, Decimal]
+    scheme: Scheme,
+    component,
+    cases: list[Case],
+    recoveries: dict[int, Recovery],
+    joint: dict[str, Decimal],
+    facts: PeriodFacts,
 ) -> None:
     """Each case's gain alone, and per unit the gain if all its cases that still can close on time do (the
     formula is capped at its points, so the single gains do not simply add up)."""
     units = list(Unit.objects.filter(kind=scheme.unit_kind, is_active=True))
     owner = _scored_owner(units)
-    _ids, totals = rectification_facts(scheme, units)
-    start, end = _period_bounds(scheme)
+    _ids, totals = rectification_facts(scheme, units, facts)
+    start, end = period_bounds(scheme.period)
     now = timezone.now()
     eligible: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for case in cases:
@@ -104,9 +110,9 @@ def _rectification_gain(
         joint[unit.name] += all_fixed - rectification_points(component, due + falling_due, on_time, reworked)
 
 
-def _field_gain(scheme: Scheme, component, recoveries: dict[int, Recovery]) -> None:
+def _field_gain(scheme: Scheme, component, recoveries: dict[int, Recovery], facts: PeriodFacts) -> None:
     units = list(Unit.objects.filter(kind=scheme.unit_kind, is_active=True))
-    counts = {pk: n for pk, (n, _total) in field_rate_sums(scheme, units).items()}
+    counts = {pk: n for pk, (n, _total) in field_rate_sums(scheme, units, facts).items()}
     findings = (
         period_findings(scheme.period)
         .filter(case_id__in=recoveries.keys(), verdict="fail")
@@ -131,9 +137,7 @@ def candidate_cases(period: Period, cases: QuerySet[Case]) -> QuerySet[Case]:
     """The open cases that can recover anything in the period: still on time with the unit and dispatched in the
     period (rectification), or opened by a failed line of the period's inspections (field). The rest (overdue,
     or from earlier periods and not from an inspection) recover nothing on this period's sheets."""
-    start, end = _period_bounds(period.schemes.first()) if period.schemes.exists() else (None, None)
-    if start is None:
-        return cases.none()
+    start, end = period_bounds(period)
     on_time = Q(
         state__in=Case.UNIT_STATES,
         dispatched_at__gte=start,
@@ -157,12 +161,13 @@ def recoveries(period: Period, cases: QuerySet[Case], simulation: Simulation | N
     rows = list(candidate_cases(period, cases).select_related("unit").order_by("deadline", "pk"))
     result = {case.pk: Recovery(case) for case in rows}
     joint: dict[str, Decimal] = defaultdict(Decimal)
+    facts = PeriodFacts(period)
     for scheme in period.schemes.prefetch_related("components"):
         components = {c.kind: c for c in scheme.components.all() if c.weight > 0}
         if ComponentKind.RECTIFICATION in components:
-            _rectification_gain(scheme, components[ComponentKind.RECTIFICATION], rows, result, joint)
+            _rectification_gain(scheme, components[ComponentKind.RECTIFICATION], rows, result, joint, facts)
         if ComponentKind.FIELD in components:
-            _field_gain(scheme, components[ComponentKind.FIELD], result)
+            _field_gain(scheme, components[ComponentKind.FIELD], result, facts)
     if simulation is not None:
         lines = period_findings(period).filter(case_id__in=result.keys(), verdict="fail")
         for row in lines.values("case_id", "points", "check_item__requirement__criterion"):

@@ -30,7 +30,7 @@ def test_it_scores_departments_by_the_sites_they_and_their_units_keep(county, ma
     # (2.5/3.5 + 1/1.5) / 2 = (5/7 + 2/3) / 2 = 29/42 → 30 × 29/42 = 20.714… → 20.71
     assert scores[county.department.pk].points == Decimal("20.71")
     assert scores[county.department.pk].facts["inspections"] == 2
-    assert len(queries) == 1, "one GROUP BY, whatever the number of visits"
+    assert len(queries) == 2, "the unit tree and one GROUP BY, whatever the number of visits"
 
 
 def test_it_scores_every_town_in_one_query(county, make_site, inspect):
