@@ -117,6 +117,13 @@ class PeriodFacts:
         self.period = period
         self._metrics: dict | None = None
         self._visits: dict | None = None
+        self._units: list[Unit] | None = None
+
+    def units(self) -> list[Unit]:
+        """Every unit, in tree order (a few hundred rows): who is scored and whose facts count for whom."""
+        if self._units is None:
+            self._units = list(Unit.objects.order_by("path"))
+        return self._units
 
     def case_metrics(self) -> dict:
         """unit id → cases.queries.UnitMetrics of the cases dispatched in the period."""
@@ -164,8 +171,7 @@ def rectification_facts(
     """(owner of each unit id, metrics totals per scored unit): a unit's own units count as the unit's."""
     facts = facts or PeriodFacts(scheme.period)
     owner = {unit.pk: unit.pk for unit in units}
-    below = Unit.objects.filter(parent__in=units).values_list("pk", "parent_id")
-    owner.update(dict(below))
+    owner.update({u.pk: u.parent_id for u in facts.units() if u.parent_id in owner and u.pk not in owner})
     totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for unit_id, metrics in facts.case_metrics().items():
         if unit_id in owner:
@@ -229,16 +235,16 @@ def field_rate_sums(
 ) -> dict[int, tuple[int, Decimal]]:
     """(inspections, Σ 得分率) per scored unit from the period's one GROUP BY (town, keeper): a town's are the
     visits of the sites in it; another unit's are the visits of the sites it or its own units keep."""
-    sums_by_pair = (facts or PeriodFacts(scheme.period)).visit_sums()
+    facts = facts or PeriodFacts(scheme.period)
+    sums_by_pair = facts.visit_sums()
     towns = {u.pk for u in units if u.kind == UnitKind.TOWN}
     others = sorted((u for u in units if u.kind != UnitKind.TOWN), key=lambda u: -len(u.path))
     counts_for: dict[int, int] = {}  # keeper id → the scored unit it counts for (itself or an ancestor)
     if others:
-        prefixes = Q()
-        for unit in others:
-            prefixes |= Q(path__startswith=unit.path)
-        for pk, path in Unit.objects.filter(prefixes).values_list("pk", "path"):
-            counts_for[pk] = next(u.pk for u in others if path.startswith(u.path))
+        for unit in facts.units():
+            scored = next((u.pk for u in others if unit.path.startswith(u.path)), None)
+            if scored is not None:
+                counts_for[unit.pk] = scored
     sums: dict[int, tuple[int, Decimal]] = {}
     for (town, keeper), (n, total) in sums_by_pair.items():
         for scored in {town if town in towns else None, counts_for.get(keeper)} - {None}:
@@ -318,7 +324,7 @@ def compute_sheets(schemes: list[Scheme]) -> list[list[UnitScore]]:
 
 def compute_sheet(scheme: Scheme, facts: PeriodFacts | None = None) -> list[UnitScore]:
     facts = facts or PeriodFacts(scheme.period)
-    units = list(Unit.objects.filter(kind=scheme.unit_kind, is_active=True).order_by("path"))
+    units = [u for u in facts.units() if u.kind == scheme.unit_kind and u.is_active]
     components = list(scheme.components.all())
     computed = {
         c.kind: SOURCES[c.kind](scheme, c, units, facts)
