@@ -5,9 +5,11 @@ Panels are registered in PANELS in display order; a domain adds its panels here 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -156,6 +158,11 @@ def build_dashboard_data() -> dict:
     return {"panels": panels, "as_of": timezone.localtime().strftime("%H:%M:%S")}
 
 
-def dashboard_data() -> dict:
-    """The panels as of at most CACHE_SECONDS ago (per language: the titles are translated)."""
-    return cache.get_or_set(f"dashboard-data:{get_language()}", build_dashboard_data, CACHE_SECONDS)
+def dashboard_json() -> str:
+    """The panels as JSON as of at most CACHE_SECONDS ago (per language: the titles are translated); cached
+    encoded, so a screen refreshing costs a cache read, not a re-encoding of the map's points."""
+    return cache.get_or_set(
+        f"dashboard-json:{get_language()}",
+        lambda: json.dumps(build_dashboard_data(), cls=DjangoJSONEncoder, ensure_ascii=False),
+        CACHE_SECONDS,
+    )

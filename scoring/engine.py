@@ -72,8 +72,7 @@ def survey_scores(
             favourable__isnull=False,
             response__screen_reason="",
             response__town__in=units,
-            response__submitted_at__date__gte=period.starts_on,
-            response__submitted_at__date__lte=period.ends_on,
+            **in_period(period, "response__submitted_at"),
         )
         .values("response__town", "question", "question__target_rate")
         .annotate(valid=Count("id"), favourable=Count("id", filter=Q(favourable=True)))
@@ -107,6 +106,12 @@ def period_bounds(period: Period) -> tuple[datetime, datetime]:
     zone = timezone.get_current_timezone()
     start = datetime.combine(period.starts_on, time.min, zone)
     return start, datetime.combine(period.ends_on + timedelta(days=1), time.min, zone)
+
+
+def in_period(period: Period, field: str) -> dict:
+    """Filter arguments: `field` (a datetime) within the period, as a range the database can use an index for."""
+    start, end = period_bounds(period)
+    return {f"{field}__gte": start, f"{field}__lt": end}
 
 
 class PeriodFacts:
@@ -143,7 +148,7 @@ class PeriodFacts:
             )
             rows = (
                 counted_visits()
-                .filter(submitted_at__date__gte=period.starts_on, submitted_at__date__lte=period.ends_on)
+                .filter(**in_period(period, "submitted_at"))
                 .values("site__town", "site__keeper")
                 .annotate(n=Count("id"), total=Sum(rate))
                 .order_by()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from inspections.models import Finding, Verdict
 from org.models import Person
-from scoring.engine import counted_visits
+from scoring.engine import counted_visits, in_period
 from scoring.models import Period
 
 # The filters a facts list accepts, each the lookup on Finding it filters by (a figure's link carries one or two).
@@ -76,9 +76,7 @@ def period_findings(period: Period, person: Person) -> QuerySet[Finding]:
     """The failed lines of the period's counted inspections that the person may see."""
     from inspections.access import sites_for
 
-    visits = counted_visits().filter(
-        submitted_at__date__gte=period.starts_on, submitted_at__date__lte=period.ends_on
-    )
+    visits = counted_visits().filter(**in_period(period, "submitted_at"))
     if not person.sees_everything():
         visits = visits.filter(site__in=sites_for(person))
     return Finding.objects.filter(verdict=Verdict.FAIL, visit__in=visits)
@@ -202,8 +200,7 @@ def survey_losses(period: Period, person: Person, limit: int = 10) -> list[Surve
         favourable__isnull=False,
         question__target_rate__isnull=False,
         response__screen_reason="",
-        response__submitted_at__date__gte=period.starts_on,
-        response__submitted_at__date__lte=period.ends_on,
+        **in_period(period, "response__submitted_at"),
     )
     if not person.sees_everything():
         if person.unit_id is None:

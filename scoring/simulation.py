@@ -30,7 +30,7 @@ from framework import scoring as rules
 from framework.models import Criterion, Framework, RuleKind
 from framework.rules import tiers
 from inspections.models import Finding, Verdict
-from scoring.engine import counted_visits
+from scoring.engine import counted_visits, in_period
 from scoring.models import Period
 
 SCORED_RULES = {RuleKind.DEDUCTION, RuleKind.GRADED, RuleKind.PASS_FAIL}
@@ -129,9 +129,7 @@ METHOD_SOURCES: dict[str, Callable[[Framework, Period], dict[int, Decimal]]] = {
 
 
 def period_findings(period: Period):
-    visits = counted_visits().filter(
-        submitted_at__date__gte=period.starts_on, submitted_at__date__lte=period.ends_on
-    )
+    visits = counted_visits().filter(**in_period(period, "submitted_at"))
     return Finding.objects.filter(visit__in=visits)
 
 
@@ -160,8 +158,7 @@ def _survey_facts(period: Period, codes: set[str]) -> dict[str, SurveyFacts]:
         Answer.objects.filter(
             favourable__isnull=False,
             response__screen_reason="",
-            response__submitted_at__date__gte=period.starts_on,
-            response__submitted_at__date__lte=period.ends_on,
+            **in_period(period, "response__submitted_at"),
             question__criterion_code__in=codes,
         )
         .values("question__criterion_code")
