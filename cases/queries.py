@@ -181,9 +181,8 @@ def unit_metrics(
     rows = cohort.values("unit_id").annotate(
         dispatched=Count("id"),
         due=Count("id", filter=due),
-        closed=Count(
-            "id", filter=closed
-        ),  # a closed case is always due (the simpler filter is cheaper per row)
+        # A closed case is always due: the simpler filter is cheaper per row.
+        closed=Count("id", filter=closed),
         closed_on_time=Count("id", filter=closed & Q(closed_on_time=True)),
         reported_back=Count("id", filter=Q(submit_count__gt=0)),
         reworked=Count("id", filter=Q(rework_count__gt=0)),
