@@ -58,8 +58,10 @@ def navigation(request: HttpRequest) -> dict:
     scores = [
         (_("Scores"), reverse("scoring:period_list"), "bi-trophy"),
         (_("Rankings"), reverse("scoring:rankings"), "bi-bar-chart"),
+        (_("Lost points"), reverse("scoring:lost_points"), "bi-graph-down-arrow"),
     ]
     if person.sees_everything():
+        scores.append((_("What-if"), reverse("scoring:what_if"), "bi-lightning"))
         scores.append((_("Dashboard"), reverse("reports:dashboard"), "bi-display"))
     items.append((_("Scores"), scores, "bi-trophy"))
     admin = [

@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from org.models import Person, Role, Unit, UnitKind
 from scoring import actions
-from scoring.models import Adjustment, ComponentKind, Period
+from scoring.models import Adjustment, ComponentKind, Period, Scheme
 
 
 @transaction.atomic
@@ -42,3 +43,54 @@ def build_demo_scores() -> None:
         if number == 3:
             actions.publish(admin, scheme, public=True)
             actions.publish(admin, departments, public=True)
+
+
+FIELD_POINTS = Decimal("30")
+
+
+def build_demo_field_results(seed: int = 66) -> int:
+    """Two thirds of the demo 明查 round inspected (some towns tidier than others), so the lost-points and what-if
+    screens have facts; the fourth quarter's town scheme gets 30 points for field inspection. Idempotent: nothing
+    happens once a visit of the round is submitted. Each failed line opens its case, as in real use."""
+    import random
+
+    from demo.inspections import ROUND_NAME
+    from framework.queries import checklist_for
+    from inspections.actions import Answer, submit_visit
+    from inspections.models import Round, Verdict, Visit
+
+    round_ = Round.objects.filter(name=ROUND_NAME).first()
+    if round_ is None or round_.visits.filter(status=Visit.Status.SUBMITTED).exists():
+        return 0
+    rng = random.Random(seed)
+    visits = list(round_.visits.select_related("site__site_type", "inspector").order_by("pk"))
+    checklists = {}
+    # Each town its own tidiness: the chance that a line fails.
+    towns = sorted({v.site.town_id for v in visits})
+    failing = {town: rng.uniform(0.04, 0.22) for town in towns}
+    done = 0
+    with transaction.atomic():
+        for index, visit in enumerate(visits):
+            if index % 3 == 2 or visit.inspector is None:
+                continue
+            site_type = visit.site.site_type
+            items = checklists.setdefault(site_type.pk, list(checklist_for(site_type, round_.edition)))
+            if not items:
+                continue
+            answers = []
+            for item in items:
+                roll = rng.random()
+                verdict = Verdict.FAIL if roll < failing[visit.site.town_id] else Verdict.PASS
+                if roll > 0.97:
+                    verdict = Verdict.NOT_APPLICABLE
+                answers.append(Answer(item=item, verdict=verdict))
+            submit_visit(visit.inspector, visit, answers, lon=visit.site.lon, lat=visit.site.lat)
+            done += 1
+        today = timezone.localdate()
+        schemes = Scheme.objects.filter(unit_kind=UnitKind.TOWN).select_related("period")
+        scheme = next((s for s in schemes if s.period.starts_on <= today <= s.period.ends_on), None)
+        admin = Person.objects.filter(role=Role.OFFICE_ADMIN).order_by("pk").first()
+        if scheme is not None:
+            field = scheme.components.get(kind=ComponentKind.FIELD)
+            actions.update_component(admin, field, FIELD_POINTS, {})
+    return done

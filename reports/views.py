@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,7 +12,7 @@ from inspections.access import get_round_for
 from org.access import require
 from reports import actions, round_report
 from reports.bulletin import default_template
-from reports.dashboard import dashboard_data as build_dashboard_data
+from reports.dashboard import dashboard_json
 from reports.models import BulletinTemplate, GeneratedFile, TemplateKind
 from scoring.models import Publication
 
@@ -118,4 +118,4 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard_data(request: HttpRequest) -> HttpResponse:
     require(request.user.sees_everything())
-    return JsonResponse(build_dashboard_data())
+    return HttpResponse(dashboard_json(), content_type="application/json")

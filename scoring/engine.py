@@ -13,12 +13,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from org.models import Unit, UnitKind
-from scoring.models import Adjustment, Component, ComponentKind, Scheme
+from scoring.models import Adjustment, Component, ComponentKind, Period, Scheme
 
 CENT = Decimal("0.01")
 
@@ -56,10 +56,13 @@ class UnitScore:
 
 # --- Sources of facts -------------------------------------------------------------------------------
 
-SourceFunction = Callable[[Scheme, Component, list[Unit]], dict[int, ComponentScore]]
+# (scheme, component, the scheme's units, the period's shared facts) → {unit id: ComponentScore}
+SourceFunction = Callable[[Scheme, Component, list[Unit], "PeriodFacts"], dict[int, ComponentScore]]
 
 
-def survey_scores(scheme: Scheme, component: Component, units: list[Unit]) -> dict[int, ComponentScore]:
+def survey_scores(
+    scheme: Scheme, component: Component, units: list[Unit], facts: PeriodFacts | None = None
+) -> dict[int, ComponentScore]:
     """Points × the mean attainment of the survey questions in the period: min(rate ÷ target, 1) per question."""
     from surveys.models import Answer
 
@@ -69,8 +72,7 @@ def survey_scores(scheme: Scheme, component: Component, units: list[Unit]) -> di
             favourable__isnull=False,
             response__screen_reason="",
             response__town__in=units,
-            response__submitted_at__date__gte=period.starts_on,
-            response__submitted_at__date__lte=period.ends_on,
+            **in_period(period, "response__submitted_at"),
         )
         .values("response__town", "question", "question__target_rate")
         .annotate(valid=Count("id"), favourable=Count("id", filter=Q(favourable=True)))
@@ -100,41 +102,105 @@ def survey_scores(scheme: Scheme, component: Component, units: list[Unit]) -> di
     return scores
 
 
-def _period_bounds(scheme: Scheme) -> tuple[datetime, datetime]:
-    period = scheme.period
+def period_bounds(period: Period) -> tuple[datetime, datetime]:
     zone = timezone.get_current_timezone()
     start = datetime.combine(period.starts_on, time.min, zone)
     return start, datetime.combine(period.ends_on + timedelta(days=1), time.min, zone)
 
 
+def in_period(period: Period, field: str) -> dict:
+    """Filter arguments: `field` (a datetime) within the period, as a range the database can use an index for."""
+    start, end = period_bounds(period)
+    return {f"{field}__gte": start, f"{field}__lt": end}
+
+
+class PeriodFacts:
+    """A period's aggregates over every unit, each one SQL GROUP BY, made on first use and shared by the period's
+    schemes (towns and departments), so scoring a whole period reads each fact table once."""
+
+    def __init__(self, period: Period) -> None:
+        self.period = period
+        self._metrics: dict | None = None
+        self._visits: dict | None = None
+        self._units: list[Unit] | None = None
+
+    def units(self) -> list[Unit]:
+        """Every unit, in tree order (a few hundred rows): who is scored and whose facts count for whom."""
+        if self._units is None:
+            self._units = list(Unit.objects.order_by("path"))
+        return self._units
+
+    def case_metrics(self) -> dict:
+        """unit id → cases.queries.UnitMetrics of the cases dispatched in the period."""
+        from cases.queries import unit_metrics
+
+        if self._metrics is None:
+            self._metrics = {m.unit_id: m for m in unit_metrics(*period_bounds(self.period))}
+        return self._metrics
+
+    def visit_sums(self) -> dict[tuple[int, int], tuple[int, Decimal]]:
+        """(site's town id, keeper id) → (inspections, Σ 得分率) of the period's counted inspections."""
+        if self._visits is None:
+            period = self.period
+            rate = ExpressionWrapper(
+                F("points_kept") * Decimal("1.0") / F("points_at_stake"),
+                output_field=DecimalField(max_digits=20, decimal_places=12),
+            )
+            rows = (
+                counted_visits()
+                .filter(**in_period(period, "submitted_at"))
+                .values("site__town", "site__keeper")
+                .annotate(n=Count("id"), total=Sum(rate))
+                .order_by()
+            )
+            self._visits = {
+                (r["site__town"], r["site__keeper"]): (r["n"], Decimal(str(r["total"]))) for r in rows
+            }
+        return self._visits
+
+
+def rectification_points(component: Component, due: int, on_time: int, reworked: int) -> Decimal:
+    """The rectification formula on its own (so the what-if can ask it "and if one more closed on time?"):
+    points − (target − 按期结案率) × 100 × points per percentage point below − reworks × points per rework, ≥ 0."""
+    target = component.param("on_time_target")
+    per_point, per_rework = component.param("per_point_below"), component.param("per_rework")
+    rate = on_time / due if due else None
+    shortfall = max(0.0, target - rate) * 100 if rate is not None else 0.0
+    lost = shortfall * per_point + reworked * per_rework
+    return max(Decimal(0), component.weight - Decimal(str(round(lost, 4))))
+
+
+def rectification_facts(
+    scheme: Scheme, units: list[Unit], facts: PeriodFacts | None = None
+) -> tuple[dict[int, int], dict[int, dict[str, int]]]:
+    """(owner of each unit id, metrics totals per scored unit): a unit's own units count as the unit's."""
+    facts = facts or PeriodFacts(scheme.period)
+    owner = {unit.pk: unit.pk for unit in units}
+    owner.update({u.pk: u.parent_id for u in facts.units() if u.parent_id in owner and u.pk not in owner})
+    totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for unit_id, metrics in facts.case_metrics().items():
+        if unit_id in owner:
+            for name in ("due", "closed_on_time", "reworked", "dispatched"):
+                totals[owner[unit_id]][name] += getattr(metrics, name)
+    return owner, totals
+
+
 def rectification_scores(
-    scheme: Scheme, component: Component, units: list[Unit]
+    scheme: Scheme, component: Component, units: list[Unit], facts: PeriodFacts | None = None
 ) -> dict[int, ComponentScore]:
     """Points − (target − 按期结案率) × 100 × points per percentage point − reworks × points per rework, ≥ 0.
 
     The cases of a unit's own units (a town's communities, a department's companies) count as the unit's.
     The metrics are cases.queries.unit_metrics: the cases dispatched in the period.
     """
-    from cases.queries import unit_metrics
-
-    start, end = _period_bounds(scheme)
-    owner = {unit.pk: unit.pk for unit in units}
-    below = Unit.objects.filter(parent__in=units).values_list("pk", "parent_id")
-    owner.update(dict(below))
-    totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for metrics in unit_metrics(start, end, Unit.objects.filter(pk__in=owner)):
-        for name in ("due", "closed_on_time", "reworked", "dispatched"):
-            totals[owner[metrics.unit_id]][name] += getattr(metrics, name)
+    _owner, totals = rectification_facts(scheme, units, facts)
     target = component.param("on_time_target")
-    per_point, per_rework = component.param("per_point_below"), component.param("per_rework")
     scores = {}
     for unit in units:
         facts = dict(totals.get(unit.pk, {}))
         due, on_time, reworked = facts.get("due", 0), facts.get("closed_on_time", 0), facts.get("reworked", 0)
         rate = on_time / due if due else None
-        shortfall = max(0.0, target - rate) * 100 if rate is not None else 0.0
-        lost = shortfall * per_point + reworked * per_rework
-        points = max(Decimal(0), component.weight - Decimal(str(round(lost, 4))))
+        points = rectification_points(component, due, on_time, reworked)
         explanation = (
             _(
                 "%(due)d cases due, %(on_time)d closed on time (%(rate).1f%% against %(target).0f%%), %(rework)d reworked"
@@ -160,43 +226,62 @@ def rectification_scores(
     return scores
 
 
-def field_scores(scheme: Scheme, component: Component, units: list[Unit]) -> dict[int, ComponentScore]:
-    """Points × the mean 得分率 of the period's submitted inspections of the unit's sites (town: sites in it;
-    other units: sites they keep). Unpublished 暗访 rounds do not count until the office releases them."""
+def counted_visits():
+    """The visits that count for scores: submitted with points at stake; 暗访 rounds only once published."""
     from inspections.models import Round, Visit
 
-    period = scheme.period
-    rows = list(
-        Visit.objects.filter(
-            status=Visit.Status.SUBMITTED,
-            points_at_stake__gt=0,
-            submitted_at__date__gte=period.starts_on,
-            submitted_at__date__lte=period.ends_on,
-        )
-        .exclude(round__kind__in=Round.HIDDEN_KINDS, round__published_at__isnull=True)
-        .values("site__town", "site__keeper__path", "points_kept", "points_at_stake")
+    return Visit.objects.filter(status=Visit.Status.SUBMITTED, points_at_stake__gt=0).exclude(
+        round__kind__in=Round.HIDDEN_KINDS, round__published_at__isnull=True
     )
+
+
+def field_rate_sums(
+    scheme: Scheme, units: list[Unit], facts: PeriodFacts | None = None
+) -> dict[int, tuple[int, Decimal]]:
+    """(inspections, Σ 得分率) per scored unit from the period's one GROUP BY (town, keeper): a town's are the
+    visits of the sites in it; another unit's are the visits of the sites it or its own units keep."""
+    facts = facts or PeriodFacts(scheme.period)
+    sums_by_pair = facts.visit_sums()
+    towns = {u.pk for u in units if u.kind == UnitKind.TOWN}
+    others = sorted((u for u in units if u.kind != UnitKind.TOWN), key=lambda u: -len(u.path))
+    counts_for: dict[int, int] = {}  # keeper id → the scored unit it counts for (itself or an ancestor)
+    if others:
+        for unit in facts.units():
+            scored = next((u.pk for u in others if unit.path.startswith(u.path)), None)
+            if scored is not None:
+                counts_for[unit.pk] = scored
+    sums: dict[int, tuple[int, Decimal]] = {}
+    for (town, keeper), (n, total) in sums_by_pair.items():
+        for scored in {town if town in towns else None, counts_for.get(keeper)} - {None}:
+            before_n, before_total = sums.get(scored, (0, Decimal(0)))
+            sums[scored] = (before_n + n, before_total + total)
+    return sums
+
+
+def field_scores(
+    scheme: Scheme, component: Component, units: list[Unit], facts: PeriodFacts | None = None
+) -> dict[int, ComponentScore]:
+    """Points × the mean 得分率 of the period's submitted inspections of the unit's sites (town: sites in it;
+    other units: sites they keep). Unpublished 暗访 rounds do not count until the office releases them."""
+    sums = field_rate_sums(scheme, units, facts)
     scores = {}
     for unit in units:
-        if unit.kind == UnitKind.TOWN:
-            mine = [r for r in rows if r["site__town"] == unit.pk]
-        else:
-            mine = [r for r in rows if r["site__keeper__path"].startswith(unit.path)]
-        rates = [r["points_kept"] / r["points_at_stake"] for r in mine]
-        mean = sum(rates, Decimal(0)) / len(rates) if rates else Decimal(0)
+        n, total = sums.get(unit.pk, (0, Decimal(0)))
+        mean = total / n if n else Decimal(0)
         scores[unit.pk] = ComponentScore(
             kind=component.kind,
             weight=component.weight,
             points=money(component.weight * mean),
             available=True,
-            explanation=_("%(n)d inspections, mean score rate %(m).1f%%")
-            % {"n": len(rates), "m": mean * 100},
-            facts={"inspections": len(rates), "score_rate": round(float(mean), 4)},
+            explanation=_("%(n)d inspections, mean score rate %(m).1f%%") % {"n": n, "m": mean * 100},
+            facts={"inspections": n, "score_rate": round(float(mean), 4)},
         )
     return scores
 
 
-def material_scores(scheme: Scheme, component: Component, units: list[Unit]) -> dict[int, ComponentScore]:
+def material_scores(
+    scheme: Scheme, component: Component, units: list[Unit], facts: PeriodFacts | None = None
+) -> dict[int, ComponentScore]:
     """Points × earned ÷ possible over the period's material requests of the unit and its sub-units (网上申报).
 
     Accepted material earns the score the office gave (less `late_penalty` of it when first submitted after the
@@ -301,11 +386,21 @@ def rank(scores: list[UnitScore]) -> None:
     scores.sort(key=lambda s: (s.rank, s.unit_name))
 
 
-def compute_sheet(scheme: Scheme) -> list[UnitScore]:
-    units = list(Unit.objects.filter(kind=scheme.unit_kind, is_active=True).order_by("path"))
+def compute_sheets(schemes: list[Scheme]) -> list[list[UnitScore]]:
+    """Several sheets, the schemes of one period sharing the period's aggregates."""
+    facts: dict[int, PeriodFacts] = {}
+    return [
+        compute_sheet(scheme, facts.setdefault(scheme.period_id, PeriodFacts(scheme.period)))
+        for scheme in schemes
+    ]
+
+
+def compute_sheet(scheme: Scheme, facts: PeriodFacts | None = None) -> list[UnitScore]:
+    facts = facts or PeriodFacts(scheme.period)
+    units = [u for u in facts.units() if u.kind == scheme.unit_kind and u.is_active]
     components = list(scheme.components.all())
     computed = {
-        c.kind: SOURCES[c.kind](scheme, c, units)
+        c.kind: SOURCES[c.kind](scheme, c, units, facts)
         for c in components
         if c.weight > 0 and source_available(c.kind)
     }

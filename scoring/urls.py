@@ -15,3 +15,8 @@ urlpatterns = [
     path("public/", views.public_scores, name="public"),
     path("rankings/", views.rankings, name="rankings"),
 ]
+urlpatterns += [
+    path("lost/", views.lost_points, name="lost_points"),
+    path("lost/facts/", views.lost_facts, name="lost_facts"),
+]
+urlpatterns += [path("what-if/", views.what_if, name="what_if")]

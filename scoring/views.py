@@ -5,17 +5,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cases.access import cases_for
+from framework.queries import active_edition
 from org.access import require
 from org.models import UnitKind
-from scoring import actions, queries
-from scoring.engine import compute_sheet, source_available
+from scoring import actions, lost, queries, whatif
+from scoring.engine import compute_sheet, compute_sheets, source_available
 from scoring.forms import AdjustmentForm, ComponentForm, PeriodForm, SchemeForm
 from scoring.models import Adjustment, Component, ComponentKind, Period, Publication, Scheme
+from scoring.simulation import simulate
 
 KINDS = dict(ComponentKind.choices)
 
@@ -190,3 +195,94 @@ def rankings(request: HttpRequest) -> HttpResponse:
         "component_kinds": KINDS,
     }
     return render(request, "scoring/rankings.html", context)
+
+
+# --- Lost points (谁丢分谁负责) ---------------------------------------------------------------------------
+
+
+def _chosen_period(request: HttpRequest) -> Period | None:
+    value = request.GET.get("period", "")
+    if value.isdigit():
+        return Period.objects.filter(pk=int(value)).first()
+    return lost.default_period(timezone.localdate())
+
+
+@login_required
+def lost_points(request: HttpRequest) -> HttpResponse:
+    """Where the period's points were lost: by criterion, site type, town, keeper, category; the worst sites, the
+    most repeated problems, the survey questions furthest below target. Every figure opens its facts."""
+    person = request.user
+    period = _chosen_period(request)
+    context: dict = {"period": period, "periods": lost.period_choices(), "sees_all": person.sees_everything()}
+    if period is not None:
+        findings = lost.period_findings(period, person)
+        context.update(
+            {
+                "totals": lost.field_totals(findings),
+                "groups": [
+                    (key, heading, lost.grouped(findings, fields), link)
+                    for key, heading, fields, link in lost.GROUPINGS
+                ],
+                "worst_sites": lost.worst_sites(findings),
+                "repeated": lost.repeated_problems(findings),
+                "surveys": lost.survey_losses(period, person),
+                "kinds_map": KINDS,
+            }
+        )
+        if person.sees_everything():
+            schemes = [s for s in period.schemes.prefetch_related("components") if s.full_marks > 0]
+            context["sheets"] = [
+                (scheme, lost.sheet_losses(sheet, scheme.full_marks))
+                for scheme, sheet in zip(schemes, compute_sheets(schemes), strict=True)
+            ]
+    return render(request, "scoring/lost_points.html", context)
+
+
+@login_required
+def lost_facts(request: HttpRequest) -> HttpResponse:
+    """The failed lines behind one figure of the lost-points screen."""
+    period = _chosen_period(request)
+    if period is None:
+        raise Http404
+    filters = {key: request.GET.get(key, "") for key in lost.FACT_FILTERS}
+    rows = lost.fact_rows(lost.period_findings(period, request.user), filters)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    context = {
+        "period": period,
+        "page": page,
+        "totals": lost.field_totals(rows),
+        "filters": lost.describe_filters({key: value for key, value in filters.items() if value}),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "scoring/lost_facts.html", context)
+
+
+# --- What-if -------------------------------------------------------------------------------------------------
+
+
+@login_required
+def what_if(request: HttpRequest) -> HttpResponse:
+    """Open cases by the score they would recover if closed on time; the simulated framework total and how it
+    moves with the top-N fixes. Office and leaders: it prices live, unpublished scores."""
+    require(_sees_live_scores(request.user))
+    period = _chosen_period(request)
+    edition = active_edition()
+    context: dict = {"period": period, "periods": lost.period_choices(), "edition": edition}
+    if period is not None:
+        simulation = simulate(edition, period) if edition else None
+        result = whatif.recoveries(period, cases_for(request.user), simulation)
+        worth = [r for r in result.cases if r.total > 0 or r.framework > 0]
+        shown = 100 if request.GET.get("all") else 20
+        context.update(
+            {
+                "simulation": simulation,
+                "moves": whatif.top_n_moves(simulation, result.cases) if simulation else [],
+                "recoveries": worth[:shown],
+                "worth_something": len(worth),
+                "more": len(worth) > shown,
+                "by_unit": result.units[:10],
+                "schemes": period.schemes.prefetch_related("components"),
+                "kinds_map": KINDS,
+            }
+        )
+    return render(request, "scoring/what_if.html", context)

@@ -52,7 +52,7 @@
     const data = await reply.json();
     for (const panel of data.panels) (panel.type === "map" ? drawMap : drawChart)(panel);
     const updated = document.getElementById("updated");
-    updated.textContent = `${updated.dataset.label} ${new Date().toLocaleTimeString()}`;
+    updated.textContent = `${updated.dataset.label} ${data.as_of || new Date().toLocaleTimeString()}`;
   }
   refresh();
   setInterval(refresh, Number(root.dataset.refresh || 60) * 1000);

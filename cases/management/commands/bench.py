@@ -7,25 +7,29 @@ from django.test.utils import override_settings
 class Command(BaseCommand):
     help = (
         "Benchmark at scale in a throw-away database and print `name: value` lines ending with the ratios. "
-        "`chuangwen bench cases` uses 1M cases; --quick uses 100k. Meant for PostgreSQL (DATABASE_URL)."
+        "`chuangwen bench cases` uses 1M cases; `chuangwen bench scores` 1M cases and 100k inspection results; "
+        "--quick uses a tenth. Meant for PostgreSQL (DATABASE_URL)."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("target", choices=["cases"])
-        parser.add_argument("--quick", action="store_true", help="100k cases instead of 1M")
+        parser.add_argument("target", choices=["cases", "scores"])
+        parser.add_argument(
+            "--quick", action="store_true", help="100k cases instead of 1M (scores: 10k results)"
+        )
         parser.add_argument("--cases", type=int, help="how many cases (overrides --quick)")
-        parser.add_argument("--requests", type=int, default=300, help="intake requests per side")
+        parser.add_argument("--requests", type=int, default=300, help="cases: intake requests per side")
+        parser.add_argument(
+            "--results", type=int, help="scores: how many inspection results (default: cases ÷ 10)"
+        )
 
     def handle(self, *args, **options) -> None:
-        from cases import bench
-
         total = options["cases"] or (100_000 if options["quick"] else 1_000_000)
         if connection.vendor != "postgresql":
             self.stderr.write(
                 "note: the published figures are for PostgreSQL; this run uses " + connection.vendor
             )
-        if total < 1:
-            raise CommandError("--cases must be positive")
+        if total < 1 or (options["results"] is not None and options["results"] < 1):
+            raise CommandError("--cases and --results must be positive")
         creation = connection.creation
         old_name = creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
@@ -37,6 +41,16 @@ class Command(BaseCommand):
                 SECURE_SSL_REDIRECT=False,
                 DEBUG=False,
             ):
-                bench.run(total, options["requests"], self.stdout.write)
+                self._run(options["target"], total, options)
         finally:
             creation.destroy_test_db(old_name, verbosity=0)
+
+    def _run(self, target: str, total: int, options: dict) -> None:
+        if target == "scores":
+            from scoring import bench as scores_bench
+
+            scores_bench.run(total, options["results"] or max(total // 10, 1), self.stdout.write)
+            return
+        from cases import bench
+
+        bench.run(total, options["requests"], self.stdout.write)

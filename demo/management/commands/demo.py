@@ -9,7 +9,7 @@ from demo.framework import build_demo_framework, demo_framework_loaded, load_shi
 from demo.inspections import build_demo_history, build_demo_round, build_demo_sites
 from demo.materials import build_demo_materials
 from demo.portal import build_demo_portal
-from demo.scoring import build_demo_scores
+from demo.scoring import build_demo_field_results, build_demo_scores
 from demo.surveys import build_demo_surveys
 
 
@@ -58,8 +58,11 @@ class Command(BaseCommand):
             build_demo_round()
             rounds = build_demo_history()
             materials = build_demo_materials()
+            inspected = build_demo_field_results()
         if sites:
             self.stdout.write(f"Demo sites: {sites} added.")
+        if inspected:
+            self.stdout.write(f"Demo inspections: {inspected} submitted (their failed lines opened cases).")
         if rounds:
             self.stdout.write(f"Demo inspection rounds with results: {rounds} added.")
         if materials:
