@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from framework.models import Criterion, Node
@@ -183,3 +184,17 @@ def office_cards(requests: QuerySet[MaterialRequest]) -> list[dict]:
             "tone": "danger" if overdue else "secondary",
         },
     ]
+
+
+def criterion_attainment(edition, period: Period) -> dict[int, Decimal]:
+    """Per criterion of the edition, the share of its material points the office has accepted so far in the
+    period (score ÷ possible over every unit's request): the 网上申报 method in the simulated framework total."""
+    rows = (
+        MaterialRequest.objects.filter(period=period, criterion__edition=edition, possible__gt=0)
+        .values("criterion")
+        .annotate(
+            earned=Sum("score", filter=Q(state=RequestState.ACCEPTED), default=Decimal(0)),
+            possible=Sum("possible"),
+        )
+    )
+    return {row["criterion"]: min(Decimal(1), row["earned"] / row["possible"]) for row in rows}

@@ -10,7 +10,7 @@ The model, stated as the screen states it:
 - A criterion measured by several methods takes the mean of their attainments; then its rule applies: deduction →
   points × attainment; graded → the tier the attainment is strictly above; pass/fail → full points only at 100%.
 - A criterion with no facts in the period is "not measured" and stays out of the total (shown beside it).
-- Materials (网上申报) join through METHOD_SOURCES once that app provides a source.
+- Materials (网上申报): the share of the criterion's material points the office accepted (METHOD_SOURCES).
 
 Fixing a failed line (its case closed, the line passing at the next inspection) moves its points from "at stake,
 lost" to "kept"; `gain_of_fixes` re-applies the rules with those lines kept, so combined fixes are exact.
@@ -124,8 +124,16 @@ class Simulation:
         )
 
 
-# Other methods' attainment per criterion (criterion id → 0..1) for a period: materials plugs in here.
-METHOD_SOURCES: dict[str, Callable[[Framework, Period], dict[int, Decimal]]] = {}
+def _material_attainment(edition: Framework, period: Period) -> dict[int, Decimal]:
+    from materials.queries import criterion_attainment
+
+    return criterion_attainment(edition, period)
+
+
+# Other methods' attainment per criterion (criterion id → 0..1) for a period.
+METHOD_SOURCES: dict[str, Callable[[Framework, Period], dict[int, Decimal]]] = {
+    "material": _material_attainment
+}
 
 
 def period_findings(period: Period):

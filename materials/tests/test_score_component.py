@@ -92,3 +92,15 @@ def test_a_town_sees_its_own_reviews_but_not_another_towns(county, login, scheme
     client = login(county.handler_a)
     assert client.get(f"/materials/reviews/{scheme.period_id}/{county.town_a.pk}/").status_code == 200
     assert client.get(f"/materials/reviews/{scheme.period_id}/{county.town_b.pk}/").status_code == 404
+
+
+def test_accepted_material_counts_in_the_simulated_framework_total(county, period, edition, ads, ads_a):
+    from scoring.simulation import simulate
+
+    before = {row.criterion.pk: row for row in simulate(edition, period).rows}
+    assert not before[ads.pk].others["material"]  # asked of the lead department and two towns, none accepted
+    _send_ads(county, ads_a)
+    actions.accept(county.inspector, ads_a, points="8")  # 8 of town A's 10; 20 more points still open
+    rows = {row.criterion.pk: row for row in simulate(edition, period).rows}
+    assert rows[ads.pk].others["material"] == Decimal(8) / Decimal(30)
+    assert rows[ads.pk].measured
