@@ -29,7 +29,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 SATISFACTION = ["满意", "比较满意", "一般", "不太满意", "不满意"]
 RESIDENT_QUESTIONS = [
     (
-        "Ⅲ-84",
+        "Ⅲ-7",
         "您是否支持本县参评全国文明城市？",
         ["支持", "不支持", "说不清"],
         ["A"],
@@ -37,7 +37,7 @@ RESIDENT_QUESTIONS = [
         "0.900",
     ),
     (
-        "Ⅲ-84",
+        "Ⅲ-12",
         "您对本县开展文明城市创建活动是否满意？",
         SATISFACTION,
         ["A", "B"],
@@ -45,14 +45,14 @@ RESIDENT_QUESTIONS = [
         "0.850",
     ),
     (
-        "Ⅲ-8",
+        "Ⅲ-7",
         "您是否知道社会主义核心价值观的内容？",
         ["知道", "知道一些", "不知道"],
         ["A", "B"],
         RateKind.AWARENESS,
         "0.900",
     ),
-    ("Ⅲ-16", "您是否愿意参加志愿服务活动？", ["愿意", "不愿意"], ["A"], RateKind.PARTICIPATION, "0.800"),
+    ("Ⅲ-12", "您是否愿意参加志愿服务活动？", ["愿意", "不愿意"], ["A"], RateKind.PARTICIPATION, "0.800"),
     ("Ⅲ-60", "您对所在社区生活便利程度的评价？", SATISFACTION, ["A", "B"], RateKind.SATISFACTION, "0.800"),
     ("Ⅲ-64", "您对自身安全感的评价？", SATISFACTION, ["A", "B"], RateKind.SATISFACTION, "0.850"),
     ("Ⅲ-38", "您对本县窗口单位服务质量的评价？", SATISFACTION, ["A", "B"], RateKind.SATISFACTION, "0.800"),
@@ -66,11 +66,13 @@ RESIDENT_QUESTIONS = [
     ),
     ("Ⅲ-21", "您对本县刊播展示公益广告的评价？", SATISFACTION, ["A", "B"], RateKind.SATISFACTION, "0.800"),
 ]
+# Criterion codes of the demo edition (Ⅲ-7 awareness and support, Ⅲ-12 satisfaction and participation) where it
+# asks the public; the other questions keep the national edition's codes.
 SERVANT_QUESTIONS = [
     ("Ⅲ-27", "您对本县政务行为规范的评价？", SATISFACTION, ["A", "B"], RateKind.SATISFACTION, "0.850"),
     ("Ⅲ-34", "您对本县诚信建设的评价？", SATISFACTION, ["A", "B"], RateKind.SATISFACTION, "0.800"),
     (
-        "Ⅲ-84",
+        "Ⅲ-7",
         "您是否支持本县参评全国文明城市？",
         ["支持", "不支持", "说不清"],
         ["A"],
