@@ -38,6 +38,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 test: install system-deps messages lint
+	@mkdir -p var
 	$(BIN)/chuangwen makemigrations --check --dry-run -v 1
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
