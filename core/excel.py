@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -167,6 +168,25 @@ def problems_from_validation(sheet: str, row: SheetRow, error: ValidationError) 
     ):
         found.append(ImportProblem(sheet, row.number, row.columns.get(key, key), "; ".join(messages)))
     return found
+
+
+def import_rows(
+    rows: list[SheetRow], sheet: str, build: Callable[[SheetRow], Any], report: ImportReport
+) -> None:
+    """Build and save every readable row inside one transaction; roll everything back if any row had a problem,
+    so an import is all or nothing and the report lists every problem by row."""
+    with transaction.atomic():
+        for row in rows:
+            if not row.ok:
+                continue
+            try:
+                report.created.append(build(row))
+            except ValidationError as exc:
+                report.problems.extend(problems_from_validation(sheet, row, exc))
+        report.problems.sort(key=lambda problem: problem.row or 0)
+        if report.problems:
+            transaction.set_rollback(True)
+            report.created = []
 
 
 def template_workbook(sheets: list[tuple[str, list[Column], list[list[Any]]]], notes: list[str]) -> bytes:

@@ -4,10 +4,9 @@ refused whole and the report names every problem by row and column."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.excel import Column, ImportReport, SheetRow, problems_from_validation, read_sheet
+from core.excel import Column, ImportReport, SheetRow, import_rows, read_sheet
 from core.geo import gcj02_to_wgs84, validate_lon_lat
 from framework.models import SiteType
 from inspections.access import can_manage_inspections
@@ -116,18 +115,7 @@ def import_sites(actor: Person, workbook) -> ImportReport:
     rows = read_sheet(workbook, SITES_SHEET, SITE_COLUMNS, report.problems)
     if not report.sheet_is_readable:
         return report
-    with transaction.atomic():
-        for row in rows:
-            if not row.ok:
-                continue
-            try:
-                report.created.append(_build(row))
-            except ValidationError as exc:
-                report.problems.extend(problems_from_validation(SITES_SHEET, row, exc))
-        report.problems.sort(key=lambda problem: problem.row or 0)
-        if report.problems:
-            transaction.set_rollback(True)
-            report.created = []
+    import_rows(rows, SITES_SHEET, _build, report)
     return report
 
 

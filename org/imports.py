@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.excel import Column, ImportProblem, ImportReport, SheetRow, problems_from_validation, read_sheet
+from core.excel import Column, ImportProblem, ImportReport, SheetRow, import_rows, read_sheet
 from core.passwords import temporary_password
 from org.access import can_manage_org, require
 from org.models import Person, Role, Unit, UnitKind
@@ -108,22 +107,6 @@ def _find_unit(reference: str) -> Unit:
     return found[0]
 
 
-def _import(rows: list[SheetRow], sheet: str, build, report: ImportReport) -> None:
-    """Build and save every row inside one transaction; roll everything back if any row had a problem."""
-    with transaction.atomic():
-        for row in rows:
-            if not row.ok:
-                continue
-            try:
-                report.created.append(build(row))
-            except ValidationError as exc:
-                report.problems.extend(problems_from_validation(sheet, row, exc))
-        report.problems.sort(key=lambda problem: problem.row or 0)
-        if report.problems:
-            transaction.set_rollback(True)
-            report.created = []
-
-
 def import_units(actor: Person, workbook) -> ImportReport:
     require(can_manage_org(actor))
     report = ImportReport()
@@ -149,7 +132,7 @@ def import_units(actor: Person, workbook) -> ImportReport:
         return unit
 
     if report.sheet_is_readable:
-        _import(rows, UNITS_SHEET, build, report)
+        import_rows(rows, UNITS_SHEET, build, report)
     return report
 
 
@@ -180,7 +163,7 @@ def import_people(actor: Person, workbook) -> ImportReport:
         return person, password
 
     if report.sheet_is_readable:
-        _import(rows, PEOPLE_SHEET, build, report)
+        import_rows(rows, PEOPLE_SHEET, build, report)
     return report
 
 
