@@ -5,108 +5,86 @@ import io
 from celery import shared_task
 from django.core.files.base import ContentFile
 from django.http import QueryDict
-from django.utils import timezone, translation
+from django.utils import translation
 
 from inspections.models import Round
 from reports import bulletin, round_report
+from reports.jobs import run_job, step
 from reports.models import BulletinTemplate, GeneratedFile, TemplateKind
 from scoring.models import Publication
 
 RENDERERS = {"docx": bulletin.render_docx, "pdf": bulletin.render_pdf, "xlsx": bulletin.render_xlsx}
 
 
-def _step(job: GeneratedFile, progress: int, status: str = GeneratedFile.Status.RUNNING) -> None:
-    job.progress, job.status = progress, status
-    job.save(update_fields=["progress", "status"])
+def _bulletin(job: GeneratedFile) -> None:
+    step(job, 10)
+    publication = Publication.objects.select_related("scheme__period").get(pk=job.params["publication"])
+    context = bulletin.bulletin_context(publication)
+    step(job, 40)
+    fmt = job.params["format"]
+    if fmt == "docx":
+        template = BulletinTemplate.objects.filter(kind=TemplateKind.BULLETIN, is_active=True).first()
+        content = bulletin.render_docx(context, template.file.read() if template else None)
+    else:
+        content = RENDERERS[fmt](context)
+    step(job, 90)
+    job.filename = f"{context['title']}.{fmt}"
+    job.file.save(f"bulletin-{publication.pk}-v{publication.version}.{fmt}", ContentFile(content), save=False)
 
 
-@shared_task
-def make_bulletin(job_id: int) -> str:
-    job = GeneratedFile.objects.get(pk=job_id)
-    if job.is_finished():
-        return job.status  # a re-delivered task message must not make the file twice
-    try:
-        _step(job, 10)
-        publication = Publication.objects.select_related("scheme__period").get(pk=job.params["publication"])
-        context = bulletin.bulletin_context(publication)
-        _step(job, 40)
-        fmt = job.params["format"]
-        if fmt == "docx":
-            template = BulletinTemplate.objects.filter(kind=TemplateKind.BULLETIN, is_active=True).first()
-            content = bulletin.render_docx(context, template.file.read() if template else None)
-        else:
-            content = RENDERERS[fmt](context)
-        _step(job, 90)
-        job.filename = f"{context['title']}.{fmt}"
-        job.file.save(
-            f"bulletin-{publication.pk}-v{publication.version}.{fmt}", ContentFile(content), save=False
-        )
-        job.status, job.progress, job.finished_at = GeneratedFile.Status.DONE, 100, timezone.now()
-    except Exception as exc:  # the page shows the failure instead of spinning for ever
-        job.status, job.error, job.finished_at = GeneratedFile.Status.FAILED, str(exc)[:300], timezone.now()
-    job.save()
-    return job.status
+def _round_report(job: GeneratedFile) -> None:
+    step(job, 10)
+    round_ = Round.objects.select_related("edition").get(pk=job.params["round"])
+    context = round_report.round_context(round_)
+    step(job, 50)
+    fmt = job.params["format"]
+    if fmt == "docx":
+        template = BulletinTemplate.objects.filter(kind=TemplateKind.ROUND, is_active=True).first()
+        content = round_report.render_round_docx(context, template.file.read() if template else None)
+    else:
+        content = round_report.render_round_xlsx(context)
+    step(job, 90)
+    job.filename = f"{context['title']}.{fmt}"
+    job.file.save(f"round-{round_.pk}.{fmt}", ContentFile(content), save=False)
 
 
-@shared_task
-def make_round_report(job_id: int) -> str:
-    job = GeneratedFile.objects.get(pk=job_id)
-    if job.is_finished():
-        return job.status
-    try:
-        _step(job, 10)
-        round_ = Round.objects.select_related("edition").get(pk=job.params["round"])
-        context = round_report.round_context(round_)
-        _step(job, 50)
-        fmt = job.params["format"]
-        if fmt == "docx":
-            template = BulletinTemplate.objects.filter(kind=TemplateKind.ROUND, is_active=True).first()
-            content = round_report.render_round_docx(context, template.file.read() if template else None)
-        else:
-            content = round_report.render_round_xlsx(context)
-        _step(job, 90)
-        job.filename = f"{context['title']}.{fmt}"
-        job.file.save(f"round-{round_.pk}.{fmt}", ContentFile(content), save=False)
-        job.status, job.progress, job.finished_at = GeneratedFile.Status.DONE, 100, timezone.now()
-    except Exception as exc:  # the page shows the failure instead of spinning for ever
-        job.status, job.error, job.finished_at = GeneratedFile.Status.FAILED, str(exc)[:300], timezone.now()
-    job.save()
-    return job.status
-
-
-@shared_task
-def make_case_export(job_id: int) -> str:
-    """The Excel file of a large case list, with progress: the list is rebuilt as the requester sees it."""
+def _case_export(job: GeneratedFile) -> None:
+    """The list is rebuilt as the requester sees it, in the language they asked in."""
     from cases import exports
     from cases.actions import is_office_actor
     from cases.queries import filtered_list
 
-    job = GeneratedFile.objects.select_related("created_by").get(pk=job_id)
-    if job.is_finished():
-        return job.status  # a re-delivered task message must not make the file twice
     person = job.created_by
-    try:
-        with translation.override(job.params.get("language") or None):
-            _step(job, 1)
-            cases = filtered_list(person, QueryDict(job.params.get("query", ""))).cases
-            total = min(cases.count(), exports.MAX_EXPORT_ROWS) or 1
-            done = {"percent": 1}
+    with translation.override(job.params.get("language") or None):
+        step(job, 1)
+        cases = filtered_list(person, QueryDict(job.params.get("query", ""))).cases
+        total = min(cases.count(), exports.MAX_EXPORT_ROWS) or 1
+        done = {"percent": 1}
 
-            def progress(rows: int) -> None:
-                percent = 1 + 94 * rows // total  # writing the rows is most of the work; saving is the rest
-                if percent >= done["percent"] + 5:
-                    done["percent"] = percent
-                    _step(job, percent)
+        def progress(rows: int) -> None:
+            percent = 1 + 94 * rows // total  # writing the rows is most of the work; saving is the rest
+            if percent >= done["percent"] + 5:
+                done["percent"] = percent
+                step(job, percent)
 
-            workbook = exports.cases_workbook(
-                cases, can_see_contact=is_office_actor(person), progress=progress
-            )
-            out = io.BytesIO()
-            workbook.save(out)
-            job.filename = exports.export_filename()
-        job.file.save(f"cases-export-{job.pk}.xlsx", ContentFile(out.getvalue()), save=False)
-        job.status, job.progress, job.finished_at = GeneratedFile.Status.DONE, 100, timezone.now()
-    except Exception as exc:  # the page shows the failure instead of spinning for ever
-        job.status, job.error, job.finished_at = GeneratedFile.Status.FAILED, str(exc)[:300], timezone.now()
-    job.save()
-    return job.status
+        workbook = exports.cases_workbook(cases, can_see_contact=is_office_actor(person), progress=progress)
+        out = io.BytesIO()
+        workbook.save(out)
+        job.filename = exports.export_filename()
+    job.file.save(f"cases-export-{job.pk}.xlsx", ContentFile(out.getvalue()), save=False)
+
+
+@shared_task
+def make_bulletin(job_id: int) -> str:
+    return run_job(job_id, _bulletin)
+
+
+@shared_task
+def make_round_report(job_id: int) -> str:
+    return run_job(job_id, _round_report)
+
+
+@shared_task
+def make_case_export(job_id: int) -> str:
+    """The Excel file of a large case list, with progress."""
+    return run_job(job_id, _case_export, "created_by")
