@@ -233,6 +233,9 @@ CHUANGWEN_JURISDICTION = env_str("CHUANGWEN_JURISDICTION", "示范县")
 # Map tiles need a tile server; without one the maps draw grids on a blank background.
 MAP_TILE_URL = env_str("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
+# The coordinate system the tiles are drawn in: "wgs84" (OpenStreetMap, 天地图) or "gcj02" (高德, 腾讯). Data stays
+# WGS-84; with "gcj02" the maps shift it onto the tiles and clicks come back as WGS-84 (static/js/mapcrs.js).
+MAP_TILE_CRS = env_str("MAP_TILE_CRS", "wgs84").lower()
 
 # Working hours for deadlines in working time (core.workcalendar): comma-separated periods of a working day.
 WORKING_HOURS = env_str("WORKING_HOURS", "08:30-12:00,14:00-17:30")

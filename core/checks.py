@@ -24,3 +24,16 @@ def check_production_settings(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register()
+def check_map_settings(app_configs, **kwargs):
+    if settings.MAP_TILE_CRS in {"wgs84", "gcj02"}:
+        return []
+    return [
+        Error(
+            f"MAP_TILE_CRS is {settings.MAP_TILE_CRS!r}.",
+            hint='Use "wgs84" (OpenStreetMap, 天地图) or "gcj02" (高德, 腾讯).',
+            id="chuangwen.E004",
+        )
+    ]

@@ -17,6 +17,7 @@ def _site_settings() -> dict:
         "jurisdiction": settings.CHUANGWEN_JURISDICTION,
         "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "map_tile_crs": settings.MAP_TILE_CRS,
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
 

@@ -2,7 +2,7 @@
 (function () {
   const element = document.getElementById("case-map");
   if (!element || typeof L === "undefined") return;
-  const map = L.map(element, { preferCanvas: true });
+  const map = L.map(element, cwMapOptions({ preferCanvas: true }));
   if (element.dataset.tiles) {
     L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution || "", maxZoom: 19 }).addTo(map);
   }

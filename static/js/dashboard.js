@@ -35,7 +35,7 @@
   function drawMap(panel) {
     const el = card(panel.key, panel.title, "col-12", '<div class="panel-map" data-testid="map"></div>');
     if (!map) {
-      map = L.map(el, { preferCanvas: true, zoomSnap: 0.25 });
+      map = L.map(el, cwMapOptions({ preferCanvas: true, zoomSnap: 0.25 }));
       if (root.dataset.tiles) L.tileLayer(root.dataset.tiles, { attribution: root.dataset.attribution }).addTo(map);
       const towns = [...new Set(panel.features.map((f) => f.properties.town))];
       const grids = L.geoJSON(panel.features, { style: (f) => ({ color: palette[towns.indexOf(f.properties.town) % palette.length],

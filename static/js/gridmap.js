@@ -4,7 +4,7 @@
   const data = document.getElementById("grid-features");
   if (!element || !data || typeof L === "undefined") return;
   const features = JSON.parse(data.textContent);
-  const map = L.map(element, { preferCanvas: true });
+  const map = L.map(element, cwMapOptions({ preferCanvas: true }));
   if (element.dataset.tiles) {
     L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution || "", maxZoom: 19 }).addTo(map);
   }

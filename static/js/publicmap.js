@@ -2,7 +2,7 @@
 (function () {
   const element = document.getElementById("public-map");
   if (!element || typeof L === "undefined") return;
-  const map = L.map(element);
+  const map = L.map(element, cwMapOptions({}));
   if (element.dataset.tiles) {
     L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution || "", maxZoom: 19 }).addTo(map);
   }

@@ -5,7 +5,7 @@
   const lon = document.getElementById("id_lon");
   const lat = document.getElementById("id_lat");
   const status = document.getElementById("location-status");
-  const map = L.map(element, { zoomControl: true });
+  const map = L.map(element, cwMapOptions({ zoomControl: true }));
   if (element.dataset.tiles) {
     L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution || "", maxZoom: 19 }).addTo(map);
   }
