@@ -19,6 +19,9 @@ from core.workcalendar import DeadlineUnit
 
 CJT_214 = "CJ/T 214-2007"
 GBT_47678 = "GB/T 47678.5-2026"
+# The campaign's own problem classes (公益宣传, 公示, 未成年人保护 …): checklist lines no 数字城管 class fits.
+LOCAL = "local"
+CAMPAIGN_FILE = "campaign_categories.csv"
 FILES = ("event_categories.csv", "component_categories.csv", "gbt47678_event_examples.csv")
 PACKAGED_DIR = Path(__file__).resolve().parent / "data"
 
@@ -55,7 +58,7 @@ def _get_or_add(report: LoadReport, key: dict, defaults: dict) -> Category:
     return category
 
 
-def _load_cjt(report: LoadReport, path: Path) -> None:
+def _load_cjt(report: LoadReport, path: Path, standard_ref: str = CJT_214) -> None:
     majors: dict[tuple[str, str], Category] = {}
     for row in _rows(path):
         kind = CategoryKind(row["kind"])
@@ -63,13 +66,13 @@ def _load_cjt(report: LoadReport, path: Path) -> None:
         if major_key not in majors:
             majors[major_key] = _get_or_add(
                 report,
-                {"standard_ref": CJT_214, "kind": kind, "code": row["major_code"]},
+                {"standard_ref": standard_ref, "kind": kind, "code": row["major_code"]},
                 {"name": row["major_name"]},
             )
         deadline = row.get("example_deadline", "")
         _get_or_add(
             report,
-            {"standard_ref": CJT_214, "kind": kind, "code": row["minor_code"]},
+            {"standard_ref": standard_ref, "kind": kind, "code": row["minor_code"]},
             {
                 "parent": majors[major_key],
                 "name": row["minor_name"],
@@ -96,4 +99,5 @@ def load_categories(directory: Path | None = None) -> LoadReport:
     _load_cjt(report, directory / "event_categories.csv")
     _load_cjt(report, directory / "component_categories.csv")
     _load_gbt(report, directory / "gbt47678_event_examples.csv")
+    _load_cjt(report, PACKAGED_DIR / CAMPAIGN_FILE, standard_ref=LOCAL)
     return report

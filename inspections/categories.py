@@ -1,4 +1,4 @@
-"""Which problem category (数字城管 event class, CJ/T 214) a failed check line opens its case in.
+"""Which problem category (数字城管 event class, CJ/T 214, or the campaign's own) a failed check line opens its case in.
 
 The office sets a category per line (`LineCategory`); a line it has not set gets a default from its text (keyword
 rules, first match wins) and else from the site type. The rules are data: edit the tables, not the code paths.
@@ -8,13 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cases.categories import CJT_214
+from cases.categories import CJT_214, LOCAL
 from cases.models import Category, CategoryKind
 from framework.models import CheckItem, SiteType
 from inspections.models import LineCategory
 
 # (words in the line, CJ/T 214 event minor code). Order matters: the more specific words come first.
 KEYWORD_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
+    # The campaign's own classes first (cases/data/campaign_categories.csv, standard "local").
+    (("公益广告", "宣传栏", "宣传标语", "核心价值观"), "C101"),  # 公益宣传
+    (("未成年人", "网吧", "游戏厅", "200 米", "200米"), "C105"),  # 未成年人保护
+    (("便民", "服务设施", "饮水", "座椅", "雨具", "母婴"), "C102"),  # 便民服务设施
+    (("公示", "承诺", "投诉电话", "监督电话", "开放时间", "明码标价"), "C103"),  # 公示与服务承诺
+    (("禁烟", "吸烟", "标志", "标识", "指示牌"), "C104"),  # 标识标牌
+    (("礼让", "闯红灯", "斑马线", "交通秩序", "文明交通"), "C106"),  # 文明交通秩序
+    (("志愿", "学雷锋"), "C107"),  # 志愿服务
+    (("文明用语", "服务规范", "服务态度", "着装"), "C108"),  # 文明服务规范
+    (("划行归市", "公平秤", "活禽"), "C109"),  # 农贸市场管理
     (("乱贴", "乱画", "乱涂", "小广告", "涂写", "刻画"), "0201"),  # 非法小广告
     (("油烟",), "0116"),  # 油烟污染
     (("烧烤",), "0510"),  # 露天烧烤
@@ -56,7 +66,9 @@ def default_code(text: str, site_type: SiteType | None) -> str:
 
 
 def _events_by_code() -> dict[str, Category]:
-    rows = Category.objects.filter(standard_ref=CJT_214, kind=CategoryKind.EVENT, parent__isnull=False)
+    rows = Category.objects.filter(
+        standard_ref__in=[CJT_214, LOCAL], kind=CategoryKind.EVENT, parent__isnull=False
+    )
     return {c.code: c for c in rows.filter(is_active=True)}
 
 

@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.categories import CJT_214
+from cases.categories import CJT_214, LOCAL
 from cases.models import Category, CategoryKind
 from core.excel import open_workbook, template_workbook
 from framework.models import SiteType
@@ -216,8 +216,8 @@ def line_categories(request: HttpRequest) -> HttpResponse:
     chosen = dict(
         LineCategory.objects.filter(check_item__in=items).values_list("check_item_id", "category_id")
     )
-    cjt = {c.code: c for c in events if c.standard_ref == CJT_214}
-    defaults = {item.pk: cjt.get(default_code(item.text, site_type)) for item in items}
+    known = {c.code: c for c in events if c.standard_ref in (CJT_214, LOCAL)}
+    defaults = {item.pk: known.get(default_code(item.text, site_type)) for item in items}
     groups: dict[str, list[Category]] = {}
     for category in events:
         groups.setdefault(f"{category.parent.code} {category.parent.name}", []).append(category)

@@ -6,7 +6,7 @@ import filecmp
 
 import pytest
 
-from cases.categories import FILES, GBT_47678, PACKAGED_DIR, load_categories, shared_data_dir
+from cases.categories import FILES, GBT_47678, LOCAL, PACKAGED_DIR, load_categories, shared_data_dir
 from cases.models import DEFAULT_DEADLINE, Category, CategoryKind
 from core.workcalendar import DeadlineUnit
 
@@ -19,6 +19,9 @@ def test_it_loads_the_shipped_lists_as_a_tree(categories):
     assert components.filter(parent__isnull=True).count() == 5
     assert components.filter(parent__isnull=False).count() == 66
     assert Category.objects.filter(standard_ref=GBT_47678).count() == 10
+    local = Category.objects.filter(standard_ref=LOCAL, kind=CategoryKind.EVENT)
+    assert (local.filter(parent__isnull=True).count(), local.filter(parent__isnull=False).count()) == (1, 9)
+    assert local.get(code="C103").deadline() == (3, DeadlineUnit.WORKING_DAYS)
     minor = events.get(code="0104")
     assert (minor.major_code, minor.minor_code, minor.parent.name) == ("01", "0104", "市容环境")
     assert minor.deadline() == (5, DeadlineUnit.WORKING_HOURS)

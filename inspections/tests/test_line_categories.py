@@ -36,8 +36,13 @@ def test_it_suggests_a_category_from_the_line_and_the_site_type(db):
     assert default_code("非机动车停放有序", road) == "0506"
     assert default_code("地面干净", market) == "0102"  # dirt at a market: 暴露垃圾
     assert default_code("路面干净", road) == "0104"  # dirt on a road: 道路不洁
-    assert default_code("公益广告不少于 3 处", site) == "0399"  # nothing known: the site type's fallback
-    assert default_code("公益广告不少于 3 处", market) == "0199"
+    assert (
+        default_code("公益广告不少于 3 处", market) == "C101"
+    )  # the campaign's own classes (standard "local")
+    assert default_code("公示服务承诺", site) == "C103"
+    assert default_code("200 米内无网吧", site) == "C105"
+    assert default_code("消防通道畅通", site) == "0399"  # nothing known: the site type's fallback
+    assert default_code("消防通道畅通", market) == "0199"
 
 
 @time_machine.travel(NOW)
