@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from cases.access import cases_for
 from cases.models import Case
@@ -15,8 +17,8 @@ from framework.models import TaskUnit
 from materials.access import can_see_overview, requests_for
 from materials.queries import office_cards
 from org.models import Person, UnitKind
-from reports.dashboard import overdue_per_town
-from scoring.engine import compute_sheet
+from reports.dashboard import CACHE_SECONDS, overdue_per_town
+from scoring.engine import compute_sheet, period_bounds
 from scoring.queries import live_scheme
 from surveys.access import runs_for
 from surveys.models import SurveyRun
@@ -69,15 +71,16 @@ def open_runs(person: Person):
     return runs_for(person).filter(status=SurveyRun.Status.OPEN).order_by("ends_on")[:5]
 
 
-def _period_bounds(period) -> tuple[dt.datetime, dt.datetime]:
-    start = timezone.make_aware(dt.datetime.combine(period.starts_on, dt.time.min))
-    return start, start + dt.timedelta(days=(period.ends_on - period.starts_on).days + 1)
+def leader_brief() -> dict:
+    """The brief as of at most a minute ago, like the dashboard: the office's and leaders' home pages would
+    otherwise score every town on each visit."""
+    return cache.get_or_set(f"leader-brief:{get_language()}", _leader_brief, CACHE_SECONDS)
 
 
-def leader_brief(list_size: int = 3) -> dict:
+def _leader_brief(list_size: int = 3) -> dict:
     """What a leader asks first: where the towns stand, how problems are handled, which survey rates miss.
 
-    All figures are live (computed now from the facts), so they can differ from the last published sheet.
+    All figures are live (computed from the facts), so they can differ from the last published sheet.
     """
     brief: dict = {"overdue": Case.objects.filter(overdue_q()).count()}
     worst = overdue_per_town()
@@ -90,7 +93,7 @@ def leader_brief(list_size: int = 3) -> dict:
         brief["bottom"] = list(reversed(sheet[-list_size:])) if len(sheet) > list_size else []
         if scheme.target_total is not None:
             brief["below_target"] = sum(1 for row in sheet if row.total < scheme.target_total)
-        metrics = unit_metrics(*_period_bounds(scheme.period))
+        metrics = unit_metrics(*period_bounds(scheme.period))
         due = sum(m.due for m in metrics)
         brief["due"] = due
         brief["close_rate"] = sum(m.closed for m in metrics) / due if due else None
