@@ -289,43 +289,49 @@ def material_scores(
     """
     from django.urls import reverse
 
-    from materials.models import MaterialRequest
+    from materials.models import MaterialRequest, RequestState
 
-    late_penalty = min(component.param("late_penalty"), 1.0)
-    rows = list(
-        MaterialRequest.objects.filter(period=scheme.period).values(
-            "unit__path", "state", "score", "possible", "deadline", "first_submitted_at"
-        )
-    )
+    keep = 1 - Decimal(str(min(component.param("late_penalty"), 1.0)))
     zone = timezone.get_current_timezone()
+    # One pass over the period's requests into totals per requested unit, then each scored unit sums the totals of
+    # its subtree (a few hundred units), instead of scanning every request once per scored unit.
+    per_unit: dict[str, list] = defaultdict(
+        lambda: [0, Decimal(0), Decimal(0), 0, 0]
+    )  # n, earned, possible, ok, late
+    for row in MaterialRequest.objects.filter(period=scheme.period).values_list(
+        "unit__path", "state", "score", "possible", "deadline", "first_submitted_at"
+    ):
+        path, state, score, row_possible, deadline, first = row
+        totals = per_unit[path]
+        totals[0] += 1
+        totals[2] += row_possible
+        if state != RequestState.ACCEPTED or score is None:
+            continue
+        totals[3] += 1
+        if first is not None and first.astimezone(zone).date() > deadline:
+            totals[4] += 1
+            score = score * keep
+        totals[1] += score
     scores = {}
     for unit in units:
-        mine = [r for r in rows if r["unit__path"].startswith(unit.path)]
-        earned, possible, accepted, late = Decimal(0), Decimal(0), 0, 0
-        for row in mine:
-            possible += row["possible"]
-            if row["state"] != "accepted" or row["score"] is None:
-                continue
-            accepted += 1
-            score = row["score"]
-            first = row["first_submitted_at"]
-            if first is not None and first.astimezone(zone).date() > row["deadline"]:
-                late += 1
-                score = score * (1 - Decimal(str(late_penalty)))
-            earned += score
+        subtree = [totals for path, totals in per_unit.items() if path.startswith(unit.path)]
+        requested = sum(t[0] for t in subtree)
+        earned = sum((t[1] for t in subtree), Decimal(0))
+        possible = sum((t[2] for t in subtree), Decimal(0))
+        accepted, late = sum(t[3] for t in subtree), sum(t[4] for t in subtree)
         rate = earned / possible if possible else Decimal(1)
         url = reverse("materials:reviews", args=[scheme.period_id, unit.pk])
         explanation = (
             _("%(n)d materials requested, %(a)d accepted (%(late)d late), %(e)s of %(p)s points: %(r).1f%%")
             % {
-                "n": len(mine),
+                "n": requested,
                 "a": accepted,
                 "late": late,
                 "e": money(earned),
                 "p": money(possible),
                 "r": rate * 100,
             }
-            if mine
+            if requested
             else _("No materials requested in the period")
         )
         scores[unit.pk] = ComponentScore(
@@ -335,7 +341,7 @@ def material_scores(
             available=True,
             explanation=explanation,
             facts={
-                "requests": len(mine),
+                "requests": requested,
                 "accepted": accepted,
                 "late": late,
                 "earned": str(money(earned)),
