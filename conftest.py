@@ -91,7 +91,10 @@ def _test_settings(settings, tmp_path) -> None:
     # Rate-limit counters live in the cache; each test starts with none.
     from django.core.cache import cache
 
+    from org.queries import forget_grid_index
+
     cache.clear()
+    forget_grid_index()  # the grids kept in memory for intake are the last test's, rolled back since
 
 
 @pytest.fixture

@@ -13,18 +13,19 @@ whose unit is responsible for a case can never verify, close or send back that c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseCounter, CaseEvent, CasePhoto, Category, Priority, State
+from cases.filing import file_rows, insert_rows, next_number
+from cases.models import Case, CaseEvent, CasePhoto, Category, Priority, State
 from cases.queries import find_relapse_origin, route_unit
 from core.records import save_validated
 from core.uploads import CheckedImage, check_image
@@ -200,23 +201,6 @@ def _required(text: str, message: str) -> str:
     return text
 
 
-def next_number(year: int) -> str:
-    """`2026-000123`: the counter row is incremented and read in one statement (UPDATE … RETURNING); the row stays
-    locked until the transaction ends, so concurrent cases never share a number and numbers have no gaps."""
-    table = CaseCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last", [year])
-        row = cursor.fetchone()
-    if row is None:  # the year's first case
-        try:
-            with transaction.atomic():
-                CaseCounter.objects.create(year=year, last=1)
-        except IntegrityError:  # another case created the year's counter at the same moment
-            return next_number(year)
-        return f"{year}-{1:06d}"
-    return f"{year}-{row[0]:06d}"
-
-
 def attach_photos(
     case: Case, event: CaseEvent | None, kind: str, uploads: Iterable[UploadedFile], actor: Person | None
 ) -> list[CasePhoto]:
@@ -267,13 +251,8 @@ def open_case(
     reporter_phone: str = "",
     photos: Iterable[UploadedFile] = (),
 ) -> Case:
-    """File a new case: number, grid from the location, category snapshot, before-photos, relapse link.
-
-    What needs no number (checks, image re-encoding, the grid, the relapse origin) is worked out first, outside
-    the transaction; then the number is drawn, which locks the year's counter row until commit, and the case, its
-    history rows (one INSERT) and its photos are written. Concurrent intake waits for a few INSERTs, never for
-    image processing.
-    """
+    """File a new case from the office, an inspection or an API client: the actor's right to, the description,
+    the photos by content and the grid from the location (in memory) are checked here, the rest is `file_case`."""
     require(can_report(actor))
     now = timezone.now()
     case = Case(
@@ -293,20 +272,39 @@ def open_case(
     images = [check_image(upload) for upload in photos]
     if case.has_location():
         case.grid_id = grid_id_at(lon, lat)
+    return file_case(case, actor, {"source": source}, images)
+
+
+def file_case(
+    case: Case, actor: Person | None, report_data: dict[str, Any], images: Sequence[CheckedImage] = ()
+) -> Case:
+    """Write a new case built and checked by its channel (office intake, the portal, an inspection): the category
+    snapshot, the relapse link, the number, the case with its history and its before-photos.
+
+    What needs no number (the relapse origin; image checks and re-encoding, done by the caller) is worked out
+    first, outside the transaction; then the number is drawn, which locks the year's counter row until commit,
+    and the rows are written (`cases.filing`: one statement on PostgreSQL). Concurrent intake waits for a few
+    INSERTs, never for image processing.
+    """
     case.snapshot_category()
     case.relapse_of = origin = find_relapse_origin(case)
+    now = case.reported_at
+    year = timezone.localtime(now).year
+    report = _event(case, Action.REPORT, actor, "", data=report_data, at=now)
+    if origin is None and not images:
+        file_rows(case, [report], year)  # the common case: one statement on PostgreSQL
+        return case
     with transaction.atomic():
-        case.number = next_number(timezone.localtime(now).year)
-        case.save(force_insert=True)
-        events = [_event(case, Action.REPORT, actor, "", data={"source": source}, at=now)]
+        case.number = next_number(year)
+        events = [report]
         if origin is not None:
             data = {"case": case.number, "origin": origin.number}
             events += [
                 _event(case, Action.RELAPSE, actor, case.state, data=data, at=now),
                 _event(origin, Action.RELAPSE, actor, origin.state, data=data, at=now),
             ]
-        CaseEvent.objects.bulk_create(events)
-        store_photos(case, events[0], CasePhoto.Kind.BEFORE, images, actor)
+        insert_rows(case, events)
+        store_photos(case, report, CasePhoto.Kind.BEFORE, images, actor)
     return case
 
 

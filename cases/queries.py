@@ -62,6 +62,8 @@ def likely_duplicates(case: Case) -> list[Case]:
 
 def find_relapse_origin(case: Case) -> Case | None:
     """The most recent case of the same category within 50 m closed in the 30 days before this one was filed."""
+    if not case.has_location() or not case.category_id:
+        return None  # nothing to compare with (and no query built on every uncategorised report)
     since = case.reported_at - dt.timedelta(days=RELAPSE_DAYS)
     closed = Case.objects.filter(state=State.CLOSED, closed_at__gte=since, closed_at__lte=case.reported_at)
     near = _nearby(case, closed)

@@ -117,6 +117,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several requests (the dev server, Celery in eager mode) write at once; wait instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # Django binds parameters on the client and never prepares; the one statement that binds on the server
+    # (filing a case, cases.filing) is prepared once per connection, which psycopg allows only when this is set.
+    # Behind a pooler that cannot keep prepared statements (PgBouncer < 1.21 in transaction mode), set
+    # DB_PREPARED_STATEMENTS=0: filing then runs unprepared.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        5 if env_bool("DB_PREPARED_STATEMENTS", True) else None
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth and the security baseline (等保 2.0 level 2) ---------------------------------------

@@ -17,6 +17,7 @@ from org.models import Grid, Unit
 
 GRID_INDEX_KEY = "org:grid-index-version"
 GRID_INDEX_SECONDS = 300  # a grid changed outside org.actions (the Django admin, SQL) counts after this long
+GRID_VERSION_SECONDS = 2  # a grid saved in another process counts after this long
 
 
 def grid_of_point(lon: float, lat: float, grids: QuerySet[Grid] | None = None) -> Grid | None:
@@ -43,24 +44,38 @@ class _IndexedGrid:
     shape: PreparedGeometry
 
 
-_grid_index: dict[str, tuple[float, list[_IndexedGrid]]] = {}
+@dataclass
+class _LoadedGrids:
+    version: str
+    loaded_at: float
+    checked_at: float
+    grids: list[_IndexedGrid]
+
+
+_loaded: list[_LoadedGrids] = []  # this process's copy (at most one)
 
 
 def forget_grid_index() -> None:
-    """Called by every grid write: the next lookup in any process (sharing the cache) reloads the grids."""
+    """Called by every grid write: this process reloads at once, the others (sharing the cache) within
+    GRID_VERSION_SECONDS."""
+    _loaded.clear()
     cache.delete(GRID_INDEX_KEY)
 
 
 def _indexed_grids() -> list[_IndexedGrid]:
-    """All grids with prepared shapes, kept in this process while the shared version token is unchanged."""
+    """All grids with prepared shapes, kept in this process while the shared version token is unchanged. The
+    token is read at most every GRID_VERSION_SECONDS: filing a case would otherwise cost a cache round trip."""
+    now = time.monotonic()
+    if _loaded and now - _loaded[0].checked_at < GRID_VERSION_SECONDS:
+        return _loaded[0].grids
     version = cache.get(GRID_INDEX_KEY)
     if version is None:
         version = uuid.uuid4().hex
         if not cache.add(GRID_INDEX_KEY, version, None):
             version = cache.get(GRID_INDEX_KEY) or version
-    loaded = _grid_index.get(version)
-    if loaded is not None and time.monotonic() - loaded[0] < GRID_INDEX_SECONDS:
-        return loaded[1]
+    if _loaded and _loaded[0].version == version and now - _loaded[0].loaded_at < GRID_INDEX_SECONDS:
+        _loaded[0].checked_at = now
+        return _loaded[0].grids
     rows = Grid.objects.order_by("code").values_list(
         "pk", "code", "min_lon", "min_lat", "max_lon", "max_lat", "boundary"
     )
@@ -68,8 +83,7 @@ def _indexed_grids() -> list[_IndexedGrid]:
     for pk, code, min_lon, min_lat, max_lon, max_lat, boundary in rows:
         shape: BaseGeometry = parse_boundary(boundary)
         grids.append(_IndexedGrid(pk, code, min_lon, min_lat, max_lon, max_lat, prep(shape)))
-    _grid_index.clear()
-    _grid_index[version] = (time.monotonic(), grids)
+    _loaded[:] = [_LoadedGrids(version, now, now, grids)]
     return grids
 
 

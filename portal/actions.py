@@ -1,8 +1,9 @@
 """Every write of the public side: filing a citizen report into the case loop, API keys, hiding photos.
 
 A citizen has no account, so a report cannot go through `cases.actions.open_case` (which needs an office actor);
-`submit_report` builds the same case with the cases helpers (number, grid, category snapshot, photos, history row)
-in state `reported` with source citizen, so the office verifies it in its usual screens.
+`submit_report` checks what the public sent and hands the case to `cases.actions.file_case`, as office intake does
+(number, category snapshot, relapse link, photos, history row), in state `reported` with source citizen, so the
+office verifies it in its usual screens.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.actions import attach_photos, is_office_actor, next_number, open_case
-from cases.models import Case, CaseEvent, CasePhoto, Source, State
-from cases.queries import find_relapse_origin
+from cases.actions import file_case, is_office_actor, open_case
+from cases.models import Case, CasePhoto, Source, State
 from core.geo import validate_lon_lat
+from core.uploads import check_image
 from org.access import require
 from org.models import Person
 from org.queries import grid_of_point
@@ -108,18 +109,8 @@ def submit_report(
         reported_at=now,
         state=State.REPORTED,
     )
-    case.snapshot_category()
-    case.number = next_number(timezone.localtime(now).year)
-    case.save()
-    event = CaseEvent.objects.create(
-        case=case,
-        action=CaseEvent.Action.REPORT,
-        to_state=case.state,
-        at=now,
-        data={"source": Source.CITIZEN, "channel": channel},
-    )
-    attach_photos(case, event, CasePhoto.Kind.BEFORE, photos, None)
-    _link_relapse(case)
+    images = [check_image(upload) for upload in photos]  # all checked before anything is written
+    file_case(case, None, {"source": Source.CITIZEN, "channel": channel}, images)
     return CitizenReport.objects.create(
         case=case,
         service=service,
@@ -130,20 +121,6 @@ def submit_report(
         attributes=attributes or {},
         created_at=now,
     )
-
-
-def _link_relapse(case: Case) -> None:
-    """As `cases.actions.open_case` does: a report of a problem fixed here lately is linked as a relapse."""
-    origin = find_relapse_origin(case)
-    if origin is None:
-        return
-    case.relapse_of = origin
-    case.save(update_fields=["relapse_of"])
-    data = {"case": case.number, "origin": origin.number}
-    for row in (case, origin):
-        CaseEvent.objects.create(
-            case=row, action=CaseEvent.Action.RELAPSE, from_state=row.state, to_state=row.state, data=data
-        )
 
 
 # --- API keys -----------------------------------------------------------------------------------------

@@ -100,3 +100,23 @@ def test_the_grid_list_draws_the_map(county, login):
     response = login(county.office_admin).get(reverse("org:grid_list"))
     assert response.context["features"]["features"][0]["properties"]["code"] == county.grid_a.code
     assert 'id="grid-features"' in response.content.decode()
+
+
+def test_a_grid_saved_in_another_process_counts_within_seconds(county, monkeypatch):
+    """The in-memory grids behind case intake: the shared version token is read at most every few seconds."""
+    from django.core.cache import cache
+
+    from org import queries
+
+    clock = [1000.0]
+    monkeypatch.setattr(queries.time, "monotonic", lambda: clock[0])
+    queries.forget_grid_index()
+    assert queries.grid_id_at(117.005, 35.505) == county.grid_a.pk
+    # Another process moves grid A far away (its forget_grid_index only reaches the shared cache).
+    Grid.objects.filter(pk=county.grid_a.pk).update(min_lon=120.0, max_lon=120.01, boundary=square(120.0, 35.5))
+    cache.delete(queries.GRID_INDEX_KEY)
+    clock[0] += queries.GRID_VERSION_SECONDS / 2
+    assert queries.grid_id_at(117.005, 35.505) == county.grid_a.pk  # not asked yet
+    clock[0] += queries.GRID_VERSION_SECONDS
+    assert queries.grid_id_at(117.005, 35.505) is None
+    assert queries.grid_id_at(120.005, 35.505) == county.grid_a.pk

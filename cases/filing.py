@@ -1,0 +1,156 @@
+"""Writing a new case: its number, its row and its first history rows.
+
+Filing is the hottest write of the system (every citizen report, hotline ticket and failed inspection line), and a
+request's cost is its number of round trips to the database (docs/performance.md). On PostgreSQL the number, the
+case and its history rows are therefore one statement with data-modifying CTEs: one round trip, atomic without a
+transaction of its own. Elsewhere (SQLite, the embedded default) the same rows are written with the ORM.
+
+Both paths write every concrete column from the same model instances, so a field added to `Case` or `CaseEvent`
+is written by both without touching this module; `cases/tests/test_filing.py` compares their rows.
+
+The creation of a case is recorded in its history (the `report` row: who, when, from which source), not also as
+an audit-log entry: the case row holds what was filed, and every later change is audited with its old values, so
+an entry at creation would only repeat them (and cost a round trip on every report).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+
+import psycopg
+from auditlog.context import disable_auditlog
+from django.db import connection, transaction
+from django.db.models import Field, Model
+
+from cases.models import Case, CaseCounter, CaseEvent
+
+NUMBER_DIGITS = 6
+
+
+def format_number(year: int, serial: int) -> str:
+    return f"{year}-{serial:0{NUMBER_DIGITS}d}"
+
+
+def _draw_sql() -> str:
+    """Take the year's next serial: the counter row is created by the year's first case and stays locked until
+    the transaction (or the statement) ends, so concurrent cases never share a number and numbers have no gaps."""
+    table = connection.ops.quote_name(CaseCounter._meta.db_table)
+    return (
+        f"INSERT INTO {table} (year, last) VALUES (%s, 1) "
+        f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last"
+    )
+
+
+def next_number(year: int) -> str:
+    """`2026-000123`, drawn in one statement (both PostgreSQL and SQLite ≥ 3.35 know UPSERT … RETURNING)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_draw_sql(), [year])
+        (serial,) = cursor.fetchone()
+    return format_number(year, serial)
+
+
+def file_rows(case: Case, events: list[CaseEvent], year: int) -> None:
+    """Give `case` the year's next number and write it with `events` (its own history rows, in order). The
+    instances come back saved, with their primary keys."""
+    if connection.vendor == "postgresql":
+        _file_in_one_statement(case, events, year)
+        return
+    with transaction.atomic():
+        case.number = next_number(year)
+        insert_rows(case, events)
+
+
+def insert_rows(case: Case, events: list[CaseEvent]) -> None:
+    """Write a numbered case and history rows (its own, or others' it touches) with the ORM."""
+    with disable_auditlog():
+        case.save(force_insert=True)
+    CaseEvent.objects.bulk_create(events)
+
+
+@functools.cache
+def _columns(model: type[Model], skip: frozenset[str]) -> tuple[Field, ...]:
+    return tuple(f for f in model._meta.concrete_fields if not f.primary_key and f.name not in skip)
+
+
+CASE_COLUMNS = frozenset({"number"})  # drawn in the statement
+EVENT_COLUMNS = frozenset({"case"})  # the case's new id
+
+
+def _values(instance: Model, fields: tuple[Field, ...]) -> list[object]:
+    return [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+
+
+@functools.cache
+def _one_statement(events: int) -> str:
+    """The SQL for a case with `events` history rows (built once per process and count)."""
+    quote = connection.ops.quote_name
+    case_fields, event_fields = _columns(Case, CASE_COLUMNS), _columns(CaseEvent, EVENT_COLUMNS)
+    pk, number = quote(Case._meta.pk.column), quote(Case._meta.get_field("number").column)
+    # In VALUES each parameter takes its target column's type, so no casts are needed.
+    event_row = ", ".join(["%s"] * len(event_fields))
+    return f"""
+        WITH drawn AS ({_draw_sql()}),
+        filed AS (
+            INSERT INTO {quote(Case._meta.db_table)} ({number}, {", ".join(quote(f.column) for f in case_fields)})
+            VALUES ((SELECT %s || '-' || lpad(last::text, {NUMBER_DIGITS}, '0') FROM drawn),
+                    {", ".join(["%s"] * len(case_fields))})
+            RETURNING {pk}, {number}
+        ),
+        history AS (
+            INSERT INTO {quote(CaseEvent._meta.db_table)}
+                ({quote(CaseEvent._meta.get_field("case").column)}, {", ".join(quote(f.column) for f in event_fields)})
+            VALUES {", ".join(f"((SELECT {pk} FROM filed), {event_row})" for _ in range(events))}
+            RETURNING {quote(CaseEvent._meta.pk.column)} AS id
+        )
+        SELECT filed.{pk}, filed.{number}, ARRAY(SELECT id FROM history ORDER BY id) FROM filed
+    """
+
+
+def _file_in_one_statement(case: Case, events: list[CaseEvent], year: int) -> None:
+    params: list[object] = [year, str(year), *_values(case, _columns(Case, CASE_COLUMNS))]
+    for event in events:
+        params += _values(event, _columns(CaseEvent, EVENT_COLUMNS))
+    case.pk, case.number, event_ids = _execute_prepared(_one_statement(len(events)), params)
+    _saved(case)
+    for event, pk in zip(events, event_ids, strict=True):
+        event.pk, event.case_id = pk, case.pk
+        _saved(event)
+
+
+class _PreparedCursor(psycopg.Cursor):
+    """A cursor binding parameters on the server and preparing each statement once per connection: the statement
+    is parsed and planned once, and its ~60 parameters are sent as typed values instead of being quoted into the
+    SQL text. (Django binds on the client and never prepares; that is right for its varied queries, not for the
+    one statement every report repeats.)"""
+
+    prepare = True
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=self.prepare, binary=binary)
+
+
+_local = threading.local()
+
+
+def _execute_prepared(sql: str, params: list[object]) -> tuple:
+    """Run `sql` on a server-binding cursor kept per connection (psycopg caches how each parameter type is sent
+    on the cursor: a new cursor per report would look them all up again), wrapped as Django wraps its own, so
+    query logging, execute wrappers and error translation work as usual."""
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = getattr(_local, "cursor", None)
+    if raw is None or raw.connection is not connection.connection or raw.closed:
+        raw = _local.cursor = _PreparedCursor(connection.connection)
+    # psycopg keeps no text for a prepared execution, which Django's query log would show as None: while queries
+    # are logged (DEBUG, tests counting queries) the statement runs unprepared.
+    raw.prepare = not connection.queries_logged
+    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    cursor.execute(sql, params)
+    return cursor.fetchone()
+
+
+def _saved(instance: Model) -> None:
+    """Mark an instance written by hand as the ORM marks one it saved."""
+    instance._state.adding = False
+    instance._state.db = connection.alias
