@@ -234,6 +234,13 @@ class Case(models.Model):
             models.Index(fields=["lon", "lat"], name="case_lon_lat"),
             # The queues list the newest first: without this a page sorts the whole table.
             models.Index(fields=["-reported_at"], name="case_reported_at"),
+            # The extension-requests queue: a few rows among all the cases with a unit, which the state index
+            # would make every queue count read one by one to find none.
+            models.Index(
+                fields=["state"],
+                condition=models.Q(extension_requested_until__isnull=False),
+                name="case_extension_requested",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseEvent, State
+from core.counting import CappedCount, capped_count
 from core.geo import degree_box, distance_m
 from org.models import Unit
 
@@ -144,11 +146,14 @@ def filtered_list(person, params: QueryDict, default_queue: bool = True) -> Filt
     return FilteredList(form, filtered, cases.order_by(order), queue if queue in queues else "", queues)
 
 
-def queue_counts(cases: QuerySet[Case], queues: dict[str, Q]) -> dict[str, int]:
-    """All the queue sizes in one query, over open cases only: every queue is of open cases, and the closed ones,
-    nearly all of a year's cases, are then never read (the state index finds the open ones)."""
+def queue_counts(cases: QuerySet[Case], queues: dict[str, Q]) -> dict[str, CappedCount]:
+    """Each queue's size up to settings.CASE_COUNT_CAP ("10,000+" beyond), one bounded query per queue: each
+    stops after cap + 1 rows of its index, where one aggregate over the open cases read every one of them."""
     open_cases = cases.filter(state__in=Case.OPEN_STATES)
-    return open_cases.aggregate(**{name: Count("id", filter=condition) for name, condition in queues.items()})
+    return {
+        name: capped_count(open_cases.filter(condition), settings.CASE_COUNT_CAP)
+        for name, condition in queues.items()
+    }
 
 
 # --- Metrics (DESIGN.md §5) ----------------------------------------------------------------------

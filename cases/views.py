@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -27,6 +27,7 @@ from cases import forms as case_forms
 from cases.access import cases_for, get_case_for, get_category_for
 from cases.models import Case, CaseEvent, CasePhoto, Category
 from cases.queries import QUEUE_LABELS
+from core.counting import CappedPaginator
 from org.access import get_or_404, grids_for, require, visible_units
 
 A = CaseEvent.Action
@@ -176,7 +177,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     person = request.user
     listed = queries.filtered_list(person, request.GET)
     counts = queries.queue_counts(listed.filtered, listed.queues)
-    page = Paginator(listed.cases, 50).get_page(request.GET.get("page"))
+    # Counted up to the cap: the "All" list of a year's cases is not counted row by row on every visit.
+    page = CappedPaginator(listed.cases, 50, settings.CASE_COUNT_CAP).get_page(request.GET.get("page"))
     context = {
         "form": listed.form,
         "page": page,
@@ -188,7 +190,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "bulk_form": case_forms.BulkDispatchForm(cases=Case.objects.none()),
         "now": timezone.now(),
         "query": request.GET.urlencode(),
-        "export_in_background": page.paginator.count > exports.DIRECT_EXPORT_ROWS,
+        "export_in_background": page.paginator.capped or page.paginator.count > exports.DIRECT_EXPORT_ROWS,
     }
     template = "cases/_case_table.html" if request.htmx else "cases/case_list.html"
     return render(request, template, context)

@@ -23,7 +23,7 @@ def test_a_town_sees_what_falls_due_today_and_nothing_of_other_towns(county, log
     _case("2026-000803", county.town_b, State.DISPATCHED, later_today)
     page = login(county.handler_a).get(reverse("home"))
     assert [case.number for case in page.context["due_today"]] == ["2026-000801"]
-    cards = {card["label"]: card["count"] for card in page.context["case_cards"]}
+    cards = {card["label"]: card["count"].value for card in page.context["case_cards"]}
     assert cards["To rectify"] == 2
 
 
@@ -31,7 +31,7 @@ def test_the_office_sees_its_queues(county, login):
     _case("2026-000804", None, State.REPORTED, None)
     _case("2026-000805", county.town_b, State.SUBMITTED, None)
     page = login(county.office_admin).get(reverse("home"))
-    cards = {card["label"]: card["count"] for card in page.context["case_cards"]}
+    cards = {card["label"]: card["count"].value for card in page.context["case_cards"]}
     assert cards["To accept"] == 1 and cards["To verify"] == 1
     assert "due_today" not in page.context
 

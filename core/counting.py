@@ -1,0 +1,57 @@
+"""Counts that stop at a cap, as large trackers show "10,000+": nobody pages to page 201 or works through ten
+thousand rows one by one, they filter. Counting every row of a list costs as much as the table is large; counting
+up to a cap costs at most cap + 1 index entries, however large the table grows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils.formats import number_format
+
+
+@dataclass(frozen=True)
+class CappedCount:
+    """A count that stops at a cap: exact when not `capped`, else "more than `value`" (value is the cap)."""
+
+    value: int
+    capped: bool
+
+    def __bool__(self) -> bool:
+        return self.value > 0
+
+    def __str__(self) -> str:
+        # Grouped as the language groups digits (en 10,000; zh 10000), so 9,999 and 10,000+ look alike.
+        shown = number_format(self.value, force_grouping=True)
+        return f"{shown}+" if self.capped else shown
+
+
+def capped_count(queryset: QuerySet, cap: int) -> CappedCount:
+    """`SELECT COUNT(*) FROM (SELECT … LIMIT cap + 1)`: the database stops after cap + 1 rows. The order is
+    dropped first: it changes no count, and sorting every matching row would undo the limit."""
+    counted = queryset.order_by()[: cap + 1].count()
+    return CappedCount(min(counted, cap), counted > cap)
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at `cap`: the pages hold the first `cap` rows, later pages are not offered
+    (a page number past them gives the last one, like any page number past the end)."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, cap: int) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def capped_count(self) -> CappedCount:
+        return capped_count(self.object_list, self.cap)
+
+    @cached_property
+    def count(self) -> int:
+        return self.capped_count.value
+
+    @property
+    def capped(self) -> bool:
+        """True when there are more rows than `count`."""
+        return self.capped_count.capped
