@@ -234,6 +234,13 @@ class Case(models.Model):
             models.Index(fields=["lon", "lat"], name="case_lon_lat"),
             # The queues list the newest first: without this a page sorts the whole table.
             models.Index(fields=["-reported_at"], name="case_reported_at"),
+            # The overdue and to-rectify queues list cases held by units by deadline: without this a page sorts
+            # every such case (41 ms at 300k cases, 0.1 ms with it).
+            models.Index(
+                fields=["deadline"],
+                name="case_held_deadline",
+                condition=models.Q(state__in=[State.DISPATCHED, State.RECTIFYING]),  # UNIT_STATES
+            ),
             # The extension-requests queue: a few rows among all the cases with a unit, which the state index
             # would make every queue count read one by one to find none.
             models.Index(

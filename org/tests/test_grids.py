@@ -113,7 +113,9 @@ def test_a_grid_saved_in_another_process_counts_within_seconds(county, monkeypat
     queries.forget_grid_index()
     assert queries.grid_id_at(117.005, 35.505) == county.grid_a.pk
     # Another process moves grid A far away (its forget_grid_index only reaches the shared cache).
-    Grid.objects.filter(pk=county.grid_a.pk).update(min_lon=120.0, max_lon=120.01, boundary=square(120.0, 35.5))
+    Grid.objects.filter(pk=county.grid_a.pk).update(
+        min_lon=120.0, max_lon=120.01, boundary=square(120.0, 35.5)
+    )
     cache.delete(queries.GRID_INDEX_KEY)
     clock[0] += queries.GRID_VERSION_SECONDS / 2
     assert queries.grid_id_at(117.005, 35.505) == county.grid_a.pk  # not asked yet
