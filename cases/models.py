@@ -165,8 +165,10 @@ class Case(models.Model):
         Grid, verbose_name=_("grid"), null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
     )
     site_name = models.CharField(_("site"), max_length=100, blank=True)
+    # No index of its own on category and unit: the composite indexes below start with them, and every index is
+    # written on every report (the hottest write of the system).
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT, db_index=False
     )
     # Snapshot of the category when the case was filed: renaming a category never rewrites old cases.
     category_ref = models.CharField(_("standard"), max_length=50, blank=True)
@@ -184,6 +186,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.REPORTED)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
@@ -342,7 +345,10 @@ class CaseEvent(models.Model):
     from_state = models.CharField(_("from"), max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=20, choices=State.choices, blank=True)
     # The responsible unit this step concerns (the unit dispatched to, the unit that returned...).
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Indexed by caseevent_unit_action_at (which starts with it), not on its own.
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

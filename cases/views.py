@@ -187,6 +187,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "office_view": person.sees_everything(),
         "can_report": actions.can_report(person),
         "can_bulk_dispatch": actions.is_office_actor(person),
+        # Rows can be ticked for bulk dispatch in the office's to-dispatch queue.
+        "selectable": listed.queue == "to_dispatch" and actions.is_office_actor(person),
         "bulk_form": case_forms.BulkDispatchForm(cases=Case.objects.none()),
         "now": timezone.now(),
         "query": request.GET.urlencode(),

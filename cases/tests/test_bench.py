@@ -1,0 +1,23 @@
+"""`chuangwen bench cases` keeps working: a tiny run prints every figure and the three ratios."""
+
+from __future__ import annotations
+
+import pytest
+
+from cases import bench
+from cases.models import Case
+
+
+@pytest.mark.django_db(transaction=True)  # as the bench runs: in autocommit, TRUNCATE included
+def test_a_tiny_bench_prints_the_three_ratios(settings):
+    settings.ROOT_URLCONF = "cases.bench"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    lines: list[str] = []
+    figures = bench.run(total=300, requests=3, say=lines.append)
+    names = [line.split(":")[0] for line in lines]
+    assert names[-3:] == ["intake_ratio", "metrics_ratio", "queue_ratio"]
+    assert figures["cases"] == 300 and all(figures[name] > 0 for name in names[-3:])
+    assert not Case.objects.exists()  # the queue page was measured again on empty tables
