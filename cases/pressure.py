@@ -163,20 +163,18 @@ def remind(now: dt.datetime, report: TickReport) -> None:
         report.reminded += _send(messages)
 
 
-def _marked_overdue(cases: list[Case]) -> set[tuple[int, str]]:
-    """(case, deadline) pairs marked overdue before, a thousand cases a query rather than all in one IN list."""
-    marked: set[tuple[int, str]] = set()
-    for start in range(0, len(cases), LOOKUPS_PER_QUERY):
-        ids = [case.pk for case in cases[start : start + LOOKUPS_PER_QUERY]]
-        events = CaseEvent.objects.filter(action=CaseEvent.Action.OVERDUE, case_id__in=ids)
-        marked.update(events.values_list("case_id", "data__deadline"))
-    return marked
+def _marked_overdue(cases: QuerySet[Case]) -> set[tuple[int, str]]:
+    """(case, deadline) pairs of `cases` marked overdue before, in one join: tens of thousands of ids in IN lists
+    made PostgreSQL read the whole history once per list."""
+    events = CaseEvent.objects.filter(action=CaseEvent.Action.OVERDUE, case__in=cases.values("pk"))
+    return set(events.order_by().values_list("case_id", "data__deadline"))
 
 
 def mark_overdue(now: dt.datetime, report: TickReport) -> None:
     """Write an overdue mark in the history once per case and deadline, and tell the unit."""
-    cases = list(_running(now).filter(deadline__lte=now))
-    marked = _marked_overdue(cases)
+    overdue = _running(now).filter(deadline__lte=now)
+    cases = list(overdue)
+    marked = _marked_overdue(overdue)
     cases = [case for case in cases if (case.pk, case.deadline.isoformat()) not in marked]
     people = _unit_people({c.unit_id for c in cases}, {Role.UNIT_HANDLER, Role.UNIT_HEAD})
     for chunk in _by_unit(cases, lambda case: case.unit_id):
