@@ -3,13 +3,24 @@
 Run by `chuangwen tick` (cron) or the Celery beat task `cases.tasks.tick`, as often as every few minutes. Every
 step is idempotent: a reminder, an overdue mark and an escalation happen once per case and deadline (an extension
 gives a new deadline, and so a new reminder), so a crashed run can simply run again.
+
+At county scale one tick can find tens of thousands of cases (a county moving its old cases in): each step works
+in chunks of about `CASE_TICK_CHUNK` cases, one transaction each, with the history rows and notifications of a
+chunk written in bulk (notify.actions.notify_many). A chunk never splits a unit's cases, for flood control: a
+person due more than `CASE_NOTIFY_SUMMARY_OVER` messages of one kind in one tick gets one summary ("12 cases
+became overdue", linking to the unit's queue) instead. The per-case messages are still written, folded out of
+sight, so their keys count as sent; each case still gets its own overdue mark in its history. As a unit's marks,
+messages and summary commit together, a crash leaves a unit either told in full or not at all, and the re-run
+tells it what is left, once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -17,11 +28,15 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.models import Case, CaseEvent
-from notify.actions import notify_people
+from notify.actions import Message, notify_many
 from notify.models import Notification
 from org.models import Person, Role, Unit
+
+T = TypeVar("T")
+LOOKUPS_PER_QUERY = 1000
 
 
 @dataclass
@@ -41,28 +56,60 @@ def _unit_people(units: set[int], roles: set[str]) -> dict[int, list[Person]]:
     return people
 
 
-def _heads_for(unit: Unit, heads: dict[int, list[Person]]) -> list[Person]:
-    """The unit's own heads, else the nearest heads above it."""
+def _heads_unit(unit: Unit, heads: dict[int, list[Person]]) -> int | None:
+    """The unit whose heads hear of the case: its own, else the nearest above it that has heads."""
     chain = [unit.pk, *reversed([int(step) for step in unit.path.strip("/").split("/")[:-1]])]
-    for unit_id in chain:
-        if heads.get(unit_id):
-            return heads[unit_id]
-    return []
+    return next((unit_id for unit_id in chain if heads.get(unit_id)), None)
 
 
 def _url(case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
 
-def notify(recipients, key: str, subject: str, body: str, url: str) -> int:
-    """Inbox entries (and emails) once per key; the key's first part names the kind of message."""
-    created = notify_people(
-        recipients, kind=key.split(":")[0], title=subject, dedupe_key=key, body=body, url=url
-    )
-    return len(created)
+def _by_unit(items: list[T], unit_of: Callable[[T], int]) -> Iterator[list[T]]:
+    """`items` in chunks of about settings.CASE_TICK_CHUNK, each unit's items in one chunk: its summary counts them
+    all, and a crash never leaves it half told."""
+    groups: dict[int, list[T]] = defaultdict(list)
+    for item in items:
+        groups[unit_of(item)].append(item)
+    chunk: list[T] = []
+    for group in groups.values():
+        chunk += group
+        if len(chunk) >= settings.CASE_TICK_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
-def _already_sent(keys: list[str], chunk: int = 500) -> set[str]:
+def _summary(kind: str, count: int) -> tuple[str, str]:
+    """A summary's title, and the queue of the recipient's unit it links to (for notify_many)."""
+    if kind == "remind":
+        title = ngettext(
+            "%(count)s case falls due within %(hours)s hours",
+            "%(count)s cases fall due within %(hours)s hours",
+            count,
+        ) % {"count": count, "hours": settings.CASE_REMIND_BEFORE_HOURS}
+    elif kind == "escalate":
+        title = ngettext(
+            "%(count)s case is overdue by more than %(hours)s hours",
+            "%(count)s cases are overdue by more than %(hours)s hours",
+            count,
+        ) % {"count": count, "hours": settings.CASE_ESCALATE_AFTER_HOURS}
+    else:
+        title = ngettext("%(count)s case became overdue", "%(count)s cases became overdue", count) % {
+            "count": count
+        }
+    queue = "due_soon" if kind == "remind" else "overdue"
+    return title, f"{reverse('cases:list')}?queue={queue}"
+
+
+def _send(messages: list[Message]) -> int:
+    """The chunk's messages, folded per person above the threshold; how many (person, case) messages were new."""
+    return len(notify_many(messages, summary_over=settings.CASE_NOTIFY_SUMMARY_OVER, summarize=_summary))
+
+
+def _already_sent(keys: list[str], chunk: int = LOOKUPS_PER_QUERY) -> set[str]:
     """The keys notified before, in a few queries: long-overdue cases are looked at on every tick, and asking
     once per case and recipient would cost tens of thousands of queries every few minutes at county scale."""
     sent: set[str] = set()
@@ -79,84 +126,118 @@ def _running(now: dt.datetime) -> QuerySet[Case]:
     return Case.objects.filter(state__in=Case.UNIT_STATES, deadline__isnull=False).select_related("unit")
 
 
+def _name(case: Case) -> str:
+    return case.category_name or case.description[:20]
+
+
+def _deadline(case: Case) -> str:
+    return timezone.localtime(case.deadline).strftime("%Y-%m-%d %H:%M")
+
+
+def _not_sent(cases: list[Case], key: Callable[[Case], str]) -> list[Case]:
+    sent = _already_sent([key(case) for case in cases])
+    return [case for case in cases if key(case) not in sent]
+
+
 def remind(now: dt.datetime, report: TickReport) -> None:
     soon = now + dt.timedelta(hours=settings.CASE_REMIND_BEFORE_HOURS)
-    cases = list(_running(now).filter(deadline__gt=now, deadline__lte=soon))
+
+    def key(case: Case) -> str:
+        return f"remind:{case.pk}:{case.deadline.isoformat()}"
+
+    cases = _not_sent(list(_running(now).filter(deadline__gt=now, deadline__lte=soon)), key)
     people = _unit_people({c.unit_id for c in cases}, {Role.UNIT_HANDLER, Role.UNIT_HEAD})
-    keys = {case.pk: f"remind:{case.pk}:{case.deadline.isoformat()}" for case in cases}
-    sent = _already_sent(list(keys.values()))
-    for case in cases:
-        key = keys[case.pk]
-        if key in sent:
-            continue
-        deadline = timezone.localtime(case.deadline).strftime("%Y-%m-%d %H:%M")
-        subject = _("Due soon: %(number)s %(name)s, deadline %(deadline)s") % {
-            "number": case.number,
-            "name": case.category_name or case.description[:20],
-            "deadline": deadline,
-        }
-        report.reminded += notify(
-            people.get(case.unit_id, []), key, subject, case.description[:200], _url(case)
-        )
+    for chunk in _by_unit(cases, lambda case: case.unit_id):
+        subject = _("Due soon: %(number)s %(name)s, deadline %(deadline)s")
+        messages = [
+            Message(
+                people.get(case.unit_id, []),
+                kind="remind",
+                title=subject % {"number": case.number, "name": _name(case), "deadline": _deadline(case)},
+                dedupe_key=key(case),
+                body=case.description[:200],
+                url=_url(case),
+            )
+            for case in chunk
+        ]
+        report.reminded += _send(messages)
+
+
+def _marked_overdue(cases: QuerySet[Case]) -> set[tuple[int, str]]:
+    """(case, deadline) pairs of `cases` marked overdue before, in one join: tens of thousands of ids in IN lists
+    made PostgreSQL read the whole history once per list."""
+    events = CaseEvent.objects.filter(action=CaseEvent.Action.OVERDUE, case__in=cases.values("pk"))
+    return set(events.order_by().values_list("case_id", "data__deadline"))
 
 
 def mark_overdue(now: dt.datetime, report: TickReport) -> None:
     """Write an overdue mark in the history once per case and deadline, and tell the unit."""
-    cases = list(_running(now).filter(deadline__lte=now))
-    marked = set(
-        CaseEvent.objects.filter(action=CaseEvent.Action.OVERDUE, case__in=cases).values_list(
-            "case_id", "data__deadline"
-        )
-    )
+    overdue = _running(now).filter(deadline__lte=now)
+    cases = list(overdue)
+    marked = _marked_overdue(overdue)
+    cases = [case for case in cases if (case.pk, case.deadline.isoformat()) not in marked]
     people = _unit_people({c.unit_id for c in cases}, {Role.UNIT_HANDLER, Role.UNIT_HEAD})
-    for case in cases:
-        deadline = case.deadline.isoformat()
-        if (case.pk, deadline) in marked:
-            continue
+    for chunk in _by_unit(cases, lambda case: case.unit_id):
         with transaction.atomic():
-            CaseEvent.objects.create(
-                case=case,
-                action=CaseEvent.Action.OVERDUE,
-                from_state=case.state,
-                to_state=case.state,
-                unit=case.unit,
-                at=now,
-                data={"deadline": deadline},
+            CaseEvent.objects.bulk_create(
+                [
+                    CaseEvent(
+                        case=case,
+                        action=CaseEvent.Action.OVERDUE,
+                        from_state=case.state,
+                        to_state=case.state,
+                        unit_id=case.unit_id,
+                        at=now,
+                        data={"deadline": case.deadline.isoformat()},
+                    )
+                    for case in chunk
+                ],
+                batch_size=LOOKUPS_PER_QUERY,
             )
-            subject = _("Overdue: %(number)s %(name)s") % {
-                "number": case.number,
-                "name": case.category_name or case.description[:20],
-            }
-            notify(
-                people.get(case.unit_id, []),
-                f"overdue:{case.pk}:{deadline}",
-                subject,
-                case.description[:200],
-                _url(case),
+            subject = _("Overdue: %(number)s %(name)s")
+            _send(
+                [
+                    Message(
+                        people.get(case.unit_id, []),
+                        kind="overdue",
+                        title=subject % {"number": case.number, "name": _name(case)},
+                        dedupe_key=f"overdue:{case.pk}:{case.deadline.isoformat()}",
+                        body=case.description[:200],
+                        url=_url(case),
+                    )
+                    for case in chunk
+                ]
             )
-        report.marked_overdue += 1
+        report.marked_overdue += len(chunk)
 
 
 def escalate(now: dt.datetime, report: TickReport) -> None:
     """Overdue longer than the configured delay: the unit head (or the nearest head above) is told."""
     late = now - dt.timedelta(hours=settings.CASE_ESCALATE_AFTER_HOURS)
-    cases = list(_running(now).filter(deadline__lte=late))
+
+    def key(case: Case) -> str:
+        return f"escalate:{case.pk}:{case.deadline.isoformat()}"
+
+    cases = _not_sent(list(_running(now).filter(deadline__lte=late)), key)
     heads = _unit_people(
         {int(step) for c in cases for step in c.unit.path.strip("/").split("/")}, {Role.UNIT_HEAD}
     )
-    keys = {case.pk: f"escalate:{case.pk}:{case.deadline.isoformat()}" for case in cases}
-    sent = _already_sent(list(keys.values()))
-    for case in cases:
-        key = keys[case.pk]
-        if key in sent:
-            continue
-        subject = _("Escalated: %(number)s is overdue since %(deadline)s") % {
-            "number": case.number,
-            "deadline": timezone.localtime(case.deadline).strftime("%Y-%m-%d %H:%M"),
-        }
-        report.escalated += notify(
-            _heads_for(case.unit, heads), key, subject, case.description[:200], _url(case)
-        )
+    # Grouped by the unit whose heads are told, so that a head's summary counts every case they hear of.
+    told = [(unit_id, case) for case in cases if (unit_id := _heads_unit(case.unit, heads)) is not None]
+    for chunk in _by_unit(told, lambda pair: pair[0]):
+        subject = _("Escalated: %(number)s is overdue since %(deadline)s")
+        messages = [
+            Message(
+                heads[unit_id],
+                kind="escalate",
+                title=subject % {"number": case.number, "deadline": _deadline(case)},
+                dedupe_key=key(case),
+                body=case.description[:200],
+                url=_url(case),
+            )
+            for unit_id, case in chunk
+        ]
+        report.escalated += _send(messages)
 
 
 def run_tick(now: dt.datetime | None = None) -> TickReport:

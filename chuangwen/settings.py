@@ -251,6 +251,10 @@ WORKING_HOURS = env_str("WORKING_HOURS", "08:30-12:00,14:00-17:30")
 CASE_REMIND_BEFORE_HOURS = env_int("CASE_REMIND_BEFORE_HOURS", 4)
 CASE_ESCALATE_AFTER_HOURS = env_int("CASE_ESCALATE_AFTER_HOURS", 24)
 CASE_DIGEST_HOUR = env_int("CASE_DIGEST_HOUR", 8)  # local hour from which each unit's daily digest goes out
+# A person due more than this many reminders (or overdue notices, or escalations) in one tick gets one summary
+# instead; the tick writes its marks and messages this many cases to a transaction (cases.pressure).
+CASE_NOTIFY_SUMMARY_OVER = env_int("CASE_NOTIFY_SUMMARY_OVER", 10)
+CASE_TICK_CHUNK = env_int("CASE_TICK_CHUNK", 500)
 # Case lists and queue badges count up to this many and then say "10,000+" (core.counting): exact counts cost as
 # much as the table is large, and past 200 pages of 50 people filter rather than page.
 CASE_COUNT_CAP = 10_000

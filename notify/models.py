@@ -2,7 +2,7 @@
 
 A notification is created once per (recipient, dedupe key); each delivery once per (notification, channel,
 address). A worker that crashes and runs again finds the rows already there and only sends what is still pending,
-so nobody is notified twice.
+so nobody is notified twice. Many messages of one kind at once are folded into one summary (notify.actions).
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Folded into a summary the recipient got instead (flood control, notify.actions.notify_many): kept so that
+    # its dedupe key counts as sent, born read and never listed.
+    folded = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("notification")

@@ -17,7 +17,8 @@ from org.access import can_manage_org, require
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    notifications = request.user.notifications.order_by("read_at", "-created_at")
+    # Folded messages were told in a summary; they stay only to keep their keys sent.
+    notifications = request.user.notifications.filter(folded=False).order_by("read_at", "-created_at")
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
     return render(request, "notify/inbox.html", {"page": page})
 
