@@ -97,3 +97,15 @@ def test_the_inbox_shows_only_ones_own_messages_and_marks_them_read(county, logi
     mine.refresh_from_db()
     assert mine.read_at is not None
     assert Notification.objects.get(recipient=county.head_a).read_at is None
+
+
+def test_a_tick_does_not_run_beside_another(county, new_case):
+    from django.core.cache import cache
+
+    from cases.tasks import TICK_LOCK
+
+    cache.set(TICK_LOCK, "another run", 60)
+    assert tick() == "skipped: another tick is running"
+    assert cache.get(TICK_LOCK) == "another run"  # its lock is left alone
+    cache.delete(TICK_LOCK)
+    assert tick().startswith("reminders:") and cache.get(TICK_LOCK) is None
