@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.db.models import QuerySet
@@ -167,6 +168,9 @@ class BulkDispatchForm(StyledFormMixin, forms.Form):
         self.fields["cases"].queryset = cases
 
 
+CASE_NUMBER_PREFIX = re.compile(r"^\d{4}-\d*$")  # 2026-000123, or its start (2026-0001)
+
+
 class CaseFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     state = forms.ChoiceField(
@@ -202,11 +206,16 @@ class CaseFilterForm(StyledFormMixin, forms.Form):
         data = self.cleaned_data
         if data["q"]:
             q = data["q"].strip()
-            cases = (
-                cases.filter(number__startswith=q)
-                | cases.filter(description__icontains=q)
-                | cases.filter(address__icontains=q)
-            )
+            if CASE_NUMBER_PREFIX.match(q):
+                # Someone typing a case number wants that case: the number's index answers at once, where the
+                # text columns would be read in full (about 1 s at a million cases when nothing matches).
+                cases = cases.filter(number__startswith=q)
+            else:
+                cases = (
+                    cases.filter(number__startswith=q)
+                    | cases.filter(description__icontains=q)
+                    | cases.filter(address__icontains=q)
+                )
         for field in ("state", "source", "category", "grid"):
             if data[field]:
                 cases = cases.filter(**{field: data[field]})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -88,6 +90,19 @@ def test_the_office_queue_counts_and_filters(county, login, new_case):
     filtered = client.get(reverse("cases:list") + f"?unit={county.town_a.pk}").context["page"].object_list
     assert list(filtered) == [dispatched]
     assert list(client.get(reverse("cases:list") + "?q=楼道").context["page"].object_list) == [dispatched]
+
+    def by_number(q: str) -> list:
+        """A case number (or its start) is looked up by the number alone, never by reading the text columns."""
+        with CaptureQueriesContext(connection) as queries:
+            found = list(client.get(reverse("cases:list"), {"q": q}).context["page"].object_list)
+        conditions = [
+            q["sql"].split(" WHERE ", 1)[-1] for q in queries.captured_queries if "cases_case" in q["sql"]
+        ]
+        assert conditions and not [where for where in conditions if "description" in where]
+        return found
+
+    assert by_number(dispatched.number) == [dispatched] and dispatched in by_number(dispatched.number[:9])
+    assert by_number(dispatched.number + "9") == []
 
 
 def test_the_unit_queue_opens_on_what_to_rectify(county, login, new_case):
