@@ -20,7 +20,8 @@ import threading
 
 import psycopg
 from auditlog.context import disable_auditlog
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
 from cases.models import Case, CaseCounter, CaseEvent
@@ -77,8 +78,8 @@ CASE_COLUMNS = frozenset({"number"})  # drawn in the statement
 EVENT_COLUMNS = frozenset({"case"})  # the case's new id
 
 
-def _values(instance: Model, fields: tuple[Field, ...]) -> list[object]:
-    return [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+def _values(instance: Model, fields: tuple[Field, ...], db: BaseDatabaseWrapper) -> list[object]:
+    return [f.get_db_prep_save(f.pre_save(instance, True), db) for f in fields]
 
 
 @functools.cache
@@ -108,14 +109,17 @@ def _one_statement(events: int) -> str:
 
 
 def _file_in_one_statement(case: Case, events: list[CaseEvent], year: int) -> None:
-    params: list[object] = [year, str(year), *_values(case, _columns(Case, CASE_COLUMNS))]
+    # The connection itself, not the `connection` proxy: each of the ~60 fields asks it for things, and every
+    # question to the proxy is a context-local lookup.
+    db = connections[DEFAULT_DB_ALIAS]
+    params: list[object] = [year, str(year), *_values(case, _columns(Case, CASE_COLUMNS), db)]
     for event in events:
-        params += _values(event, _columns(CaseEvent, EVENT_COLUMNS))
-    case.pk, case.number, event_ids = _execute_prepared(_one_statement(len(events)), params)
-    _saved(case)
+        params += _values(event, _columns(CaseEvent, EVENT_COLUMNS), db)
+    case.pk, case.number, event_ids = _execute_prepared(db, _one_statement(len(events)), params)
+    for instance in (case, *events):
+        instance._state.adding, instance._state.db = False, db.alias  # as the ORM marks what it saved
     for event, pk in zip(events, event_ids, strict=True):
         event.pk, event.case_id = pk, case.pk
-        _saved(event)
 
 
 class _PreparedCursor(psycopg.Cursor):
@@ -133,24 +137,18 @@ class _PreparedCursor(psycopg.Cursor):
 _local = threading.local()
 
 
-def _execute_prepared(sql: str, params: list[object]) -> tuple:
+def _execute_prepared(db: BaseDatabaseWrapper, sql: str, params: list[object]) -> tuple:
     """Run `sql` on a server-binding cursor kept per connection (psycopg caches how each parameter type is sent
     on the cursor: a new cursor per report would look them all up again), wrapped as Django wraps its own, so
     query logging, execute wrappers and error translation work as usual."""
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
+    db.ensure_connection()
+    db.validate_thread_sharing()
     raw = getattr(_local, "cursor", None)
-    if raw is None or raw.connection is not connection.connection or raw.closed:
-        raw = _local.cursor = _PreparedCursor(connection.connection)
+    if raw is None or raw.connection is not db.connection or raw.closed:
+        raw = _local.cursor = _PreparedCursor(db.connection)
     # psycopg keeps no text for a prepared execution, which Django's query log would show as None: while queries
     # are logged (DEBUG, tests counting queries) the statement runs unprepared.
-    raw.prepare = not connection.queries_logged
-    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    raw.prepare = not db.queries_logged
+    cursor = db.make_debug_cursor(raw) if db.queries_logged else db.make_cursor(raw)
     cursor.execute(sql, params)
     return cursor.fetchone()
-
-
-def _saved(instance: Model) -> None:
-    """Mark an instance written by hand as the ORM marks one it saved."""
-    instance._state.adding = False
-    instance._state.db = connection.alias
