@@ -292,7 +292,7 @@ def file_case(
     year = timezone.localtime(now).year
     report = _event(case, Action.REPORT, actor, "", data=report_data, at=now)
     if origin is None and not images:
-        file_rows(case, [report], year)  # the common case: one statement on PostgreSQL
+        file_rows(case, report, year)  # the common case: one statement on PostgreSQL
         return case
     with transaction.atomic():
         case.number = next_number(year)

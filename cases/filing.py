@@ -2,7 +2,7 @@
 
 Filing is the hottest write of the system (every citizen report, hotline ticket and failed inspection line), and a
 request's cost is its number of round trips to the database (docs/performance.md). On PostgreSQL the number, the
-case and its history rows are therefore one statement with data-modifying CTEs: one round trip, atomic without a
+case and its report row are therefore one statement with data-modifying CTEs: one round trip, atomic without a
 transaction of its own. Elsewhere (SQLite, the embedded default) the same rows are written with the ORM.
 
 Both paths write every concrete column from the same model instances, so a field added to `Case` or `CaseEvent`
@@ -51,15 +51,15 @@ def next_number(year: int) -> str:
     return format_number(year, serial)
 
 
-def file_rows(case: Case, events: list[CaseEvent], year: int) -> None:
-    """Give `case` the year's next number and write it with `events` (its own history rows, in order). The
-    instances come back saved, with their primary keys."""
+def file_rows(case: Case, report: CaseEvent, year: int) -> None:
+    """Give `case` the year's next number and write it with its `report` history row. Both come back saved, with
+    their primary keys. (A case with more rows to write, such as a relapse's links, uses `insert_rows`.)"""
     if connection.vendor == "postgresql":
-        _file_in_one_statement(case, events, year)
+        _file_in_one_statement(case, report, year)
         return
     with transaction.atomic():
         case.number = next_number(year)
-        insert_rows(case, events)
+        insert_rows(case, [report])
 
 
 def insert_rows(case: Case, events: list[CaseEvent]) -> None:
@@ -83,43 +83,42 @@ def _values(instance: Model, fields: tuple[Field, ...], db: BaseDatabaseWrapper)
 
 
 @functools.cache
-def _one_statement(events: int) -> str:
-    """The SQL for a case with `events` history rows (built once per process and count)."""
+def _one_statement() -> str:
+    """The SQL for a case and its report row (built once per process)."""
     quote = connection.ops.quote_name
     case_fields, event_fields = _columns(Case, CASE_COLUMNS), _columns(CaseEvent, EVENT_COLUMNS)
     pk, number = quote(Case._meta.pk.column), quote(Case._meta.get_field("number").column)
+    # lpad cuts a longer string down to the length it is given: a serial past 999,999 keeps all its digits, as
+    # format_number writes it.
+    serial = f"lpad(last::text, greatest({NUMBER_DIGITS}, length(last::text)), '0')"
     # In VALUES each parameter takes its target column's type, so no casts are needed.
-    event_row = ", ".join(["%s"] * len(event_fields))
     return f"""
         WITH drawn AS ({_draw_sql()}),
         filed AS (
             INSERT INTO {quote(Case._meta.db_table)} ({number}, {", ".join(quote(f.column) for f in case_fields)})
-            VALUES ((SELECT %s || '-' || lpad(last::text, {NUMBER_DIGITS}, '0') FROM drawn),
-                    {", ".join(["%s"] * len(case_fields))})
+            VALUES ((SELECT %s || '-' || {serial} FROM drawn), {", ".join(["%s"] * len(case_fields))})
             RETURNING {pk}, {number}
         ),
         history AS (
             INSERT INTO {quote(CaseEvent._meta.db_table)}
                 ({quote(CaseEvent._meta.get_field("case").column)}, {", ".join(quote(f.column) for f in event_fields)})
-            VALUES {", ".join(f"((SELECT {pk} FROM filed), {event_row})" for _ in range(events))}
+            VALUES ((SELECT {pk} FROM filed), {", ".join(["%s"] * len(event_fields))})
             RETURNING {quote(CaseEvent._meta.pk.column)} AS id
         )
-        SELECT filed.{pk}, filed.{number}, ARRAY(SELECT id FROM history ORDER BY id) FROM filed
+        SELECT filed.{pk}, filed.{number}, history.id FROM filed, history
     """
 
 
-def _file_in_one_statement(case: Case, events: list[CaseEvent], year: int) -> None:
+def _file_in_one_statement(case: Case, report: CaseEvent, year: int) -> None:
     # The connection itself, not the `connection` proxy: each of the ~60 fields asks it for things, and every
     # question to the proxy is a context-local lookup.
     db = connections[DEFAULT_DB_ALIAS]
     params: list[object] = [year, str(year), *_values(case, _columns(Case, CASE_COLUMNS), db)]
-    for event in events:
-        params += _values(event, _columns(CaseEvent, EVENT_COLUMNS), db)
-    case.pk, case.number, event_ids = _execute_prepared(db, _one_statement(len(events)), params)
-    for instance in (case, *events):
+    params += _values(report, _columns(CaseEvent, EVENT_COLUMNS), db)
+    case.pk, case.number, report.pk = _execute_prepared(db, _one_statement(), params)
+    report.case_id = case.pk
+    for instance in (case, report):
         instance._state.adding, instance._state.db = False, db.alias  # as the ORM marks what it saved
-    for event, pk in zip(events, event_ids, strict=True):
-        event.pk, event.case_id = pk, case.pk
 
 
 class _PreparedCursor(psycopg.Cursor):
@@ -141,6 +140,7 @@ def _execute_prepared(db: BaseDatabaseWrapper, sql: str, params: list[object]) -
     """Run `sql` on a server-binding cursor kept per connection (psycopg caches how each parameter type is sent
     on the cursor: a new cursor per report would look them all up again), wrapped as Django wraps its own, so
     query logging, execute wrappers and error translation work as usual."""
+    db.close_if_health_check_failed()  # as Django does before handing out a cursor (CONN_HEALTH_CHECKS)
     db.ensure_connection()
     db.validate_thread_sharing()
     raw = getattr(_local, "cursor", None)

@@ -120,8 +120,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     # Django binds parameters on the client and never prepares; the one statement that binds on the server
     # (filing a case, cases.filing) is prepared once per connection, which psycopg allows only when this is set.
-    # Behind a pooler that cannot keep prepared statements (PgBouncer < 1.21 in transaction mode), set
-    # DB_PREPARED_STATEMENTS=0: filing then runs unprepared.
+    # Behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode, unless 1.21+ with
+    # max_prepared_statements > 0), set DB_PREPARED_STATEMENTS=0: filing then runs unprepared.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
         5 if env_bool("DB_PREPARED_STATEMENTS", True) else None
     )

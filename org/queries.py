@@ -52,30 +52,32 @@ class _LoadedGrids:
     grids: list[_IndexedGrid]
 
 
-_loaded: list[_LoadedGrids] = []  # this process's copy (at most one)
+_loaded: _LoadedGrids | None = None  # this process's copy; read once per call (threads may replace it)
 
 
 def forget_grid_index() -> None:
     """Called by every grid write: this process reloads at once, the others (sharing the cache) within
     GRID_VERSION_SECONDS."""
-    _loaded.clear()
+    global _loaded
+    _loaded = None
     cache.delete(GRID_INDEX_KEY)
 
 
 def _indexed_grids() -> list[_IndexedGrid]:
     """All grids with prepared shapes, kept in this process while the shared version token is unchanged. The
     token is read at most every GRID_VERSION_SECONDS: filing a case would otherwise cost a cache round trip."""
-    now = time.monotonic()
-    if _loaded and now - _loaded[0].checked_at < GRID_VERSION_SECONDS:
-        return _loaded[0].grids
+    global _loaded
+    loaded, now = _loaded, time.monotonic()
+    if loaded is not None and now - loaded.checked_at < GRID_VERSION_SECONDS:
+        return loaded.grids
     version = cache.get(GRID_INDEX_KEY)
     if version is None:
         version = uuid.uuid4().hex
         if not cache.add(GRID_INDEX_KEY, version, None):
             version = cache.get(GRID_INDEX_KEY) or version
-    if _loaded and _loaded[0].version == version and now - _loaded[0].loaded_at < GRID_INDEX_SECONDS:
-        _loaded[0].checked_at = now
-        return _loaded[0].grids
+    if loaded is not None and loaded.version == version and now - loaded.loaded_at < GRID_INDEX_SECONDS:
+        loaded.checked_at = now
+        return loaded.grids
     rows = Grid.objects.order_by("code").values_list(
         "pk", "code", "min_lon", "min_lat", "max_lon", "max_lat", "boundary"
     )
@@ -83,7 +85,7 @@ def _indexed_grids() -> list[_IndexedGrid]:
     for pk, code, min_lon, min_lat, max_lon, max_lat, boundary in rows:
         shape: BaseGeometry = parse_boundary(boundary)
         grids.append(_IndexedGrid(pk, code, min_lon, min_lat, max_lon, max_lat, prep(shape)))
-    _loaded[:] = [_LoadedGrids(version, now, now, grids)]
+    _loaded = _LoadedGrids(version, now, now, grids)
     return grids
 
 

@@ -11,7 +11,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from cases.filing import file_rows, insert_rows, next_number
-from cases.models import Case, CaseEvent, Priority, Source
+from cases.models import Case, CaseCounter, CaseEvent, Priority, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def _row(instance, skip: set[str]) -> dict:
 def test_both_ways_write_the_same_rows(county, rubbish):
     year = timezone.localtime().year
     fast, fast_event = _twin(county, rubbish)
-    file_rows(fast, [fast_event], year)
+    file_rows(fast, fast_event, year)
     plain, plain_event = _twin(county, rubbish)
     plain.number = next_number(year)
     insert_rows(plain, [plain_event])
@@ -74,7 +74,7 @@ def test_both_ways_write_the_same_rows(county, rubbish):
 def test_the_first_case_of_a_year_starts_the_counter(county, rubbish):
     case, event = _twin(county, rubbish)
     case.reported_at = event.at = dt.datetime(2031, 1, 1, 0, 5, tzinfo=dt.UTC)
-    file_rows(case, [event], 2031)
+    file_rows(case, event, 2031)
     assert case.number == "2031-000001"
     assert next_number(2031) == "2031-000002"
 
@@ -84,6 +84,16 @@ def test_a_statement_that_fails_writes_nothing(county, rubbish):
     event.action = None  # NOT NULL: the history row fails, so the case and the drawn number go too
     before = Case.objects.count()
     with pytest.raises(IntegrityError), transaction.atomic():
-        file_rows(case, [event], 2032)
+        file_rows(case, event, 2032)
     assert Case.objects.count() == before
     assert next_number(2032) == "2032-000001"
+
+
+def test_a_serial_past_a_million_keeps_all_its_digits(county, rubbish):
+    CaseCounter.objects.create(year=2033, last=999_999)
+    case, event = _twin(county, rubbish)
+    file_rows(case, event, 2033)
+    plain, plain_event = _twin(county, rubbish)
+    plain.number = next_number(2033)
+    insert_rows(plain, [plain_event])
+    assert (case.number, plain.number) == ("2033-1000000", "2033-1000001")
