@@ -31,9 +31,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.models import Case, CaseEvent
-from notify.actions import Message, notify_many
-from notify.models import Notification
-from org.models import Person, Role, Unit
+from notify.actions import Message, notify_many, sent_pairs
+from org.models import Role
+from org.queries import nearest_unit_with, people_by_unit
 
 T = TypeVar("T")
 LOOKUPS_PER_QUERY = 1000
@@ -47,19 +47,6 @@ class TickReport:
 
     def __str__(self) -> str:
         return f"reminders: {self.reminded}, marked overdue: {self.marked_overdue}, escalations: {self.escalated}"
-
-
-def _unit_people(units: set[int], roles: set[str]) -> dict[int, list[Person]]:
-    people: dict[int, list[Person]] = defaultdict(list)
-    for person in Person.objects.filter(unit_id__in=units, role__in=roles, is_active=True):
-        people[person.unit_id].append(person)
-    return people
-
-
-def _heads_unit(unit: Unit, heads: dict[int, list[Person]]) -> int | None:
-    """The unit whose heads hear of the case: its own, else the nearest above it that has heads."""
-    chain = [unit.pk, *reversed([int(step) for step in unit.path.strip("/").split("/")[:-1]])]
-    return next((unit_id for unit_id in chain if heads.get(unit_id)), None)
 
 
 def _url(case: Case) -> str:
@@ -109,19 +96,6 @@ def _send(messages: list[Message]) -> int:
     return len(notify_many(messages, summary_over=settings.CASE_NOTIFY_SUMMARY_OVER, summarize=_summary))
 
 
-def _already_sent(keys: list[str], chunk: int = LOOKUPS_PER_QUERY) -> set[str]:
-    """The keys notified before, in a few queries: long-overdue cases are looked at on every tick, and asking
-    once per case and recipient would cost tens of thousands of queries every few minutes at county scale."""
-    sent: set[str] = set()
-    for start in range(0, len(keys), chunk):
-        sent.update(
-            Notification.objects.filter(dedupe_key__in=keys[start : start + chunk]).values_list(
-                "dedupe_key", flat=True
-            )
-        )
-    return sent
-
-
 def _running(now: dt.datetime) -> QuerySet[Case]:
     return Case.objects.filter(state__in=Case.UNIT_STATES, deadline__isnull=False).select_related("unit")
 
@@ -135,7 +109,7 @@ def _deadline(case: Case) -> str:
 
 
 def _not_sent(cases: list[Case], key: Callable[[Case], str]) -> list[Case]:
-    sent = _already_sent([key(case) for case in cases])
+    sent = {sent_key for _person, sent_key in sent_pairs([key(case) for case in cases])}
     return [case for case in cases if key(case) not in sent]
 
 
@@ -146,7 +120,7 @@ def remind(now: dt.datetime, report: TickReport) -> None:
         return f"remind:{case.pk}:{case.deadline.isoformat()}"
 
     cases = _not_sent(list(_running(now).filter(deadline__gt=now, deadline__lte=soon)), key)
-    people = _unit_people({c.unit_id for c in cases}, {Role.UNIT_HANDLER, Role.UNIT_HEAD})
+    people = people_by_unit({c.unit_id for c in cases}, {Role.UNIT_HANDLER, Role.UNIT_HEAD})
     for chunk in _by_unit(cases, lambda case: case.unit_id):
         subject = _("Due soon: %(number)s %(name)s, deadline %(deadline)s")
         messages = [
@@ -176,7 +150,7 @@ def mark_overdue(now: dt.datetime, report: TickReport) -> None:
     cases = list(overdue)
     marked = _marked_overdue(overdue)
     cases = [case for case in cases if (case.pk, case.deadline.isoformat()) not in marked]
-    people = _unit_people({c.unit_id for c in cases}, {Role.UNIT_HANDLER, Role.UNIT_HEAD})
+    people = people_by_unit({c.unit_id for c in cases}, {Role.UNIT_HANDLER, Role.UNIT_HEAD})
     for chunk in _by_unit(cases, lambda case: case.unit_id):
         with transaction.atomic():
             CaseEvent.objects.bulk_create(
@@ -219,11 +193,9 @@ def escalate(now: dt.datetime, report: TickReport) -> None:
         return f"escalate:{case.pk}:{case.deadline.isoformat()}"
 
     cases = _not_sent(list(_running(now).filter(deadline__lte=late)), key)
-    heads = _unit_people(
-        {int(step) for c in cases for step in c.unit.path.strip("/").split("/")}, {Role.UNIT_HEAD}
-    )
+    heads = people_by_unit({unit_id for c in cases for unit_id in c.unit.chain_ids()}, {Role.UNIT_HEAD})
     # Grouped by the unit whose heads are told, so that a head's summary counts every case they hear of.
-    told = [(unit_id, case) for case in cases if (unit_id := _heads_unit(case.unit, heads)) is not None]
+    told = [(unit_id, case) for case in cases if (unit_id := nearest_unit_with(case.unit, heads)) is not None]
     for chunk in _by_unit(told, lambda pair: pair[0]):
         subject = _("Escalated: %(number)s is overdue since %(deadline)s")
         messages = [

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from materials.models import EventKind, MaterialRequest, RequestEvent
 from notify.actions import notify_people, notify_unit
-from org.models import Person, Role, Unit
+from org.models import Role, Unit
+from org.queries import nearest_unit_with, people_by_unit
 
 
 @dataclass
@@ -103,27 +104,12 @@ def mark_overdue(today: dt.date, report: TickReport) -> None:
         report.marked_overdue += len(requests)
 
 
-def _heads(units: list[Unit]) -> dict[int, list[Person]]:
-    ids = {int(step) for unit in units for step in unit.path.strip("/").split("/")}
-    heads: dict[int, list[Person]] = defaultdict(list)
-    for person in Person.objects.filter(unit_id__in=ids, role=Role.UNIT_HEAD, is_active=True):
-        heads[person.unit_id].append(person)
-    return heads
-
-
-def _heads_for(unit: Unit, heads: dict[int, list[Person]]) -> list[Person]:
-    for unit_id in reversed([int(step) for step in unit.path.strip("/").split("/")]):
-        if heads.get(unit_id):
-            return heads[unit_id]
-    return []
-
-
 def escalate(today: dt.date, report: TickReport) -> None:
     late = list(_open().filter(deadline__lt=today - dt.timedelta(days=settings.MATERIAL_ESCALATE_AFTER_DAYS)))
     done = _marked(EventKind.ESCALATED, late)
     fresh = [r for r in late if (r.pk, r.deadline.isoformat()) not in done]
     grouped = _by_unit(fresh)
-    heads = _heads(list(grouped))
+    heads = people_by_unit({unit_id for unit in grouped for unit_id in unit.chain_ids()}, {Role.UNIT_HEAD})
     for unit, requests in grouped.items():
         with transaction.atomic():
             RequestEvent.objects.bulk_create(
@@ -137,7 +123,7 @@ def escalate(today: dt.date, report: TickReport) -> None:
                 for r in requests
             )
             notify_people(
-                _heads_for(unit, heads),
+                heads.get(nearest_unit_with(unit, heads), []),
                 kind="materials-escalated",
                 dedupe_key=f"materials-escalated:{unit.pk}:{today.isoformat()}",
                 title=_("Escalated: %(unit)s owes %(n)d overdue materials")

@@ -82,7 +82,7 @@ KEYS_PER_QUERY = 1000
 ROWS_PER_INSERT = 1000  # PostgreSQL takes at most 65,535 parameters in one statement
 
 
-def _sent(keys: list[str]) -> set[tuple[int, str]]:
+def sent_pairs(keys: list[str]) -> set[tuple[int, str]]:
     """(recipient, key) pairs already notified, asked a thousand keys at a time rather than in one huge IN list."""
     sent: set[tuple[int, str]] = set()
     for start in range(0, len(keys), KEYS_PER_QUERY):
@@ -133,7 +133,7 @@ def notify_many(
     gets one summary (`summarize`) instead: a call should hold all of a tick's messages for the people it reaches.
     Emails go to the people who have an address, for what they see (a summary, not what it folds)."""
     messages = list(messages)
-    sent = _sent(sorted({m.dedupe_key for m in messages}))
+    sent = sent_pairs(sorted({m.dedupe_key for m in messages}))
     due: dict[tuple[int, str], list[tuple[Person, Message]]] = defaultdict(list)
     for message in messages:
         for person in message.people:

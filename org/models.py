@@ -90,6 +90,10 @@ class Unit(models.Model):
     def subtree(self) -> models.QuerySet[Unit]:
         return Unit.objects.filter(path__startswith=self.path)
 
+    def chain_ids(self) -> list[int]:
+        """This unit's id, then each unit above it, nearest first (read from the path: no query)."""
+        return [int(step) for step in reversed(self.path.strip("/").split("/"))]
+
     def ancestors(self) -> models.QuerySet[Unit]:
         step = self.PATH_STEP + 1
         prefixes = [self.path[: i + step] for i in range(0, len(self.path) - step, step)]

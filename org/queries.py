@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -13,7 +15,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.prepared import PreparedGeometry, prep
 
 from core.geo import contains_point, parse_boundary
-from org.models import Grid, Unit
+from org.models import Grid, Person, Unit
 
 GRID_INDEX_KEY = "org:grid-index-version"
 GRID_INDEX_SECONDS = 300  # a grid changed outside org.actions (the Django admin, SQL) counts after this long
@@ -98,6 +100,19 @@ def grid_id_at(lon: float, lat: float) -> int | None:
         if in_box and grid.shape.covers(point):
             return grid.pk
     return None
+
+
+def people_by_unit(unit_ids: Iterable[int], roles: Iterable[str]) -> dict[int, list[Person]]:
+    """The active people with one of `roles` in each of the units, in one query."""
+    people: dict[int, list[Person]] = defaultdict(list)
+    for person in Person.objects.filter(unit_id__in=set(unit_ids), role__in=set(roles), is_active=True):
+        people[person.unit_id].append(person)
+    return people
+
+
+def nearest_unit_with(unit: Unit, people: dict[int, list[Person]]) -> int | None:
+    """The unit whose people hear of something about `unit`: its own if it has any, else the nearest above it."""
+    return next((unit_id for unit_id in unit.chain_ids() if people.get(unit_id)), None)
 
 
 def unit_tree(units: QuerySet[Unit]) -> list[Unit]:

@@ -183,3 +183,13 @@ def test_an_inactive_person_sees_nothing(county):
 
     assert not visible_units(county.handler_a).exists()
     assert isinstance(county.handler_a, Person)
+
+
+def test_the_nearest_unit_with_people_is_its_own_else_the_one_above(county):
+    from org.models import Role
+    from org.queries import nearest_unit_with, people_by_unit
+
+    assert county.community_a.chain_ids() == [county.community_a.pk, county.town_a.pk]
+    heads = people_by_unit(county.community_a.chain_ids(), {Role.UNIT_HEAD})
+    assert nearest_unit_with(county.community_a, heads) == county.town_a.pk  # the community has no head
+    assert nearest_unit_with(county.community_a, {}) is None
