@@ -77,22 +77,27 @@ def _marked(kind: str, requests: list[MaterialRequest]) -> set[tuple[int, str]]:
     return set(rows)
 
 
+def _mark(requests: list[MaterialRequest], kind: str) -> None:
+    """A history row of `kind` for each request, naming the deadline it is about (so it happens once per deadline)."""
+    RequestEvent.objects.bulk_create(
+        RequestEvent(
+            request=r,
+            kind=kind,
+            from_state=r.state,
+            to_state=r.state,
+            data={"deadline": r.deadline.isoformat()},
+        )
+        for r in requests
+    )
+
+
 def mark_overdue(today: dt.date, report: TickReport) -> None:
     late = list(_open().filter(deadline__lt=today))
     done = _marked(EventKind.OVERDUE, late)
     fresh = [r for r in late if (r.pk, r.deadline.isoformat()) not in done]
     for unit, requests in _by_unit(fresh).items():
         with transaction.atomic():
-            RequestEvent.objects.bulk_create(
-                RequestEvent(
-                    request=r,
-                    kind=EventKind.OVERDUE,
-                    from_state=r.state,
-                    to_state=r.state,
-                    data={"deadline": r.deadline.isoformat()},
-                )
-                for r in requests
-            )
+            _mark(requests, EventKind.OVERDUE)
             notify_unit(
                 unit,
                 kind="materials-overdue",
@@ -112,16 +117,7 @@ def escalate(today: dt.date, report: TickReport) -> None:
     heads = people_by_unit({unit_id for unit in grouped for unit_id in unit.chain_ids()}, {Role.UNIT_HEAD})
     for unit, requests in grouped.items():
         with transaction.atomic():
-            RequestEvent.objects.bulk_create(
-                RequestEvent(
-                    request=r,
-                    kind=EventKind.ESCALATED,
-                    from_state=r.state,
-                    to_state=r.state,
-                    data={"deadline": r.deadline.isoformat()},
-                )
-                for r in requests
-            )
+            _mark(requests, EventKind.ESCALATED)
             notify_people(
                 heads.get(nearest_unit_with(unit, heads), []),
                 kind="materials-escalated",
