@@ -13,7 +13,21 @@ from reports.jobs import run_job, step
 from reports.models import BulletinTemplate, GeneratedFile, TemplateKind
 from scoring.models import Publication
 
-RENDERERS = {"docx": bulletin.render_docx, "pdf": bulletin.render_pdf, "xlsx": bulletin.render_xlsx}
+RENDERERS = {"pdf": bulletin.render_pdf, "xlsx": bulletin.render_xlsx}  # Word: through the template
+
+
+def _write(job: GeneratedFile, context: dict, kind: str, docx, others: dict, stem: str) -> None:
+    """Render `context` in the job's format (Word through the office's active template of `kind`, if any) and
+    save it as the job's file."""
+    fmt = job.params["format"]
+    if fmt == "docx":
+        template = BulletinTemplate.objects.filter(kind=kind, is_active=True).first()
+        content = docx(context, template.file.read() if template else None)
+    else:
+        content = others[fmt](context)
+    step(job, 90)
+    job.filename = f"{context['title']}.{fmt}"
+    job.file.save(f"{stem}.{fmt}", ContentFile(content), save=False)
 
 
 def _bulletin(job: GeneratedFile) -> None:
@@ -21,15 +35,8 @@ def _bulletin(job: GeneratedFile) -> None:
     publication = Publication.objects.select_related("scheme__period").get(pk=job.params["publication"])
     context = bulletin.bulletin_context(publication)
     step(job, 40)
-    fmt = job.params["format"]
-    if fmt == "docx":
-        template = BulletinTemplate.objects.filter(kind=TemplateKind.BULLETIN, is_active=True).first()
-        content = bulletin.render_docx(context, template.file.read() if template else None)
-    else:
-        content = RENDERERS[fmt](context)
-    step(job, 90)
-    job.filename = f"{context['title']}.{fmt}"
-    job.file.save(f"bulletin-{publication.pk}-v{publication.version}.{fmt}", ContentFile(content), save=False)
+    stem = f"bulletin-{publication.pk}-v{publication.version}"
+    _write(job, context, TemplateKind.BULLETIN, bulletin.render_docx, RENDERERS, stem)
 
 
 def _round_report(job: GeneratedFile) -> None:
@@ -37,15 +44,8 @@ def _round_report(job: GeneratedFile) -> None:
     round_ = Round.objects.select_related("edition").get(pk=job.params["round"])
     context = round_report.round_context(round_)
     step(job, 50)
-    fmt = job.params["format"]
-    if fmt == "docx":
-        template = BulletinTemplate.objects.filter(kind=TemplateKind.ROUND, is_active=True).first()
-        content = round_report.render_round_docx(context, template.file.read() if template else None)
-    else:
-        content = round_report.render_round_xlsx(context)
-    step(job, 90)
-    job.filename = f"{context['title']}.{fmt}"
-    job.file.save(f"round-{round_.pk}.{fmt}", ContentFile(content), save=False)
+    others = {"xlsx": round_report.render_round_xlsx}
+    _write(job, context, TemplateKind.ROUND, round_report.render_round_docx, others, f"round-{round_.pk}")
 
 
 def _case_export(job: GeneratedFile) -> None:
