@@ -179,6 +179,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     counts = queries.queue_counts(listed.filtered, listed.queues)
     # Counted up to the cap: the "All" list of a year's cases is not counted row by row on every visit.
     page = CappedPaginator(listed.cases, 50, settings.CASE_COUNT_CAP).get_page(request.GET.get("page"))
+    selectable = listed.queue == "to_dispatch" and actions.is_office_actor(person)
     context = {
         "form": listed.form,
         "page": page,
@@ -186,11 +187,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "queues": [(name, QUEUE_LABELS[name], counts[name]) for name in listed.queues],
         "office_view": person.sees_everything(),
         "can_report": actions.can_report(person),
-        "can_bulk_dispatch": actions.is_office_actor(person),
         # Rows can be ticked for bulk dispatch in the office's to-dispatch queue.
-        "selectable": listed.queue == "to_dispatch" and actions.is_office_actor(person),
-        "bulk_form": case_forms.BulkDispatchForm(cases=Case.objects.none()),
-        "now": timezone.now(),
+        "selectable": selectable,
+        "bulk_form": case_forms.BulkDispatchForm(cases=Case.objects.none()) if selectable else None,
         "query": request.GET.urlencode(),
         "export_in_background": page.paginator.capped or page.paginator.count > exports.DIRECT_EXPORT_ROWS,
     }
