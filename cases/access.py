@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from cases.actions import can_edit_categories
 from cases.models import Case, Category
 from org.access import get_or_404, require, scoped
 from org.models import Person
+
+
+def is_office_actor(person: Person) -> bool:
+    return person.is_authenticated and person.is_active and person.is_office_staff()
+
+
+def can_edit_categories(person: Person) -> bool:
+    return person.is_authenticated and person.is_active and person.is_office_admin()
+
+
+def can_export_cases(person: Person) -> bool:
+    return person.is_authenticated and person.is_active
 
 
 def cases_for(person: Person) -> QuerySet[Case]:

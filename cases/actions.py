@@ -24,12 +24,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.access import can_edit_categories, can_export_cases, is_office_actor
 from cases.filing import file_rows, insert_rows, next_number
 from cases.models import Case, CaseEvent, CasePhoto, Category, Priority, State
 from cases.queries import find_relapse_origin, route_unit
+from cases.tasks import make_case_export
 from core.records import save_validated
 from core.uploads import CheckedImage, check_image
 from core.workcalendar import WorkCalendar
+from jobs.actions import start_job
+from jobs.models import GeneratedFile
 from org.access import require
 from org.models import Person, Role, Unit
 from org.queries import grid_id_at
@@ -94,10 +98,6 @@ class CaseConflict(Exception):
 
 
 # --- Who may do what ---------------------------------------------------------------------------
-
-
-def is_office_actor(person: Person) -> bool:
-    return person.is_authenticated and person.is_active and person.is_office_staff()
 
 
 def is_unit_actor(person: Person, case: Case) -> bool:
@@ -523,13 +523,17 @@ def resume_case(
 # --- Categories ------------------------------------------------------------------------------------
 
 
-def can_edit_categories(person: Person) -> bool:
-    return person.is_authenticated and person.is_active and person.is_office_admin()
-
-
 @transaction.atomic
 def save_category(actor: Person, category: Category | None, **fields: Any) -> Category:
     """Create or change a category; cases filed before keep their snapshot of it."""
     require(can_edit_categories(actor))
     category = category or Category()
     return save_validated(category, **fields)
+
+
+@transaction.atomic
+def request_case_export(actor: Person, query: str, language: str = "") -> GeneratedFile:
+    """Queue the Excel export of a case list (the query string of the list page). The worker rebuilds the list
+    as `actor` sees it (their scope, their filters), so a job can never hold a case its requester cannot see."""
+    require(can_export_cases(actor))
+    return start_job(actor, "cases-xlsx", {"query": query, "language": language}, make_case_export)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_create, name="create"),
     path("export.xlsx", views.case_export, name="export"),
+    path("export/", views.case_export_job, name="export_job"),
     path("bulk-dispatch/", views.case_bulk_dispatch, name="bulk_dispatch"),
     path("map/", views.case_map, name="map"),
     path("map.json", views.case_map_data, name="map_data"),

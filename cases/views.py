@@ -215,6 +215,16 @@ def case_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+def case_export_job(request: HttpRequest) -> HttpResponse:
+    """Start the background export of a case list; the progress page follows it."""
+    job = actions.request_case_export(
+        request.user, request.POST.get("query", ""), getattr(request, "LANGUAGE_CODE", "")
+    )
+    return redirect("jobs:job", job.pk)
+
+
+@login_required
+@require_POST
 def case_bulk_dispatch(request: HttpRequest) -> HttpResponse:
     require(actions.is_office_actor(request.user))
     form = case_forms.BulkDispatchForm(request.POST, cases=cases_for(request.user))

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from chuangwen.api import api
+from chuangwen.moved import moved
 from inspections import views as inspection_views
 from surveys import views as survey_views
 
@@ -14,7 +15,9 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("inbox/", include("notify.urls")),
     path("scores/", include("scoring.urls")),
-    path("reports/", include("reports.urls")),
+    path("bulletins/", include("bulletins.urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("jobs/", include("jobs.urls")),
     path("inspections/", include("inspections.urls")),
     path("s/<str:token>/", survey_views.public_survey, name="survey_public"),
     path("s/", survey_views.survey_thanks, name="survey_thanks"),
@@ -25,6 +28,19 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
+]
+
+# Paths of the old `reports` app (bulletins, jobs, the dashboard and the case export lived under /reports/, which
+# is also the portal's list of citizen reports): bookmarks and forms keep working, with their method.
+urlpatterns += [
+    re_path(r"^reports/bulletins/(?P<rest>\d+/)$", moved("/bulletins/")),
+    re_path(r"^reports/rounds/(?P<rest>\d+/)$", moved("/bulletins/rounds/")),
+    re_path(
+        r"^reports/templates/(?P<rest>(default\.docx|round-default\.docx)?)$", moved("/bulletins/templates/")
+    ),
+    re_path(r"^reports/jobs/(?P<rest>\d+/(download/)?)$", moved("/jobs/")),
+    re_path(r"^reports/dashboard/(?P<rest>(data/)?)$", moved("/dashboard/")),
+    re_path(r"^reports/case-export/(?P<rest>)$", moved("/cases/export/")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from core import checks  # noqa: F401  (registers the system checks)
-        from core.models import CalendarOverride
+        from core.models import CalendarOverride, Period
 
         auditlog.register(CalendarOverride)
+        auditlog.register(Period)

@@ -63,7 +63,7 @@ def navigation(request: HttpRequest) -> dict:
     ]
     if person.sees_everything():
         scores.append((_("What-if"), reverse("scoring:what_if"), "bi-lightning"))
-        scores.append((_("Dashboard"), reverse("reports:dashboard"), "bi-display"))
+        scores.append((_("Dashboard"), reverse("dashboard:dashboard"), "bi-display"))
     items.append((_("Scores"), scores, "bi-trophy"))
     admin = [
         (_("Units"), reverse("org:unit_list"), "bi-diagram-3"),

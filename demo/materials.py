@@ -16,6 +16,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from PIL import Image, ImageDraw
 
+from core.models import Period
 from demo.framework import EDITION_NAME
 from framework.models import Criterion, MaterialType, MethodKind
 from materials import actions, grading
@@ -23,7 +24,7 @@ from materials.models import MaterialRequest
 from notify.models import Delivery
 from org.models import Person, Role
 from scoring import actions as scoring_actions
-from scoring.models import ComponentKind, Period
+from scoring.models import ComponentKind
 
 SEED = 20261201
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

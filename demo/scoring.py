@@ -7,9 +7,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core.models import Period
 from org.models import Person, Role, Unit, UnitKind
 from scoring import actions
-from scoring.models import Adjustment, ComponentKind, Period, Scheme
+from scoring.models import Adjustment, ComponentKind, Scheme
 
 
 @transaction.atomic

@@ -22,9 +22,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from framework.models import Criterion, MaterialType, MethodKind, Task, TaskUnit
+from core.models import Period
+from framework.models import Criterion, MaterialType, MethodKind, Node, Task, TaskUnit
+from jobs.actions import start_job
+from jobs.models import GeneratedFile
 from materials import grading
-from materials.access import can_manage_materials, can_submit_for
+from materials.access import can_manage_materials, can_see_overview, can_submit_for
 from materials.files import check_material, count_words
 from materials.models import (
     EventKind,
@@ -34,10 +37,10 @@ from materials.models import (
     RequestState,
     Submission,
 )
+from materials.tasks import make_bundle
 from notify.actions import notify_unit
 from org.access import require
 from org.models import Person, Unit
-from scoring.models import Period
 
 MAX_FILES_PER_TYPE = 30
 
@@ -528,20 +531,10 @@ def change_deadline(
 
 
 @transaction.atomic
-def request_bundle(actor: Person, period: Period, project=None):
+def request_bundle(actor: Person, period: Period, project: Node | None = None) -> GeneratedFile:
     """Queue the ZIP of the period's accepted materials; the worker builds it and reports progress."""
-    from materials.access import can_see_overview
-    from reports.models import GeneratedFile
-
     require(can_see_overview(actor))
     if not MaterialRequest.objects.filter(period=period, state=RequestState.ACCEPTED).exists():
         raise ValidationError(_("No material of this period is accepted yet; there is nothing to bundle."))
-    job = GeneratedFile.objects.create(
-        kind="materials-bundle",
-        params={"period": period.pk, "project": project.pk if project else None},
-        created_by=actor,
-    )
-    from materials.tasks import make_bundle
-
-    transaction.on_commit(lambda: make_bundle.delay(job.pk))
-    return job
+    params = {"period": period.pk, "project": project.pk if project else None}
+    return start_job(actor, "materials-bundle", params, make_bundle)

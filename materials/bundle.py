@@ -1,6 +1,6 @@
 """The national online submission bundle (网上申报材料包): the accepted materials of a period as a ZIP organised by
 测评项目/测评指标/测评内容/测评标准/单位, with an Excel index (索引.xlsx) of every file and a list of what is still
-missing. Built in the background (reports.GeneratedFile) with progress."""
+missing. Built in the background (jobs.GeneratedFile) with progress."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.models import Period
 from framework.models import Criterion, MaterialType, Node
 from framework.queries import node_paths
 from materials.models import MaterialFile, MaterialRequest, RequestState, Submission
-from scoring.models import Period
 
 INDEX_NAME = "索引.xlsx"
 INDEX_COLUMNS = [

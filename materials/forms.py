@@ -5,11 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
+from core.models import Period
 from framework.forms import MultipleFileField, UnitMultipleChoiceField
 from framework.models import Criterion, Node
 from materials.grading import plain
 from org.models import Unit
-from scoring.models import Period
 
 
 class CriterionChoiceField(forms.ModelMultipleChoiceField):

@@ -14,9 +14,9 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Period
 from framework.models import Criterion, MaterialType
 from org.models import Person, Unit
-from scoring.models import Period
 
 
 class RequestState(models.TextChoices):

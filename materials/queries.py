@@ -9,11 +9,11 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from core.models import Period
 from framework.models import Criterion, Node
 from framework.queries import node_paths
 from materials.models import MaterialRequest, RequestState
 from org.models import Unit, UnitKind
-from scoring.models import Period
 
 # The order a matrix cell's state is read in, and its colour (Bootstrap contextual classes).
 STATE_TONES = {

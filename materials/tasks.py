@@ -5,11 +5,11 @@ from __future__ import annotations
 from celery import shared_task
 from django.core.files import File
 
+from core.models import Period
 from framework.models import Node
+from jobs.actions import run_job, step
+from jobs.models import GeneratedFile
 from materials.bundle import build_bundle, safe, spooled_zip
-from reports.jobs import run_job, step
-from reports.models import GeneratedFile
-from scoring.models import Period
 
 
 @shared_task

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.models import Period
 from framework.models import Criterion, MaterialType, MethodKind, Node
 from framework.queries import active_edition
 from materials import actions, grading, queries
@@ -32,7 +33,6 @@ from materials.forms import IssueForm, NoteForm, ReviewForm, TextForm
 from materials.models import EventKind, MaterialFile, MaterialRequest, RequestState, Submission
 from org.access import get_unit_for, require
 from org.models import UnitKind
-from scoring.models import Period
 
 UNIT_KINDS = [
     (UnitKind.TOWN, UnitKind.TOWN.label),
@@ -469,4 +469,4 @@ def bundle(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         _problems(request, error)
         return redirect(f"{reverse('materials:matrix')}?period={period.pk}")
-    return redirect("reports:job", job.pk)
+    return redirect("jobs:job", job.pk)

@@ -12,13 +12,14 @@ from django.utils.translation import get_language
 from cases.access import cases_for
 from cases.models import Case
 from cases.queries import QUEUE_LABELS, office_queues, overdue_q, queue_counts, unit_metrics, unit_queues
+from core.periods import period_bounds
+from dashboard.queries import CACHE_SECONDS, overdue_per_town
 from framework.access import task_units_for
 from framework.models import TaskUnit
 from materials.access import can_see_overview, requests_for
 from materials.queries import office_cards
 from org.models import Person, UnitKind
-from reports.dashboard import CACHE_SECONDS, overdue_per_town
-from scoring.engine import compute_sheet, period_bounds
+from scoring.engine import compute_sheet
 from scoring.queries import live_scheme
 from surveys.access import runs_for
 from surveys.models import SurveyRun

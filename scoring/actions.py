@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.models import Period
 from core.records import save_validated
 from org.access import require
 from org.models import Person, UnitKind
 from scoring.engine import compute_sheet, sheet_as_json, sheet_changes
-from scoring.models import DEFAULT_PARAMS, Adjustment, Component, ComponentKind, Period, Publication, Scheme
+from scoring.models import DEFAULT_PARAMS, Adjustment, Component, ComponentKind, Publication, Scheme
 
 
 def can_manage_scores(person: Person) -> bool:

@@ -9,7 +9,7 @@ class ScoringConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from scoring.models import Adjustment, Component, Period, Scheme
+        from scoring.models import Adjustment, Component, Scheme
 
-        for model in (Period, Scheme, Component, Adjustment):
+        for model in (Scheme, Component, Adjustment):
             auditlog.register(model)

@@ -25,12 +25,13 @@ from django.test import Client
 from django.utils import timezone
 
 from cases.bench import fill_cases, reference_metrics, timed
+from core.models import Period
 from framework.models import CheckItem, SiteType
 from inspections.models import Finding, Round, RoundKind, Site, Verdict, Visit
 from org.models import Person, Unit, UnitKind
 from scoring import actions
 from scoring.engine import compute_sheets
-from scoring.models import ComponentKind, Period, Scheme
+from scoring.models import ComponentKind, Scheme
 
 SITES = 5_000
 

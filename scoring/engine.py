@@ -10,15 +10,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import Period
+from core.periods import in_period, period_bounds
 from org.models import Unit, UnitKind
-from scoring.models import Adjustment, Component, ComponentKind, Period, Scheme
+from scoring.models import Adjustment, Component, ComponentKind, Scheme
 
 CENT = Decimal("0.01")
 
@@ -100,18 +101,6 @@ def survey_scores(
             facts={"questions": len(questions), "valid_answers": answers, "attainment": round(mean, 4)},
         )
     return scores
-
-
-def period_bounds(period: Period) -> tuple[datetime, datetime]:
-    zone = timezone.get_current_timezone()
-    start = datetime.combine(period.starts_on, time.min, zone)
-    return start, datetime.combine(period.ends_on + timedelta(days=1), time.min, zone)
-
-
-def in_period(period: Period, field: str) -> dict:
-    """Filter arguments: `field` (a datetime) within the period, as a range the database can use an index for."""
-    start, end = period_bounds(period)
-    return {f"{field}__gte": start, f"{field}__lt": end}
 
 
 class PeriodFacts:

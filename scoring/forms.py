@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
+from core.models import Period
 from org.forms import UnitChoiceField
 from org.models import Unit
-from scoring.models import DEFAULT_PARAMS, Adjustment, Component, Period, Scheme
+from scoring.models import DEFAULT_PARAMS, Adjustment, Component, Scheme
 
 PARAM_LABELS = {
     "on_time_target": _("On-time closure target (0–1)"),

@@ -17,10 +17,11 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.models import Period
+from core.periods import in_period
 from inspections.models import Finding, Verdict
 from org.models import Person
-from scoring.engine import counted_visits, in_period
-from scoring.models import Period
+from scoring.engine import counted_visits
 
 # The filters a facts list accepts, each the lookup on Finding it filters by (a figure's link carries one or two).
 FACT_FILTERS: dict[str, str] = {

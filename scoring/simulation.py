@@ -26,12 +26,13 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from core.models import Period
+from core.periods import in_period
 from framework import scoring as rules
 from framework.models import Criterion, Framework, RuleKind
 from framework.rules import tiers
 from inspections.models import Finding, Verdict
-from scoring.engine import counted_visits, in_period
-from scoring.models import Period
+from scoring.engine import counted_visits
 
 SCORED_RULES = {RuleKind.DEDUCTION, RuleKind.GRADED, RuleKind.PASS_FAIL}
 ZERO = Decimal(0)

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import cases_for
+from core.models import Period
 from framework.queries import active_edition
 from org.access import require
 from org.models import UnitKind
 from scoring import actions, lost, queries, whatif
 from scoring.engine import compute_sheet, compute_sheets, source_available
 from scoring.forms import AdjustmentForm, ComponentForm, PeriodForm, SchemeForm
-from scoring.models import Adjustment, Component, ComponentKind, Period, Publication, Scheme
+from scoring.models import Adjustment, Component, ComponentKind, Publication, Scheme
 from scoring.simulation import simulate
 
 KINDS = dict(ComponentKind.choices)

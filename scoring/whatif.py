@@ -24,16 +24,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case
+from core.models import Period
+from core.periods import period_bounds
 from org.models import Unit, UnitKind
-from scoring.engine import (
-    PeriodFacts,
-    field_rate_sums,
-    money,
-    period_bounds,
-    rectification_facts,
-    rectification_points,
-)
-from scoring.models import ComponentKind, Period, Scheme
+from scoring.engine import PeriodFacts, field_rate_sums, money, rectification_facts, rectification_points
+from scoring.models import ComponentKind, Scheme
 from scoring.simulation import Simulation, period_findings
 
 ZERO = Decimal(0)

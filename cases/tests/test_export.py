@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from cases import exports
 from cases.models import Case, Source, State
-from reports.models import GeneratedFile
+from jobs.models import GeneratedFile
 
 
 @pytest.fixture
@@ -45,16 +45,16 @@ def _rows(content: bytes) -> list[tuple]:
 
 def _run_export(client, query: str, capture) -> GeneratedFile:
     with capture(execute=True):
-        response = client.post(reverse("reports:case_export"), {"query": query})
+        response = client.post(reverse("cases:export_job"), {"query": query})
     job = GeneratedFile.objects.latest("pk")
-    assert response.status_code == 302 and response["Location"] == reverse("reports:job", args=[job.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:job", args=[job.pk])
     job.refresh_from_db()
     assert job.status == GeneratedFile.Status.DONE, job.error
     return job
 
 
 def _download(client, job) -> bytes:
-    return b"".join(client.get(reverse("reports:download", args=[job.pk])).streaming_content)
+    return b"".join(client.get(reverse("jobs:download", args=[job.pk])).streaming_content)
 
 
 def test_a_large_list_is_made_in_the_background_and_downloaded(
@@ -62,13 +62,13 @@ def test_a_large_list_is_made_in_the_background_and_downloaded(
 ):
     client = login(county.office_admin)
     page = client.get(reverse("cases:list") + f"?unit={county.town_b.pk}").content.decode()
-    assert reverse("reports:case_export") in page  # the button starts a job instead of a download
+    assert reverse("cases:export_job") in page  # the button starts a job instead of a download
     asked = client.get(reverse("cases:export") + f"?unit={county.town_b.pk}")
     assert asked.status_code == 200 and "2100" in asked.content.decode()  # says how many, asks first
     job = _run_export(client, f"unit={county.town_b.pk}", django_capture_on_commit_callbacks)
     assert job.progress == 100 and job.filename.startswith("cases-") and job.filename.endswith(".xlsx")
-    progress_page = client.get(reverse("reports:job", args=[job.pk])).content.decode()
-    assert reverse("reports:download", args=[job.pk]) in progress_page
+    progress_page = client.get(reverse("jobs:job", args=[job.pk])).content.decode()
+    assert reverse("jobs:download", args=[job.pk]) in progress_page
     rows = _rows(_download(client, job))
     assert len(rows) == 2101 and rows[1][0] == "2026-000001"  # newest first, as the list shows them
     assert {row[8] for row in rows[1:]} == {"柳河镇"}
@@ -87,15 +87,15 @@ def test_the_job_keeps_to_the_requesters_scope_and_queue(
     assert "Reporter's phone" not in rows[0]  # a unit does not see reporters' contacts
     # Nobody else sees the job or its file.
     other = login(county.handler_a)
-    assert other.get(reverse("reports:job", args=[job.pk])).status_code == 404
-    assert other.get(reverse("reports:download", args=[job.pk])).status_code == 404
+    assert other.get(reverse("jobs:job", args=[job.pk])).status_code == 404
+    assert other.get(reverse("jobs:download", args=[job.pk])).status_code == 404
 
 
 def test_a_small_list_downloads_at_once_as_on_screen(county, login, new_case):
     new_case(description="第一处")
     new_case(description="第二处")
     client = login(county.office_admin)
-    assert reverse("reports:case_export") not in client.get(reverse("cases:list")).content.decode()
+    assert reverse("cases:export_job") not in client.get(reverse("cases:list")).content.decode()
     response = client.get(reverse("cases:export") + "?queue=to_accept")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert [row[5] for row in _rows(response.content)[1:]] == ["第二处", "第一处"]
@@ -113,12 +113,12 @@ def test_a_progress_page_shows_the_bar_until_the_file_is_ready(county, login):
     job = GeneratedFile.objects.create(
         kind="cases-xlsx", params={"query": ""}, created_by=county.office_admin, progress=40
     )
-    page = login(county.office_admin).get(reverse("reports:job", args=[job.pk]), HTTP_HX_REQUEST="true")
+    page = login(county.office_admin).get(reverse("jobs:job", args=[job.pk]), HTTP_HX_REQUEST="true")
     text = page.content.decode()
     assert 'aria-valuenow="40"' in text and "hx-get" in text
 
 
 def test_signed_out_people_cannot_start_an_export(db, client):
-    response = client.post(reverse("reports:case_export"), {"query": ""})
+    response = client.post(reverse("cases:export_job"), {"query": ""})
     assert response.status_code == 302 and "login" in response["Location"]
     assert not GeneratedFile.objects.exists()

@@ -7,13 +7,14 @@ from decimal import Decimal
 
 import time_machine
 
+from core.models import Period
 from framework.queries import checklist_for
 from inspections.actions import Answer, create_round, publish_round, submit_visit
 from inspections.models import RoundKind
 from org.models import UnitKind
 from scoring import actions as scoring_actions
 from scoring.engine import compute_sheet
-from scoring.models import ComponentKind, Period
+from scoring.models import ComponentKind
 
 
 def _round(county, edition, market_type, kind, name):

@@ -12,11 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from core.models import Period
 from framework.actions import assign_task
 from framework.models import EditionLevel, Framework, MaterialType, MethodKind, RuleKind
 from framework.tree import EditionBuilder
 from materials import actions
-from scoring.models import Period
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

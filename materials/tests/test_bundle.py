@@ -9,10 +9,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import load_workbook
 
+from jobs.models import GeneratedFile
 from materials import actions
 from materials.bundle import INDEX_COLUMNS, safe, safe_filename
 from materials.tests.conftest import PDF, pdf, photo, upload, xlsx
-from reports.models import GeneratedFile
 
 
 @pytest.fixture
@@ -100,4 +100,4 @@ def test_the_bundle_page_queues_a_job_and_shows_its_progress(county, login, peri
     client = login(county.office_admin)
     response = client.post("/materials/bundle/", {"period": period.pk}, follow=True)
     job = GeneratedFile.objects.get(kind="materials-bundle")
-    assert response.redirect_chain[-1][0] == f"/reports/jobs/{job.pk}/"
+    assert response.redirect_chain[-1][0] == f"/jobs/{job.pk}/"

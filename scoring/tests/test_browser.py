@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD
+from core.models import Period
 from inspections.models import Finding
 from scoring import actions
-from scoring.models import Period
 
 pytestmark = pytest.mark.browser
 

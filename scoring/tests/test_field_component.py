@@ -7,10 +7,11 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.models import Period
 from org.models import Unit, UnitKind
 from scoring import actions
 from scoring.engine import field_scores
-from scoring.models import ComponentKind, Period
+from scoring.models import ComponentKind
 
 
 def test_it_scores_departments_by_the_sites_they_and_their_units_keep(county, make_site, inspect):

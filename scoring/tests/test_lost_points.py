@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from core.models import Period
 from inspections.models import RoundKind
 from org.models import Person
 from scoring import actions, lost
-from scoring.models import Period
 from surveys.models import Answer, Channel, Question, Questionnaire, Response, SurveyRun
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cases.models import Case, Source, State
+from core.models import Period
 from org.models import UnitKind
 from scoring import actions
 from scoring.engine import compute_sheet
-from scoring.models import ComponentKind, Period
+from scoring.models import ComponentKind
 
 TZ = ZoneInfo("Asia/Shanghai")
 NUMBERS = count(1)

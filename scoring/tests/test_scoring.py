@@ -11,10 +11,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from core.models import Period
 from org.models import Unit, UnitKind
 from scoring import actions
 from scoring.engine import UnitScore, compute_sheet, rank
-from scoring.models import Adjustment, ComponentKind, Period
+from scoring.models import Adjustment, ComponentKind
 from surveys.models import Answer, Channel, Question, Questionnaire, Response, SurveyRun
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -13,12 +13,13 @@ import time_machine
 from django.urls import reverse
 
 from cases.models import Case, Source, State
+from core.models import Period
 from framework.models import RuleKind
 from framework.tree import EditionBuilder
 from inspections.models import Finding
 from org.models import UnitKind
 from scoring import actions, whatif
-from scoring.models import ComponentKind, Period
+from scoring.models import ComponentKind
 from scoring.simulation import simulate
 from surveys.models import Answer, Channel, Question, Questionnaire, Response, SurveyRun
 

@@ -1,0 +1,73 @@
+"""Requesting bulletins and round reports (made in the background as jobs) and uploading the office's templates."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bulletins.access import can_make_bulletins, can_manage_templates
+from bulletins.bulletin import render_docx, sample_context
+from bulletins.models import BulletinTemplate, TemplateKind
+from bulletins.round_report import render_round_docx, sample_round_context
+from bulletins.tasks import make_bulletin, make_round_report
+from inspections.models import Round
+from jobs.actions import start_job
+from jobs.models import GeneratedFile
+from org.access import require
+from org.models import Person
+from scoring.models import Publication
+
+BULLETIN_FORMATS = {"docx", "pdf", "xlsx"}
+ROUND_REPORT_FORMATS = {"docx", "xlsx"}
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+
+
+@transaction.atomic
+def request_bulletin(actor: Person, publication: Publication, fmt: str) -> GeneratedFile:
+    """Queue a bulletin; the worker makes it and reports progress on the GeneratedFile."""
+    require(can_make_bulletins(actor))
+    if fmt not in BULLETIN_FORMATS:
+        raise ValidationError(_("Unknown format."))
+    return start_job(actor, f"bulletin-{fmt}", {"publication": publication.pk, "format": fmt}, make_bulletin)
+
+
+@transaction.atomic
+def request_round_report(actor: Person, round_: Round, fmt: str) -> GeneratedFile:
+    """Queue the round report (督查通报) in Word or Excel."""
+    require(can_make_bulletins(actor))
+    if fmt not in ROUND_REPORT_FORMATS:
+        raise ValidationError(_("Unknown format."))
+    return start_job(actor, f"round-report-{fmt}", {"round": round_.pk, "format": fmt}, make_round_report)
+
+
+@transaction.atomic
+def upload_bulletin_template(
+    actor: Person, name: str, upload: UploadedFile, kind: str = TemplateKind.BULLETIN
+) -> BulletinTemplate:
+    """Accept a .docx (checked by content) only if it renders with a sample of its kind."""
+    require(can_manage_templates(actor))
+    if kind not in TemplateKind.values:
+        raise ValidationError(_("Unknown template kind."))
+    if upload.size > MAX_TEMPLATE_BYTES:
+        raise ValidationError(_("The template is larger than 5 MB."))
+    data = upload.read()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            archive.getinfo("word/document.xml")
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise ValidationError(_("This is not a Word document (.docx).")) from exc
+    try:
+        if kind == TemplateKind.ROUND:
+            render_round_docx(sample_round_context(), data)
+        else:
+            render_docx(sample_context(), data)
+    except Exception as exc:  # a template error of any kind is the office's to fix; say what it is
+        raise ValidationError(_("The template does not render: %(error)s") % {"error": exc}) from exc
+    upload.seek(0)
+    BulletinTemplate.objects.filter(kind=kind, is_active=True).update(is_active=False)
+    return BulletinTemplate.objects.create(kind=kind, name=name, file=upload, uploaded_by=actor)

@@ -1,0 +1,118 @@
+"""The round report (督查通报) in Word and Excel, made in the background and read back with python-docx/openpyxl."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from bulletins.actions import upload_bulletin_template
+from bulletins.models import BulletinTemplate, TemplateKind
+from bulletins.round_report import default_round_template
+from framework.queries import checklist_for
+from inspections.actions import Answer, submit_visit
+from inspections.tests.conftest import photo
+from jobs.models import GeneratedFile
+
+NOW = dt.datetime(2026, 6, 10, 9, tzinfo=dt.UTC)
+LATER = NOW + dt.timedelta(days=30)  # every case is past its deadline by then
+
+
+@pytest.fixture
+def round_(county, open_round, market_a, market_b):
+    """城关农贸市场 fails 地面干净 (with a photo); 柳河农贸市场 fails 地面干净 and 无乱堆乱放."""
+    with time_machine.travel(NOW):
+        round_ = open_round()
+        for visit, verdicts in (
+            (round_.visits.get(site=market_a), ["fail", "pass", "pass"]),
+            (round_.visits.get(site=market_b), ["fail", "pass", "fail"]),
+        ):
+            items = list(checklist_for(visit.site.site_type, visit.round.edition))
+            answers = [Answer(item=i, verdict=v) for i, v in zip(items, verdicts, strict=True)]
+            if visit.site == market_a:
+                answers[0].note, answers[0].photos = "地面有积水", [photo()]
+            submit_visit(county.inspector, visit, answers)
+    return round_
+
+
+@pytest.fixture
+def make(django_capture_on_commit_callbacks):
+    def _make(client, round_, fmt) -> bytes:
+        with time_machine.travel(LATER, tick=False):
+            with django_capture_on_commit_callbacks(execute=True):
+                response = client.post(reverse("bulletins:round_report", args=[round_.pk]), {"format": fmt})
+            assert response.status_code == 302
+            job = GeneratedFile.objects.latest("pk")
+            assert job.status == GeneratedFile.Status.DONE, job.error
+            return b"".join(client.get(reverse("jobs:download", args=[job.pk])).streaming_content)
+
+    return _make
+
+
+def _rows(table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def test_the_word_report_holds_scope_ranking_problems_photos_and_overdue(county, login, round_, make):
+    document = Document(io.BytesIO(make(login(county.office_admin), round_, "docx")))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "示范县六月督查督查情况通报" in text
+    assert "对2个点位进行了检查，已检查2个，总体得分率42.9%" in text and "发现问题3个" in text
+    scope, ranking, overdue = document.tables
+    assert _rows(scope)[1:] == [["农贸市场(专业市场)", "2"]]
+    assert _rows(ranking)[1:] == [
+        ["1", "城关街道", "1", "71.4%", "66.7%", "1"],
+        ["2", "柳河镇", "1", "14.3%", "33.3%", "2"],
+    ]
+    assert "（1）城关街道：1个问题" in text and "（2）柳河镇：2个问题" in text
+    assert "1. 地面干净：地面有积水" in text and "2. 无乱堆乱放" in text
+    assert len(document.inline_shapes) == 1  # the one photo taken
+    assert len(_rows(overdue)) == 4 and {r[1] for r in _rows(overdue)[1:]} == {"城关街道", "柳河镇"}
+    assert all(int(r[6]) >= 20 for r in _rows(overdue)[1:])
+
+
+def test_the_excel_report_holds_the_same_numbers(county, login, round_, make):
+    workbook = load_workbook(io.BytesIO(make(login(county.office_admin), round_, "xlsx")))
+    assert workbook.sheetnames == ["概况", "街道排名", "问题清单", "超期未整改"]
+    summary = {row[0]: row[1] for row in workbook["概况"].iter_rows(values_only=True) if row and row[0]}
+    assert summary["点位数"] == 2 and summary["得分率"] == "42.9%" and summary["问题数"] == 3
+    ranking = list(workbook["街道排名"].iter_rows(min_row=2, values_only=True))
+    assert ranking == [(1, "城关街道", 1, 0.7143, "66.7%", 1), (2, "柳河镇", 1, 0.1429, "33.3%", 2)]
+    problems = workbook["问题清单"]
+    lines = [(r[0], r[1], r[4], r[5], r[9]) for r in problems.iter_rows(min_row=2, values_only=True)]
+    assert lines == [
+        ("城关街道", "城关农贸市场", "地面干净", "地面有积水", "是"),
+        ("柳河镇", "柳河农贸市场", "地面干净", None, "是"),
+        ("柳河镇", "柳河农贸市场", "无乱堆乱放", None, "是"),
+    ]
+    assert len(problems._images) == 1
+    assert workbook["超期未整改"].max_row == 4
+
+
+def test_an_uploaded_round_template_is_used_and_the_bulletin_template_kept(county, login, round_, make):
+    bulletin = BulletinTemplate.objects.create(
+        name="考核通报", file=SimpleUploadedFile("b.docx", b"x"), uploaded_by=county.office_admin
+    )
+    document = Document(io.BytesIO(default_round_template()))
+    document.add_paragraph("本通报抄送县委办。")
+    data = io.BytesIO()
+    document.save(data)
+    upload = SimpleUploadedFile("round.docx", data.getvalue())
+    upload_bulletin_template(county.office_admin, "督查通报模板", upload, kind=TemplateKind.ROUND)
+    bulletin.refresh_from_db()
+    assert bulletin.is_active
+    report = Document(io.BytesIO(make(login(county.office_admin), round_, "docx")))
+    assert "本通报抄送县委办。" in [p.text for p in report.paragraphs]
+
+
+def test_a_unit_cannot_ask_for_the_report(county, login, round_):
+    response = login(county.handler_a).post(
+        reverse("bulletins:round_report", args=[round_.pk]), {"format": "docx"}
+    )
+    assert response.status_code == 403 and not GeneratedFile.objects.exists()

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from bulletins import views
+
+app_name = "bulletins"
+urlpatterns = [
+    path("<int:pk>/", views.bulletin_request, name="bulletin"),
+    path("rounds/<int:pk>/", views.round_report_request, name="round_report"),
+    path("templates/", views.bulletin_templates, name="templates"),
+    path("templates/default.docx", views.default_bulletin_template, name="default_template"),
+    path("templates/round-default.docx", views.default_round_template, name="default_round_template"),
+]
