@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from docx import Document
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -117,8 +118,6 @@ def accepted(period: Period, project: Node | None = None):
 
 
 def _report_docx(text: str, title: str) -> bytes:
-    from docx import Document
-
     document = Document()
     document.add_heading(title, level=1)
     for paragraph in text.splitlines():

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.models import Period
-from framework.models import Criterion, Node
+from framework.models import Criterion, Node, TaskUnit
 from framework.queries import node_paths
 from materials.models import MaterialRequest, RequestState
 from org.models import Unit, UnitKind
@@ -134,8 +136,6 @@ def reviews_for(period: Period, unit: Unit, requests: QuerySet[MaterialRequest])
 def issue_choices(criteria: QuerySet[Criterion]) -> list[tuple[Node, list[tuple[Criterion, list[str]]]]]:
     """The criteria that ask for materials, grouped by 测评项目, each with the units the task breakdown names
     (lead first); two queries whatever the size."""
-    from framework.models import TaskUnit
-
     criteria = list(criteria)
     paths = node_paths({c.edition_id for c in criteria})
     shares = TaskUnit.objects.filter(task__edition_id__in={c.edition_id for c in criteria})
@@ -158,9 +158,6 @@ def issue_choices(criteria: QuerySet[Criterion]) -> list[tuple[Node, list[tuple[
 
 def office_cards(requests: QuerySet[MaterialRequest]) -> list[dict]:
     """The office's waiting work on the home page: material to review, and overdue material to chase."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
     period = current_period()
     if period is None:
         return []

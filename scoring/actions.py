@@ -13,7 +13,7 @@ from core.models import Period
 from core.records import save_validated
 from org.access import require
 from org.models import Person, UnitKind
-from scoring.engine import compute_sheet, sheet_as_json, sheet_changes
+from scoring.engine import compute_sheet, sheet_as_json, sheet_changes, source_available
 from scoring.models import DEFAULT_PARAMS, Adjustment, Component, ComponentKind, Publication, Scheme
 
 
@@ -47,6 +47,8 @@ def update_component(
     component.weight = weight
     component.params = params
     component.full_clean()
+    if weight > 0 and not source_available(component.kind):  # the engine knows which facts exist
+        raise ValidationError({"weight": _("This component has no facts to score yet; keep it at 0 points.")})
     component.save(update_fields=["weight", "params"])
     return component
 

@@ -13,13 +13,18 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.queries import unit_metrics
 from core.models import Period
 from core.periods import in_period, period_bounds
+from inspections.models import Round, Visit
+from materials.models import MaterialRequest, RequestState
 from org.models import Unit, UnitKind
 from scoring.models import Adjustment, Component, ComponentKind, Scheme
+from surveys.models import Answer
 
 CENT = Decimal("0.01")
 
@@ -65,8 +70,6 @@ def survey_scores(
     scheme: Scheme, component: Component, units: list[Unit], facts: PeriodFacts | None = None
 ) -> dict[int, ComponentScore]:
     """Points × the mean attainment of the survey questions in the period: min(rate ÷ target, 1) per question."""
-    from surveys.models import Answer
-
     period = scheme.period
     rows = (
         Answer.objects.filter(
@@ -121,8 +124,6 @@ class PeriodFacts:
 
     def case_metrics(self) -> dict:
         """unit id → cases.queries.UnitMetrics of the cases dispatched in the period."""
-        from cases.queries import unit_metrics
-
         if self._metrics is None:
             self._metrics = {m.unit_id: m for m in unit_metrics(*period_bounds(self.period))}
         return self._metrics
@@ -217,8 +218,6 @@ def rectification_scores(
 
 def counted_visits():
     """The visits that count for scores: submitted with points at stake; 暗访 rounds only once published."""
-    from inspections.models import Round, Visit
-
     return Visit.objects.filter(status=Visit.Status.SUBMITTED, points_at_stake__gt=0).exclude(
         round__kind__in=Round.HIDDEN_KINDS, round__published_at__isnull=True
     )
@@ -276,10 +275,6 @@ def material_scores(
     Accepted material earns the score the office gave (less `late_penalty` of it when first submitted after the
     deadline); anything not accepted earns nothing. A unit asked for nothing keeps the points.
     """
-    from django.urls import reverse
-
-    from materials.models import MaterialRequest, RequestState
-
     keep = 1 - Decimal(str(min(component.param("late_penalty"), 1.0)))
     zone = timezone.get_current_timezone()
     # One pass over the period's requests into totals per requested unit, then each scored unit sums the totals of

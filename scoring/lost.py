@@ -19,9 +19,12 @@ from django.utils.translation import gettext_lazy
 
 from core.models import Period
 from core.periods import in_period
-from inspections.models import Finding, Verdict
-from org.models import Person
+from framework.models import CheckItem, Criterion, SiteType
+from inspections.access import sites_for
+from inspections.models import Finding, Site, Verdict
+from org.models import Person, Unit
 from scoring.engine import counted_visits
+from surveys.models import Answer
 
 # The filters a facts list accepts, each the lookup on Finding it filters by (a figure's link carries one or two).
 FACT_FILTERS: dict[str, str] = {
@@ -75,8 +78,6 @@ class LostRow:
 
 def period_findings(period: Period, person: Person) -> QuerySet[Finding]:
     """The failed lines of the period's counted inspections that the person may see."""
-    from inspections.access import sites_for
-
     visits = counted_visits().filter(**in_period(period, "submitted_at"))
     if not person.sees_everything():
         visits = visits.filter(site__in=sites_for(person))
@@ -195,8 +196,6 @@ class SurveyLoss:
 def survey_losses(period: Period, person: Person, limit: int = 10) -> list[SurveyLoss]:
     """Questions with a target, their rate in the period (valid answers of unscreened responses), furthest below
     target first; a unit person counts only the responses of their units."""
-    from surveys.models import Answer
-
     answers = Answer.objects.filter(
         favourable__isnull=False,
         question__target_rate__isnull=False,
@@ -282,10 +281,6 @@ def default_period(today: date) -> Period | None:
 
 def describe_filters(filters: dict[str, str]) -> list[tuple[str, str]]:
     """What a facts list is narrowed to, in words: (what, which)."""
-    from framework.models import CheckItem, Criterion, SiteType
-    from inspections.models import Site
-    from org.models import Unit
-
     models = {
         "criterion": (_("Criterion"), Criterion, lambda c: f"{c.code} {c.text[:60]}"),
         "site_type": (_("Site type"), SiteType, str),

@@ -82,14 +82,8 @@ class Component(models.Model):
         return f"{self.get_kind_display()} {self.weight}"
 
     def clean(self) -> None:
-        from scoring.engine import source_available  # the engine knows which facts exist
-
         if self.weight < 0:
             raise ValidationError({"weight": _("Points cannot be negative.")})
-        if self.weight > 0 and not source_available(self.kind):
-            raise ValidationError(
-                {"weight": _("This component has no facts to score yet; keep it at 0 points.")}
-            )
         expected = DEFAULT_PARAMS.get(self.kind, {})
         unknown = set(self.params) - set(expected)
         if unknown:

@@ -32,7 +32,9 @@ from framework import scoring as rules
 from framework.models import Criterion, Framework, RuleKind
 from framework.rules import tiers
 from inspections.models import Finding, Verdict
+from materials.queries import criterion_attainment
 from scoring.engine import counted_visits
+from surveys.models import Answer
 
 SCORED_RULES = {RuleKind.DEDUCTION, RuleKind.GRADED, RuleKind.PASS_FAIL}
 ZERO = Decimal(0)
@@ -126,8 +128,6 @@ class Simulation:
 
 
 def _material_attainment(edition: Framework, period: Period) -> dict[int, Decimal]:
-    from materials.queries import criterion_attainment
-
     return criterion_attainment(edition, period)
 
 
@@ -161,8 +161,6 @@ def _field_facts(edition: Framework, period: Period) -> dict[int, FieldFacts]:
 
 
 def _survey_facts(period: Period, codes: set[str]) -> dict[str, SurveyFacts]:
-    from surveys.models import Answer
-
     rows = (
         Answer.objects.filter(
             favourable__isnull=False,
