@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib import import_module
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test.utils import override_settings
 
+from framework.models import SiteType
 from org.models import Grid, Person, Role, Unit, UnitKind
+from org.queries import forget_grid_index
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "Test@2026x"
@@ -53,9 +59,6 @@ def _plain_http_settings(worker_id):
 
     Session-wide, so it is in place before the (session-wide) live server builds its middleware.
     """
-    from django.conf import settings
-    from django.test.utils import override_settings
-
     override = override_settings(
         SECURE_SSL_REDIRECT=False,
         SESSION_COOKIE_SECURE=False,
@@ -89,10 +92,6 @@ def _test_settings(settings, tmp_path) -> None:
     settings.LANGUAGE_CODE = "en"
     settings.MEDIA_ROOT = tmp_path / "media"
     # Rate-limit counters live in the cache; each test starts with none.
-    from django.core.cache import cache
-
-    from org.queries import forget_grid_index
-
     cache.clear()
     forget_grid_index()  # the grids kept in memory for intake are the last test's, rolled back since
 
@@ -177,10 +176,6 @@ def _shipped_site_types(request) -> None:
     # Autouse fixtures run first: open the database the way the test will.
     transactional = "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
     request.getfixturevalue("transactional_db" if transactional else "db")
-    from importlib import import_module
-
-    from framework.models import SiteType
-
     if not SiteType.objects.exists():
         shipped = import_module("framework.migrations.0002_fill_site_types").SITE_TYPES
         SiteType.objects.bulk_create(

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from core.models import Period
+from demo.inspections import ROUND_NAME
+from framework.queries import checklist_for
+from inspections.actions import Answer, submit_visit
+from inspections.models import Round, Verdict, Visit
 from org.models import Person, Role, Unit, UnitKind
 from scoring import actions
 from scoring.models import Adjustment, ComponentKind, Scheme
@@ -53,13 +58,6 @@ def build_demo_field_results(seed: int = 66) -> int:
     """Two thirds of the demo 明查 round inspected (some towns tidier than others), so the lost-points and what-if
     screens have facts; the fourth quarter's town scheme gets 30 points for field inspection. Idempotent: nothing
     happens once a visit of the round is submitted. Each failed line opens its case, as in real use."""
-    import random
-
-    from demo.inspections import ROUND_NAME
-    from framework.queries import checklist_for
-    from inspections.actions import Answer, submit_visit
-    from inspections.models import Round, Verdict, Visit
-
     round_ = Round.objects.filter(name=ROUND_NAME).first()
     if round_ is None or round_.visits.filter(status=Visit.Status.SUBMITTED).exists():
         return 0
