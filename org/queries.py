@@ -9,17 +9,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, Min, QuerySet
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from shapely.prepared import PreparedGeometry, prep
 
-from core.geo import contains_point, parse_boundary
+from core.geo import Bounds, contains_point, parse_boundary
 from org.models import Grid, Person, Unit
 
 GRID_INDEX_KEY = "org:grid-index-version"
 GRID_INDEX_SECONDS = 300  # a grid changed outside org.actions (the Django admin, SQL) counts after this long
 GRID_VERSION_SECONDS = 2  # a grid saved in another process counts after this long
+EXTENT_KEY = "org:jurisdiction-extent"
 
 
 def grid_of_point(lon: float, lat: float, grids: QuerySet[Grid] | None = None) -> Grid | None:
@@ -62,7 +63,7 @@ def forget_grid_index() -> None:
     GRID_VERSION_SECONDS."""
     global _loaded
     _loaded = None
-    cache.delete(GRID_INDEX_KEY)
+    cache.delete_many([GRID_INDEX_KEY, EXTENT_KEY])
 
 
 def _indexed_grids() -> list[_IndexedGrid]:
@@ -89,6 +90,19 @@ def _indexed_grids() -> list[_IndexedGrid]:
         grids.append(_IndexedGrid(pk, code, min_lon, min_lat, max_lon, max_lat, prep(shape)))
     _loaded = _LoadedGrids(version, now, now, grids)
     return grids
+
+
+def jurisdiction_extent() -> Bounds | None:
+    """The box around every grid, where the maps open; None before any grid is drawn. Cached: forgotten with the
+    grid index on every grid write, and after GRID_INDEX_SECONDS for writes outside org.actions."""
+    cached = cache.get(EXTENT_KEY)
+    if cached is None:
+        box = Grid.objects.aggregate(
+            min_lon=Min("min_lon"), min_lat=Min("min_lat"), max_lon=Max("max_lon"), max_lat=Max("max_lat")
+        )
+        cached = [] if box["min_lon"] is None else list(Bounds(**box))
+        cache.set(EXTENT_KEY, cached, GRID_INDEX_SECONDS)
+    return Bounds(*cached) if cached else None
 
 
 def grid_id_at(lon: float, lat: float) -> int | None:
