@@ -1,4 +1,4 @@
-// The leaders' dashboard: fetches panel data, draws ECharts and a Leaflet map, refreshes itself.
+// The leaders' dashboard: fetches panel data, draws ECharts and a map (map.js), refreshes itself.
 (function () {
   const root = document.getElementById("panels");
   if (!root) return;
@@ -35,16 +35,17 @@
   function drawMap(panel) {
     const el = card(panel.key, panel.title, "col-12", '<div class="panel-map" data-testid="map"></div>');
     if (!map) {
-      map = L.map(el, cwMapOptions({ preferCanvas: true, zoomSnap: 0.25 }));
-      if (root.dataset.tiles) L.tileLayer(root.dataset.tiles, { attribution: root.dataset.attribution }).addTo(map);
+      map = cwMap.create(el, { preferCanvas: true });
       const towns = [...new Set(panel.features.map((f) => f.properties.town))];
-      const grids = L.geoJSON(panel.features, { style: (f) => ({ color: palette[towns.indexOf(f.properties.town) % palette.length],
-        weight: 1, fillOpacity: 0.12 }), onEachFeature: (f, layer) => layer.bindTooltip(`${f.properties.code} ${f.properties.town}`) }).addTo(map);
-      if (grids.getLayers().length) map.fitBounds(grids.getBounds());
+      const grids = cwMap.grids(map, panel.features, {
+        style: (f) => ({ color: palette[towns.indexOf(f.properties.town) % palette.length], weight: 1, fillOpacity: 0.12 }),
+        lines: (p) => [`${p.code} ${p.town}`],
+      });
+      cwMap.frame(map, [grids]);
     }
     if (pointLayer) pointLayer.remove();
-    pointLayer = L.layerGroup((panel.points || []).map((p) => L.circleMarker([p.lat, p.lon], { radius: 4, color: p.color || "#b71c1c" })
-      .bindTooltip(p.label || ""))).addTo(map);
+    pointLayer = L.layerGroup((panel.points || []).map((p) => cwMap.tooltip(
+      L.circleMarker([p.lat, p.lon], { radius: 4, color: p.color || "#b71c1c" }), () => [p.label || ""]))).addTo(map);
   }
   async function refresh() {
     const reply = await fetch(root.dataset.url, { credentials: "same-origin" });

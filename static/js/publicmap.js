@@ -1,15 +1,10 @@
 // Public reports as points: orange open, green closed; a tap opens the report's progress page.
 (function () {
   const element = document.getElementById("public-map");
-  if (!element || typeof L === "undefined") return;
-  const map = L.map(element, cwMapOptions({}));
-  if (element.dataset.tiles) {
-    L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution || "", maxZoom: 19 }).addTo(map);
-  }
-  map.setView([35.5, 117], 10);
+  if (!element || !window.cwMap) return;
+  const map = cwMap.create(element, {});
   fetch(element.dataset.area).then((r) => r.json()).then((area) => {
-    const outline = L.geoJSON(area, { interactive: false, style: { color: "#0d6efd", weight: 1, fillOpacity: 0.03 } }).addTo(map);
-    if (outline.getLayers().length) map.fitBounds(outline.getBounds(), { animate: false });
+    L.geoJSON(area, { interactive: false, style: { color: "#0d6efd", weight: 1, fillOpacity: 0.03 } }).addTo(map);
     return fetch(element.dataset.source);
   }).then((r) => r.json()).then((data) => {
     L.geoJSON(data, {
@@ -18,8 +13,9 @@
         return L.circleMarker(latlng, { radius: 7, color: color, fillColor: color, fillOpacity: 0.8, weight: 1 });
       },
       onEachFeature: (feature, marker) => {
-        marker.bindTooltip(`${feature.properties.title} · ${feature.properties.state}`);
-        marker.on("click", () => { window.location = feature.properties.url; });
+        const p = feature.properties;
+        cwMap.tooltip(marker, () => [`${p.title} · ${p.state}`]);
+        marker.on("click", () => { window.location = p.url; });
       },
     }).addTo(map);
   });

@@ -1,15 +1,11 @@
 // The report page's map: the county's outline, a tap (or the phone's location) sets the point. WGS-84 throughout.
 (function () {
   const element = document.getElementById("report-map");
-  if (!element || typeof L === "undefined") return;
+  if (!element || !window.cwMap) return;
   const lon = document.getElementById("id_lon");
   const lat = document.getElementById("id_lat");
   const status = document.getElementById("location-status");
-  const map = L.map(element, cwMapOptions({ zoomControl: true }));
-  if (element.dataset.tiles) {
-    L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution || "", maxZoom: 19 }).addTo(map);
-  }
-  map.setView([35.5, 117], 10);
+  const map = cwMap.create(element, { zoomControl: true });
   let marker = null;
   function place(latlng, fit) {
     if (marker) marker.setLatLng(latlng); else marker = L.marker(latlng).addTo(map);
@@ -20,12 +16,12 @@
     status.classList.add("text-success");
     if (fit) map.setView(latlng, 16);
   }
+  // A form sent back with errors keeps its point; otherwise the map shows the whole county.
+  if (lon.value && lat.value) place(L.latLng(parseFloat(lat.value), parseFloat(lon.value)), true);
   fetch(element.dataset.area)
     .then((response) => response.json())
     .then((data) => {
-      const outline = L.geoJSON(data, { interactive: false, style: { color: "#0d6efd", weight: 2, fillOpacity: 0.05 } }).addTo(map);
-      if (lon.value && lat.value) place(L.latLng(parseFloat(lat.value), parseFloat(lon.value)), true);
-      else if (outline.getLayers().length) map.fitBounds(outline.getBounds(), { animate: false });
+      L.geoJSON(data, { interactive: false, style: { color: "#0d6efd", weight: 2, fillOpacity: 0.05 } }).addTo(map);
     });
   map.on("click", (event) => place(event.latlng, false));
   const locate = document.getElementById("use-location");
