@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.conftest import IN_GRID_A, IN_GRID_B
 from cases.models import Case, CaseEvent
+from cases.tests.test_duplicates_relapses import close_case
 from conftest import square
 from org.actions import save_grid
 
@@ -92,8 +93,6 @@ def test_a_grid_redrawn_by_the_office_routes_the_next_case_at_once(county, new_c
 
 
 def test_it_links_a_relapse_in_the_same_history_insert(county, new_case):
-    from cases.tests.test_duplicates_relapses import close_case
-
     origin = close_case(county, new_case())
     again = new_case(at=(IN_GRID_A[0], IN_GRID_A[1] + 0.0001))
     assert again.relapse_of_id == origin.pk

@@ -12,7 +12,7 @@ from django.urls import reverse
 from cases import actions
 from cases.models import CaseEvent
 from cases.pressure import run_tick
-from cases.tasks import tick
+from cases.tasks import TICK_LOCK, TICK_LOCK_ID, tick
 from notify.models import Notification
 
 # Tuesday 24 Nov 2026, 10:00 in Shanghai; 暴露垃圾 is due Wednesday 17:30.
@@ -104,8 +104,6 @@ def test_a_tick_does_not_run_beside_another(county, new_case):
     import psycopg
     from django.core.cache import cache
     from django.db import connection
-
-    from cases.tasks import TICK_LOCK, TICK_LOCK_ID
 
     if connection.vendor == "postgresql":
         other = psycopg.connect(

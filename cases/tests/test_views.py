@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from cases import actions
 from cases.conftest import IN_GRID_A, photo
 from cases.models import Case, Category, State
+from core.geo import wgs84_to_gcj02
 
 
 def test_the_office_files_a_case_with_a_photo(county, login, rubbish):
@@ -34,8 +35,6 @@ def test_the_office_files_a_case_with_a_photo(county, login, rubbish):
 
 
 def test_gcj02_coordinates_are_stored_as_gps(county, login):
-    from core.geo import wgs84_to_gcj02
-
     lon, lat = wgs84_to_gcj02(*IN_GRID_A)
     login(county.inspector).post(
         reverse("cases:create"),

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from cases.models import Case, Source, State
 from conftest import PASSWORD
 from core.models import Period
 from org.models import UnitKind
@@ -75,8 +76,6 @@ def test_overdue_cases_count_for_the_town_of_their_community(county, login):
     from datetime import timedelta
 
     from django.utils import timezone
-
-    from cases.models import Case, Source, State
 
     Case.objects.create(
         number="2026-000901",

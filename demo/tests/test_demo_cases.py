@@ -13,6 +13,7 @@ from cases.categories import load_categories
 from cases.models import Case, CaseEvent, State
 from cases.queries import overdue_q, unit_metrics
 from demo.cases import CaseBuilder, build_demo_cases
+from portal.models import CitizenReport, PointsAward
 
 
 @pytest.fixture
@@ -60,8 +61,6 @@ def test_it_is_deterministic(county):
 
 
 def test_citizen_cases_have_their_public_side_and_points_once(demo):
-    from portal.models import CitizenReport, PointsAward
-
     reports = CitizenReport.objects.count()
     assert reports >= 200
     assert not CitizenReport.objects.exclude(case__source="citizen").exists()

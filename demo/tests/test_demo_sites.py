@@ -5,10 +5,14 @@ from __future__ import annotations
 import pytest
 from django.db.models import Count
 
+from cases.categories import load_categories
+from cases.models import Case, Source
 from demo.county import build_demo_county
-from demo.inspections import build_demo_sites
+from demo.framework import build_demo_framework
+from demo.inspections import build_demo_history, build_demo_round, build_demo_sites
 from framework.models import SiteType
-from inspections.models import Site
+from inspections.models import Finding, Round, RoundKind, Site, Visit
+from inspections.queries import rollup
 from org.models import Unit, UnitKind
 from org.queries import grid_of_point
 
@@ -41,9 +45,6 @@ def test_it_is_idempotent_and_deterministic(demo_sites):
 
 
 def test_an_open_round_samples_one_site_per_checked_type_per_town(demo_sites):
-    from demo.framework import build_demo_framework
-    from demo.inspections import build_demo_round
-
     build_demo_framework()
     round_ = build_demo_round()
     assert round_ is not None and round_.visits.count() > 0
@@ -55,13 +56,6 @@ def test_an_open_round_samples_one_site_per_checked_type_per_town(demo_sites):
 
 def test_four_quarters_of_rounds_have_results_cases_and_an_unpublished_secret_visit(demo_sites):
     import datetime as dt
-
-    from cases.categories import load_categories
-    from cases.models import Case, Source
-    from demo.framework import build_demo_framework
-    from demo.inspections import build_demo_history
-    from inspections.models import Finding, Round, RoundKind, Visit
-    from inspections.queries import rollup
 
     load_categories()
     build_demo_framework()

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from framework.actions import assign_task
 from framework.csv_loader import shipped_csv_path
 from framework.models import EditionLevel, Framework, MaterialType, MethodKind, RuleKind, SiteType
 from framework.tree import EditionBuilder
@@ -81,8 +82,6 @@ def criterion(edition):
 @pytest.fixture
 def task(county, criterion):
     from datetime import date
-
-    from framework.actions import assign_task
 
     return assign_task(
         county.office_admin,

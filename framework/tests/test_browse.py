@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from framework.models import CheckItem
+from framework.tree import EditionBuilder
+
 
 def test_it_shows_the_tree_with_points_summed_per_node(county, edition, login):
     response = login(county.handler_a).get(reverse("framework:edition_tree", args=[edition.pk]))
@@ -52,8 +55,6 @@ def test_the_survey_criterion_shows_its_question_target_material_and_simulation(
 
 
 def _with_checks(criterion, data: dict, deduction: str = "1.00") -> dict:
-    from framework.models import CheckItem
-
     items = CheckItem.objects.filter(requirement__criterion=criterion).order_by(
         "requirement__sort_order", "sort_order"
     )
@@ -126,8 +127,6 @@ def test_the_api_lists_editions_and_the_persons_task_units(county, task, login):
 
 
 def test_the_full_tree_keeps_empty_nodes_and_a_search_drops_them(county, edition, login):
-    from framework.tree import EditionBuilder
-
     EditionBuilder(edition, order=100).node([("Ⅰ-2", "空项目")])
     client = login(county.handler_a)
     roots = client.get(reverse("framework:edition_tree", args=[edition.pk])).context["roots"]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from framework.editions import compare_editions, copy_edition, text_diff
 from framework.excel import snapshot
 from framework.models import Framework
+from framework.tests.test_excel import _bad_workbook
 
 
 def test_it_copies_an_edition_into_an_inactive_draft(county, edition):
@@ -69,8 +70,6 @@ def test_the_compare_screen_shows_the_diff(county, edition, login):
 
 def test_the_import_screen_refuses_a_bad_file_and_lists_the_problems(county, edition, login):
     from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from framework.tests.test_excel import _bad_workbook
 
     upload = SimpleUploadedFile("bad.xlsx", _bad_workbook(edition))
     client = login(county.office_admin)

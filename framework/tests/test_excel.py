@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from core.excel import open_workbook
+from framework.csv_loader import load_csv
 from framework.excel import export_edition, import_edition, snapshot, template
 from framework.models import Framework
 
@@ -26,8 +27,6 @@ def test_it_round_trips_an_edition_exactly(edition):
 
 
 def test_it_round_trips_the_shipped_2016_edition_exactly(db, shipped_csv):
-    from framework.csv_loader import load_csv
-
     edition = load_csv(shipped_csv.read_text(encoding="utf-8"), name="南开区 2016").edition
     report = _reimport(export_edition(edition), "南开区 2016 副本")
     assert report.ok, report.problems

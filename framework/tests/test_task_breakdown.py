@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.uploads import check_document
 from framework import actions
 from framework.models import Progress, Task, TaskEvent, TaskUnit
 from notify.models import Notification
@@ -93,8 +94,6 @@ def test_it_refuses_files_that_are_not_documents_by_content(county, task):
 
 
 def test_it_refuses_files_that_are_too_large(pdf):
-    from core.uploads import check_document
-
     with pytest.raises(ValidationError, match="larger than"):
         check_document(pdf, max_bytes=10)
     assert check_document(pdf).extension == "pdf"

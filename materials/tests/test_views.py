@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from materials import actions
 from materials.models import MaterialFile, MaterialRequest
 from materials.tests.conftest import jpeg, pdf, photo, upload
+from org.models import Unit, UnitKind
 
 
 def test_a_unit_sees_its_requests_and_what_is_needed(county, login, ads_a, report_a):
@@ -101,8 +102,6 @@ def test_the_unit_submits_and_the_office_reviews_through_the_pages(county, login
 
 
 def test_the_matrix_takes_the_same_queries_whatever_the_size(county, login, period, ads, deadline):
-    from org.models import Unit, UnitKind
-
     client = login(county.inspector)
 
     def render(units: int) -> int:

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from conftest import square
 from core.geo import parse_boundary
+from org import queries
 from org.models import Grid
 from org.queries import grid_of_point
 
@@ -105,8 +106,6 @@ def test_the_grid_list_draws_the_map(county, login):
 def test_a_grid_saved_in_another_process_counts_within_seconds(county, monkeypatch):
     """The in-memory grids behind case intake: the shared version token is read at most every few seconds."""
     from django.core.cache import cache
-
-    from org import queries
 
     clock = [1000.0]
     monkeypatch.setattr(queries.time, "monotonic", lambda: clock[0])

@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.utils import timezone
 
-from cases.actions import dispatch_case, reject_case
+from cases.actions import dispatch_case, open_case, reject_case
 from cases.models import Case, Source, State
 from portal.actions import revoke_api_key, submit_report
 from portal.conftest import IN_GRID_A, OUTSIDE, SECRET_PHONE, gps_jpeg
@@ -301,8 +301,6 @@ def test_it_refuses_an_unknown_request(client, service, fmt):
 
 
 def test_it_hides_cases_that_did_not_come_from_the_public(client, service, county):
-    from cases.actions import open_case
-
     case = open_case(
         county.inspector, source=Source.INSPECTION, description="内部", lon=IN_GRID_A[0], lat=IN_GRID_A[1]
     )

@@ -12,7 +12,8 @@ import pytest
 from django.urls import reverse
 
 from core.models import Period
-from inspections.models import RoundKind
+from inspections.actions import publish_round
+from inspections.models import Round, RoundKind
 from org.models import Person
 from scoring import actions, lost
 from surveys.models import Answer, Channel, Question, Questionnaire, Response, SurveyRun
@@ -81,9 +82,6 @@ def test_a_unit_sees_only_its_own_losses(county, period, losses, login):
 
 
 def test_a_published_secret_round_counts(county, period, losses):
-    from inspections.actions import publish_round
-    from inspections.models import Round
-
     publish_round(county.office_admin, Round.objects.get(name="暗访"))
     assert lost.field_totals(lost.period_findings(period, county.leader))["lost"] == Decimal("8.00")
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from core.models import Period
 from org.models import Unit, UnitKind
 from scoring import actions
-from scoring.engine import UnitScore, compute_sheet, rank
+from scoring.engine import SOURCES, UnitScore, compute_sheet, rank
 from scoring.models import Adjustment, ComponentKind
 from surveys.models import Answer, Channel, Question, Questionnaire, Response, SurveyRun
 
@@ -149,8 +149,6 @@ def test_equal_totals_share_a_rank():
 
 def test_a_component_without_facts_stays_at_zero(county, scheme, monkeypatch):
     # Every kind has a source now; an installation without one (e.g. a source removed) keeps the slot at 0.
-    from scoring.engine import SOURCES
-
     monkeypatch.delitem(SOURCES, ComponentKind.MATERIAL)
     with pytest.raises(ValidationError):
         actions.update_component(

@@ -15,6 +15,7 @@ from org.models import UnitKind
 from scoring import actions as scoring_actions
 from scoring.engine import compute_sheet
 from scoring.models import ComponentKind
+from scoring.simulation import simulate
 
 
 @pytest.fixture
@@ -95,8 +96,6 @@ def test_a_town_sees_its_own_reviews_but_not_another_towns(county, login, scheme
 
 
 def test_accepted_material_counts_in_the_simulated_framework_total(county, period, edition, ads, ads_a):
-    from scoring.simulation import simulate
-
     before = {row.criterion.pk: row for row in simulate(edition, period).rows}
     assert not before[ads.pk].others["material"]  # asked of the lead department and two towns, none accepted
     _send_ads(county, ads_a)
