@@ -34,7 +34,7 @@ def _race(*steps) -> list[object]:
     return results
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the shipped site types
+@pytest.mark.django_db(transaction=True)  # the root conftest puts the shipped site types back
 def test_two_office_staff_verify_and_rework_at_once_and_exactly_one_wins(county, new_case):
     if connection.vendor != "postgresql":
         pytest.skip("row locks (select_for_update) need PostgreSQL; SQLite serialises writes by itself")
@@ -57,7 +57,7 @@ def test_two_office_staff_verify_and_rework_at_once_and_exactly_one_wins(county,
         actions.report_back(county.handler_a, final, "再次整改", [photo()])
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the shipped site types
+@pytest.mark.django_db(transaction=True)  # the root conftest puts the shipped site types back
 def test_two_cases_filed_at_once_get_different_numbers(county, new_case):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL; SQLite serialises writes by itself")
