@@ -3,12 +3,16 @@
 A unit person sees their unit's subtree only; office staff and leaders see everything. Every list, detail view
 and API endpoint gets its rows from these helpers: a row outside the person's scope is "not found" (404), a row
 inside it that the person may not change is "forbidden" (403).
+
+Every app's `can_*` predicates (in its own `access.py`) are built on the few predicates below, which ask the
+Person's role predicates for a signed-in, active account: a visitor or a disabled account has no rights at all.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TypeGuard, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -18,34 +22,73 @@ from org.models import Grid, Person, Unit
 M = TypeVar("M", bound=Model)
 
 
+# --- Who someone is ---------------------------------------------------------------------------------
+
+
+def is_active_person(person: Person | AnonymousUser) -> TypeGuard[Person]:
+    """Signed in with an account that is not disabled: every right starts here."""
+    return person.is_authenticated and person.is_active
+
+
+def is_office_staff(person: Person | AnonymousUser) -> bool:
+    """Office admins and inspectors: they run the case loop, issue and review materials, assign tasks."""
+    return is_active_person(person) and person.is_office_staff()
+
+
+def is_office_admin(person: Person | AnonymousUser) -> bool:
+    """Office admins: they change the campaign's data (units, people, categories, editions, rules, keys)."""
+    return is_active_person(person) and person.is_office_admin()
+
+
+def sees_everything(person: Person | AnonymousUser) -> bool:
+    """The office and the leaders: every unit's rows."""
+    return is_active_person(person) and person.sees_everything()
+
+
+def is_read_only(person: Person | AnonymousUser) -> bool:
+    """Leaders: they read everything and change nothing."""
+    return is_active_person(person) and person.is_read_only()
+
+
+def is_unit_staff(person: Person | AnonymousUser) -> bool:
+    """A unit's handlers and heads: they act for their own unit."""
+    return is_active_person(person) and person.is_unit_staff()
+
+
+def is_surveyor(person: Person | AnonymousUser) -> bool:
+    return is_active_person(person) and person.is_surveyor()
+
+
+# --- What they see ------------------------------------------------------------------------------------
+
+
 def visible_units(person: Person) -> QuerySet[Unit]:
-    if not person.is_authenticated or not person.is_active:
-        return Unit.objects.none()
-    if person.sees_everything():
+    if sees_everything(person):
         return Unit.objects.all()
-    if person.unit_id is None:
+    if not is_active_person(person) or person.unit_id is None:
         return Unit.objects.none()
     return Unit.objects.filter(path__startswith=person.unit.path)
 
 
 def scoped(person: Person, queryset: QuerySet[M], unit_field: str = "unit") -> QuerySet[M]:
     """Restrict any queryset to rows whose `unit_field` lies in the person's visible subtree."""
-    if person.is_authenticated and person.is_active and person.sees_everything():
+    if sees_everything(person):
         return queryset
-    if not person.is_authenticated or person.unit_id is None:
+    if not is_active_person(person) or person.unit_id is None:
         return queryset.none()
     return queryset.filter(**{f"{unit_field}__path__startswith": person.unit.path})
 
 
+# --- What they may change -----------------------------------------------------------------------------
+
+
 def can_manage_org(person: Person) -> bool:
     """Units, people and grids are managed by the office admins."""
-    return person.is_authenticated and person.is_active and person.is_office_admin()
+    return is_office_admin(person)
 
 
 def can_view_audit(person: Person) -> bool:
-    return (
-        person.is_authenticated and person.is_active and (person.is_office_admin() or person.is_read_only())
-    )
+    return is_office_admin(person) or is_read_only(person)
 
 
 def require(allowed: bool) -> None:

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from core.geo import validate_lon_lat
-from org.access import get_grid_for, get_unit_for, grids_for, people_for, visible_units
+from org.access import get_grid_for, get_unit_for, grids_for, people_for, sees_everything, visible_units
 from org.queries import grid_of_point
 
 router = Router(tags=["organisation"])
@@ -58,7 +58,7 @@ def me(request: HttpRequest):
         "full_name": person.full_name,
         "role": person.role,
         "unit": person.unit,
-        "sees_everything": person.sees_everything(),
+        "sees_everything": sees_everything(person),
     }
 
 

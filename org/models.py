@@ -144,6 +144,7 @@ class Person(AbstractUser):
 
     ROLES_SEEING_EVERYTHING: ClassVar[set[str]] = {Role.OFFICE_ADMIN, Role.INSPECTOR, Role.LEADER}
     OFFICE_ROLES: ClassVar[set[str]] = {Role.OFFICE_ADMIN, Role.INSPECTOR}
+    UNIT_ROLES: ClassVar[set[str]] = {Role.UNIT_HANDLER, Role.UNIT_HEAD}
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     unit = models.ForeignKey(
@@ -175,6 +176,9 @@ class Person(AbstractUser):
         if not self.is_superuser and self.unit_id is None:
             raise ValidationError({"unit": _("Every account belongs to a unit.")})
 
+    # The role predicates: what the role allows. A request's rights are asked through org.access, whose
+    # predicates of the same names also answer False for a visitor and for a disabled account.
+
     def sees_everything(self) -> bool:
         return self.is_superuser or self.role in self.ROLES_SEEING_EVERYTHING
 
@@ -186,6 +190,13 @@ class Person(AbstractUser):
 
     def is_read_only(self) -> bool:
         return self.role == Role.LEADER and not self.is_superuser
+
+    def is_unit_staff(self) -> bool:
+        """A unit's handler or head: they act for their own unit (report back, submit material, report a task)."""
+        return self.role in self.UNIT_ROLES
+
+    def is_surveyor(self) -> bool:
+        return self.role == Role.SURVEYOR
 
 
 class Grid(models.Model):

@@ -151,7 +151,13 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         actions.update_person(request.user, person, **form.cleaned_data)
         messages.success(request, _("Account “%(name)s” saved.") % {"name": person})
         return redirect("org:person_list")
-    return render(request, "org/form.html", {"form": form, "title": _("Edit account"), "person": person})
+    context = {
+        "form": form,
+        "title": _("Edit account"),
+        "person": person,
+        "can_manage": can_manage_org(request.user),
+    }
+    return render(request, "org/form.html", context)
 
 
 @login_required
