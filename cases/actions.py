@@ -1,20 +1,15 @@
 """Every write to a case: one function per transition of the case loop (DESIGN.md §4).
 
-Each function locks the case row (`select_for_update`), checks the transition against `TRANSITIONS` and the
-actor's permission on the locked row, saves with `update_fields`, and writes a `CaseEvent`. When two people act
-on the same case at once, the second one waits for the lock, finds the state changed and gets `CaseConflict`
-with a message saying what happened; nothing of theirs is saved.
-
-Who does what: office staff (admins, inspectors) do office steps; people of the responsible unit (the unit or a
-unit above it, i.e. whoever sees the case through org.access scoping) do unit steps; leaders only read. A person
-whose unit is responsible for a case can never verify, close or send back that case.
+Each function locks the case row (`select_for_update`), checks the actor's permission (cases.access) and the
+transition (`cases.models.TRANSITIONS`) on the locked row, saves with `update_fields`, and writes a `CaseEvent`.
+When two people act on the same case at once, the second one waits for the lock, finds the state changed and
+gets `CaseConflict` with a message saying what happened; nothing of theirs is saved.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,9 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.access import can_edit_categories, can_export_cases, is_office_actor
+from cases.access import can_edit_categories, can_export_cases, can_report, may_take_step
 from cases.filing import file_rows, insert_rows, next_number
-from cases.models import Case, CaseEvent, CasePhoto, Category, Priority, State
+from cases.models import TRANSITIONS, Case, CaseEvent, CasePhoto, Category, Priority, State
 from cases.queries import find_relapse_origin, route_unit
 from cases.tasks import make_case_export
 from core.records import save_validated
@@ -35,48 +30,10 @@ from core.workcalendar import WorkCalendar
 from jobs.actions import start_job
 from jobs.models import GeneratedFile
 from org.access import require
-from org.models import Person, Role, Unit
+from org.models import Person, Unit
 from org.queries import grid_id_at
 
 Action = CaseEvent.Action
-OFFICE, UNIT = "office", "unit"
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str | None  # None: the state does not change (extension steps)
-    by: str  # OFFICE or UNIT
-
-
-def _t(sources: Iterable[str], target: str | None, by: str) -> Transition:
-    return Transition(frozenset(sources), target, by)
-
-
-# The case loop as data: which states each step starts from, where it goes, and whose step it is.
-TRANSITIONS: dict[str, Transition] = {
-    Action.ACCEPT: _t({State.REPORTED}, State.ACCEPTED, OFFICE),
-    Action.REJECT: _t({State.REPORTED}, State.REJECTED, OFFICE),
-    Action.MARK_DUPLICATE: _t({State.REPORTED, State.ACCEPTED}, State.DUPLICATE, OFFICE),
-    # The office can always (re)dispatch an unfinished case, also one the unit already holds.
-    Action.DISPATCH: _t(
-        {State.REPORTED, State.ACCEPTED, State.RETURNED, State.DISPATCHED, State.RECTIFYING},
-        State.DISPATCHED,
-        OFFICE,
-    ),
-    Action.RETURN: _t({State.DISPATCHED}, State.RETURNED, UNIT),
-    Action.START: _t({State.DISPATCHED}, State.RECTIFYING, UNIT),
-    Action.REPORT_BACK: _t({State.DISPATCHED, State.RECTIFYING}, State.SUBMITTED, UNIT),
-    Action.VERIFY: _t({State.SUBMITTED}, State.CLOSED, OFFICE),
-    Action.REWORK: _t({State.SUBMITTED}, State.RECTIFYING, OFFICE),
-    Action.REQUEST_EXTENSION: _t({State.DISPATCHED, State.RECTIFYING}, None, UNIT),
-    Action.APPROVE_EXTENSION: _t({State.DISPATCHED, State.RECTIFYING}, None, OFFICE),
-    Action.REFUSE_EXTENSION: _t({State.DISPATCHED, State.RECTIFYING}, None, OFFICE),
-    Action.DEFER: _t(
-        {State.ACCEPTED, State.RETURNED, State.DISPATCHED, State.RECTIFYING}, State.DEFERRED, OFFICE
-    ),
-    Action.RESUME: _t({State.DEFERRED}, None, OFFICE),
-}
 
 
 class CaseConflict(Exception):
@@ -97,42 +54,6 @@ class CaseConflict(Exception):
         )
 
 
-# --- Who may do what ---------------------------------------------------------------------------
-
-
-def is_unit_actor(person: Person, case: Case) -> bool:
-    """A handler or head of the responsible unit, or of a unit above it."""
-    return (
-        person.is_authenticated
-        and person.is_active
-        and person.role in {Role.UNIT_HANDLER, Role.UNIT_HEAD}
-        and person.unit_id is not None
-        and case.unit_id is not None
-        and case.unit.is_within(person.unit)
-    )
-
-
-def is_responsible_side(person: Person, case: Case) -> bool:
-    """True when the person belongs to the unit answerable for the case (or above it): they may not judge it."""
-    return person.unit_id is not None and case.unit_id is not None and case.unit.is_within(person.unit)
-
-
-def may(person: Person, case: Case, action: str) -> bool:
-    """Whether `person` may take step `action` on `case` in its current state (for buttons and the API)."""
-    transition = TRANSITIONS[action]
-    if case.state not in transition.sources:
-        return False
-    if transition.by == UNIT:
-        return is_unit_actor(person, case)
-    if action in {Action.VERIFY, Action.REWORK} and is_responsible_side(person, case):
-        return False
-    return is_office_actor(person)
-
-
-def can_report(person: Person) -> bool:
-    return is_office_actor(person)
-
-
 # --- Building blocks ---------------------------------------------------------------------------
 
 
@@ -140,14 +61,8 @@ def _lock(case: Case, action: str, actor: Person) -> Case:
     """The case row, locked for this transaction, after the permission and state checks."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
     locked.unit = Unit.objects.filter(pk=locked.unit_id).first()
-    transition = TRANSITIONS[action]
-    if transition.by == UNIT:
-        require(is_unit_actor(actor, locked))
-    else:
-        require(is_office_actor(actor))
-        if action in {Action.VERIFY, Action.REWORK}:
-            require(not is_responsible_side(actor, locked))
-    if locked.state not in transition.sources:
+    require(may_take_step(actor, locked, action))
+    if not locked.allows(action):
         raise CaseConflict(locked, action)
     return locked
 

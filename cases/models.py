@@ -6,6 +6,9 @@ State groups are data on the model (`Case.OPEN_STATES`, `Case.UNIT_STATES`...) a
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from django.conf import settings
@@ -268,8 +271,12 @@ class Case(models.Model):
     def is_with_unit(self) -> bool:
         return self.state in self.UNIT_STATES
 
-    def is_overdue(self, now=None) -> bool:
+    def is_overdue(self, now: dt.datetime | None = None) -> bool:
         return self.is_with_unit() and self.deadline is not None and self.deadline < (now or timezone.now())
+
+    def allows(self, action: str) -> bool:
+        """Whether step `action` of the loop starts from the case's current state (TRANSITIONS)."""
+        return self.state in TRANSITIONS[action].sources
 
     def is_relapse(self) -> bool:
         return self.relapse_of_id is not None
@@ -362,3 +369,48 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"
+
+
+# --- The case loop as data (DESIGN.md §4) -------------------------------------------------------------
+
+OFFICE, UNIT = "office", "unit"
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str | None  # None: the state does not change (extension steps)
+    by: str  # OFFICE or UNIT
+
+
+def _t(sources: Iterable[str], target: str | None, by: str) -> Transition:
+    return Transition(frozenset(sources), target, by)
+
+
+_A = CaseEvent.Action
+
+# Which states each step starts from, where it goes, and whose step it is (cases.access asks `by`, cases.actions
+# moves the case along).
+TRANSITIONS: dict[str, Transition] = {
+    _A.ACCEPT: _t({State.REPORTED}, State.ACCEPTED, OFFICE),
+    _A.REJECT: _t({State.REPORTED}, State.REJECTED, OFFICE),
+    _A.MARK_DUPLICATE: _t({State.REPORTED, State.ACCEPTED}, State.DUPLICATE, OFFICE),
+    # The office can always (re)dispatch an unfinished case, also one the unit already holds.
+    _A.DISPATCH: _t(
+        {State.REPORTED, State.ACCEPTED, State.RETURNED, State.DISPATCHED, State.RECTIFYING},
+        State.DISPATCHED,
+        OFFICE,
+    ),
+    _A.RETURN: _t({State.DISPATCHED}, State.RETURNED, UNIT),
+    _A.START: _t({State.DISPATCHED}, State.RECTIFYING, UNIT),
+    _A.REPORT_BACK: _t({State.DISPATCHED, State.RECTIFYING}, State.SUBMITTED, UNIT),
+    _A.VERIFY: _t({State.SUBMITTED}, State.CLOSED, OFFICE),
+    _A.REWORK: _t({State.SUBMITTED}, State.RECTIFYING, OFFICE),
+    _A.REQUEST_EXTENSION: _t({State.DISPATCHED, State.RECTIFYING}, None, UNIT),
+    _A.APPROVE_EXTENSION: _t({State.DISPATCHED, State.RECTIFYING}, None, OFFICE),
+    _A.REFUSE_EXTENSION: _t({State.DISPATCHED, State.RECTIFYING}, None, OFFICE),
+    _A.DEFER: _t(
+        {State.ACCEPTED, State.RETURNED, State.DISPATCHED, State.RECTIFYING}, State.DEFERRED, OFFICE
+    ),
+    _A.RESUME: _t({State.DEFERRED}, None, OFFICE),
+}

@@ -16,7 +16,7 @@ from django.http import QueryDict
 from django.utils import translation
 
 from cases import exports
-from cases.access import is_office_actor
+from cases.access import can_see_contact
 from cases.digest import send_daily_digests
 from cases.pressure import run_tick
 from cases.queries import filtered_list
@@ -82,7 +82,7 @@ def _case_export(job: GeneratedFile) -> None:
                 done["percent"] = percent
                 step(job, percent)
 
-        workbook = exports.cases_workbook(cases, can_see_contact=is_office_actor(person), progress=progress)
+        workbook = exports.cases_workbook(cases, can_see_contact=can_see_contact(person), progress=progress)
         out = io.BytesIO()
         workbook.save(out)
         job.filename = exports.export_filename()

@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import actions, exports, queries
+from cases import access, actions, exports, queries
 from cases import forms as case_forms
 from cases.access import cases_for, get_case_for, get_category_for
 from cases.models import Case, CaseEvent, CasePhoto, Category
 from cases.queries import QUEUE_LABELS
 from core.counting import CappedPaginator
-from org.access import get_or_404, grids_for, require, visible_units
+from org.access import get_or_404, grids_for, require, sees_everything, visible_units
 
 A = CaseEvent.Action
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -151,7 +151,7 @@ def steps_for(person, case: Case) -> list[Step]:
     """The steps this person may take on this case now (the server checks again when they do)."""
     allowed = []
     for step in STEPS.values():
-        if not actions.may(person, case, step.action):
+        if not access.may(person, case, step.action):
             continue
         if step.action in EXTENSION_DECISIONS and not case.has_extension_request():
             continue
@@ -179,14 +179,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
     counts = queries.queue_counts(listed.filtered, listed.queues)
     # Counted up to the cap: the "All" list of a year's cases is not counted row by row on every visit.
     page = CappedPaginator(listed.cases, 50, settings.CASE_COUNT_CAP).get_page(request.GET.get("page"))
-    selectable = listed.queue == "to_dispatch" and actions.is_office_actor(person)
+    selectable = listed.queue == "to_dispatch" and access.is_office_actor(person)
     context = {
         "form": listed.form,
         "page": page,
         "queue": listed.queue,
         "queues": [(name, QUEUE_LABELS[name], counts[name]) for name in listed.queues],
-        "office_view": person.sees_everything(),
-        "can_report": actions.can_report(person),
+        "office_view": sees_everything(person),
+        "can_report": access.can_report(person),
         # Rows can be ticked for bulk dispatch in the office's to-dispatch queue.
         "selectable": selectable,
         "bulk_form": case_forms.BulkDispatchForm(cases=Case.objects.none()) if selectable else None,
@@ -206,7 +206,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
     if count > exports.DIRECT_EXPORT_ROWS:
         context = {"count": count, "limit": exports.MAX_EXPORT_ROWS, "query": request.GET.urlencode()}
         return render(request, "cases/export_large.html", context)
-    workbook = exports.cases_workbook(cases, can_see_contact=actions.is_office_actor(request.user))
+    workbook = exports.cases_workbook(cases, can_see_contact=access.can_see_contact(request.user))
     response = HttpResponse(content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename()}"'
     workbook.save(response)
@@ -226,7 +226,7 @@ def case_export_job(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def case_bulk_dispatch(request: HttpRequest) -> HttpResponse:
-    require(actions.is_office_actor(request.user))
+    require(access.is_office_actor(request.user))
     form = case_forms.BulkDispatchForm(request.POST, cases=cases_for(request.user))
     if not form.is_valid():
         messages.error(request, _("Choose at least one case to dispatch."))
@@ -251,7 +251,7 @@ def case_bulk_dispatch(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
-    require(actions.can_report(request.user))
+    require(access.can_report(request.user))
     form = case_forms.CaseForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -276,8 +276,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "before_photos": [p for p in photos if p.kind == CasePhoto.Kind.BEFORE],
         "after_photos": [p for p in photos if p.kind == CasePhoto.Kind.AFTER],
         "steps": [(step, step.form()) for step in steps_for(person, case)],
-        "duplicates": queries.likely_duplicates(case) if actions.is_office_actor(person) else [],
-        "can_see_contact": actions.is_office_actor(person),
+        "duplicates": queries.likely_duplicates(case) if access.is_office_actor(person) else [],
+        "can_see_contact": access.can_see_contact(person),
         "overdue": case.is_overdue(),
         "relapses": case.relapses.all(),
     }
@@ -312,7 +312,7 @@ def case_photo(request: HttpRequest, pk: int, variant: str) -> FileResponse:
     """Photos are served only to those who see the case; the EXIF-bearing original only to the office."""
     photo = get_or_404(CasePhoto.objects.filter(case__in=cases_for(request.user)), pk)
     if variant == "original":
-        require(actions.is_office_actor(request.user))
+        require(access.can_see_contact(request.user))
         file = photo.original
     elif variant in {"public", "thumbnail"}:
         file = getattr(photo, variant)
@@ -383,7 +383,7 @@ def _quarter_bounds(text: str | None) -> tuple[dt.datetime, dt.datetime, str]:
 def case_metrics(request: HttpRequest) -> HttpResponse:
     """Rectification metrics per unit for a quarter (DESIGN.md §5), for the units the person sees."""
     start, end, label = _quarter_bounds(request.GET.get("quarter"))
-    units = None if request.user.sees_everything() else visible_units(request.user)
+    units = None if sees_everything(request.user) else visible_units(request.user)
     # Ranked by on-time close rate, then close rate: the order a bulletin publishes.
     rows = sorted(
         queries.unit_metrics(start, end, units),
@@ -409,7 +409,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/category_list.html",
-        {"categories": categories, "can_edit": actions.can_edit_categories(request.user)},
+        {"categories": categories, "can_edit": access.can_edit_categories(request.user)},
     )
 
 
@@ -417,7 +417,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def category_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     category = get_category_for(request.user, pk, write=True) if pk else None
-    require(actions.can_edit_categories(request.user))
+    require(access.can_edit_categories(request.user))
     form = case_forms.CategoryForm(request.POST or None, instance=category)
     if request.method == "POST" and form.is_valid():
         saved = actions.save_category(request.user, category, **form.cleaned_data)

@@ -17,13 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.actions import file_case, is_office_actor, open_case
+from cases.actions import file_case, open_case
 from cases.models import Case, CasePhoto, Source, State
 from core.geo import validate_lon_lat
 from core.uploads import check_image
 from org.access import require
 from org.models import Person
 from org.queries import grid_of_point
+from portal.access import can_handle_public_reports, can_manage_keys, can_take_hotline_orders
 from portal.models import (
     ApiKey,
     CitizenReport,
@@ -126,10 +127,6 @@ def submit_report(
 # --- API keys -----------------------------------------------------------------------------------------
 
 
-def can_manage_keys(person: Person) -> bool:
-    return person.is_authenticated and person.is_active and person.is_office_admin()
-
-
 def issue_api_key(actor: Person | None, name: str) -> tuple[ApiKey, str]:
     """A new key for a client system; the key itself is shown once and only its hash is kept.
     `actor` None: the command line (whoever runs it administers the server)."""
@@ -165,12 +162,12 @@ def find_api_key(raw: str) -> ApiKey | None:
 
 
 def hide_photo(actor: Person, photo: CasePhoto) -> None:
-    require(is_office_actor(actor))
+    require(can_handle_public_reports(actor))
     HiddenPhoto.objects.get_or_create(photo=photo, defaults={"hidden_by": actor})
 
 
 def show_photo(actor: Person, photo: CasePhoto) -> None:
-    require(is_office_actor(actor))
+    require(can_handle_public_reports(actor))
     HiddenPhoto.objects.filter(photo=photo).delete()
 
 
@@ -191,7 +188,7 @@ def intake_hotline(
     received_at=None,
 ) -> HotlineTicket:
     """File a case forwarded by a hotline, keeping its work-order number; the same number twice is refused."""
-    require(is_office_actor(actor))
+    require(can_take_hotline_orders(actor))
     work_order = (work_order or "").strip()
     if not work_order:
         raise ValidationError(_("Give the hotline's work-order number."))

@@ -19,23 +19,16 @@ from openpyxl.styles import Font
 from cases.models import Case, CaseEvent, State
 from org.access import require
 from org.models import Person
+from portal.access import can_set_points_rules
 from portal.models import CitizenReport, PointsAward, PointsRule
 
 INVALID_STATES = frozenset({State.REJECTED, State.DUPLICATE})
 ACCEPTING_STEPS = frozenset({CaseEvent.Action.ACCEPT, CaseEvent.Action.DISPATCH})
 
 
-def can_set_rules(person: Person) -> bool:
-    return person.is_authenticated and person.is_active and person.is_office_admin()
-
-
-def can_see_points(person: Person) -> bool:
-    return person.is_authenticated and person.is_active and person.is_office_staff()
-
-
 @transaction.atomic
 def save_rules(actor: Person, points_valid: int, points_repeat: int, repeat_window_days: int) -> PointsRule:
-    require(can_set_rules(actor))
+    require(can_set_points_rules(actor))
     if points_repeat > points_valid:
         raise ValidationError(_("A repeat cannot earn more than a first report."))
     rule = PointsRule.current()

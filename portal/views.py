@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from cases.actions import is_office_actor
 from cases.models import CasePhoto
 from org.access import require
-from portal import actions, queries
+from portal import access, actions, queries
 from portal import points as points_rules
 from portal.access import get_public_photo, get_report_by_code
 from portal.forms import ApiKeyForm, HotlineForm, HotlineImportForm, PointsRuleForm, ReportForm, TrackForm
@@ -147,7 +146,7 @@ def public_photo(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def office_reports(request: HttpRequest) -> HttpResponse:
-    require(is_office_actor(request.user))
+    require(access.can_handle_public_reports(request.user))
     reports = queries.public_reports().select_related("case__category").order_by("-created_at")
     page = Paginator(reports, 20).get_page(request.GET.get("page"))
     hidden = set(
@@ -161,7 +160,7 @@ def office_reports(request: HttpRequest) -> HttpResponse:
         photos.setdefault(photo.case_id, []).append(photo)
     for row in page.object_list:
         row.all_photos = photos.get(row.case_id, [])
-    context = {"page": page, "can_manage_keys": actions.can_manage_keys(request.user)}
+    context = {"page": page, "can_manage_keys": access.can_manage_keys(request.user)}
     return render(request, "portal/office_reports.html", context)
 
 
@@ -180,7 +179,7 @@ def photo_visibility(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def api_keys(request: HttpRequest) -> HttpResponse:
-    require(actions.can_manage_keys(request.user))
+    require(access.can_manage_keys(request.user))
     form = ApiKeyForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
@@ -201,7 +200,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    require(actions.can_manage_keys(request.user))
+    require(access.can_manage_keys(request.user))
     key = get_object_or_404(ApiKey, pk=pk)
     actions.revoke_api_key(request.user, key)
     messages.success(request, _("The key of %(name)s is revoked.") % {"name": key.name})
@@ -216,12 +215,12 @@ def county_area(request: HttpRequest) -> JsonResponse:
 @login_required
 def points(request: HttpRequest) -> HttpResponse:
     """The office's points page: rules (admins edit), then the ranking, awards brought up to date first."""
-    require(points_rules.can_see_points(request.user))
+    require(access.can_see_points(request.user))
     rule = PointsRule.current()
     initial = {f: getattr(rule, f) for f in ("points_valid", "points_repeat", "repeat_window_days")}
     form = PointsRuleForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        require(points_rules.can_set_rules(request.user))
+        require(access.can_set_points_rules(request.user))
         if form.is_valid():
             try:
                 points_rules.save_rules(request.user, **form.cleaned_data)
@@ -235,7 +234,7 @@ def points(request: HttpRequest) -> HttpResponse:
     points_rules.award_points()
     context = {
         "form": form,
-        "can_edit": points_rules.can_set_rules(request.user),
+        "can_edit": access.can_set_points_rules(request.user),
         "rows": points_rules.ranking(),
     }
     return render(request, "portal/points.html", context)
@@ -243,7 +242,7 @@ def points(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def points_export(request: HttpRequest) -> HttpResponse:
-    require(points_rules.can_set_rules(request.user))  # holds phone numbers: admins only
+    require(access.can_export_points(request.user))
     points_rules.award_points()
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="points.xlsx"'
@@ -254,7 +253,7 @@ def points_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def hotline(request: HttpRequest) -> HttpResponse:
     """Enter one work order forwarded by 12345/12319, or import a file of them; the latest ones below."""
-    require(is_office_actor(request.user))
+    require(access.can_take_hotline_orders(request.user))
     form = HotlineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -270,7 +269,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def hotline_import(request: HttpRequest) -> HttpResponse:
-    require(is_office_actor(request.user))
+    require(access.can_take_hotline_orders(request.user))
     form = HotlineImportForm(request.POST, request.FILES)
     result = None
     if form.is_valid():
