@@ -16,7 +16,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from cases import actions
 from cases.access import cases_for, get_case_for
-from cases.models import Case, CaseEvent, Category, Priority, Source
+from cases.models import Case, CaseEvent, Category, Priority, Source, overdue_q
 from org.models import Unit
 
 router = Router(tags=["cases"])
@@ -109,8 +109,6 @@ def list_cases(
     if unit_id:
         cases = cases.filter(unit_id=unit_id)
     if overdue:
-        from cases.queries import overdue_q
-
         cases = cases.filter(overdue_q())
     return cases
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
+from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Category, Priority, Source, State
+from cases.queries import FilteredList, filtered_list
 from core.forms import StyledFormMixin
 from core.geo import gcj02_to_wgs84
-from org.models import Grid, Unit
+from org.access import grids_for, visible_units
+from org.models import Grid, Person, Unit
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -168,9 +169,6 @@ class BulkDispatchForm(StyledFormMixin, forms.Form):
         self.fields["cases"].queryset = cases
 
 
-CASE_NUMBER_PREFIX = re.compile(r"^\d{4}-\d*$")  # 2026-000123, or its start (2026-0001)
-
-
 class CaseFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     state = forms.ChoiceField(
@@ -198,40 +196,19 @@ class CaseFilterForm(StyledFormMixin, forms.Form):
         for name in ("unit", "category", "grid"):
             self.fields[name].empty_label = _("All")
 
-    def apply(self, cases: QuerySet[Case]) -> QuerySet[Case]:
-        from cases.queries import overdue_q
+    def filters(self) -> dict[str, Any]:
+        """The chosen filters, for cases.queries.filter_cases (none when the form was not sent or is wrong)."""
+        return self.cleaned_data if self.is_valid() else {}
 
-        if not self.is_valid():
-            return cases
-        data = self.cleaned_data
-        if data["q"]:
-            q = data["q"].strip()
-            if CASE_NUMBER_PREFIX.match(q):
-                # Someone typing a case number wants that case: the number's index answers at once, where the
-                # text columns would be read in full (about 1 s at a million cases when nothing matches).
-                cases = cases.filter(number__startswith=q)
-            else:
-                cases = (
-                    cases.filter(number__startswith=q)
-                    | cases.filter(description__icontains=q)
-                    | cases.filter(address__icontains=q)
-                )
-        for field in ("state", "source", "category", "grid"):
-            if data[field]:
-                cases = cases.filter(**{field: data[field]})
-        if data["unit"]:
-            cases = cases.filter(unit__path__startswith=data["unit"].path)
-        if data["overdue"]:
-            cases = cases.filter(overdue_q())
-        tz = timezone.get_current_timezone()
-        if data["date_from"]:
-            cases = cases.filter(
-                reported_at__gte=dt.datetime.combine(data["date_from"], dt.time(), tzinfo=tz)
-            )
-        if data["date_to"]:
-            end = dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-            cases = cases.filter(reported_at__lt=end)
-        return cases
+
+def list_from_query(
+    person: Person, params: QueryDict, default_queue: bool = True
+) -> tuple[CaseFilterForm, FilteredList]:
+    """The filter form and the list it chooses, from a list page's query string (a background export keeps that
+    string and rebuilds its list here too)."""
+    form = CaseFilterForm(params or None, units=visible_units(person), grids=grids_for(person))
+    first_visit = default_queue and not params
+    return form, filtered_list(person, form.filters(), params.get("queue", ""), default_queue=first_visit)
 
 
 class CategoryForm(StyledFormMixin, forms.ModelForm):

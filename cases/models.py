@@ -294,6 +294,11 @@ class Case(models.Model):
         self.category_name = category.name if category else ""
 
 
+def overdue_q(now: dt.datetime | None = None) -> models.Q:
+    """`Case.is_overdue` as a condition on a case list."""
+    return models.Q(state__in=Case.UNIT_STATES, deadline__lt=now or timezone.now())
+
+
 class CasePhoto(models.Model):
     """A photo of the problem (before) or of the fix (after). The original keeps its EXIF as evidence."""
 

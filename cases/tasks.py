@@ -18,8 +18,8 @@ from django.utils import translation
 from cases import exports
 from cases.access import can_see_contact
 from cases.digest import send_daily_digests
+from cases.forms import list_from_query
 from cases.pressure import run_tick
-from cases.queries import filtered_list
 from jobs.actions import run_job, step
 from jobs.models import GeneratedFile
 
@@ -72,7 +72,8 @@ def _case_export(job: GeneratedFile) -> None:
     person = job.created_by
     with translation.override(job.params.get("language") or None):
         step(job, 1)
-        cases = filtered_list(person, QueryDict(job.params.get("query", ""))).cases
+        _form, listed = list_from_query(person, QueryDict(job.params.get("query", "")))
+        cases = listed.cases
         total = min(cases.count(), exports.MAX_EXPORT_ROWS) or 1
         done = {"percent": 1}
 

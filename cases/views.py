@@ -167,21 +167,21 @@ def steps_for(person, case: Case) -> list[Step]:
 def _filtered(
     request: HttpRequest, default_queue: bool = True
 ) -> tuple[case_forms.CaseFilterForm, QuerySet[Case]]:
-    listed = queries.filtered_list(request.user, request.GET, default_queue)
-    return listed.form, listed.cases
+    form, listed = case_forms.list_from_query(request.user, request.GET, default_queue)
+    return form, listed.cases
 
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     """The work queue: the office's (to accept, dispatch, verify, overdue) or a unit's (to rectify, due soon...)."""
     person = request.user
-    listed = queries.filtered_list(person, request.GET)
+    form, listed = case_forms.list_from_query(person, request.GET)
     counts = queries.queue_counts(listed.filtered, listed.queues)
     # Counted up to the cap: the "All" list of a year's cases is not counted row by row on every visit.
     page = CappedPaginator(listed.cases, 50, settings.CASE_COUNT_CAP).get_page(request.GET.get("page"))
     selectable = listed.queue == "to_dispatch" and access.is_office_actor(person)
     context = {
-        "form": listed.form,
+        "form": form,
         "page": page,
         "queue": listed.queue,
         "queues": [(name, QUEUE_LABELS[name], counts[name]) for name in listed.queues],
