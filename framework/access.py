@@ -10,32 +10,41 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from framework.models import Criterion, Framework, SiteType, Task, TaskAttachment, TaskUnit
-from org.access import get_or_404, require, scoped
-from org.models import Person, Role
-
-UNIT_ACTING_ROLES = {Role.UNIT_HANDLER, Role.UNIT_HEAD}
-
-
-def _active(person: Person) -> bool:
-    return person.is_authenticated and person.is_active
+from org.access import (
+    get_or_404,
+    is_active_person,
+    is_office_admin,
+    is_office_staff,
+    is_read_only,
+    is_unit_staff,
+    require,
+    scoped,
+    sees_everything,
+)
+from org.models import Person
 
 
 def can_edit_framework(person: Person) -> bool:
-    return _active(person) and person.is_office_admin()
+    return is_office_admin(person)
 
 
 def can_manage_tasks(person: Person) -> bool:
     """The office assigns, reminds, confirms and returns tasks (admins and inspectors, not leaders)."""
-    return _active(person) and person.is_office_staff()
+    return is_office_staff(person)
+
+
+def can_export_breakdown(person: Person) -> bool:
+    """The breakdown as a workbook (and its place in the menu): the office, and the leaders who follow it."""
+    return can_manage_tasks(person) or is_read_only(person)
 
 
 def can_act_for(person: Person, task_unit: TaskUnit) -> bool:
     """A unit's handler or head reports for their own unit only (not for a unit above or below)."""
-    return _active(person) and person.role in UNIT_ACTING_ROLES and person.unit_id == task_unit.unit_id
+    return is_unit_staff(person) and person.unit_id == task_unit.unit_id
 
 
 def editions_for(person: Person) -> QuerySet[Framework]:
-    return Framework.objects.all() if _active(person) else Framework.objects.none()
+    return Framework.objects.all() if is_active_person(person) else Framework.objects.none()
 
 
 def get_edition_for(person: Person, pk: int, write: bool = False) -> Framework:
@@ -47,7 +56,9 @@ def get_edition_for(person: Person, pk: int, write: bool = False) -> Framework:
 
 def get_criterion_for(person: Person, pk: int, write: bool = False) -> Criterion:
     criteria = (
-        Criterion.objects.select_related("edition", "node") if _active(person) else Criterion.objects.none()
+        Criterion.objects.select_related("edition", "node")
+        if is_active_person(person)
+        else Criterion.objects.none()
     )
     criterion = get_or_404(criteria, pk)
     if write:
@@ -56,7 +67,9 @@ def get_criterion_for(person: Person, pk: int, write: bool = False) -> Criterion
 
 
 def get_site_type_for(person: Person, pk: int, write: bool = False) -> SiteType:
-    site_type = get_or_404(SiteType.objects.all() if _active(person) else SiteType.objects.none(), pk)
+    site_type = get_or_404(
+        SiteType.objects.all() if is_active_person(person) else SiteType.objects.none(), pk
+    )
     if write:
         require(can_edit_framework(person))
     return site_type
@@ -67,7 +80,7 @@ def task_units_for(person: Person) -> QuerySet[TaskUnit]:
 
 
 def tasks_for(person: Person) -> QuerySet[Task]:
-    if _active(person) and person.sees_everything():
+    if sees_everything(person):
         return Task.objects.all()
     return Task.objects.filter(pk__in=task_units_for(person).values("task_id"))
 
@@ -91,6 +104,6 @@ def get_task_unit_for(person: Person, pk: int, write: bool = False, office: bool
 
 def get_attachment_for(person: Person, pk: int) -> TaskAttachment:
     attachments = TaskAttachment.objects.select_related("event")
-    if not (_active(person) and person.sees_everything()):
+    if not sees_everything(person):
         attachments = attachments.filter(event__task_unit__in=task_units_for(person))
     return get_or_404(attachments, pk)

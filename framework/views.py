@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from framework import actions, queries
 from framework.access import (
     can_edit_framework,
+    can_export_breakdown,
     can_manage_tasks,
     editions_for,
     get_attachment_for,
@@ -352,7 +353,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 def task_export(request: HttpRequest) -> HttpResponse:
     from framework.exports import breakdown_workbook
 
-    require(can_manage_tasks(request.user) or request.user.is_read_only())
+    require(can_export_breakdown(request.user))
     edition = (
         get_edition_for(request.user, request.GET["edition"])
         if request.GET.get("edition")

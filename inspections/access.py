@@ -6,23 +6,28 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from inspections.models import Round, Site, Visit
-from org.access import get_or_404, require
+from org.access import get_or_404, is_active_person, is_office_admin, require, sees_everything
 from org.models import Person
 
 
 def can_manage_inspections(person: Person) -> bool:
-    return person.is_authenticated and person.is_active and person.is_office_admin()
+    return is_office_admin(person)
 
 
 def can_inspect(person: Person, visit: Visit) -> bool:
-    return person.is_authenticated and person.is_active and visit.inspector_id == person.pk
+    return is_active_person(person) and visit.inspector_id == person.pk
+
+
+def can_report_rounds(person: Person) -> bool:
+    """Making a round's report (Word, Excel): the office and the leaders, who see every unit's results."""
+    return sees_everything(person)
 
 
 def sites_for(person: Person) -> QuerySet[Site]:
     rows = Site.objects.select_related("site_type", "town", "keeper", "grid")
-    if person.is_authenticated and person.is_active and person.sees_everything():
+    if sees_everything(person):
         return rows
-    if not person.is_authenticated or person.unit_id is None:
+    if not is_active_person(person) or person.unit_id is None:
         return rows.none()
     prefix = person.unit.path
     return rows.filter(Q(town__path__startswith=prefix) | Q(keeper__path__startswith=prefix))
@@ -38,7 +43,7 @@ def get_site_for(person: Person, pk: int, write: bool = False) -> Site:
 def visits_for(person: Person) -> QuerySet[Visit]:
     """Visits whose results the person may see: office staff and leaders all, units their sites' visible ones."""
     rows = Visit.objects.select_related("round", "site__site_type", "site__town", "site__keeper", "inspector")
-    if person.is_authenticated and person.is_active and person.sees_everything():
+    if sees_everything(person):
         return rows
     hidden = Q(round__kind__in=Round.HIDDEN_KINDS, round__published_at__isnull=True)
     return rows.filter(site__in=sites_for(person)).exclude(hidden)
@@ -53,7 +58,7 @@ def get_visit_for(person: Person, pk: int, write: bool = False) -> Visit:
 
 def rounds_for(person: Person) -> QuerySet[Round]:
     """Office staff and leaders see every round; a unit sees rounds whose results it may see."""
-    if person.is_authenticated and person.is_active and person.sees_everything():
+    if sees_everything(person):
         return Round.objects.all()
     return Round.objects.filter(visits__in=visits_for(person)).distinct()
 

@@ -23,6 +23,7 @@ from inspections import actions, boards, imports, queries
 from inspections.access import (
     can_inspect,
     can_manage_inspections,
+    can_report_rounds,
     get_round_for,
     get_site_for,
     get_visit_for,
@@ -96,7 +97,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "towns": queries.rollup_by_town(visits),
         "total": queries.rollup_total(visits, _("All sites")),
         "can_manage": can_manage_inspections(request.user),
-        "can_report": request.user.sees_everything(),
+        "can_report": can_report_rounds(request.user),
     }
     return render(request, "inspections/round_detail.html", context)
 
@@ -120,7 +121,7 @@ def results(request: HttpRequest) -> HttpResponse:
         "failed_lines": queries.most_failed_lines(visits, limit=15),
         "problems": queries.problem_counts(visits),
         "can_manage": can_manage_inspections(request.user),
-        "can_report": request.user.sees_everything(),
+        "can_report": can_report_rounds(request.user),
     }
     return render(request, "inspections/results.html", context)
 

@@ -9,28 +9,22 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from materials.models import MaterialFile, MaterialRequest
-from org.access import get_or_404, require, scoped
-from org.models import Person, Role
-
-UNIT_ACTING_ROLES = {Role.UNIT_HANDLER, Role.UNIT_HEAD}
-
-
-def _active(person: Person) -> bool:
-    return person.is_authenticated and person.is_active
+from org.access import get_or_404, is_office_staff, is_unit_staff, require, scoped, sees_everything
+from org.models import Person
 
 
 def can_manage_materials(person: Person) -> bool:
     """The office issues, reviews, scores and reminds (admins and inspectors, not leaders)."""
-    return _active(person) and person.is_office_staff()
+    return is_office_staff(person)
 
 
 def can_submit_for(person: Person, request: MaterialRequest) -> bool:
     """A unit's handler or head submits for their own unit only."""
-    return _active(person) and person.role in UNIT_ACTING_ROLES and person.unit_id == request.unit_id
+    return is_unit_staff(person) and person.unit_id == request.unit_id
 
 
 def can_see_overview(person: Person) -> bool:
-    return _active(person) and person.sees_everything()
+    return sees_everything(person)
 
 
 def requests_for(person: Person) -> QuerySet[MaterialRequest]:
@@ -50,6 +44,6 @@ def get_request_for(person: Person, pk: int, submit: bool = False, manage: bool 
 
 def get_file_for(person: Person, pk: int) -> MaterialFile:
     files = MaterialFile.objects.select_related("submission__request")
-    if not (_active(person) and person.sees_everything()):
+    if not sees_everything(person):
         files = files.filter(submission__request__in=requests_for(person))
     return get_or_404(files, pk)

@@ -219,6 +219,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sections": _sections(material, shown),
         "can_edit": can_edit,
         "can_manage": can_manage,
+        "can_see_overview": can_see_overview(request.user),
         "problems": actions.problems(material, shown) if can_edit else [],
         "returned_note": _latest_returned_note(material) if material.is_returned() else "",
         "text_form": TextForm(initial={"text": shown.text if shown else ""}),

@@ -19,8 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.records import save_validated
+from notify.access import can_manage_webhooks
 from notify.models import Channel, Delivery, Notification, WebhookEndpoint
-from org.access import can_manage_org, require
+from org.access import require
 from org.models import Person, Unit
 
 
@@ -218,6 +219,6 @@ def mark_all_read(person: Person) -> int:
 
 @transaction.atomic
 def save_webhook(actor: Person, endpoint: WebhookEndpoint | None, **fields) -> WebhookEndpoint:
-    require(can_manage_org(actor))
+    require(can_manage_webhooks(actor))
     endpoint = endpoint or WebhookEndpoint()
     return save_validated(endpoint, **fields)

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from notify import actions
+from notify.access import can_manage_webhooks
 from notify.forms import WebhookForm
 from notify.models import WebhookEndpoint
-from org.access import can_manage_org, require
+from org.access import require
 
 
 @login_required
@@ -44,7 +45,7 @@ def read_all(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def webhook_list(request: HttpRequest) -> HttpResponse:
-    require(can_manage_org(request.user))
+    require(can_manage_webhooks(request.user))
     endpoints = WebhookEndpoint.objects.select_related("unit").order_by("unit__path", "name")
     return render(request, "notify/webhook_list.html", {"endpoints": endpoints})
 
@@ -52,7 +53,7 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def webhook_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    require(can_manage_org(request.user))
+    require(can_manage_webhooks(request.user))
     endpoint = get_object_or_404(WebhookEndpoint, pk=pk) if pk else None
     form = WebhookForm(request.POST or None, instance=endpoint)
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,11 @@
+"""Who may change messaging. A person's own inbox is theirs alone (the views read `request.user.notifications`)."""
+
+from __future__ import annotations
+
+from org.access import can_manage_org
+from org.models import Person
+
+
+def can_manage_webhooks(person: Person) -> bool:
+    """Robot webhooks post into the units' group chats: whoever manages the organisation manages them."""
+    return can_manage_org(person)
