@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from framework.rules import RuleKind, check_rule
 from org.models import Unit
 
 RATE_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))]
@@ -98,16 +99,6 @@ class Node(models.Model):
         return chain[::-1]
 
 
-class RuleKind(models.TextChoices):
-    DEDUCTION = "deduction", _("Deduction per failed check")
-    GRADED = "graded", _("Graded thresholds")
-    PASS_FAIL = "pass_fail", _("Pass / fail")
-    BONUS = "bonus", _("Bonus per item, capped")
-    NEGATIVE_LIST = "negative_list", _("Negative-list deduction")
-    VETO = "veto", _("Veto")
-    PREREQUISITE = "prerequisite", _("Prerequisite")
-
-
 class Criterion(models.Model):
     """测评标准: the scored leaf. `rule` holds the rule's parameters (see framework.rules)."""
 
@@ -132,8 +123,6 @@ class Criterion(models.Model):
         return f"{self.code} {self.text[:40]}".strip()
 
     def clean(self) -> None:
-        from framework.rules import check_rule
-
         if self.node_id and self.node.edition_id != self.edition_id:
             raise ValidationError({"node": _("The node belongs to another edition.")})
         check_rule(self.rule_kind, self.rule)

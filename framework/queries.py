@@ -19,6 +19,7 @@ from framework.models import (
     Task,
     TaskUnit,
 )
+from framework.rules import describe_rule
 
 
 def active_edition() -> Framework | None:
@@ -99,8 +100,6 @@ def tasks_for_criterion(
 
 
 def describe(criterion: Criterion) -> str:
-    from framework.rules import describe_rule
-
     return describe_rule(criterion.rule_kind, criterion.rule or {})
 
 

@@ -16,10 +16,24 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from framework import scoring
-from framework.models import RuleKind
+
+
+class RuleKind(models.TextChoices):
+    """The kind of a criterion's rule (`Criterion.rule_kind`): kept beside the code that reads each kind."""
+
+    DEDUCTION = "deduction", gettext_lazy("Deduction per failed check")
+    GRADED = "graded", gettext_lazy("Graded thresholds")
+    PASS_FAIL = "pass_fail", gettext_lazy("Pass / fail")
+    BONUS = "bonus", gettext_lazy("Bonus per item, capped")
+    NEGATIVE_LIST = "negative_list", gettext_lazy("Negative-list deduction")
+    VETO = "veto", gettext_lazy("Veto")
+    PREREQUISITE = "prerequisite", gettext_lazy("Prerequisite")
+
 
 DEFAULT_TIERS = [["0.80", "1"], ["0.75", "0.5"]]
 
