@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core import checks  # noqa: F401  (registers the system checks)
+
 
 class CoreConfig(AppConfig):
     name = "core"
@@ -9,7 +11,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from core import checks  # noqa: F401  (registers the system checks)
+        # Models exist only once the app registry is ready: they cannot be imported at the top.
         from core.models import CalendarOverride, Period
 
         auditlog.register(CalendarOverride)

@@ -23,6 +23,8 @@ from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import CalendarOverride
+
 
 class DeadlineUnit(TextChoices):
     WORKING_HOURS = "working_hours", _("working hours")
@@ -65,8 +67,6 @@ class WorkCalendar:
 
     @classmethod
     def load(cls) -> WorkCalendar:
-        from core.models import CalendarOverride  # the model lives beside; imported late for app loading
-
         overrides = dict(CalendarOverride.objects.values_list("date", "is_workday"))
         return cls(periods=parse_working_hours(settings.WORKING_HOURS), overrides=overrides)
 

@@ -9,6 +9,7 @@ class FrameworkConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        # Models exist only once the app registry is ready: they cannot be imported at the top.
         from framework import models
 
         for model in (

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.excel import open_workbook
 from framework import actions, queries
 from framework.access import (
     can_edit_framework,
@@ -31,6 +32,9 @@ from framework.access import (
     task_units_for,
     tasks_for,
 )
+from framework.editions import compare_editions, copy_edition
+from framework.excel import export_edition, import_edition, template
+from framework.exports import breakdown_workbook
 from framework.forms import (
     AssignForm,
     CheckItemFormSet,
@@ -351,8 +355,6 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def task_export(request: HttpRequest) -> HttpResponse:
-    from framework.exports import breakdown_workbook
-
     require(can_export_breakdown(request.user))
     edition = (
         get_edition_for(request.user, request.GET["edition"])
@@ -370,8 +372,6 @@ def task_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def edition_export(request: HttpRequest, pk: int) -> HttpResponse:
-    from framework.excel import export_edition
-
     edition = get_edition_for(request.user, pk)
     response = HttpResponse(export_edition(edition), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="framework-{edition.pk}.xlsx"'
@@ -380,8 +380,6 @@ def edition_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def edition_template(request: HttpRequest) -> HttpResponse:
-    from framework.excel import template
-
     response = HttpResponse(template(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="framework-template.xlsx"'
     return response
@@ -390,9 +388,6 @@ def edition_template(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edition_import(request: HttpRequest) -> HttpResponse:
-    from core.excel import open_workbook
-    from framework.excel import import_edition
-
     require(can_edit_framework(request.user))
     form = EditionImportForm(request.POST or None, request.FILES or None)
     problems: list = []
@@ -413,8 +408,6 @@ def edition_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def edition_copy(request: HttpRequest, pk: int) -> HttpResponse:
-    from framework.editions import copy_edition
-
     edition = get_edition_for(request.user, pk, write=True)
     name = request.POST.get("name", "").strip()[:120] or _("%(name)s (copy)") % {"name": edition.name}
     try:
@@ -428,8 +421,6 @@ def edition_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def edition_compare(request: HttpRequest) -> HttpResponse:
-    from framework.editions import compare_editions
-
     editions = editions_for(request.user)
     old = get_edition_for(request.user, request.GET["old"]) if request.GET.get("old") else None
     new = get_edition_for(request.user, request.GET["new"]) if request.GET.get("new") else None

@@ -9,6 +9,7 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        # Models exist only once the app registry is ready: they cannot be imported at the top.
         from inspections.models import Finding, LineCategory, Round, Site, Visit
 
         auditlog.register(Site)

@@ -9,6 +9,7 @@ class MaterialsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        # Models exist only once the app registry is ready: they cannot be imported at the top.
         from materials.models import MaterialRequest
 
         auditlog.register(MaterialRequest)

@@ -21,13 +21,12 @@ from django.utils import timezone
 from core.records import save_validated
 from notify.access import can_manage_webhooks
 from notify.models import Channel, Delivery, Notification, WebhookEndpoint
+from notify.tasks import deliver_pending
 from org.access import require
 from org.models import Person, Unit
 
 
 def _schedule_delivery() -> None:
-    from notify.tasks import deliver_pending
-
     transaction.on_commit(deliver_pending.delay)
 
 

@@ -9,6 +9,7 @@ class NotifyConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        # Models exist only once the app registry is ready: they cannot be imported at the top.
         from notify.models import WebhookEndpoint
 
         auditlog.register(WebhookEndpoint)

@@ -9,6 +9,7 @@ class OrgConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        # Models exist only once the app registry is ready: they cannot be imported at the top.
         from org.models import Grid, Person, Unit
 
         auditlog.register(Unit)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import reverse
@@ -210,8 +211,6 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _jurisdiction() -> str:
-    from django.conf import settings
-
     return settings.CHUANGWEN_JURISDICTION
 
 

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from shapely.geometry import mapping
+from shapely.ops import unary_union
 
 from cases.models import Case, CaseEvent, CasePhoto
+from core.geo import parse_boundary
+from org.models import Grid
 from portal.models import CitizenReport, PublicService
 
 
@@ -74,13 +79,6 @@ PRIVATE_STEPS = {
 
 
 def county_outline() -> dict:
-    from django.core.cache import cache
-    from shapely.geometry import mapping
-    from shapely.ops import unary_union
-
-    from core.geo import parse_boundary
-    from org.models import Grid
-
     cached = cache.get("portal:county-outline")
     if cached is None:
         shapes = [parse_boundary(boundary) for boundary in Grid.objects.values_list("boundary", flat=True)]

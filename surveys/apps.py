@@ -9,6 +9,7 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        # Models exist only once the app registry is ready: they cannot be imported at the top.
         from surveys.models import Question, Questionnaire, Quota, SurveyRun
 
         for model in (Questionnaire, Question, SurveyRun, Quota):
