@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from org.access import is_office_admin, sees_everything
 from org.models import Person
 
 
 def can_make_bulletins(person: Person) -> bool:
-    return person.is_authenticated and person.is_active and person.sees_everything()
+    return sees_everything(person)
 
 
 def can_manage_templates(person: Person) -> bool:
-    return person.is_authenticated and person.is_active and person.is_office_admin()
+    return is_office_admin(person)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from org.access import sees_everything
 from org.models import Person
 
 
 def can_see_dashboard(person: Person) -> bool:
-    return person.is_authenticated and person.is_active and person.sees_everything()
+    return sees_everything(person)

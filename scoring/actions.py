@@ -13,12 +13,9 @@ from core.models import Period
 from core.records import save_validated
 from org.access import require
 from org.models import Person, UnitKind
+from scoring.access import can_manage_scores
 from scoring.engine import compute_sheet, sheet_as_json, sheet_changes, source_available
 from scoring.models import DEFAULT_PARAMS, Adjustment, Component, ComponentKind, Publication, Scheme
-
-
-def can_manage_scores(person: Person) -> bool:
-    return person.is_authenticated and person.is_active and person.is_office_admin()
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from core.periods import in_period
 from framework.models import CheckItem, Criterion, SiteType
 from inspections.access import sites_for
 from inspections.models import Finding, Site, Verdict
+from org.access import sees_everything
 from org.models import Person, Unit
 from scoring.engine import counted_visits
 from surveys.models import Answer
@@ -79,7 +80,7 @@ class LostRow:
 def period_findings(period: Period, person: Person) -> QuerySet[Finding]:
     """The failed lines of the period's counted inspections that the person may see."""
     visits = counted_visits().filter(**in_period(period, "submitted_at"))
-    if not person.sees_everything():
+    if not sees_everything(person):
         visits = visits.filter(site__in=sites_for(person))
     return Finding.objects.filter(verdict=Verdict.FAIL, visit__in=visits)
 
@@ -202,7 +203,7 @@ def survey_losses(period: Period, person: Person, limit: int = 10) -> list[Surve
         response__screen_reason="",
         **in_period(period, "response__submitted_at"),
     )
-    if not person.sees_everything():
+    if not sees_everything(person):
         if person.unit_id is None:
             return []
         answers = answers.filter(

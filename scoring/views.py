@@ -15,9 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.access import cases_for
 from core.models import Period
 from framework.queries import active_edition
-from org.access import require
+from org.access import require, sees_everything
 from org.models import UnitKind
 from scoring import actions, lost, queries, whatif
+from scoring.access import can_manage_scores, can_see_live_scores
 from scoring.engine import compute_sheet, compute_sheets, source_available
 from scoring.forms import AdjustmentForm, ComponentForm, PeriodForm, SchemeForm
 from scoring.models import Adjustment, Component, ComponentKind, Publication, Scheme
@@ -26,17 +27,12 @@ from scoring.simulation import simulate
 KINDS = dict(ComponentKind.choices)
 
 
-def _sees_live_scores(person) -> bool:
-    """Unpublished sheets are for the office and leaders; everyone sees what is published."""
-    return person.sees_everything()
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def period_list(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.POST or None)
     if request.method == "POST":
-        require(actions.can_manage_scores(request.user))
+        require(can_manage_scores(request.user))
         if form.is_valid():
             try:
                 period = actions.create_period(request.user, **form.cleaned_data)
@@ -48,8 +44,8 @@ def period_list(request: HttpRequest) -> HttpResponse:
     context = {
         "periods": periods,
         "form": form,
-        "can_manage": actions.can_manage_scores(request.user),
-        "sees_live": _sees_live_scores(request.user),
+        "can_manage": can_manage_scores(request.user),
+        "sees_live": can_see_live_scores(request.user),
     }
     return render(request, "scoring/period_list.html", context)
 
@@ -57,8 +53,8 @@ def period_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = get_object_or_404(Scheme.objects.select_related("period"), pk=pk)
-    require(_sees_live_scores(request.user))
-    can_manage = actions.can_manage_scores(request.user)
+    require(can_see_live_scores(request.user))
+    can_manage = can_manage_scores(request.user)
     components = list(scheme.components.all())
     context = {
         "scheme": scheme,
@@ -80,7 +76,7 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def component_edit(request: HttpRequest, pk: int) -> HttpResponse:
     component = get_object_or_404(Component, pk=pk)
-    require(actions.can_manage_scores(request.user))
+    require(can_manage_scores(request.user))
     form = ComponentForm(request.POST, component=component)
     if form.is_valid():
         try:
@@ -99,7 +95,7 @@ def component_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = get_object_or_404(Scheme, pk=pk)
-    require(actions.can_manage_scores(request.user))
+    require(can_manage_scores(request.user))
     form = SchemeForm(request.POST, instance=scheme)
     if form.is_valid():
         actions.update_scheme(request.user, scheme, **form.cleaned_data)
@@ -113,7 +109,7 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def adjustment_add(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = get_object_or_404(Scheme, pk=pk)
-    require(actions.can_manage_scores(request.user))
+    require(can_manage_scores(request.user))
     form = AdjustmentForm(request.POST, scheme=scheme)
     if form.is_valid():
         try:
@@ -214,7 +210,7 @@ def lost_points(request: HttpRequest) -> HttpResponse:
     most repeated problems, the survey questions furthest below target. Every figure opens its facts."""
     person = request.user
     period = _chosen_period(request)
-    context: dict = {"period": period, "periods": lost.period_choices(), "sees_all": person.sees_everything()}
+    context: dict = {"period": period, "periods": lost.period_choices(), "sees_all": sees_everything(person)}
     if period is not None:
         findings = lost.period_findings(period, person)
         context.update(
@@ -230,7 +226,7 @@ def lost_points(request: HttpRequest) -> HttpResponse:
                 "kinds_map": KINDS,
             }
         )
-        if person.sees_everything():
+        if can_see_live_scores(person):
             schemes = [s for s in period.schemes.prefetch_related("components") if s.full_marks > 0]
             context["sheets"] = [
                 (scheme, lost.sheet_losses(sheet, scheme.full_marks))
@@ -265,7 +261,7 @@ def lost_facts(request: HttpRequest) -> HttpResponse:
 def what_if(request: HttpRequest) -> HttpResponse:
     """Open cases by the score they would recover if closed on time; the simulated framework total and how it
     moves with the top-N fixes. Office and leaders: it prices live, unpublished scores."""
-    require(_sees_live_scores(request.user))
+    require(can_see_live_scores(request.user))
     period = _chosen_period(request)
     edition = active_edition()
     context: dict = {"period": period, "periods": lost.period_choices(), "edition": edition}
