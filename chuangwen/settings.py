@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "portal",
     "inspections",
     "materials",
+    "shell",
     "demo",
 ]
 
@@ -102,7 +103,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "core.context_processors.navigation",
+                "core.context_processors.site",
+                "shell.context_processors.navigation",
             ],
         },
     },

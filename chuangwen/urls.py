@@ -9,7 +9,7 @@ from inspections import views as inspection_views
 from surveys import views as survey_views
 
 urlpatterns = [
-    path("", include("core.urls")),
+    path("", include("shell.urls")),
     path("org/", include("org.urls")),
     path("cases/", include("cases.urls")),
     path("surveys/", include("surveys.urls")),

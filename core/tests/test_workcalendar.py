@@ -6,7 +6,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -109,25 +108,3 @@ def test_property_working_days_end_on_a_workday_close_and_grow_with_the_amount(s
     # Exactly `days` working days lie after the start's date, up to and including the due date.
     between = [start.date() + dt.timedelta(days=i) for i in range(1, (due.date() - start.date()).days + 1)]
     assert sum(cal.is_workday(d) for d in between) == days
-
-
-def test_the_office_admin_adds_an_override_in_the_ui(county, login):
-    client = login(county.office_admin)
-    response = client.post(
-        reverse("work_calendar"), {"date": "2027-10-09", "is_workday": "1", "note": "调休"}
-    )
-    assert response.status_code == 302
-    assert CalendarOverride.objects.get(date=dt.date(2027, 10, 9)).is_workday
-    page = client.get(reverse("work_calendar") + "?year=2027").content.decode()
-    assert "2027-10-09" in page
-
-
-def test_a_unit_handler_cannot_change_the_calendar(county, login):
-    client = login(county.handler_a)
-    assert client.get(reverse("work_calendar")).status_code == 200
-    response = client.post(reverse("work_calendar"), {"date": "2027-10-09", "is_workday": "1"})
-    assert response.status_code == 403
-    assert not CalendarOverride.objects.exists()
-    override = CalendarOverride.objects.create(date=dt.date(2027, 1, 4), is_workday=False)
-    assert client.post(reverse("work_calendar_remove", args=[override.pk])).status_code == 403
-    assert CalendarOverride.objects.filter(pk=override.pk).exists()

@@ -1,4 +1,5 @@
-"""The shell: sign-in, first-login password change, the home page per role and the audit log."""
+"""The shell: sign-in, first-login password change, the home page per role, the audit log, the working calendar
+and the error pages."""
 
 from __future__ import annotations
 
@@ -18,15 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core import actions as core_actions
-from core.forms import CalendarOverrideForm
 from core.models import CalendarOverride
 from core.passwords import describe_rules
 from core.workcalendar import WorkCalendar
 from org.access import can_view_audit, grids_for, people_for, require, visible_units
 from org.actions import change_own_password
 from org.models import UnitKind
-from reports.home import home_context
+from shell import actions
+from shell.access import can_edit_calendar
+from shell.forms import CalendarOverrideForm
+from shell.home import home_context
 
 
 @login_required
@@ -44,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "child_units": units.filter(parent=person.unit).order_by("name") if person.unit_id else [],
         **home_context(person),
     }
-    return render(request, "core/home.html", context)
+    return render(request, "shell/home.html", context)
 
 
 @login_required
@@ -76,7 +78,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         .order_by("content_type__model")
     )
     return render(
-        request, "core/audit_log.html", {"page": page, "models": models, "model": model, "q": query}
+        request, "shell/audit_log.html", {"page": page, "models": models, "model": model, "q": query}
     )
 
 
@@ -84,12 +86,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def work_calendar(request: HttpRequest) -> HttpResponse:
     """The year's days off and make-up workdays, with the office's overrides (admins add and remove them)."""
-    can_edit = core_actions.can_edit_calendar(request.user)
+    can_edit = can_edit_calendar(request.user)
     form = CalendarOverrideForm(request.POST or None)
     if request.method == "POST":
         require(can_edit)
         if form.is_valid():
-            core_actions.set_calendar_override(request.user, **form.cleaned_data)
+            actions.set_calendar_override(request.user, **form.cleaned_data)
             messages.success(request, _("Calendar saved."))
             return redirect(f"{request.path}?year={form.cleaned_data['date'].year}")
     try:
@@ -105,7 +107,7 @@ def work_calendar(request: HttpRequest) -> HttpResponse:
         "overrides": CalendarOverride.objects.filter(date__year=year),
         "working_hours": WorkCalendar.load().periods,
     }
-    return render(request, "core/work_calendar.html", context)
+    return render(request, "shell/work_calendar.html", context)
 
 
 def _special_days(year: int) -> list[tuple[date, bool, bool]]:
@@ -124,6 +126,6 @@ def _special_days(year: int) -> list[tuple[date, bool, bool]]:
 @require_POST
 def work_calendar_remove(request: HttpRequest, pk: int) -> HttpResponse:
     override = get_object_or_404(CalendarOverride, pk=pk)
-    core_actions.remove_calendar_override(request.user, override)
+    actions.remove_calendar_override(request.user, override)
     messages.success(request, _("Override removed."))
     return redirect(f"{reverse('work_calendar')}?year={override.date.year}")

@@ -1,4 +1,4 @@
-"""Writes to the shared data: the office keeps the working calendar up to date."""
+"""Writes from the shell's pages: the office keeps the working calendar up to date."""
 
 from __future__ import annotations
 
@@ -9,10 +9,7 @@ from django.db import transaction
 from core.models import CalendarOverride
 from org.access import require
 from org.models import Person
-
-
-def can_edit_calendar(person: Person) -> bool:
-    return person.is_authenticated and person.is_active and person.is_office_admin()
+from shell.access import can_edit_calendar
 
 
 @transaction.atomic
