@@ -1,0 +1,12 @@
+"""The office's robot webhooks, in the organisation menu."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.navigation import Entry, register
+from org.access import can_manage_org
+
+register(
+    Entry(
+        _("Webhooks"), "notify:webhooks", "bi-robot", group="organisation", order=50, visible=can_manage_org
+    ),
+)
