@@ -40,6 +40,7 @@ INSECURE_DEV_KEY = "dev-only-insecure-key-change-me"
 SECRET_KEY = env_str("SECRET_KEY", INSECURE_DEV_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "shell.views.csrf_failure"
 
 VAR_DIR = Path(env_str("CHUANGWEN_VAR_DIR", str(BASE_DIR / "var")))
 

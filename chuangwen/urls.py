@@ -42,5 +42,11 @@ urlpatterns += [
     re_path(r"^reports/dashboard/(?P<rest>(data/)?)$", moved("/dashboard/")),
     re_path(r"^reports/case-export/(?P<rest>)$", moved("/cases/export/")),
 ]
+
+handler400 = "shell.views.bad_request"
+handler403 = "shell.views.permission_denied"
+handler404 = "shell.views.page_not_found"
+handler500 = "shell.views.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

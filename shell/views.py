@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,3 +130,28 @@ def work_calendar_remove(request: HttpRequest, pk: int) -> HttpResponse:
     actions.remove_calendar_override(request.user, override)
     messages.success(request, _("Override removed."))
     return redirect(f"{reverse('work_calendar')}?year={override.date.year}")
+
+
+# --- Error pages: what went wrong in the person's language, never why (no paths, no exception text) ----------
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "shell/400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "shell/403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "shell/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Rendered without the request's context: the database or a context processor may be what failed."""
+    return HttpResponse(loader.render_to_string("shell/500.html"), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its token (usually a page left open past the session, or cookies off)."""
+    return render(request, "shell/403_csrf.html", status=403)
