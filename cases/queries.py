@@ -18,7 +18,7 @@ from cases.models import Case, CaseEvent, State, overdue_q
 from core.counting import CappedCount, capped_count
 from core.geo import degree_box, distance_m
 from org.access import sees_everything
-from org.models import Person, Unit
+from org.models import Person, Unit, UnitKind
 
 NEARBY_METRES = 50
 RELAPSE_DAYS = 30
@@ -77,6 +77,20 @@ def find_relapse_origin(case: Case) -> Case | None:
 
 
 # --- Queues and filters -------------------------------------------------------------------------
+
+
+def overdue_by_town(limit: int = 16) -> list[tuple[str, int]]:
+    """Overdue cases per town (a community's count for its town), most first: counted per unit in SQL (no
+    joins), then rolled up to towns over the small unit table."""
+    per_unit = Case.objects.filter(overdue_q()).values("unit_id").annotate(n=Count("id")).order_by()
+    counts = {row["unit_id"]: row["n"] for row in per_unit}
+    towns: dict[str, int] = {}
+    for pk, kind, name, parent in Unit.objects.filter(pk__in=counts).values_list(
+        "pk", "kind", "name", "parent__name"
+    ):
+        town = name if kind == UnitKind.TOWN else (parent or "—")
+        towns[town] = towns.get(town, 0) + counts[pk]
+    return sorted(towns.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 
 # What each queue is called on screens (the office's first, then a unit's).

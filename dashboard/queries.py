@@ -16,8 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from cases.queries import overdue_q
-from org.models import Grid, Unit, UnitKind
+from cases.queries import overdue_by_town, overdue_q
+from org.models import Grid, UnitKind
 from scoring.engine import compute_sheet
 from scoring.queries import latest_publications, live_scheme, trend
 from surveys.models import Answer, SurveyRun
@@ -63,17 +63,7 @@ def survey_rates() -> dict:
 
 
 def overdue_per_town() -> dict:
-    """Overdue cases per town (a community's count for its town): counted per unit in SQL (no joins), then
-    rolled up to towns over the small unit table."""
-    per_unit = Case.objects.filter(overdue_q()).values("unit_id").annotate(n=Count("id")).order_by()
-    counts = {row["unit_id"]: row["n"] for row in per_unit}
-    towns: dict[str, int] = {}
-    for pk, kind, name, parent in Unit.objects.filter(pk__in=counts).values_list(
-        "pk", "kind", "name", "parent__name"
-    ):
-        town = name if kind == UnitKind.TOWN else (parent or "—")
-        towns[town] = towns.get(town, 0) + counts[pk]
-    rows = sorted(towns.items(), key=lambda item: (-item[1], item[0]))[:16]
+    rows = overdue_by_town()
     return {
         "type": "bar",
         "title": _("Overdue cases per town"),

@@ -11,9 +11,16 @@ from django.utils.translation import get_language
 
 from cases.access import cases_for
 from cases.models import Case
-from cases.queries import QUEUE_LABELS, office_queues, overdue_q, queue_counts, unit_metrics, unit_queues
+from cases.queries import (
+    QUEUE_LABELS,
+    office_queues,
+    overdue_by_town,
+    overdue_q,
+    queue_counts,
+    unit_metrics,
+    unit_queues,
+)
 from core.periods import period_bounds
-from dashboard.queries import CACHE_SECONDS, overdue_per_town
 from framework.access import task_units_for
 from framework.models import TaskUnit
 from materials.access import can_see_overview, requests_for
@@ -24,6 +31,9 @@ from scoring.queries import live_scheme
 from surveys.access import runs_for
 from surveys.models import SurveyRun
 from surveys.queries import rates
+
+# The brief is as fresh as the dashboard's panels.
+BRIEF_CACHE_SECONDS = 60
 
 
 def _today_bounds() -> tuple[dt.datetime, dt.datetime]:
@@ -75,7 +85,7 @@ def open_runs(person: Person):
 def leader_brief() -> dict:
     """The brief as of at most a minute ago, like the dashboard: the office's and leaders' home pages would
     otherwise score every town on each visit."""
-    return cache.get_or_set(f"leader-brief:{get_language()}", _leader_brief, CACHE_SECONDS)
+    return cache.get_or_set(f"leader-brief:{get_language()}", _leader_brief, BRIEF_CACHE_SECONDS)
 
 
 def _leader_brief(list_size: int = 3) -> dict:
@@ -84,8 +94,7 @@ def _leader_brief(list_size: int = 3) -> dict:
     All figures are live (computed from the facts), so they can differ from the last published sheet.
     """
     brief: dict = {"overdue": Case.objects.filter(overdue_q()).count()}
-    worst = overdue_per_town()
-    brief["overdue_towns"] = list(zip(worst["labels"], worst["values"], strict=True))[:list_size]
+    brief["overdue_towns"] = overdue_by_town(list_size)
     scheme = live_scheme(UnitKind.TOWN)
     if scheme is not None:
         sheet = compute_sheet(scheme)
