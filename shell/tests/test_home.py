@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, Source, State
+from core.models import Period
+from org.models import UnitKind
+from scoring import actions
+from scoring.models import Adjustment
 
 
 def _case(number, unit, state, deadline):
@@ -37,13 +42,6 @@ def test_the_office_sees_its_queues(county, login):
 
 
 def test_a_leader_sees_the_standing_the_handling_and_nothing_to_act_on(county, login):
-    from decimal import Decimal
-
-    from core.models import Period
-    from org.models import UnitKind
-    from scoring import actions
-    from scoring.models import Adjustment
-
     period = actions.create_period(county.office_admin, Period.Kind.QUARTER, 2026, 4)
     scheme = period.schemes.get(unit_kind=UnitKind.TOWN)
     actions.add_adjustment(
