@@ -7,11 +7,16 @@ from django.db.models import Q, QuerySet
 
 from inspections.models import Round, Site, Visit
 from org.access import get_or_404, is_active_person, is_office_admin, require, sees_everything
-from org.models import Person
+from org.models import Person, Role
 
 
 def can_manage_inspections(person: Person) -> bool:
     return is_office_admin(person)
+
+
+def is_inspector(person: Person) -> bool:
+    """Inspectors have visits of their own to make (我的督查)."""
+    return is_active_person(person) and person.role == Role.INSPECTOR
 
 
 def can_inspect(person: Person, visit: Visit) -> bool:

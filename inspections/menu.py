@@ -3,12 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.navigation import Entry, Group, register
-from org.models import Person, Role
-
-
-def is_inspector(person: Person) -> bool:
-    return person.role == Role.INSPECTOR
-
+from inspections.access import is_inspector
 
 register(
     Group("inspections", _("Inspections"), "bi-search", order=50),

@@ -3,10 +3,15 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.navigation import Entry, register
-from org.access import can_manage_org
+from notify.access import can_manage_webhooks
 
 register(
     Entry(
-        _("Webhooks"), "notify:webhooks", "bi-robot", group="organisation", order=50, visible=can_manage_org
+        _("Webhooks"),
+        "notify:webhooks",
+        "bi-robot",
+        group="organisation",
+        order=50,
+        visible=can_manage_webhooks,
     ),
 )

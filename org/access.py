@@ -59,6 +59,12 @@ def is_surveyor(person: Person | AnonymousUser) -> bool:
     return is_active_person(person) and person.is_surveyor()
 
 
+def works_for_own_unit(person: Person | AnonymousUser) -> bool:
+    """Anyone with a unit who does not see every unit (surveyors too): their unit's tasks and materials are theirs
+    to follow; the office and the leaders follow everyone's."""
+    return is_active_person(person) and person.unit_id is not None and not person.sees_everything()
+
+
 # --- What they see ------------------------------------------------------------------------------------
 
 

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.navigation import Entry, register
-from org.models import Person
+from portal.access import can_handle_public_reports
 
 register(
     Entry(
@@ -12,6 +12,6 @@ register(
         "bi-megaphone",
         group="cases",
         order=30,
-        visible=Person.is_office_staff,
+        visible=can_handle_public_reports,
     ),
 )

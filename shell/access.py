@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from org.access import is_office_admin
 from org.models import Person
 
 
 def can_edit_calendar(person: Person) -> bool:
-    return person.is_authenticated and person.is_active and person.is_office_admin()
+    return is_office_admin(person)
