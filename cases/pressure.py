@@ -1,8 +1,9 @@
 """Pressure on open cases (催办): reminders before the deadline, overdue marking, escalation to the unit head.
 
-Run by `chuangwen tick` (cron) or the Celery beat task `cases.tasks.tick`, as often as every few minutes. Every
-step is idempotent: a reminder, an overdue mark and an escalation happen once per case and deadline (an extension
-gives a new deadline, and so a new reminder), so a crashed run can simply run again.
+Run by `chuangwen tick` (cron) or the Celery beat task `cases.tasks.tick`, as often as every few minutes, with the
+pressure kit the materials job shares (notify.pressure). Every step is idempotent: a reminder, an overdue mark and
+an escalation happen once per case and deadline (an extension gives a new deadline, and so a new reminder), so a
+crashed run can simply run again.
 
 At county scale one tick can find tens of thousands of cases (a county moving its old cases in): each step works
 in chunks of about `CASE_TICK_CHUNK` cases, one transaction each, with the history rows and notifications of a
@@ -17,9 +18,7 @@ tells it what is left, once.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from django.conf import settings
@@ -31,42 +30,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.models import Case, CaseEvent
-from notify.actions import Message, notify_many, sent_pairs
-from org.models import Role
-from org.queries import nearest_unit_with, people_by_unit
+from notify.actions import Message
+from notify.pressure import (
+    ROWS_PER_INSERT,
+    Report,
+    chunks_by_unit,
+    deadline_mark,
+    dedupe_key,
+    escalation_heads,
+    not_sent,
+    send,
+    unmarked,
+)
+from org.models import Person, Role
+from org.queries import people_by_unit
 
 T = TypeVar("T")
-LOOKUPS_PER_QUERY = 1000
-
-
-@dataclass
-class TickReport:
-    reminded: int = 0
-    marked_overdue: int = 0
-    escalated: int = 0
-
-    def __str__(self) -> str:
-        return f"reminders: {self.reminded}, marked overdue: {self.marked_overdue}, escalations: {self.escalated}"
 
 
 def _url(case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
-
-
-def _by_unit(items: list[T], unit_of: Callable[[T], int]) -> Iterator[list[T]]:
-    """`items` in chunks of about settings.CASE_TICK_CHUNK, each unit's items in one chunk: its summary counts them
-    all, and a crash never leaves it half told."""
-    groups: dict[int, list[T]] = defaultdict(list)
-    for item in items:
-        groups[unit_of(item)].append(item)
-    chunk: list[T] = []
-    for group in groups.values():
-        chunk += group
-        if len(chunk) >= settings.CASE_TICK_CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _summary(kind: str, count: int) -> tuple[str, str]:
@@ -93,7 +76,11 @@ def _summary(kind: str, count: int) -> tuple[str, str]:
 
 def _send(messages: list[Message]) -> int:
     """The chunk's messages, folded per person above the threshold; how many (person, case) messages were new."""
-    return len(notify_many(messages, summary_over=settings.CASE_NOTIFY_SUMMARY_OVER, summarize=_summary))
+    return send(messages, settings.CASE_NOTIFY_SUMMARY_OVER, _summary)
+
+
+def _chunks(items: list[T], unit_of: Callable[[T], int]) -> Iterator[list[T]]:
+    return chunks_by_unit(items, unit_of, settings.CASE_TICK_CHUNK)
 
 
 def _running(now: dt.datetime) -> QuerySet[Case]:
@@ -108,50 +95,48 @@ def _deadline(case: Case) -> str:
     return timezone.localtime(case.deadline).strftime("%Y-%m-%d %H:%M")
 
 
-def _not_sent(cases: list[Case], key: Callable[[Case], str]) -> list[Case]:
-    sent = {sent_key for _person, sent_key in sent_pairs([key(case) for case in cases])}
-    return [case for case in cases if key(case) not in sent]
+def _key(kind: str) -> Callable[[Case], str]:
+    """A message about a case is sent once per deadline: an extension gives a new one."""
+    return lambda case: dedupe_key(kind, case.pk, case.deadline)
 
 
-def remind(now: dt.datetime, report: TickReport) -> None:
+def _message(case: Case, people: Sequence[Person], kind: str, title: str) -> Message:
+    return Message(
+        people,
+        kind=kind,
+        title=title,
+        dedupe_key=_key(kind)(case),
+        body=case.description[:200],
+        url=_url(case),
+    )
+
+
+def remind(now: dt.datetime, report: Report) -> None:
     soon = now + dt.timedelta(hours=settings.CASE_REMIND_BEFORE_HOURS)
-
-    def key(case: Case) -> str:
-        return f"remind:{case.pk}:{case.deadline.isoformat()}"
-
-    cases = _not_sent(list(_running(now).filter(deadline__gt=now, deadline__lte=soon)), key)
+    key = _key("remind")
+    cases = not_sent(list(_running(now).filter(deadline__gt=now, deadline__lte=soon)), key)
     people = people_by_unit({c.unit_id for c in cases}, {Role.UNIT_HANDLER, Role.UNIT_HEAD})
-    for chunk in _by_unit(cases, lambda case: case.unit_id):
+    for chunk in _chunks(cases, lambda case: case.unit_id):
         subject = _("Due soon: %(number)s %(name)s, deadline %(deadline)s")
         messages = [
-            Message(
+            _message(
+                case,
                 people.get(case.unit_id, []),
-                kind="remind",
-                title=subject % {"number": case.number, "name": _name(case), "deadline": _deadline(case)},
-                dedupe_key=key(case),
-                body=case.description[:200],
-                url=_url(case),
+                "remind",
+                subject % {"number": case.number, "name": _name(case), "deadline": _deadline(case)},
             )
             for case in chunk
         ]
         report.reminded += _send(messages)
 
 
-def _marked_overdue(cases: QuerySet[Case]) -> set[tuple[int, str]]:
-    """(case, deadline) pairs of `cases` marked overdue before, in one join: tens of thousands of ids in IN lists
-    made PostgreSQL read the whole history once per list."""
-    events = CaseEvent.objects.filter(action=CaseEvent.Action.OVERDUE, case__in=cases.values("pk"))
-    return set(events.order_by().values_list("case_id", "data__deadline"))
-
-
-def mark_overdue(now: dt.datetime, report: TickReport) -> None:
+def mark_overdue(now: dt.datetime, report: Report) -> None:
     """Write an overdue mark in the history once per case and deadline, and tell the unit."""
     overdue = _running(now).filter(deadline__lte=now)
-    cases = list(overdue)
-    marked = _marked_overdue(overdue)
-    cases = [case for case in cases if (case.pk, case.deadline.isoformat()) not in marked]
+    marks = CaseEvent.objects.filter(action=CaseEvent.Action.OVERDUE, case__in=overdue.values("pk"))
+    cases = unmarked(list(overdue), marks, "case")
     people = people_by_unit({c.unit_id for c in cases}, {Role.UNIT_HANDLER, Role.UNIT_HEAD})
-    for chunk in _by_unit(cases, lambda case: case.unit_id):
+    for chunk in _chunks(cases, lambda case: case.unit_id):
         with transaction.atomic():
             CaseEvent.objects.bulk_create(
                 [
@@ -162,22 +147,20 @@ def mark_overdue(now: dt.datetime, report: TickReport) -> None:
                         to_state=case.state,
                         unit_id=case.unit_id,
                         at=now,
-                        data={"deadline": case.deadline.isoformat()},
+                        data=deadline_mark(case),
                     )
                     for case in chunk
                 ],
-                batch_size=LOOKUPS_PER_QUERY,
+                batch_size=ROWS_PER_INSERT,
             )
             subject = _("Overdue: %(number)s %(name)s")
             _send(
                 [
-                    Message(
+                    _message(
+                        case,
                         people.get(case.unit_id, []),
-                        kind="overdue",
-                        title=subject % {"number": case.number, "name": _name(case)},
-                        dedupe_key=f"overdue:{case.pk}:{case.deadline.isoformat()}",
-                        body=case.description[:200],
-                        url=_url(case),
+                        "overdue",
+                        subject % {"number": case.number, "name": _name(case)},
                     )
                     for case in chunk
                 ]
@@ -185,36 +168,26 @@ def mark_overdue(now: dt.datetime, report: TickReport) -> None:
         report.marked_overdue += len(chunk)
 
 
-def escalate(now: dt.datetime, report: TickReport) -> None:
+def escalate(now: dt.datetime, report: Report) -> None:
     """Overdue longer than the configured delay: the unit head (or the nearest head above) is told."""
     late = now - dt.timedelta(hours=settings.CASE_ESCALATE_AFTER_HOURS)
-
-    def key(case: Case) -> str:
-        return f"escalate:{case.pk}:{case.deadline.isoformat()}"
-
-    cases = _not_sent(list(_running(now).filter(deadline__lte=late)), key)
-    heads = people_by_unit({unit_id for c in cases for unit_id in c.unit.chain_ids()}, {Role.UNIT_HEAD})
+    key = _key("escalate")
+    cases = not_sent(list(_running(now).filter(deadline__lte=late)), key)
+    heads = escalation_heads({case.unit for case in cases})
     # Grouped by the unit whose heads are told, so that a head's summary counts every case they hear of.
-    told = [(unit_id, case) for case in cases if (unit_id := nearest_unit_with(case.unit, heads)) is not None]
-    for chunk in _by_unit(told, lambda pair: pair[0]):
+    told = [(heads[case.unit_id], case) for case in cases if case.unit_id in heads]
+    for chunk in _chunks(told, lambda pair: pair[0][0]):
         subject = _("Escalated: %(number)s is overdue since %(deadline)s")
         messages = [
-            Message(
-                heads[unit_id],
-                kind="escalate",
-                title=subject % {"number": case.number, "deadline": _deadline(case)},
-                dedupe_key=key(case),
-                body=case.description[:200],
-                url=_url(case),
-            )
-            for unit_id, case in chunk
+            _message(case, people, "escalate", subject % {"number": case.number, "deadline": _deadline(case)})
+            for (_unit_id, people), case in chunk
         ]
         report.escalated += _send(messages)
 
 
-def run_tick(now: dt.datetime | None = None) -> TickReport:
+def run_tick(now: dt.datetime | None = None) -> Report:
     now = now or timezone.now()
-    report = TickReport()
+    report = Report()
     remind(now, report)
     mark_overdue(now, report)
     escalate(now, report)
