@@ -9,7 +9,9 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        # Models exist only once the app registry is ready: they cannot be imported at the top.
+        # Models exist only once the app registry is ready: they cannot be imported at the top; nor can the tasks
+        # module, which imports them and declares the app's periodic jobs (core.periodic).
+        from cases import tasks  # noqa: F401
         from cases.models import Case, Category
 
         auditlog.register(Category)

@@ -224,11 +224,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL or "cache+memory://")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
-CELERY_BEAT_SCHEDULE = {
-    "deliver-notifications": {"task": "notify.tasks.deliver_pending", "schedule": 60.0},
-    # The case pressure job (reminders, overdue marks, escalation); idempotent, so a short interval is harmless.
-    "cases-tick": {"task": "cases.tick", "schedule": env_int("CASE_TICK_SECONDS", 300)},
-}
+# Beat's schedule is what each app registers (core.periodic, assembled in chuangwen/celery.py). The pressure jobs
+# (reminders, overdue marks, escalation) are idempotent, so a short interval is harmless.
+CASE_TICK_SECONDS = env_int("CASE_TICK_SECONDS", 300)
+MATERIAL_TICK_SECONDS = env_int("MATERIAL_TICK_SECONDS", 300)
 
 # --- Notifications -----------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,15 +1,19 @@
-"""Celery wrappers: the bundle is made in the background and reports its progress on the GeneratedFile."""
+"""Celery wrappers: the bundle is made in the background and reports its progress on the GeneratedFile; the
+periodic pressure job (beat runs it every MATERIAL_TICK_SECONDS)."""
 
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 from django.core.files import File
 
+from core import periodic
 from core.models import Period
 from framework.models import Node
 from jobs.actions import run_job, step
 from jobs.models import GeneratedFile
 from materials.bundle import build_bundle, safe, spooled_zip
+from materials.pressure import run_tick
 
 
 @shared_task
@@ -27,3 +31,15 @@ def _bundle(job: GeneratedFile) -> None:
         job.filename = f"{safe(name, 60)}.zip"
         job.file.save(f"materials-bundle-{job.pk}.zip", File(out), save=False)
     job.params = {**job.params, **counts}
+
+
+TICK_LOCK = "materials:tick-running"
+
+
+@shared_task(name="materials.tick")
+def tick() -> str:
+    """Reminders, overdue marks and escalations of material requests, one run at a time."""
+    return periodic.run_alone(TICK_LOCK, run_tick, label="materials: ")
+
+
+periodic.register("materials-tick", tick, seconds=settings.MATERIAL_TICK_SECONDS, in_tick=True)

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from core import periodic
 from notify import channels
 from notify.models import Delivery
 
@@ -35,3 +36,7 @@ def deliver_pending() -> int:
     """Send every pending delivery; run after each commit that adds some, and every minute by Celery beat."""
     ids = list(Delivery.objects.filter(status=Delivery.Status.PENDING).values_list("pk", flat=True)[:500])
     return sum(1 for pk in ids if send_delivery(pk) == Delivery.Status.SENT)
+
+
+# Deliveries are also sent after each commit that adds some; this catches retries and a missed commit.
+periodic.register("deliver-notifications", deliver_pending, seconds=60.0)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from materials import actions
 from materials.models import EventKind
 from materials.pressure import run_tick
+from materials.tasks import tick
 from materials.tests.conftest import pdf, photo
 from notify.models import Notification
 
@@ -65,3 +66,8 @@ def test_the_tick_command_runs_it(county, issued, deadline):
     with time_machine.travel(_on(deadline + timedelta(days=1)), tick=False):
         call_command("tick", stdout=out)
     assert "materials: reminders: 0, marked overdue: 4, escalations: 0" in out.getvalue()
+
+
+def test_beat_runs_it_as_its_own_task(county, issued, deadline):
+    with time_machine.travel(_on(deadline + timedelta(days=1)), tick=False):
+        assert tick.delay().get() == "materials: reminders: 0, marked overdue: 4, escalations: 0"

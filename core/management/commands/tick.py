@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from cases.tasks import tick
+from core import periodic
 
 
 class Command(BaseCommand):
     help = (
-        "Send reminders before case and material deadlines, mark overdue cases and material requests, escalate "
-        "to unit heads and, from CASE_DIGEST_HOUR on, send each unit its daily digest (idempotent; for cron)."
+        "Run every app's pressure job once: reminders before case and material deadlines, overdue marks, "
+        "escalation to unit heads and, from CASE_DIGEST_HOUR on, each unit's daily digest (idempotent; for cron)."
     )
 
     def handle(self, *args, **options) -> None:
-        self.stdout.write(tick())
+        self.stdout.write("; ".join(str(job.task()) for job in periodic.jobs() if job.in_tick))
