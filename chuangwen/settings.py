@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "materials",
     "shell",
     "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [

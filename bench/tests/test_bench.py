@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from cases import bench
+from bench import cases as bench
 from cases.models import Case
 
 
 @pytest.mark.django_db(transaction=True)  # as the bench runs: in autocommit, TRUNCATE included
 def test_a_tiny_bench_prints_the_three_ratios(settings):
-    settings.ROOT_URLCONF = "cases.bench"
+    settings.ROOT_URLCONF = "bench.cases"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import override_settings
 
+from bench import cases, scores
+
 
 class Command(BaseCommand):
     help = (
@@ -36,7 +38,7 @@ class Command(BaseCommand):
             static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
             with override_settings(
                 STORAGES={**settings.STORAGES, "staticfiles": static},
-                ROOT_URLCONF="cases.bench",
+                ROOT_URLCONF="bench.cases",
                 ALLOWED_HOSTS=["testserver"],
                 SECURE_SSL_REDIRECT=False,
                 DEBUG=False,
@@ -47,10 +49,6 @@ class Command(BaseCommand):
 
     def _run(self, target: str, total: int, options: dict) -> None:
         if target == "scores":
-            from scoring import bench as scores_bench
-
-            scores_bench.run(total, options["results"] or max(total // 10, 1), self.stdout.write)
+            scores.run(total, options["results"] or max(total // 10, 1), self.stdout.write)
             return
-        from cases import bench
-
-        bench.run(total, options["requests"], self.stdout.write)
+        cases.run(total, options["requests"], self.stdout.write)

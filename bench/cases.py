@@ -20,9 +20,10 @@ from django.urls import include, path
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from bench.measure import Figures, copy_rows, demo_county, interleaved, timed
 from cases.models import Case, Category, Source, State
 from cases.queries import unit_metrics
-from org.models import Person, Unit, UnitKind
+from org.models import Unit, UnitKind
 
 BENCH_TABLE = "bench_row"
 
@@ -36,27 +37,6 @@ def bare_insert(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [path("bench/insert/", bare_insert), path("", include("chuangwen.urls"))]
-
-
-def timed(function: Callable[[], object], repeat: int) -> list[float]:
-    durations = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        durations.append(time.perf_counter() - start)
-    return durations
-
-
-def interleaved(
-    ours: Callable[[], object], reference: Callable[[], object], requests: int
-) -> tuple[float, float]:
-    """Median seconds per request of each side, taking turns request by request: on a shared machine a burst of
-    load then slows both sides alike instead of whichever happened to run during it."""
-    mine, theirs = [], []
-    for _ in range(requests):
-        mine += timed(ours, 1)
-        theirs += timed(reference, 1)
-    return statistics.median(mine), statistics.median(theirs)
 
 
 def fill_cases(
@@ -109,24 +89,9 @@ def fill_cases(
                     handling_hours=rng.uniform(2, 80) if closed else None,
                 )
             )
-        _insert(rows)
+        copy_rows(Case, rows)
         made += len(rows)
         progress(made)
-
-
-def _insert(cases: list[Case]) -> None:
-    """PostgreSQL's COPY (ten times faster than INSERTs at a million rows); bulk_create elsewhere."""
-    if connection.vendor != "postgresql":
-        Case.objects.bulk_create(cases, batch_size=5000)
-        return
-    fields = [f for f in Case._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {Case._meta.db_table} ({columns}) FROM STDIN") as copy,
-    ):
-        for case in cases:
-            copy.write_row([f.get_db_prep_save(f.pre_save(case, True), connection) for f in fields])
 
 
 def _empty_cases() -> None:
@@ -170,21 +135,11 @@ def reference_metrics(start: datetime, end: datetime) -> list[tuple]:
 
 def run(total: int, requests: int, say: Callable[[str], None]) -> dict[str, float]:
     """Fill, measure, print `name: value` lines; returns the figures."""
-    from django.core.management import call_command
-
-    from demo.county import build_demo_county
-
-    figures: dict[str, float] = {}
-
-    def report(name: str, value: float) -> None:
-        figures[name] = value
-        say(f"{name}: {value:.3f}" if isinstance(value, float) else f"{name}: {value}")
-
-    build_demo_county()
-    call_command("load_categories", verbosity=0)
+    figures = Figures(say)
+    report = figures.report
+    admin = demo_county()
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TABLE {BENCH_TABLE} (id bigserial PRIMARY KEY, payload text)")
-    admin = Person.objects.get(username="admin")
     started = time.perf_counter()
     fill_cases(total)
     if connection.vendor == "postgresql":
