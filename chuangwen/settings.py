@@ -6,10 +6,12 @@ See ``.env.example`` for every variable.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,6 +34,15 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate as django-ratelimit reads it ("5/h": five an hour; "100/10m": a hundred per ten minutes), checked
+    here: a mistyped rate would otherwise fail only when the first citizen submits."""
+    value = env_str(name) or default
+    if not re.fullmatch(r"\d+/\d*[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 5/h or 100/10m, not {value!r}")
+    return value
 
 
 DEBUG = env_bool("DEBUG", default=False)
@@ -243,6 +254,11 @@ SMS_BACKEND = env_str("SMS_BACKEND", "notify.channels.LogSmsBackend")
 
 # --- Domain settings --------------------------------------------------------------------------
 CHUANGWEN_JURISDICTION = env_str("CHUANGWEN_JURISDICTION", "示范县")
+# Public forms: complete submissions one sender may make (see env_rate). Mobile carriers put many phones behind one
+# address (CGNAT): the address limit of the citizen report (随手拍) is looser than the phone's.
+PORTAL_REPORTS_PER_IP = env_rate("PORTAL_REPORTS_PER_IP", "30/h")
+PORTAL_REPORTS_PER_PHONE = env_rate("PORTAL_REPORTS_PER_PHONE", "5/h")
+SURVEY_RESPONSES_PER_IP = env_rate("SURVEY_RESPONSES_PER_IP", "30/h")
 # Map tiles need a tile server; without one the maps draw grids on a blank background.
 MAP_TILE_URL = env_str("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")

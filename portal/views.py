@@ -24,10 +24,6 @@ from portal.forms import ApiKeyForm, HotlineForm, HotlineImportForm, PointsRuleF
 from portal.imports import import_hotline
 from portal.models import ApiKey, HotlineTicket, PointsRule, phone_hash
 
-# Mobile carriers put many phones behind one address (CGNAT): the address limit is looser than the phone's.
-DEFAULT_RATE_PER_IP = "30/h"
-DEFAULT_RATE_PER_PHONE = "5/h"
-
 
 def _phone_key(group: str, request: HttpRequest) -> str:
     phone = request.POST.get("phone", "")
@@ -36,13 +32,17 @@ def _phone_key(group: str, request: HttpRequest) -> str:
 
 def _too_many(request: HttpRequest) -> bool:
     """Count this submission against the sender's address and phone; True when either is over its limit."""
-    per_ip = getattr(settings, "PORTAL_REPORTS_PER_IP", DEFAULT_RATE_PER_IP)
-    per_phone = getattr(settings, "PORTAL_REPORTS_PER_PHONE", DEFAULT_RATE_PER_PHONE)
-    by_ip = is_ratelimited(request, group="portal-report-ip", key="ip", rate=per_ip, increment=True)
+    by_ip = is_ratelimited(
+        request, group="portal-report-ip", key="ip", rate=settings.PORTAL_REPORTS_PER_IP, increment=True
+    )
     if not _phone_key("", request):
         return by_ip
     by_phone = is_ratelimited(
-        request, group="portal-report-phone", key=_phone_key, rate=per_phone, increment=True
+        request,
+        group="portal-report-phone",
+        key=_phone_key,
+        rate=settings.PORTAL_REPORTS_PER_PHONE,
+        increment=True,
     )
     return by_ip or by_phone
 

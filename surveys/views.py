@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -266,7 +267,12 @@ def _device_hash(request: HttpRequest, run: SurveyRun) -> tuple[str, str]:
     return device, hashlib.sha256(f"{run.public_token}:{device}".encode()).hexdigest()
 
 
-@ratelimit(key="ip", rate="30/h", method="POST", block=False)
+def _responses_per_ip(group: str, request: HttpRequest) -> str:
+    """Read at each request, so that the setting (and a test's override) holds."""
+    return settings.SURVEY_RESPONSES_PER_IP
+
+
+@ratelimit(key="ip", rate=_responses_per_ip, method="POST", block=False)
 @require_http_methods(["GET", "POST"])
 def public_survey(request: HttpRequest, token: str) -> HttpResponse:
     run = get_object_or_404(SurveyRun, public_token=token, public_link=True)

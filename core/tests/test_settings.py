@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 PRODUCTION_ENV = {
     "DEBUG": "0",
@@ -51,3 +53,38 @@ def test_check_deploy_refuses_the_development_defaults():
     assert result.returncode != 0
     for code in ("chuangwen.E001", "chuangwen.E002", "chuangwen.E003"):
         assert code in result.stderr + result.stdout
+
+
+def test_a_mistyped_rate_is_refused_at_start():
+    result = _check_deploy({**PRODUCTION_ENV, "PORTAL_REPORTS_PER_IP": "30 an hour"})
+    assert result.returncode != 0
+    assert "PORTAL_REPORTS_PER_IP must be a rate such as 5/h" in result.stderr
+
+
+ROOT = Path(__file__).resolve().parents[2]
+# Outside settings.py only the entry points may touch the environment (to name the settings module).
+ENTRY_POINTS = {"chuangwen/cli.py", "chuangwen/celery.py", "chuangwen/wsgi.py", "conftest.py"}
+
+
+def test_every_variable_settings_reads_is_in_env_example_and_the_readme():
+    read = set(re.findall(r'env_\w+\(\s*"([A-Z][A-Z0-9_]*)"', (ROOT / "chuangwen/settings.py").read_text()))
+    example = (ROOT / ".env.example").read_text()
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("## Configuration") : readme.index("## Running against PostgreSQL")]
+    assert len(read) > 40
+    assert sorted(name for name in read if not re.search(rf"\b{name}\b", example)) == []
+    assert sorted(name for name in read if f"`{name}`" not in table) == []
+
+
+def test_settings_are_read_only_in_settings_py():
+    sources = [
+        path
+        for path in ROOT.rglob("*.py")
+        if not {".venv", "tests", "migrations", "var"} & set(path.relative_to(ROOT).parts)
+    ]
+    readers = {
+        str(path.relative_to(ROOT))
+        for path in sources
+        if re.search(r"os\.environ|os\.getenv|getattr\(settings\b", path.read_text())
+    }
+    assert readers <= ENTRY_POINTS | {"chuangwen/settings.py"}

@@ -111,6 +111,16 @@ def test_the_public_link_is_rate_limited_per_address(county, run, questionnaire,
     assert Response.objects.count() == 30
 
 
+def test_the_public_links_limit_is_a_setting(county, run, questionnaire, client, settings):
+    settings.SURVEY_RESPONSES_PER_IP = "2/h"
+    url = reverse("survey_public", args=[run.public_token])
+    for _ in range(3):
+        client.cookies.clear()
+        page = client.post(url, _form(questionnaire, county.community_a, v=questionnaire.pk))
+    assert "Too many submissions" in page.content.decode()
+    assert Response.objects.count() == 2
+
+
 def test_a_closed_public_link_is_not_found(county, run, client):
     run.public_link = False
     run.save()
