@@ -27,7 +27,7 @@ from bench.cases import fill_cases, reference_metrics
 from bench.measure import Figures, copy_rows, demo_county, timed
 from cases.models import Case, Category
 from core.models import Period
-from demo.framework import build_demo_framework
+from demo.framework import build_demo_edition
 from framework.models import CheckItem, SiteType
 from framework.queries import active_edition
 from inspections.models import Finding, Round, RoundKind, Site, Verdict, Visit
@@ -330,7 +330,7 @@ def run(total: int, results: int, say: Callable[[str], None]) -> dict[str, float
     figures = Figures(say)
     report = figures.report
     admin = demo_county()
-    build_demo_framework()
+    build_demo_edition()
     year, number, start, end = last_quarter(timezone.localtime())
     report("cases", total)
     report("inspection_results", results)

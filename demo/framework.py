@@ -13,9 +13,9 @@ from django.db import transaction
 
 from framework.csv_loader import load_csv, shipped_csv_path
 from framework.models import (
+    Edition,
     EditionLevel,
     EditionStatus,
-    Framework,
     MaterialType,
     MethodKind,
     Progress,
@@ -451,17 +451,17 @@ TREE = [
 ]
 
 
-def demo_framework_loaded() -> bool:
-    return Framework.objects.filter(name=EDITION_NAME).exists()
+def demo_edition_loaded() -> bool:
+    return Edition.objects.filter(name=EDITION_NAME).exists()
 
 
 @transaction.atomic
-def build_demo_framework() -> Framework:
+def build_demo_edition() -> Edition:
     """The local quarterly edition, made active, and its task breakdown. Needs the demo county."""
-    if demo_framework_loaded():
-        return Framework.objects.get(name=EDITION_NAME)
-    Framework.objects.filter(active=True).update(active=False)
-    edition = Framework.objects.create(
+    if demo_edition_loaded():
+        return Edition.objects.get(name=EDITION_NAME)
+    Edition.objects.filter(active=True).update(active=False)
+    edition = Edition.objects.create(
         name=EDITION_NAME,
         level=EditionLevel.LOCAL,
         year=2026,
@@ -613,9 +613,9 @@ def _history(share: TaskUnit, admin: Person, handler: Person | None, rng: random
     return events
 
 
-def load_shipped_edition() -> Framework | None:
+def load_shipped_edition() -> Edition | None:
     """The real 2016 district edition, published but not active, when its CSV is beside the project."""
-    existing = Framework.objects.filter(name=SHIPPED_NAME).first()
+    existing = Edition.objects.filter(name=SHIPPED_NAME).first()
     if existing or not shipped_csv_path().exists():
         return existing
     return load_csv(shipped_csv_path().read_text(encoding="utf-8"), name=SHIPPED_NAME).edition

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from framework.models import Criterion, Framework, SiteType, Task, TaskAttachment, TaskUnit
+from framework.models import Criterion, Edition, SiteType, Task, TaskAttachment, TaskUnit
 from org.access import (
     get_or_404,
     is_active_person,
@@ -43,11 +43,11 @@ def can_act_for(person: Person, task_unit: TaskUnit) -> bool:
     return is_unit_staff(person) and person.unit_id == task_unit.unit_id
 
 
-def editions_for(person: Person) -> QuerySet[Framework]:
-    return Framework.objects.all() if is_active_person(person) else Framework.objects.none()
+def editions_for(person: Person) -> QuerySet[Edition]:
+    return Edition.objects.all() if is_active_person(person) else Edition.objects.none()
 
 
-def get_edition_for(person: Person, pk: int, write: bool = False) -> Framework:
+def get_edition_for(person: Person, pk: int, write: bool = False) -> Edition:
     edition = get_or_404(editions_for(person), pk)
     if write:
         require(can_edit_framework(person))

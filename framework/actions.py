@@ -24,8 +24,8 @@ from framework.access import can_act_for, can_edit_framework, can_manage_tasks
 from framework.models import (
     CheckItem,
     Criterion,
+    Edition,
     EditionStatus,
-    Framework,
     Node,
     Progress,
     SiteType,
@@ -201,7 +201,7 @@ def save_site_type(actor: Person, site_type: SiteType | None, **fields: Any) -> 
 
 
 @transaction.atomic
-def publish_edition(actor: Person, edition: Framework) -> Framework:
+def publish_edition(actor: Person, edition: Edition) -> Edition:
     require(can_edit_framework(actor))
     edition.status = EditionStatus.PUBLISHED
     edition.save(update_fields=["status"])
@@ -209,10 +209,10 @@ def publish_edition(actor: Person, edition: Framework) -> Framework:
 
 
 @transaction.atomic
-def activate_edition(actor: Person, edition: Framework) -> Framework:
+def activate_edition(actor: Person, edition: Edition) -> Edition:
     """One active edition at a time: checklists and inspections follow it."""
     require(can_edit_framework(actor))
-    for other in Framework.objects.filter(active=True).exclude(pk=edition.pk):
+    for other in Edition.objects.filter(active=True).exclude(pk=edition.pk):
         other.active = False
         other.save(update_fields=["active"])
     if edition.is_draft():

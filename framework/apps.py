@@ -13,7 +13,7 @@ class FrameworkConfig(AppConfig):
         from framework import models
 
         for model in (
-            models.Framework,
+            models.Edition,
             models.Node,
             models.Criterion,
             models.Requirement,

@@ -26,9 +26,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from framework.models import (
+    Edition,
     EditionLevel,
     EditionStatus,
-    Framework,
     MaterialType,
     MethodKind,
     Node,
@@ -73,7 +73,7 @@ def shipped_csv_path() -> Path:
 
 @dataclass
 class LoadReport:
-    edition: Framework | None = None
+    edition: Edition | None = None
     rows_read: int = 0
     rows_by_method: Counter = field(default_factory=Counter)  # (framework, method) → rows in the file
     duplicates: list[str] = field(default_factory=list)
@@ -148,7 +148,7 @@ def read_rows(data: str) -> list[dict[str, str]]:
 def load_csv(data: str, name: str, year: int = 2016, level: str = EditionLevel.NATIONAL) -> LoadReport:
     rows = read_rows(data)
     report = LoadReport(rows_read=len(rows))
-    edition = Framework.objects.create(
+    edition = Edition.objects.create(
         name=name, level=level, year=year, status=EditionStatus.PUBLISHED, note="Loaded from CSV."
     )
     report.edition = edition

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from framework.access import can_edit_framework
-from framework.models import Criterion, EditionStatus, Framework, Requirement
+from framework.models import Criterion, Edition, EditionStatus, Requirement
 from framework.queries import node_rows
 from framework.tree import EditionBuilder
 from org.access import require
@@ -22,10 +22,10 @@ SIMILAR = 0.6  # texts at least this similar are one criterion reworded
 
 
 @transaction.atomic
-def copy_edition(actor: Person, edition: Framework, name: str) -> Framework:
+def copy_edition(actor: Person, edition: Edition, name: str) -> Edition:
     """A new draft with the same tree, criteria, requirements and check items; not active."""
     require(can_edit_framework(actor))
-    copy = Framework(
+    copy = Edition(
         name=name, level=edition.level, year=edition.year, status=EditionStatus.DRAFT, note=edition.note
     )
     copy.full_clean()
@@ -86,7 +86,7 @@ class Comparison:
     unchanged: int = 0
 
 
-def _by_path(edition: Framework) -> dict[str, list[Criterion]]:
+def _by_path(edition: Edition) -> dict[str, list[Criterion]]:
     grouped: dict[str, list[Criterion]] = {}
     for levels, criteria in node_rows(edition):
         path = " › ".join(f"{code} {title}".strip() for code, title in levels if code or title)
@@ -114,7 +114,7 @@ def _other_fields(old: Criterion, new: Criterion) -> list[str]:
     ]
 
 
-def compare_editions(old: Framework, new: Framework) -> Comparison:
+def compare_editions(old: Edition, new: Edition) -> Comparison:
     result = Comparison()
     before, after = _by_path(old), _by_path(new)
     for path in list(dict.fromkeys([*before, *after])):

@@ -22,9 +22,9 @@ from openpyxl import Workbook
 from core.excel import Column, ImportProblem, ImportReport, SheetRow, read_sheet, template_workbook
 from framework.models import (
     Criterion,
+    Edition,
     EditionLevel,
     EditionStatus,
-    Framework,
     MaterialType,
     MethodKind,
     Requirement,
@@ -169,7 +169,7 @@ NOTES = [
 # --- Export ----------------------------------------------------------------------------------
 
 
-def export_edition(edition: Framework) -> bytes:
+def export_edition(edition: Edition) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     tree = workbook.create_sheet(TREE_SHEET)
@@ -354,7 +354,7 @@ def import_edition(workbook: Any, name: str = "", year: int | None = None) -> Im
     name = name or meta.get("name", "")
     if not name:
         problems.append(ImportProblem(EDITION_SHEET, None, "", _("Give the edition a name.")))
-    elif Framework.objects.filter(name=name).exists():
+    elif Edition.objects.filter(name=name).exists():
         problems.append(
             ImportProblem(
                 EDITION_SHEET, None, "", _("An edition named “%(name)s” exists already.") % {"name": name}
@@ -362,7 +362,7 @@ def import_edition(workbook: Any, name: str = "", year: int | None = None) -> Im
         )
     if problems:
         return report
-    edition = Framework(
+    edition = Edition(
         name=name,
         level=meta.get("level") or EditionLevel.LOCAL,
         year=year or meta.get("year") or 2026,
@@ -380,7 +380,7 @@ def import_edition(workbook: Any, name: str = "", year: int | None = None) -> Im
     return report
 
 
-def _build(edition: Framework, tree_rows: list[SheetRow], method_rows: list[SheetRow]) -> None:
+def _build(edition: Edition, tree_rows: list[SheetRow], method_rows: list[SheetRow]) -> None:
     builder = EditionBuilder(edition)
     criteria: dict[int, Criterion] = {}
     for row in tree_rows:
@@ -420,7 +420,7 @@ def _build(edition: Framework, tree_rows: list[SheetRow], method_rows: list[Shee
         )
 
 
-def snapshot(edition: Framework) -> list:
+def snapshot(edition: Edition) -> list:
     """Everything an edition holds, in order, without ids: two editions with equal snapshots are the same."""
     requirements: dict[int, list] = {}
     for r in (

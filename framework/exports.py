@@ -8,14 +8,14 @@ from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from framework.models import Framework, Task
+from framework.models import Edition, Task
 from framework.queries import breakdown_rows
 
 BREAKDOWN_HEADERS = ["项目", "指标", "内容", "标准", "牵头单位", "责任单位", "完成时限", "进度"]
 WIDTHS = [18, 18, 22, 50, 16, 30, 12, 30]
 
 
-def breakdown_workbook(tasks: QuerySet[Task], edition: Framework | None) -> bytes:
+def breakdown_workbook(tasks: QuerySet[Task], edition: Edition | None) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "任务分解表"

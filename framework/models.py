@@ -31,7 +31,7 @@ class EditionStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class Framework(models.Model):
+class Edition(models.Model):
     """One edition of a framework (测评体系版本). Codes inside it are labels, never keys across editions."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
@@ -67,7 +67,7 @@ class NodeLevel(models.IntegerChoices):
 class Node(models.Model):
     """A node of the tree above the criteria. A level may be skipped where the source has none (kept as is)."""
 
-    edition = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="nodes")
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="nodes")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
@@ -102,7 +102,7 @@ class Node(models.Model):
 class Criterion(models.Model):
     """测评标准: the scored leaf. `rule` holds the rule's parameters (see framework.rules)."""
 
-    edition = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="criteria")
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="criteria")
     node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="criteria")
     code = models.CharField(_("code"), max_length=30, blank=True)
     text = models.TextField(_("standard"))
@@ -231,7 +231,7 @@ class Progress(models.TextChoices):
 class Task(models.Model):
     """A criterion (or a whole node) assigned to one lead unit and several responsible units, with a deadline."""
 
-    edition = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="tasks")
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="tasks")
     criterion = models.ForeignKey(
         Criterion, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
     )
@@ -272,7 +272,7 @@ class TaskUnit(models.Model):
     CAN_REPORT: ClassVar[set[str]] = {Progress.NOT_STARTED, Progress.IN_PROGRESS}
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="units")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="framework_tasks")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="task_units")
     is_lead = models.BooleanField(_("lead unit"), default=False)
     progress = models.CharField(
         _("progress"), max_length=20, choices=Progress.choices, default=Progress.NOT_STARTED

@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from framework.models import (
     CheckItem,
     Criterion,
-    Framework,
+    Edition,
     MethodKind,
     Node,
     NodeLevel,
@@ -22,11 +22,11 @@ from framework.models import (
 from framework.rules import describe_rule
 
 
-def active_edition() -> Framework | None:
-    return Framework.objects.filter(active=True).order_by("-year", "-pk").first()
+def active_edition() -> Edition | None:
+    return Edition.objects.filter(active=True).order_by("-year", "-pk").first()
 
 
-def checklist_for(site_type: SiteType, edition: Framework | None = None) -> QuerySet[CheckItem]:
+def checklist_for(site_type: SiteType, edition: Edition | None = None) -> QuerySet[CheckItem]:
     """The check items to inspect at a site of this type: the field requirements of the (active) edition."""
     edition = edition or active_edition()
     if edition is None:
@@ -51,7 +51,7 @@ class TreeNode:
     count: int = 0
 
 
-def edition_tree(edition: Framework, criteria: QuerySet[Criterion] | None = None) -> list[TreeNode]:
+def edition_tree(edition: Edition, criteria: QuerySet[Criterion] | None = None) -> list[TreeNode]:
     """The edition's nodes as a tree, each with its criteria, the points summed below it and a criteria count.
 
     With `criteria` given (a search), only nodes leading to one of them are kept. Two queries, whatever the size.
@@ -82,7 +82,7 @@ def _sum(item: TreeNode, prune: bool) -> None:
     item.count = len(item.criteria) + sum(child.count for child in item.children)
 
 
-def search_criteria(edition: Framework, text: str) -> QuerySet[Criterion]:
+def search_criteria(edition: Edition, text: str) -> QuerySet[Criterion]:
     query = Q(text__icontains=text) | Q(code__iexact=text) | Q(requirements__text__icontains=text)
     return Criterion.objects.filter(edition=edition).filter(query).distinct()
 
@@ -103,7 +103,7 @@ def describe(criterion: Criterion) -> str:
     return describe_rule(criterion.rule_kind, criterion.rule or {})
 
 
-def checklist_counts(edition: Framework) -> dict[int, int]:
+def checklist_counts(edition: Edition) -> dict[int, int]:
     """Check items per site type in an edition, for the site type list (one query)."""
     rows = (
         CheckItem.objects.filter(requirement__criterion__edition=edition, requirement__kind=MethodKind.FIELD)
@@ -140,7 +140,7 @@ def group_by_project(tasks: list[Task]) -> list[tuple[Node, list[Task]]]:
     return sorted(groups.values(), key=lambda group: group[0].sort_order)
 
 
-def breakdown_rows(tasks: QuerySet[Task], edition: Framework | None) -> list[list[str]]:
+def breakdown_rows(tasks: QuerySet[Task], edition: Edition | None) -> list[list[str]]:
     """The office layout: 项目/指标/内容/标准/牵头单位/责任单位/完成时限/进度, one row per task."""
     if edition is not None:
         tasks = tasks.filter(edition=edition)
@@ -171,7 +171,7 @@ def breakdown_rows(tasks: QuerySet[Task], edition: Framework | None) -> list[lis
     return rows
 
 
-def node_rows(edition: Framework) -> list[tuple[list[tuple[str, str]], list[Criterion]]]:
+def node_rows(edition: Edition) -> list[tuple[list[tuple[str, str]], list[Criterion]]]:
     """Depth-first: each node's levels (code, title per level) and its criteria; empty leaves kept."""
     nodes = list(Node.objects.filter(edition=edition).order_by("sort_order", "pk"))
     children: dict[int | None, list[Node]] = {}

@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from framework.models import CheckItem, Criterion, Framework, Node, NodeLevel, Requirement, SiteType
+from framework.models import CheckItem, Criterion, Edition, Node, NodeLevel, Requirement, SiteType
 
 Level = tuple[str, str]  # (code, title) of one level; ("", "") when the level is absent
 
 
 @dataclass
 class EditionBuilder:
-    edition: Framework
+    edition: Edition
     nodes: dict[tuple, Node] = field(default_factory=dict)
     criteria: dict[tuple, Criterion] = field(default_factory=dict)
     order: int = 0

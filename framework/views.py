@@ -246,10 +246,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "progress": progress,
         "progress_choices": Progress.choices,
         "unit": unit,
-        "units": visible_units(request.user)
-        .filter(framework_tasks__isnull=False)
-        .distinct()
-        .order_by("path"),
+        "units": visible_units(request.user).filter(task_units__isnull=False).distinct().order_by("path"),
         "can_manage": can_manage_tasks(request.user),
     }
     return render(request, "framework/task_list.html", context)

@@ -18,7 +18,7 @@ from cases.actions import dispatch_case, open_case
 from cases.models import Category, Source
 from core.geo import distance_m, validate_lon_lat
 from core.uploads import check_image
-from framework.models import CheckItem, Framework, SiteType
+from framework.models import CheckItem, Edition, SiteType
 from framework.queries import checklist_for
 from inspections.access import can_inspect, can_manage_inspections
 from inspections.categories import categories_for
@@ -53,7 +53,7 @@ def create_round(
     *,
     name: str,
     kind: str,
-    edition: Framework,
+    edition: Edition,
     starts_on: dt.date,
     ends_on: dt.date,
     site_types: Iterable[SiteType] = (),

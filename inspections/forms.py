@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
-from framework.models import Framework, SiteType
+from framework.models import Edition, SiteType
 from inspections.models import Round, RoundKind
 from org.models import Person, Role, Unit, UnitKind
 
@@ -12,7 +12,7 @@ from org.models import Person, Role, Unit, UnitKind
 class RoundForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("name"), max_length=200)
     kind = forms.ChoiceField(label=_("kind"), choices=RoundKind.choices)
-    edition = forms.ModelChoiceField(label=_("framework edition"), queryset=Framework.objects.all())
+    edition = forms.ModelChoiceField(label=_("framework edition"), queryset=Edition.objects.all())
     starts_on = forms.DateField(label=_("starts on"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("ends on"), widget=forms.DateInput(attrs={"type": "date"}))
     site_types = forms.ModelMultipleChoiceField(

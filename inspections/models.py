@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from framework.models import CheckItem, Framework, SiteType
+from framework.models import CheckItem, Edition, SiteType
 from org.models import Grid, Unit
 
 # An inspector's position further than this from the site is flagged (not refused): GPS indoors drifts.
@@ -59,7 +59,7 @@ class Round(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=RoundKind.choices)
-    edition = models.ForeignKey(Framework, verbose_name=_("framework edition"), on_delete=models.PROTECT)
+    edition = models.ForeignKey(Edition, verbose_name=_("framework edition"), on_delete=models.PROTECT)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     site_types = models.ManyToManyField(SiteType, verbose_name=_("site types"), blank=True, related_name="+")

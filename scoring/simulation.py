@@ -29,7 +29,7 @@ from django.db.models import Count, Q, Sum
 from core.models import Period
 from core.periods import in_period
 from framework import scoring as rules
-from framework.models import Criterion, Framework, RuleKind
+from framework.models import Criterion, Edition, RuleKind
 from framework.rules import tiers
 from inspections.models import Finding, Verdict
 from materials.queries import criterion_attainment
@@ -90,7 +90,7 @@ class CriterionSim:
 
 @dataclass
 class Simulation:
-    edition: Framework
+    edition: Edition
     period: Period
     rows: list[CriterionSim]
 
@@ -127,12 +127,12 @@ class Simulation:
         )
 
 
-def _material_attainment(edition: Framework, period: Period) -> dict[int, Decimal]:
+def _material_attainment(edition: Edition, period: Period) -> dict[int, Decimal]:
     return criterion_attainment(edition, period)
 
 
 # Other methods' attainment per criterion (criterion id → 0..1) for a period.
-METHOD_SOURCES: dict[str, Callable[[Framework, Period], dict[int, Decimal]]] = {
+METHOD_SOURCES: dict[str, Callable[[Edition, Period], dict[int, Decimal]]] = {
     "material": _material_attainment
 }
 
@@ -142,7 +142,7 @@ def period_findings(period: Period):
     return Finding.objects.filter(visit__in=visits)
 
 
-def _field_facts(edition: Framework, period: Period) -> dict[int, FieldFacts]:
+def _field_facts(edition: Edition, period: Period) -> dict[int, FieldFacts]:
     rows = (
         period_findings(period)
         .filter(check_item__requirement__criterion__edition=edition)
@@ -185,7 +185,7 @@ def _survey_facts(period: Period, codes: set[str]) -> dict[str, SurveyFacts]:
     }
 
 
-def simulate(edition: Framework, period: Period) -> Simulation:
+def simulate(edition: Edition, period: Period) -> Simulation:
     criteria = list(
         edition.criteria.filter(rule_kind__in=SCORED_RULES, points__gt=0).order_by(
             "node__sort_order", "sort_order", "pk"

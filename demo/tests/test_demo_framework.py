@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from demo.framework import EDITION_NAME
-from framework.models import Framework, MethodKind, Progress, RuleKind, SiteType, TaskEvent, TaskUnit
+from framework.models import Edition, MethodKind, Progress, RuleKind, SiteType, TaskEvent, TaskUnit
 from framework.queries import active_edition, checklist_for
 
 
@@ -42,6 +42,6 @@ def test_the_breakdown_has_every_progress_state_and_a_history(demo):
 
 
 def test_it_is_idempotent(demo):
-    editions, shares = Framework.objects.count(), TaskUnit.objects.count()
+    editions, shares = Edition.objects.count(), TaskUnit.objects.count()
     call_command("demo", stdout=io.StringIO())
-    assert (Framework.objects.count(), TaskUnit.objects.count()) == (editions, shares)
+    assert (Edition.objects.count(), TaskUnit.objects.count()) == (editions, shares)

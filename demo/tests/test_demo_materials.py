@@ -6,7 +6,7 @@ import pytest
 from auditlog.context import disable_auditlog
 
 from demo.county import build_demo_county
-from demo.framework import build_demo_framework
+from demo.framework import build_demo_edition
 from demo.materials import build_demo_materials
 from demo.scoring import build_demo_scores
 from materials.models import MaterialRequest, RequestState, Submission
@@ -18,7 +18,7 @@ from scoring.models import ComponentKind
 def demo_materials(db):
     with disable_auditlog():
         build_demo_county()
-        build_demo_framework()
+        build_demo_edition()
         build_demo_scores()
         return build_demo_materials()
 

@@ -8,7 +8,7 @@ from django.db.models import Count
 from cases.categories import load_categories
 from cases.models import Case, Source
 from demo.county import build_demo_county
-from demo.framework import build_demo_framework
+from demo.framework import build_demo_edition
 from demo.inspections import build_demo_history, build_demo_round, build_demo_sites
 from framework.models import SiteType
 from inspections.models import Finding, Round, RoundKind, Site, Visit
@@ -45,7 +45,7 @@ def test_it_is_idempotent_and_deterministic(demo_sites):
 
 
 def test_an_open_round_samples_one_site_per_checked_type_per_town(demo_sites):
-    build_demo_framework()
+    build_demo_edition()
     round_ = build_demo_round()
     assert round_ is not None and round_.visits.count() > 0
     assert round_.visits.filter(inspector__isnull=True).count() == 0
@@ -58,7 +58,7 @@ def test_four_quarters_of_rounds_have_results_cases_and_an_unpublished_secret_vi
     import datetime as dt
 
     load_categories()
-    build_demo_framework()
+    build_demo_edition()
     now = dt.datetime(2026, 11, 29, 10, tzinfo=dt.UTC)
     assert build_demo_history(now) == 12
     rounds = Round.objects.all()

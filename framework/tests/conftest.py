@@ -8,7 +8,7 @@ import pytest
 
 from framework.actions import assign_task
 from framework.csv_loader import shipped_csv_path
-from framework.models import EditionLevel, Framework, MaterialType, MethodKind, RuleKind, SiteType
+from framework.models import Edition, EditionLevel, MaterialType, MethodKind, RuleKind, SiteType
 from framework.tree import EditionBuilder
 
 
@@ -21,8 +21,8 @@ def shipped_csv():
 
 
 @pytest.fixture
-def edition(db) -> Framework:
-    edition = Framework.objects.create(name="测试版", level=EditionLevel.LOCAL, year=2026, active=True)
+def edition(db) -> Edition:
+    edition = Edition.objects.create(name="测试版", level=EditionLevel.LOCAL, year=2026, active=True)
     builder = EditionBuilder(edition)
     node = builder.node([("Ⅰ-1", "公共环境"), ("Ⅱ-1", "市容市貌"), ("Ⅲ-1", "环境卫生")])
     market = SiteType.objects.get(code="17")

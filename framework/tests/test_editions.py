@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from framework.editions import compare_editions, copy_edition, text_diff
 from framework.excel import snapshot
-from framework.models import Framework
+from framework.models import Edition
 from framework.tests.test_excel import _bad_workbook
 
 
@@ -26,12 +26,12 @@ def test_only_an_office_admin_copies(county, edition, login):
     assert (
         login(county.handler_a).post(reverse("framework:edition_copy", args=[edition.pk])).status_code == 403
     )
-    assert Framework.objects.count() == 1
+    assert Edition.objects.count() == 1
     assert (
         login(county.office_admin).post(reverse("framework:edition_copy", args=[edition.pk])).status_code
         == 302
     )
-    assert Framework.objects.filter(name="测试版 (copy)").exists()
+    assert Edition.objects.filter(name="测试版 (copy)").exists()
 
 
 def test_it_compares_two_editions(county, edition):
@@ -75,7 +75,7 @@ def test_the_import_screen_refuses_a_bad_file_and_lists_the_problems(county, edi
     client = login(county.office_admin)
     response = client.post(reverse("framework:edition_import"), {"file": upload, "name": "坏"})
     assert "sheet 测评体系, row 2, column J" in response.content.decode()
-    assert Framework.objects.count() == 1
+    assert Edition.objects.count() == 1
     assert login(county.handler_a).post(reverse("framework:edition_import"), {}).status_code == 403
 
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from core.excel import open_workbook
 from framework.csv_loader import load_csv
 from framework.excel import export_edition, import_edition, snapshot, template
-from framework.models import Framework
+from framework.models import Edition
 
 
 def _reimport(data: bytes, name: str):
@@ -51,8 +51,8 @@ def test_it_refuses_a_bad_file_whole_naming_sheet_row_column_and_reason(edition)
     found = {(p.sheet, p.row, p.column.split(" ")[0]) for p in report.problems}
     assert found == {("测评体系", 2, "J"), ("测评体系", 3, "K"), ("测评方法", 2, "A"), ("测评方法", 3, "E")}
     assert "“五分” is not a number." in str(report.problems[0])
-    assert not Framework.objects.filter(name="坏文件").exists()
-    assert Framework.objects.count() == 1
+    assert not Edition.objects.filter(name="坏文件").exists()
+    assert Edition.objects.count() == 1
 
 
 def test_the_template_documents_both_sheets():
@@ -65,7 +65,7 @@ def test_the_cli_exports_and_imports_printing_the_new_id_last(edition, tmp_path,
     call_command("export-framework", edition.name, str(target))
     call_command("import-framework", str(target), "--name", "CLI 副本")
     last = capsys.readouterr().out.strip().splitlines()[-1]
-    copy = Framework.objects.get(pk=int(last))
+    copy = Edition.objects.get(pk=int(last))
     assert copy.name == "CLI 副本" and snapshot(copy) == snapshot(edition)
 
 
@@ -74,11 +74,11 @@ def test_the_cli_refuses_a_bad_file_and_imports_nothing(edition, tmp_path):
     target.write_bytes(_bad_workbook(edition))
     with pytest.raises(CommandError, match="4 problem"):
         call_command("import-framework", str(target), "--name", "坏")
-    assert Framework.objects.count() == 1
+    assert Edition.objects.count() == 1
 
 
 def test_the_cli_loads_the_shipped_csv(db, shipped_csv, capsys):
     call_command("import-framework", str(shipped_csv), "--name", "南开区 2016")
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("Read 357 rows")
-    assert Framework.objects.get(pk=int(lines[-1])).name == "南开区 2016"
+    assert Edition.objects.get(pk=int(lines[-1])).name == "南开区 2016"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from framework.models import Framework, SiteType
+from framework.models import Edition, SiteType
 from framework.queries import checklist_for
 
 
@@ -30,5 +30,5 @@ def test_it_derives_a_site_types_checklist_from_the_active_edition(edition):
 
 
 def test_it_has_no_checklist_without_an_active_edition(edition):
-    Framework.objects.update(active=False)
+    Edition.objects.update(active=False)
     assert not checklist_for(SiteType.objects.get(code="17")).exists()

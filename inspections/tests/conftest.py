@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from framework.models import EditionLevel, Framework, MethodKind, RuleKind, SiteType
+from framework.models import Edition, EditionLevel, MethodKind, RuleKind, SiteType
 from framework.tree import EditionBuilder
 from inspections.actions import create_round, save_site
 from inspections.models import Round, RoundKind, Site
@@ -27,9 +27,9 @@ def photo(name: str = "photo.jpg") -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def edition(db) -> Framework:
+def edition(db) -> Edition:
     """Markets: three lines worth 1, 0.5 and 2 points (3.5 at stake)."""
-    edition = Framework.objects.create(name="测试版", level=EditionLevel.LOCAL, year=2026, active=True)
+    edition = Edition.objects.create(name="测试版", level=EditionLevel.LOCAL, year=2026, active=True)
     builder = EditionBuilder(edition)
     node = builder.node([("Ⅰ-1", "公共环境"), ("Ⅱ-1", "市容市貌"), ("Ⅲ-1", "环境卫生")])
     clean, _ = builder.criterion(

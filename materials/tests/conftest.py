@@ -14,7 +14,7 @@ from PIL import Image
 
 from core.models import Period
 from framework.actions import assign_task
-from framework.models import EditionLevel, Framework, MaterialType, MethodKind, RuleKind
+from framework.models import Edition, EditionLevel, MaterialType, MethodKind, RuleKind
 from framework.tree import EditionBuilder
 from materials import actions
 
@@ -48,8 +48,8 @@ def pdf(name: str = "方案.pdf") -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def edition(db) -> Framework:
-    edition = Framework.objects.create(name="材料测试版", level=EditionLevel.LOCAL, year=2026, active=True)
+def edition(db) -> Edition:
+    edition = Edition.objects.create(name="材料测试版", level=EditionLevel.LOCAL, year=2026, active=True)
     builder = EditionBuilder(edition)
     publicity = builder.node([("Ⅰ-1", "公共环境"), ("Ⅱ-1", "市容市貌"), ("Ⅲ-1", "公益广告")])
     ads, _ = builder.criterion(publicity, "公益广告占比不低于 20%。", code="1", points=Decimal(10))

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from cases.models import Case, Source, State
 from core.models import Period
-from framework.models import Framework, MethodKind, RuleKind
+from framework.models import Edition, MethodKind, RuleKind
 from framework.tree import EditionBuilder
 from inspections.models import Finding
 from org.models import UnitKind
@@ -145,7 +145,7 @@ def test_only_the_office_and_leaders_see_the_what_if(county, period, facts, logi
 
 def _edition():
     """The inspections fixture's edition (Ⅲ-1, 5 points) plus a survey-only graded criterion Ⅲ-9 worth 6."""
-    edition = Framework.objects.get(name="测试版")
+    edition = Edition.objects.get(name="测试版")
     if not edition.criteria.filter(code="Ⅲ-9").exists():
         builder = EditionBuilder(edition)
         node = builder.node([("Ⅰ-1", "公共环境"), ("Ⅱ-2", "群众满意"), ("Ⅲ-9", "满意度")])

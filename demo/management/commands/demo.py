@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 from demo.cases import build_demo_cases, build_many_cases
 from demo.county import DEMO_PASSWORD, build_demo_county, demo_loaded, demo_logins
-from demo.framework import build_demo_framework, demo_framework_loaded, load_shipped_edition
+from demo.framework import build_demo_edition, demo_edition_loaded, load_shipped_edition
 from demo.inspections import build_demo_history, build_demo_round, build_demo_sites
 from demo.materials import build_demo_materials
 from demo.portal import build_demo_portal
@@ -32,10 +32,10 @@ class Command(BaseCommand):
             with disable_auditlog():
                 build_demo_county()
             self.stdout.write(self.style.SUCCESS("Demo county 示范县 loaded."))
-        if not demo_framework_loaded():
+        if not demo_edition_loaded():
             with disable_auditlog():
                 shipped = load_shipped_edition()
-                edition = build_demo_framework()
+                edition = build_demo_edition()
             self.stdout.write(self.style.SUCCESS(f"Framework edition “{edition.name}” loaded (active)."))
             if shipped:
                 self.stdout.write(f"Shipped edition “{shipped.name}” loaded.")

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from framework.excel import export_edition
-from framework.models import Framework
+from framework.models import Edition
 
 
 class Command(BaseCommand):
@@ -16,8 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, edition: str, file: str, **options) -> None:
-        found = Framework.objects.filter(pk=int(edition)) if edition.isdigit() else Framework.objects.none()
-        found = found or Framework.objects.filter(name=edition)
+        found = Edition.objects.filter(pk=int(edition)) if edition.isdigit() else Edition.objects.none()
+        found = found or Edition.objects.filter(name=edition)
         if not found:
             raise CommandError(f"No edition with id or name “{edition}”.")
         Path(file).write_bytes(export_edition(found[0]))
