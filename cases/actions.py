@@ -24,6 +24,7 @@ from cases.filing import file_rows, insert_rows, next_number
 from cases.models import TRANSITIONS, Case, CaseEvent, CasePhoto, Category, Priority, State
 from cases.queries import find_relapse_origin, route_unit
 from cases.tasks import make_case_export
+from core import history
 from core.records import save_validated
 from core.uploads import CheckedImage, check_image
 from core.workcalendar import WorkCalendar
@@ -59,12 +60,19 @@ class CaseConflict(Exception):
 
 def _lock(case: Case, action: str, actor: Person) -> Case:
     """The case row, locked for this transaction, after the permission and state checks."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    return history.lock(
+        Case.objects,
+        case.pk,
+        TRANSITIONS[action],
+        check=lambda locked: _check_actor(locked, action, actor),
+        refuse=lambda locked: CaseConflict(locked, action),
+    )
+
+
+def _check_actor(locked: Case, action: str, actor: Person) -> None:
+    """The actor's right to take the step (cases.access), asked of the locked case with its unit."""
     locked.unit = Unit.objects.filter(pk=locked.unit_id).first()
     require(may_take_step(actor, locked, action))
-    if not locked.allows(action):
-        raise CaseConflict(locked, action)
-    return locked
 
 
 def _event(
@@ -91,22 +99,18 @@ def _event(
     )
 
 
-def _record(case: Case, action: str, actor: Person | None, from_state: str, **fields: Any) -> CaseEvent:
-    event = _event(case, action, actor, from_state, **fields)
-    event.save(force_insert=True)
-    return event
-
-
 def _move(
-    case: Case, action: str, actor: Person, note: str = "", fields: Iterable[str] = (), **event
+    case: Case,
+    action: str,
+    actor: Person,
+    note: str = "",
+    fields: Iterable[str] = (),
+    to: str | None = None,
+    **event: Any,
 ) -> CaseEvent:
     """Save the new state (and the given fields) and write the history row for it."""
-    from_state = case.state
-    target = TRANSITIONS[action].target
-    if target is not None:
-        case.state = target
-    case.save(update_fields=["state", "updated_at", *fields])
-    return _record(case, action, actor, from_state, note=note, **event)
+    record = _event(case, action, actor, case.state, note=note, **event)
+    return history.move(case, TRANSITIONS[action], record, to=to, fields=fields)
 
 
 def _required(text: str, message: str) -> str:
@@ -257,7 +261,7 @@ def mark_duplicate(actor: Person, case: Case, original: Case, note: str = "") ->
     case.closed_at = timezone.now()
     data = {"original": original.number, "duplicate": case.number}
     _move(case, Action.MARK_DUPLICATE, actor, note, ["duplicate_of", "closed_at"], data=data)
-    _record(original, Action.MERGE, actor, original.state, note=note, data=data)
+    _event(original, Action.MERGE, actor, original.state, note=note, data=data).save(force_insert=True)
     return case
 
 
@@ -423,15 +427,13 @@ def resume_case(
 ) -> Case:
     """Take a deferred case up again where it was; a case with a unit gets a fresh deadline from today."""
     case = _lock(case, Action.RESUME, actor)
-    from_state = case.state
-    case.state, case.resume_state = case.resume_state or State.ACCEPTED, ""
-    if case.is_with_unit():
+    to, case.resume_state = case.resume_state or State.ACCEPTED, ""
+    if to in Case.UNIT_STATES:
         if deadline is None:
             amount, deadline_unit = case.category.deadline() if case.category_id else Category().deadline()
             deadline = (calendar or WorkCalendar.load()).due_at(timezone.now(), amount, deadline_unit)
         case.deadline = deadline
-    case.save(update_fields=["state", "resume_state", "deadline", "updated_at"])
-    _record(case, Action.RESUME, actor, from_state, note=note)
+    _move(case, Action.RESUME, actor, note, ["resume_state", "deadline"], to=to)
     return case
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import ClassVar
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.history import Event, Transition, action_field, state_field
 from core.workcalendar import DeadlineUnit
 from org.models import Grid, Unit
 
@@ -276,7 +276,7 @@ class Case(models.Model):
 
     def allows(self, action: str) -> bool:
         """Whether step `action` of the loop starts from the case's current state (TRANSITIONS)."""
-        return self.state in TRANSITIONS[action].sources
+        return TRANSITIONS[action].allows(self.state)
 
     def is_relapse(self) -> bool:
         return self.relapse_of_id is not None
@@ -329,7 +329,7 @@ class CasePhoto(models.Model):
         return f"{self.case} {self.kind}"
 
 
-class CaseEvent(models.Model):
+class CaseEvent(Event):
     """One thing that happened to a case. Timelines, SLA figures and some metrics are queries over this table."""
 
     class Action(models.TextChoices):
@@ -353,23 +353,16 @@ class CaseEvent(models.Model):
         OVERDUE = "overdue", pgettext_lazy("case step", "Overdue")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    from_state = models.CharField(_("from"), max_length=20, choices=State.choices, blank=True)
-    to_state = models.CharField(_("to"), max_length=20, choices=State.choices, blank=True)
+    action = action_field(Action.choices, _("action"))
+    from_state = state_field(State.choices, _("from"))
+    to_state = state_field(State.choices, _("to"))
     # The responsible unit this step concerns (the unit dispatched to, the unit that returned...).
     # Indexed by caseevent_unit_action_at (which starts with it), not on its own.
     unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Event.Meta):
         indexes = [models.Index(fields=["unit", "action", "at"], name="caseevent_unit_action_at")]
 
     def __str__(self) -> str:
@@ -381,21 +374,14 @@ class CaseEvent(models.Model):
 OFFICE, UNIT = "office", "unit"
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str | None  # None: the state does not change (extension steps)
-    by: str  # OFFICE or UNIT
-
-
 def _t(sources: Iterable[str], target: str | None, by: str) -> Transition:
     return Transition(frozenset(sources), target, by)
 
 
 _A = CaseEvent.Action
 
-# Which states each step starts from, where it goes, and whose step it is (cases.access asks `by`, cases.actions
-# moves the case along).
+# Which states each step starts from, where it goes (None: the state does not change, as in the extension steps),
+# and whose step it is, OFFICE or UNIT (cases.access asks `by`, cases.actions moves the case along).
 TRANSITIONS: dict[str, Transition] = {
     _A.ACCEPT: _t({State.REPORTED}, State.ACCEPTED, OFFICE),
     _A.REJECT: _t({State.REPORTED}, State.REJECTED, OFFICE),
