@@ -563,7 +563,7 @@ def _tasks(assignments: list) -> None:
         events = [
             TaskEvent(
                 task=task,
-                kind=TaskEventKind.ASSIGNED,
+                action=TaskEventKind.ASSIGNED,
                 actor=admin,
                 note=task.note,
                 data={"lead": spec.lead, "deadline": str(task.deadline)},
@@ -592,9 +592,9 @@ def _history(share: TaskUnit, admin: Person, handler: Person | None, rng: random
         TaskEvent(
             task=share.task,
             task_unit=share,
-            kind=kind,
-            from_progress=before,
-            to_progress=after,
+            action=kind,
+            from_state=before,
+            to_state=after,
             note=note,
             actor=admin if kind == TaskEventKind.CONFIRMED else (handler or admin),
         )
@@ -605,7 +605,7 @@ def _history(share: TaskUnit, admin: Person, handler: Person | None, rng: random
             TaskEvent(
                 task=share.task,
                 task_unit=share,
-                kind=TaskEventKind.REMINDED,
+                action=TaskEventKind.REMINDED,
                 actor=admin,
                 note="请尽快启动并报送进展。",
             )

@@ -18,6 +18,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core import history
+from core.history import Transition
 from core.records import save_validated
 from core.uploads import check_document
 from framework.access import can_act_for, can_edit_framework, can_manage_tasks
@@ -42,17 +44,30 @@ from org.models import Person, Unit
 MAX_ATTACHMENTS = 10
 
 
-def _event(
-    actor: Person, task: Task, kind: str, task_unit: TaskUnit | None = None, **fields: Any
-) -> TaskEvent:
-    return TaskEvent.objects.create(task=task, task_unit=task_unit, kind=kind, actor=actor, **fields)
+# A unit's share of a task as a state machine (its state is `TaskUnit.progress`): the unit reports progress or
+# that it is done, the office confirms or returns what was reported done.
+STEPS: dict[str, Transition] = {
+    TaskEventKind.PROGRESS: Transition(frozenset(TaskUnit.CAN_REPORT), Progress.IN_PROGRESS),
+    TaskEventKind.REPORTED: Transition(frozenset(TaskUnit.CAN_REPORT), Progress.REPORTED),
+    TaskEventKind.CONFIRMED: Transition(frozenset({Progress.REPORTED}), Progress.CONFIRMED),
+    TaskEventKind.RETURNED: Transition(frozenset({Progress.REPORTED}), Progress.IN_PROGRESS),
+}
 
 
-def _move(actor: Person, task_unit: TaskUnit, to: str, kind: str, note: str = "") -> TaskEvent:
-    before = task_unit.progress
-    task_unit.progress = to
-    task_unit.save(update_fields=["progress", "updated_at"])
-    return _event(actor, task_unit.task, kind, task_unit, from_progress=before, to_progress=to, note=note)
+def _lock(task_unit: TaskUnit, kind: str, refusal: str) -> TaskUnit:
+    """The share, locked for this transaction, if step `kind` fits its progress (else `refusal` is raised)."""
+    return history.lock(
+        TaskUnit.objects,
+        task_unit.pk,
+        STEPS[kind],
+        refuse=lambda _locked: ValidationError(refusal),
+        field="progress",
+    )
+
+
+def _move(actor: Person, task_unit: TaskUnit, kind: str, note: str = "") -> TaskEvent:
+    event = TaskEvent(task_id=task_unit.task_id, task_unit=task_unit, action=kind, actor=actor, note=note)
+    return history.move(task_unit, STEPS[kind], event, field="progress")
 
 
 # --- Task breakdown -----------------------------------------------------------------------------
@@ -82,10 +97,10 @@ def assign_task(
         [TaskUnit(task=task, unit=lead_unit, is_lead=True)]
         + [TaskUnit(task=task, unit=unit) for unit in others]
     )
-    _event(
-        actor,
-        task,
-        TaskEventKind.ASSIGNED,
+    TaskEvent.objects.create(
+        task=task,
+        action=TaskEventKind.ASSIGNED,
+        actor=actor,
         note=note,
         data={
             "lead": lead_unit.name,
@@ -102,19 +117,15 @@ def report_progress(
 ) -> TaskEvent:
     """反馈: the unit reports progress (or that it is done), with attachments checked by content."""
     require(can_act_for(actor, task_unit))
-    task_unit = TaskUnit.objects.select_for_update().get(pk=task_unit.pk)
-    if not task_unit.can_report():
-        raise ValidationError(_("This task is already reported done; wait for the office."))
+    kind = TaskEventKind.REPORTED if done else TaskEventKind.PROGRESS
+    task_unit = _lock(task_unit, kind, _("This task is already reported done; wait for the office."))
     files = list(files)
     if len(files) > MAX_ATTACHMENTS:
         raise ValidationError(_("Attach at most %(n)d files.") % {"n": MAX_ATTACHMENTS})
     checked = [check_document(upload) for upload in files]
     if not note.strip() and not checked:
         raise ValidationError(_("Say what was done or attach a file."))
-    to = Progress.REPORTED if done else Progress.IN_PROGRESS
-    event = _move(
-        actor, task_unit, to, TaskEventKind.REPORTED if done else TaskEventKind.PROGRESS, note.strip()
-    )
+    event = _move(actor, task_unit, kind, note.strip())
     for item in checked:
         attachment = TaskAttachment(
             event=event,
@@ -132,22 +143,20 @@ def report_progress(
 def confirm_task_unit(actor: Person, task_unit: TaskUnit, note: str = "") -> TaskEvent:
     """The office confirms what the unit reported done."""
     require(can_manage_tasks(actor))
-    task_unit = TaskUnit.objects.select_for_update().get(pk=task_unit.pk)
-    if not task_unit.is_reported():
-        raise ValidationError(_("Only a task reported done can be confirmed."))
-    return _move(actor, task_unit, Progress.CONFIRMED, TaskEventKind.CONFIRMED, note.strip())
+    kind = TaskEventKind.CONFIRMED
+    task_unit = _lock(task_unit, kind, _("Only a task reported done can be confirmed."))
+    return _move(actor, task_unit, kind, note.strip())
 
 
 @transaction.atomic
 def return_task_unit(actor: Person, task_unit: TaskUnit, note: str) -> TaskEvent:
     """The office sends a report back to the unit, saying why."""
     require(can_manage_tasks(actor))
-    task_unit = TaskUnit.objects.select_for_update().get(pk=task_unit.pk)
-    if not task_unit.is_reported():
-        raise ValidationError(_("Only a task reported done can be returned."))
+    kind = TaskEventKind.RETURNED
+    task_unit = _lock(task_unit, kind, _("Only a task reported done can be returned."))
     if not note.strip():
         raise ValidationError(_("Say why the report is returned."))
-    return _move(actor, task_unit, Progress.IN_PROGRESS, TaskEventKind.RETURNED, note.strip())
+    return _move(actor, task_unit, kind, note.strip())
 
 
 @transaction.atomic
@@ -157,7 +166,13 @@ def remind_task_unit(actor: Person, task_unit: TaskUnit, note: str = "") -> Task
     require(can_manage_tasks(actor))
     if task_unit.is_confirmed():
         raise ValidationError(_("This task is already confirmed."))
-    event = _event(actor, task_unit.task, TaskEventKind.REMINDED, task_unit, note=note.strip())
+    event = TaskEvent.objects.create(
+        task_id=task_unit.task_id,
+        task_unit=task_unit,
+        action=TaskEventKind.REMINDED,
+        actor=actor,
+        note=note.strip(),
+    )
     notify_unit(
         task_unit.unit,
         kind="task-reminder",

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.history import Event, action_field, state_field
 from framework.rules import RuleKind, check_rule
 from org.models import Unit
 
@@ -311,31 +312,27 @@ class TaskEventKind(models.TextChoices):
     REMINDED = "reminded", _("Reminder (催办)")
 
 
-class TaskEvent(models.Model):
+class TaskEvent(Event):
     """The history of a task: every transition, reminder and feedback, with who and when."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
     task_unit = models.ForeignKey(
         TaskUnit, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
-    kind = models.CharField(_("event"), max_length=20, choices=TaskEventKind.choices)
-    from_progress = models.CharField(max_length=20, choices=Progress.choices, blank=True)
-    to_progress = models.CharField(max_length=20, choices=Progress.choices, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    action = action_field(TaskEventKind.choices, _("event"))
+    # The progress of the unit's share before and after.
+    from_state = state_field(Progress.choices, _("from"))
+    to_state = state_field(Progress.choices, _("to"))
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("task event")
         verbose_name_plural = _("task events")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"
 
     def is_reminder(self) -> bool:
-        return self.kind == TaskEventKind.REMINDED
+        return self.action == TaskEventKind.REMINDED
 
 
 def attachment_path(instance: TaskAttachment, filename: str) -> str:

@@ -44,7 +44,7 @@ from framework.forms import (
     ReportForm,
     SiteTypeForm,
 )
-from framework.models import CheckItem, Node, Progress, SiteType, TaskEvent, TaskUnit
+from framework.models import CheckItem, Node, Progress, SiteType, TaskEvent, TaskEventKind, TaskUnit
 from org.access import get_or_404, get_unit_for, require, visible_units
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -257,7 +257,11 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     """我的任务: the task units of the person's own unit, open ones first, with the office's reminders."""
     task_units = task_units_for(request.user).filter(unit_id=request.user.unit_id)
     task_units = task_units.select_related("task__criterion__node", "task__node").prefetch_related(
-        Prefetch("events", TaskEvent.objects.filter(kind="reminded").order_by("-at"), to_attr="reminders")
+        Prefetch(
+            "events",
+            TaskEvent.objects.filter(action=TaskEventKind.REMINDED).order_by("-at"),
+            to_attr="reminders",
+        )
     )
     today = timezone.localdate()
     rows = sorted(task_units, key=lambda tu: (not tu.can_report(), tu.task.deadline, tu.pk))

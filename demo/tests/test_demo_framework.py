@@ -37,8 +37,8 @@ def test_site_types_have_checklists_with_deductions_and_surveys_have_targets(dem
 def test_the_breakdown_has_every_progress_state_and_a_history(demo):
     assert set(TaskUnit.objects.values_list("progress", flat=True)) == set(Progress.values)
     for share in TaskUnit.objects.exclude(progress=Progress.NOT_STARTED)[:20]:
-        assert TaskEvent.objects.filter(task_unit=share, to_progress=share.progress).exists()
-    assert TaskEvent.objects.filter(kind="reminded").exists()
+        assert TaskEvent.objects.filter(task_unit=share, to_state=share.progress).exists()
+    assert TaskEvent.objects.filter(action="reminded").exists()
 
 
 def test_it_is_idempotent(demo):

@@ -23,7 +23,7 @@ def test_it_assigns_a_criterion_to_a_lead_and_responsible_units(county, task):
     units = {(tu.unit.name, tu.is_lead, tu.progress) for tu in task.units.all()}
     assert units == {("城关街道", True, "not_started"), ("县城管局", False, "not_started")}
     event = task.events.get()
-    assert (event.kind, event.actor, event.data["lead"]) == ("assigned", county.office_admin, "城关街道")
+    assert (event.action, event.actor, event.data["lead"]) == ("assigned", county.office_admin, "城关街道")
 
 
 def test_it_assigns_a_whole_node(county, criterion):
@@ -55,14 +55,14 @@ def test_it_walks_a_task_unit_through_report_and_confirm(county, task, pdf):
     actions.confirm_task_unit(county.office_admin, share)
     share.refresh_from_db()
     assert share.progress == Progress.CONFIRMED
-    kinds = list(task.events.values_list("kind", "from_progress", "to_progress"))
+    kinds = list(task.events.values_list("action", "from_state", "to_state"))
     assert kinds == [
         ("assigned", "", ""),
         ("progress", "not_started", "in_progress"),
         ("reported", "in_progress", "reported"),
         ("confirmed", "reported", "confirmed"),
     ]
-    attachment = task.events.get(kind="progress").attachments.get()
+    attachment = task.events.get(action="progress").attachments.get()
     assert (attachment.name, attachment.content_type) == ("台账.pdf", "application/pdf")
 
 
@@ -102,7 +102,7 @@ def test_it_refuses_files_that_are_too_large(pdf):
 def test_a_reminder_is_recorded_and_shown_on_my_tasks(county, task, login):
     share = _unit(task, county.town_a)
     actions.remind_task_unit(county.office_admin, share, "请于本周内报送")
-    assert TaskEvent.objects.filter(task_unit=share, kind="reminded", note="请于本周内报送").exists()
+    assert TaskEvent.objects.filter(task_unit=share, action="reminded", note="请于本周内报送").exists()
     response = login(county.handler_a).get(reverse("framework:my_tasks"))
     assert "请于本周内报送" in response.content.decode()
     inbox = Notification.objects.filter(kind="task-reminder")
@@ -120,7 +120,7 @@ def test_the_unit_reports_through_the_screen_with_an_attachment(county, task, lo
     assert response.status_code == 302
     share.refresh_from_db()
     assert share.progress == Progress.REPORTED
-    attachment = share.events.get(kind="reported").attachments.get()
+    attachment = share.events.get(action="reported").attachments.get()
     download = client.get(reverse("framework:attachment_download", args=[attachment.pk]))
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
@@ -162,7 +162,7 @@ def test_another_towns_handler_cannot_report_remind_or_confirm(county, task, log
 def test_another_towns_handler_cannot_download_the_attachments(county, task, login, pdf):
     share = _unit(task, county.town_a)
     actions.report_progress(county.handler_a, share, "x", [pdf])
-    attachment = share.events.get(kind="progress").attachments.get()
+    attachment = share.events.get(action="progress").attachments.get()
     url = reverse("framework:attachment_download", args=[attachment.pk])
     assert login(county.handler_b).get(url).status_code == 404
 
