@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import history
+from core.history import Transition
 from core.models import Period
 from framework.models import Criterion, MaterialType, MethodKind, Node, Task, TaskUnit
 from jobs.actions import start_job
@@ -45,6 +47,18 @@ from org.models import Person, Unit
 MAX_FILES_PER_TYPE = 30
 
 
+# A request as a state machine: the unit edits its draft while it still owes the material, and submits it; the
+# office accepts or returns what was submitted, and may change the score of what it accepted.
+EDIT = Transition(frozenset(MaterialRequest.UNIT_EDITS))  # the state stays (a first edit makes it a draft)
+STEPS: dict[str, Transition] = {
+    EventKind.SUBMITTED: Transition(frozenset(MaterialRequest.UNIT_EDITS), RequestState.SUBMITTED),
+    EventKind.ACCEPTED: Transition(frozenset({RequestState.SUBMITTED}), RequestState.ACCEPTED),
+    EventKind.RETURNED: Transition(frozenset({RequestState.SUBMITTED}), RequestState.RETURNED),
+    EventKind.SCORED: Transition(frozenset({RequestState.ACCEPTED})),
+    EventKind.DEADLINE: Transition(frozenset(RequestState.values) - {RequestState.ACCEPTED}),
+}
+
+
 def _event(
     actor: Person | None,
     request: MaterialRequest,
@@ -52,27 +66,27 @@ def _event(
     submission: Submission | None = None,
     **fields: Any,
 ) -> RequestEvent:
+    """A history row that moves nothing (issued, scored, reminded, deadline changed)."""
     return RequestEvent.objects.create(
-        request=request, submission=submission, kind=kind, actor=actor, **fields
+        request=request, submission=submission, action=kind, actor=actor, **fields
     )
+
+
+def _lock(request: MaterialRequest, step: Transition, refusal: str) -> MaterialRequest:
+    """The request, locked for this transaction, if `step` fits its state (else `refusal` is raised)."""
+    rows = MaterialRequest.objects.select_related("criterion", "unit")
+    return history.lock(rows, request.pk, step, refuse=lambda _locked: ValidationError(refusal))
 
 
 def _move(
     actor: Person,
     request: MaterialRequest,
-    to: str,
     kind: str,
     submission: Submission | None = None,
     **fields: Any,
 ) -> RequestEvent:
-    before = request.state
-    request.state = to
-    request.save(update_fields=["state", "updated_at"])
-    return _event(actor, request, kind, submission, from_state=before, to_state=to, **fields)
-
-
-def _locked(request: MaterialRequest) -> MaterialRequest:
-    return MaterialRequest.objects.select_for_update().select_related("criterion", "unit").get(pk=request.pk)
+    event = RequestEvent(request=request, submission=submission, action=kind, actor=actor, **fields)
+    return history.move(request, STEPS[kind], event)
 
 
 def _url(request: MaterialRequest) -> str:
@@ -238,9 +252,7 @@ def _draft(actor: Person, request: MaterialRequest) -> Submission:
 
 def _start_editing(actor: Person, request: MaterialRequest) -> tuple[MaterialRequest, Submission]:
     require(can_submit_for(actor, request))
-    request = _locked(request)
-    if not request.unit_can_edit():
-        raise ValidationError(_("This material is with the office now; it cannot be changed."))
+    request = _lock(request, EDIT, _("This material is with the office now; it cannot be changed."))
     return request, _draft(actor, request)
 
 
@@ -369,7 +381,6 @@ def submit(actor: Person, request: MaterialRequest) -> Submission:
     _move(
         actor,
         request,
-        RequestState.SUBMITTED,
         EventKind.SUBMITTED,
         draft,
         data={"version": draft.version, "files": draft.files.count(), "words": count_words(draft.text)},
@@ -380,13 +391,10 @@ def submit(actor: Person, request: MaterialRequest) -> Submission:
 # --- The office's review -----------------------------------------------------------------------------
 
 
-def _under_review(actor: Person, request: MaterialRequest) -> tuple[MaterialRequest, Submission]:
+def _under_review(actor: Person, request: MaterialRequest, kind: str) -> tuple[MaterialRequest, Submission]:
     require(can_manage_materials(actor))
-    request = _locked(request)
-    if not request.is_submitted():
-        raise ValidationError(
-            _("Only submitted material can be reviewed; it may have been reviewed meanwhile.")
-        )
+    refusal = _("Only submitted material can be reviewed; it may have been reviewed meanwhile.")
+    request = _lock(request, STEPS[kind], refusal)
     return request, latest_submission(request)
 
 
@@ -395,7 +403,7 @@ def accept(
     actor: Person, request: MaterialRequest, comment: str = "", points: Any = None, grade: str = ""
 ) -> MaterialRequest:
     """通过: the office accepts the submitted version and scores it per the criterion's rule."""
-    request, submission = _under_review(actor, request)
+    request, submission = _under_review(actor, request, EventKind.ACCEPTED)
     score, grade = grading.resolve(request.criterion, points, grade)
     submission.state = Submission.State.ACCEPTED
     submission.save(update_fields=["state", "updated_at"])
@@ -403,7 +411,6 @@ def accept(
     _move(
         actor,
         request,
-        RequestState.ACCEPTED,
         EventKind.ACCEPTED,
         submission,
         note=comment.strip(),
@@ -438,7 +445,7 @@ def return_to_unit(actor: Person, request: MaterialRequest, comment: str) -> Mat
     """退回: back to the unit with what to fix; the unit is notified and resubmits as a new version."""
     if not comment.strip():
         raise ValidationError(_("Say what the unit must fix."))
-    request, submission = _under_review(actor, request)
+    request, submission = _under_review(actor, request, EventKind.RETURNED)
     submission.state = Submission.State.RETURNED
     submission.save(update_fields=["state", "updated_at"])
     request.reviewed_by, request.reviewed_at = actor, timezone.now()
@@ -446,7 +453,6 @@ def return_to_unit(actor: Person, request: MaterialRequest, comment: str) -> Mat
     _move(
         actor,
         request,
-        RequestState.RETURNED,
         EventKind.RETURNED,
         submission,
         note=comment.strip(),
@@ -469,9 +475,7 @@ def rescore(
 ) -> MaterialRequest:
     """Change the score of accepted material, with a reason (the history keeps the old score)."""
     require(can_manage_materials(actor))
-    request = _locked(request)
-    if not request.is_accepted():
-        raise ValidationError(_("Only accepted material has a score to change."))
+    request = _lock(request, STEPS[EventKind.SCORED], _("Only accepted material has a score to change."))
     if not comment.strip():
         raise ValidationError(_("Say why the score changes."))
     before = request.score
@@ -511,9 +515,7 @@ def change_deadline(
     actor: Person, request: MaterialRequest, deadline: date, note: str = ""
 ) -> MaterialRequest:
     require(can_manage_materials(actor))
-    request = _locked(request)
-    if request.is_accepted():
-        raise ValidationError(_("The material is already accepted."))
+    request = _lock(request, STEPS[EventKind.DEADLINE], _("The material is already accepted."))
     before = request.deadline
     request.deadline = deadline
     request.save(update_fields=["deadline", "updated_at"])

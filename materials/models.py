@@ -14,6 +14,7 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.history import Event, action_field, state_field
 from core.models import Period
 from framework.models import Criterion, MaterialType
 from org.models import Person, Unit
@@ -174,25 +175,20 @@ class EventKind(models.TextChoices):
     DEADLINE = "deadline", _("Deadline changed")
 
 
-class RequestEvent(models.Model):
+class RequestEvent(Event):
     """The history of a request: who did what and when; the timeline and the review record are queries on it."""
 
     request = models.ForeignKey(MaterialRequest, on_delete=models.CASCADE, related_name="events")
     submission = models.ForeignKey(
         Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
     )
-    kind = models.CharField(_("event"), max_length=12, choices=EventKind.choices)
-    from_state = models.CharField(max_length=12, choices=RequestState.choices, blank=True)
-    to_state = models.CharField(max_length=12, choices=RequestState.choices, blank=True)
-    actor = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(_("comment"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    action = action_field(EventKind.choices, _("event"))
+    from_state = state_field(RequestState.choices, _("from"))
+    to_state = state_field(RequestState.choices, _("to"))
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("request event")
         verbose_name_plural = _("request events")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"

@@ -51,7 +51,7 @@ def remind(today: dt.date, report: Report) -> None:
 
 def _unmarked(kind: str, requests: QuerySet[MaterialRequest]) -> list[MaterialRequest]:
     """The requests without a mark of `kind` for their current deadline."""
-    marks = RequestEvent.objects.filter(kind=kind, request__in=requests.values("pk"))
+    marks = RequestEvent.objects.filter(action=kind, request__in=requests.values("pk"))
     return unmarked(list(requests), marks, "request")
 
 
@@ -60,7 +60,7 @@ def _mark(requests: list[MaterialRequest], kind: str) -> None:
     RequestEvent.objects.bulk_create(
         RequestEvent(
             request=r,
-            kind=kind,
+            action=kind,
             from_state=r.state,
             to_state=r.state,
             data=deadline_mark(r),

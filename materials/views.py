@@ -193,7 +193,7 @@ def _issue_messages(request: HttpRequest, report: actions.IssueReport) -> None:
 
 
 def _latest_returned_note(material) -> str:
-    event = material.events.filter(kind=EventKind.RETURNED).order_by("-at").first()
+    event = material.events.filter(action=EventKind.RETURNED).order_by("-at").first()
     return event.note if event else ""
 
 

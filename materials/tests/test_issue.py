@@ -20,7 +20,7 @@ def test_it_asks_the_units_of_the_task_breakdown_with_what_the_framework_require
     assert request.instructions == "上报公益广告刊播统计和照片。"
     assert request.possible == 10
     assert request.state == RequestState.REQUESTED
-    assert request.events.get().kind == EventKind.ISSUED
+    assert request.events.get().action == EventKind.ISSUED
 
 
 def test_it_notifies_each_unit_once_however_many_requests(issued, county):

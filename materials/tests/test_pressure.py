@@ -37,8 +37,8 @@ def test_after_the_deadline_open_requests_are_marked_overdue_once(county, issued
     with time_machine.travel(_on(deadline + timedelta(days=1)), tick=False):
         assert run_tick().marked_overdue == 3
         assert run_tick().marked_overdue == 0
-    assert not ads_a.events.filter(kind=EventKind.OVERDUE).exists()
-    assert report_a.events.filter(kind=EventKind.OVERDUE).count() == 1
+    assert not ads_a.events.filter(action=EventKind.OVERDUE).exists()
+    assert report_a.events.filter(action=EventKind.OVERDUE).count() == 1
     assert Notification.objects.filter(recipient=county.handler_a, kind="materials-overdue").count() == 1
 
 
@@ -46,7 +46,7 @@ def test_long_overdue_requests_go_to_the_unit_head(county, issued, report_a, dea
     with time_machine.travel(_on(deadline + timedelta(days=3)), tick=False):
         assert run_tick().escalated == 4
         assert run_tick().escalated == 0
-    assert report_a.events.filter(kind=EventKind.ESCALATED).count() == 1
+    assert report_a.events.filter(action=EventKind.ESCALATED).count() == 1
     escalation = Notification.objects.get(kind="materials-escalated", recipient=county.head_a)
     assert "城关街道" in escalation.title
     assert not Notification.objects.filter(kind="materials-escalated", recipient=county.handler_a).exists()
@@ -58,7 +58,7 @@ def test_a_new_deadline_gives_a_new_overdue_mark(county, issued, report_a, deadl
         actions.change_deadline(county.inspector, report_a, deadline + timedelta(days=2), "延期两天")
     with time_machine.travel(_on(deadline + timedelta(days=4)), tick=False):
         run_tick()
-    assert report_a.events.filter(kind=EventKind.OVERDUE).count() == 2
+    assert report_a.events.filter(action=EventKind.OVERDUE).count() == 2
 
 
 def test_the_tick_command_runs_it(county, issued, deadline):

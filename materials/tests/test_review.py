@@ -37,7 +37,7 @@ def test_accepting_scores_points_within_the_criterion(county, submitted):
     submitted.refresh_from_db()
     assert submitted.state == RequestState.ACCEPTED
     assert submitted.score == Decimal("8.50") and submitted.possible == Decimal("10.00")
-    event = submitted.events.get(kind=EventKind.ACCEPTED)
+    event = submitted.events.get(action=EventKind.ACCEPTED)
     assert event.note == "材料齐全。" and event.data["score"] == "8.50"
     assert Notification.objects.filter(recipient=county.handler_a, kind="materials-accepted").exists()
 
@@ -83,13 +83,13 @@ def test_rescoring_keeps_the_old_score_in_the_history(county, submitted):
     actions.rescore(county.office_admin, submitted, "复核发现统计口径错误", points="6")
     submitted.refresh_from_db()
     assert submitted.score == Decimal("6.00")
-    event = submitted.events.get(kind=EventKind.SCORED)
+    event = submitted.events.get(action=EventKind.SCORED)
     assert event.data["before"] == "10.00" and event.data["score"] == "6.00"
 
 
 def test_reminding_writes_the_history_and_notifies(county, ads_a):
     actions.remind(county.inspector, ads_a, "请于周五前报送")
-    assert ads_a.events.filter(kind=EventKind.REMINDED, note="请于周五前报送").exists()
+    assert ads_a.events.filter(action=EventKind.REMINDED, note="请于周五前报送").exists()
     assert Notification.objects.filter(recipient=county.handler_a, kind="materials-reminder").count() == 1
 
 

@@ -53,7 +53,7 @@ def test_a_leader_reads_the_matrix_but_cannot_review(county, login, ads_a, perio
     client = login(county.leader)
     assert client.get(f"/materials/matrix/?period={period.pk}").status_code == 200
     assert client.post(f"/materials/requests/{ads_a.pk}/remind/").status_code == 403
-    assert not ads_a.events.filter(kind="reminded").exists()
+    assert not ads_a.events.filter(action="reminded").exists()
 
 
 def test_a_unit_cannot_open_the_matrix(county, login, ads_a):
