@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: run test test-fast lint format lock messages install system-deps clean
+.PHONY: run test test-fast lint typecheck format lock messages install system-deps clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,11 +34,15 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+# The whole project, with Django's plugin; the cache (.mypy_cache) makes a second run take about a second.
+typecheck: install
+	$(BIN)/mypy
+
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install system-deps messages lint
+test: install system-deps messages lint typecheck
 	@mkdir -p var
 	$(BIN)/chuangwen makemigrations --check --dry-run -v 1
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
