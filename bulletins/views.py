@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,6 +13,7 @@ from bulletins.access import can_manage_templates
 from bulletins.models import BulletinTemplate, TemplateKind
 from inspections.access import get_round_for
 from org.access import require
+from org.http import PersonRequest
 from scoring.models import Publication
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -20,7 +21,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 @login_required
 @require_POST
-def bulletin_request(request: HttpRequest, pk: int) -> HttpResponse:
+def bulletin_request(request: PersonRequest, pk: int) -> HttpResponse:
     publication = get_object_or_404(Publication, pk=pk)
     try:
         job = actions.request_bulletin(request.user, publication, request.POST.get("format", ""))
@@ -32,7 +33,7 @@ def bulletin_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_report_request(request: HttpRequest, pk: int) -> HttpResponse:
+def round_report_request(request: PersonRequest, pk: int) -> HttpResponse:
     round_ = get_round_for(request.user, pk)
     try:
         job = actions.request_round_report(request.user, round_, request.POST.get("format", ""))
@@ -44,7 +45,7 @@ def round_report_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def bulletin_templates(request: HttpRequest) -> HttpResponse:
+def bulletin_templates(request: PersonRequest) -> HttpResponse:
     require(can_manage_templates(request.user))
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -73,12 +74,12 @@ def _docx(content: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
-def default_bulletin_template(request: HttpRequest) -> HttpResponse:
+def default_bulletin_template(request: PersonRequest) -> HttpResponse:
     require(can_manage_templates(request.user))
     return _docx(bulletin.default_template(), "bulletin-template.docx")
 
 
 @login_required
-def default_round_template(request: HttpRequest) -> HttpResponse:
+def default_round_template(request: PersonRequest) -> HttpResponse:
     require(can_manage_templates(request.user))
     return _docx(round_report.default_round_template(), "round-report-template.docx")

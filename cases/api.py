@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -17,6 +16,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from cases import actions
 from cases.access import cases_for, get_case_for
 from cases.models import Case, CaseEvent, Category, Priority, Source, overdue_q
+from org.http import ApiRequest
 from org.models import Unit
 
 router = Router(tags=["cases"])
@@ -101,7 +101,7 @@ class Problem(Schema):
 @router.get("/cases", response=list[CaseOut])
 @paginate(LimitOffsetPagination)
 def list_cases(
-    request: HttpRequest, state: str | None = None, unit_id: int | None = None, overdue: bool = False
+    request: ApiRequest, state: str | None = None, unit_id: int | None = None, overdue: bool = False
 ):
     cases = cases_for(request.auth).order_by("-reported_at")
     if state:
@@ -114,12 +114,12 @@ def list_cases(
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut)
-def get_case(request: HttpRequest, case_id: int):
+def get_case(request: ApiRequest, case_id: int):
     return get_case_for(request.auth, case_id)
 
 
 @router.post("/cases", response={201: CaseOut, 403: Problem, 422: Problem})
-def create_case(request: HttpRequest, payload: CaseIn):
+def create_case(request: ApiRequest, payload: CaseIn):
     data = payload.dict()
     category_id = data.pop("category_id")
     category = get_object_or_404(Category, pk=category_id) if category_id else None
@@ -154,7 +154,7 @@ API_STEPS = {
 @router.post(
     "/cases/{case_id}/{step}", response={200: CaseOut, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 )
-def take_step(request: HttpRequest, case_id: int, step: str, payload: StepIn):
+def take_step(request: ApiRequest, case_id: int, step: str, payload: StepIn):
     case = get_case_for(request.auth, case_id)
     if step not in API_STEPS:
         return Status(404, {"detail": f"unknown step {step!r}"})

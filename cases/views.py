@@ -29,6 +29,7 @@ from cases.models import Case, CaseEvent, CasePhoto, Category
 from cases.queries import QUEUE_LABELS
 from core.counting import CappedPaginator
 from org.access import get_or_404, grids_for, require, sees_everything, visible_units
+from org.http import PersonRequest
 
 A = CaseEvent.Action
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -172,7 +173,7 @@ def _filtered(
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: PersonRequest) -> HttpResponse:
     """The work queue: the office's (to accept, dispatch, verify, overdue) or a unit's (to rectify, due soon...)."""
     person = request.user
     form, listed = case_forms.list_from_query(person, request.GET)
@@ -198,7 +199,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_export(request: HttpRequest) -> HttpResponse:
+def case_export(request: PersonRequest) -> HttpResponse:
     """The list as on screen (filters and queue) as an Excel workbook: small lists at once, large ones are made
     in the background with a progress page (the page offers that; this URL asks first)."""
     _form, cases = _filtered(request)
@@ -215,7 +216,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_export_job(request: HttpRequest) -> HttpResponse:
+def case_export_job(request: PersonRequest) -> HttpResponse:
     """Start the background export of a case list; the progress page follows it."""
     job = actions.request_case_export(
         request.user, request.POST.get("query", ""), getattr(request, "LANGUAGE_CODE", "")
@@ -225,7 +226,7 @@ def case_export_job(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_bulk_dispatch(request: HttpRequest) -> HttpResponse:
+def case_bulk_dispatch(request: PersonRequest) -> HttpResponse:
     require(access.is_office_actor(request.user))
     form = case_forms.BulkDispatchForm(request.POST, cases=cases_for(request.user))
     if not form.is_valid():
@@ -250,7 +251,7 @@ def case_bulk_dispatch(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_create(request: HttpRequest) -> HttpResponse:
+def case_create(request: PersonRequest) -> HttpResponse:
     require(access.can_report(request.user))
     form = case_forms.CaseForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -265,7 +266,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: PersonRequest, pk: int) -> HttpResponse:
     person = request.user
     case = get_case_for(person, pk)
     events = case.events.select_related("actor", "unit").prefetch_related("photos")
@@ -286,7 +287,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def case_step(request: PersonRequest, pk: int, step: str) -> HttpResponse:
     case = get_case_for(request.user, pk)
     if step not in STEPS:
         raise Http404
@@ -308,7 +309,7 @@ def case_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 
 @login_required
-def case_photo(request: HttpRequest, pk: int, variant: str) -> FileResponse:
+def case_photo(request: PersonRequest, pk: int, variant: str) -> FileResponse:
     """Photos are served only to those who see the case; the EXIF-bearing original only to the office."""
     photo = get_or_404(CasePhoto.objects.filter(case__in=cases_for(request.user)), pk)
     if variant == "original":
@@ -325,7 +326,7 @@ def case_photo(request: HttpRequest, pk: int, variant: str) -> FileResponse:
 
 
 @login_required
-def case_map(request: HttpRequest) -> HttpResponse:
+def case_map(request: PersonRequest) -> HttpResponse:
     form, _cases = _filtered(request, default_queue=False)
     grids = [
         {"type": "Feature", "geometry": grid.boundary, "properties": {"name": grid.name}}
@@ -340,7 +341,7 @@ def case_map(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_map_data(request: HttpRequest) -> JsonResponse:
+def case_map_data(request: PersonRequest) -> JsonResponse:
     """Open cases (or the filtered ones) as GeoJSON points, at most 5,000, newest first."""
     _form, cases = _filtered(request, default_queue=False)
     if not request.GET.get("state"):
@@ -380,7 +381,7 @@ def _quarter_bounds(text: str | None) -> tuple[dt.datetime, dt.datetime, str]:
 
 
 @login_required
-def case_metrics(request: HttpRequest) -> HttpResponse:
+def case_metrics(request: PersonRequest) -> HttpResponse:
     """Rectification metrics per unit for a quarter (DESIGN.md §5), for the units the person sees."""
     start, end, label = _quarter_bounds(request.GET.get("quarter"))
     units = None if sees_everything(request.user) else visible_units(request.user)
@@ -402,7 +403,7 @@ def case_metrics(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def category_list(request: HttpRequest) -> HttpResponse:
+def category_list(request: PersonRequest) -> HttpResponse:
     categories = Category.objects.select_related("parent", "default_unit").order_by(
         "standard_ref", "kind", "code"
     )
@@ -415,7 +416,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def category_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def category_edit(request: PersonRequest, pk: int | None = None) -> HttpResponse:
     category = get_category_for(request.user, pk, write=True) if pk else None
     require(access.can_edit_categories(request.user))
     form = case_forms.CategoryForm(request.POST or None, instance=category)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from framework.access import editions_for, get_criterion_for, get_site_type_for, task_units_for
 from framework.queries import checklist_for
+from org.http import ApiRequest
 
 router = Router(tags=["framework"])
 
@@ -63,17 +63,17 @@ class TaskUnitOut(Schema):
 
 
 @router.get("/framework/editions", response=list[EditionOut])
-def list_editions(request: HttpRequest):
+def list_editions(request: ApiRequest):
     return editions_for(request.auth)
 
 
 @router.get("/framework/criteria/{pk}", response=CriterionOut)
-def get_criterion(request: HttpRequest, pk: int):
+def get_criterion(request: ApiRequest, pk: int):
     return get_criterion_for(request.auth, pk)
 
 
 @router.get("/framework/site-types/{pk}/checklist", response=list[CheckItemOut])
-def site_type_checklist(request: HttpRequest, pk: int):
+def site_type_checklist(request: ApiRequest, pk: int):
     items = checklist_for(get_site_type_for(request.auth, pk))
     return [
         {"id": i.pk, "text": i.text, "deduction": i.deduction, "criterion_id": i.requirement.criterion_id}
@@ -82,7 +82,7 @@ def site_type_checklist(request: HttpRequest, pk: int):
 
 
 @router.get("/framework/my-tasks", response=list[TaskUnitOut])
-def my_task_units(request: HttpRequest):
+def my_task_units(request: ApiRequest):
     units = task_units_for(request.auth).select_related("task__criterion", "task__node")
     return [
         {

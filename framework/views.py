@@ -46,6 +46,7 @@ from framework.forms import (
 )
 from framework.models import CheckItem, Node, Progress, SiteType, TaskEvent, TaskEventKind, TaskUnit
 from org.access import get_or_404, get_unit_for, require, visible_units
+from org.http import PersonRequest
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -59,7 +60,7 @@ def _problems(request: HttpRequest, error: ValidationError) -> None:
 
 
 @login_required
-def edition_list(request: HttpRequest) -> HttpResponse:
+def edition_list(request: PersonRequest) -> HttpResponse:
     editions = (
         editions_for(request.user)
         .annotate(criteria_count=Count("criteria"))
@@ -73,7 +74,7 @@ def edition_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def framework_home(request: HttpRequest) -> HttpResponse:
+def framework_home(request: PersonRequest) -> HttpResponse:
     edition = queries.active_edition()
     if edition is None:
         return redirect("framework:edition_list")
@@ -81,7 +82,7 @@ def framework_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def edition_tree(request: HttpRequest, pk: int) -> HttpResponse:
+def edition_tree(request: PersonRequest, pk: int) -> HttpResponse:
     edition = get_edition_for(request.user, pk)
     query = request.GET.get("q", "").strip()[:100]
     criteria = queries.search_criteria(edition, query) if query else None
@@ -100,7 +101,7 @@ def edition_tree(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def edition_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def edition_publish(request: PersonRequest, pk: int) -> HttpResponse:
     edition = get_edition_for(request.user, pk, write=True)
     actions.publish_edition(request.user, edition)
     messages.success(request, _("“%(name)s” is published.") % {"name": edition.name})
@@ -109,7 +110,7 @@ def edition_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def edition_activate(request: HttpRequest, pk: int) -> HttpResponse:
+def edition_activate(request: PersonRequest, pk: int) -> HttpResponse:
     edition = get_edition_for(request.user, pk, write=True)
     try:
         actions.activate_edition(request.user, edition)
@@ -124,7 +125,7 @@ def edition_activate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def criterion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def criterion_detail(request: PersonRequest, pk: int) -> HttpResponse:
     criterion = get_criterion_for(request.user, pk)
     requirements = criterion.requirements.prefetch_related("site_types", "check_items")
     context = {
@@ -144,7 +145,7 @@ def criterion_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def criterion_edit(request: PersonRequest, pk: int) -> HttpResponse:
     criterion = get_criterion_for(request.user, pk, write=True)
     form = CriterionForm(request.POST or None, instance=criterion)
     items = CheckItem.objects.filter(requirement__criterion=criterion).select_related("requirement")
@@ -167,7 +168,7 @@ def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def site_type_list(request: HttpRequest) -> HttpResponse:
+def site_type_list(request: PersonRequest) -> HttpResponse:
     edition = queries.active_edition()
     types = SiteType.objects.order_by("sort_order", "code")
     counts = queries.checklist_counts(edition) if edition else {}
@@ -177,7 +178,7 @@ def site_type_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def site_type_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def site_type_detail(request: PersonRequest, pk: int) -> HttpResponse:
     site_type = get_site_type_for(request.user, pk)
     edition = queries.active_edition()
     context = {"site_type": site_type, "edition": edition, "items": queries.checklist_for(site_type, edition)}
@@ -186,7 +187,7 @@ def site_type_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def site_type_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def site_type_edit(request: PersonRequest, pk: int | None = None) -> HttpResponse:
     site_type = get_site_type_for(request.user, pk, write=True) if pk else None
     require(can_edit_framework(request.user))
     form = SiteTypeForm(request.POST or None, instance=site_type)
@@ -202,7 +203,7 @@ def site_type_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def task_assign(request: HttpRequest) -> HttpResponse:
+def task_assign(request: PersonRequest) -> HttpResponse:
     require(can_manage_tasks(request.user))
     criterion = node = None
     if request.GET.get("criterion"):
@@ -221,7 +222,7 @@ def task_assign(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def task_list(request: HttpRequest) -> HttpResponse:
+def task_list(request: PersonRequest) -> HttpResponse:
     """The office's view of the breakdown, grouped by framework node."""
     tasks = tasks_for(request.user).select_related("criterion__node", "node", "edition")
     tasks = tasks.prefetch_related(Prefetch("units", task_units_for(request.user).select_related("unit")))
@@ -253,7 +254,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_tasks(request: HttpRequest) -> HttpResponse:
+def my_tasks(request: PersonRequest) -> HttpResponse:
     """我的任务: the task units of the person's own unit, open ones first, with the office's reminders."""
     task_units = task_units_for(request.user).filter(unit_id=request.user.unit_id)
     task_units = task_units.select_related("task__criterion__node", "task__node").prefetch_related(
@@ -271,7 +272,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def task_detail(request: PersonRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk)
     visible = task_units_for(request.user).filter(task=task).select_related("unit")
     events = task.events.filter(task_unit__isnull=True) | task.events.filter(task_unit__in=visible)
@@ -289,7 +290,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_unit_report(request: HttpRequest, pk: int) -> HttpResponse:
+def task_unit_report(request: PersonRequest, pk: int) -> HttpResponse:
     task_unit = get_task_unit_for(request.user, pk, write=True)
     form = ReportForm(request.POST, request.FILES)
     if form.is_valid():
@@ -323,24 +324,24 @@ def _office_step(request: HttpRequest, pk: int, step, done_message: str) -> Http
 
 @login_required
 @require_POST
-def task_unit_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def task_unit_confirm(request: PersonRequest, pk: int) -> HttpResponse:
     return _office_step(request, pk, actions.confirm_task_unit, _("Confirmed for %(unit)s."))
 
 
 @login_required
 @require_POST
-def task_unit_return(request: HttpRequest, pk: int) -> HttpResponse:
+def task_unit_return(request: PersonRequest, pk: int) -> HttpResponse:
     return _office_step(request, pk, actions.return_task_unit, _("Returned to %(unit)s."))
 
 
 @login_required
 @require_POST
-def task_unit_remind(request: HttpRequest, pk: int) -> HttpResponse:
+def task_unit_remind(request: PersonRequest, pk: int) -> HttpResponse:
     return _office_step(request, pk, actions.remind_task_unit, _("Reminder sent to %(unit)s."))
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: PersonRequest, pk: int) -> FileResponse:
     attachment = get_attachment_for(request.user, pk)
     # Always a download, never rendered inline: an uploaded file must not run as a page on our origin.
     response = FileResponse(
@@ -355,7 +356,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def task_export(request: HttpRequest) -> HttpResponse:
+def task_export(request: PersonRequest) -> HttpResponse:
     require(can_export_breakdown(request.user))
     edition = (
         get_edition_for(request.user, request.GET["edition"])
@@ -372,7 +373,7 @@ def task_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def edition_export(request: HttpRequest, pk: int) -> HttpResponse:
+def edition_export(request: PersonRequest, pk: int) -> HttpResponse:
     edition = get_edition_for(request.user, pk)
     response = HttpResponse(export_edition(edition), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="framework-{edition.pk}.xlsx"'
@@ -380,7 +381,7 @@ def edition_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def edition_template(request: HttpRequest) -> HttpResponse:
+def edition_template(request: PersonRequest) -> HttpResponse:
     response = HttpResponse(template(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="framework-template.xlsx"'
     return response
@@ -388,7 +389,7 @@ def edition_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edition_import(request: HttpRequest) -> HttpResponse:
+def edition_import(request: PersonRequest) -> HttpResponse:
     require(can_edit_framework(request.user))
     form = EditionImportForm(request.POST or None, request.FILES or None)
     problems: list = []
@@ -408,7 +409,7 @@ def edition_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def edition_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def edition_copy(request: PersonRequest, pk: int) -> HttpResponse:
     edition = get_edition_for(request.user, pk, write=True)
     name = request.POST.get("name", "").strip()[:120] or _("%(name)s (copy)") % {"name": edition.name}
     try:
@@ -421,7 +422,7 @@ def edition_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def edition_compare(request: HttpRequest) -> HttpResponse:
+def edition_compare(request: PersonRequest) -> HttpResponse:
     editions = editions_for(request.user)
     old = get_edition_for(request.user, request.GET["old"]) if request.GET.get("old") else None
     new = get_edition_for(request.user, request.GET["new"]) if request.GET.get("new") else None

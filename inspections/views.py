@@ -35,13 +35,14 @@ from inspections.categories import default_code
 from inspections.forms import ResultsFilterForm, RoundForm, SiteImportForm, TownFilterForm
 from inspections.models import LineCategory, Site, Verdict
 from org.access import grids_for, require
+from org.http import PersonRequest
 from org.models import Unit, UnitKind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
-def site_list(request: HttpRequest) -> HttpResponse:
+def site_list(request: PersonRequest) -> HttpResponse:
     sites = sites_for(request.user)
     towns = Unit.objects.filter(kind=UnitKind.TOWN, pk__in=sites.values("town")).order_by("path")
     form = TownFilterForm(request.GET or None, towns=towns)
@@ -56,14 +57,14 @@ def site_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def site_detail(request: PersonRequest, pk: int) -> HttpResponse:
     site = get_site_for(request.user, pk)
     visits = visits_for(request.user).filter(site=site).order_by("-round__starts_on")
     return render(request, "inspections/site_detail.html", {"site": site, "visits": visits})
 
 
 @login_required
-def round_list(request: HttpRequest) -> HttpResponse:
+def round_list(request: PersonRequest) -> HttpResponse:
     rounds = rounds_for(request.user).select_related("edition")
     return render(
         request,
@@ -73,7 +74,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def round_create(request: HttpRequest) -> HttpResponse:
+def round_create(request: PersonRequest) -> HttpResponse:
     require(can_manage_inspections(request.user))
     form = RoundForm(request.POST or None)
     if form.is_valid():
@@ -88,7 +89,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: PersonRequest, pk: int) -> HttpResponse:
     round_ = get_round_for(request.user, pk)
     visits = visits_for(request.user).filter(round=round_)
     context = {
@@ -103,7 +104,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def results(request: HttpRequest) -> HttpResponse:
+def results(request: PersonRequest) -> HttpResponse:
     """The office's results screen: 得分率/及格率 by town, site type, keeper unit and round; the lines most failed."""
     rounds = rounds_for(request.user)
     form = ResultsFilterForm(request.GET or None, rounds=rounds)
@@ -128,7 +129,7 @@ def results(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def round_publish(request: PersonRequest, pk: int) -> HttpResponse:
     round_ = get_round_for(request.user, pk, write=True)
     actions.publish_round(request.user, round_)
     messages.success(request, _("The round's results are published to the units."))
@@ -136,7 +137,7 @@ def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_visits(request: HttpRequest) -> HttpResponse:
+def my_visits(request: PersonRequest) -> HttpResponse:
     return render(request, "inspections/my_visits.html", {"visits": queries.work_list(request.user)})
 
 
@@ -148,7 +149,7 @@ def _float(value: str | None) -> float | None:
 
 
 @login_required
-def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_detail(request: PersonRequest, pk: int) -> HttpResponse:
     """The checklist of one site: filled in on the inspector's phone, read-only once submitted."""
     visit = get_visit_for(request.user, pk)
     items = list(checklist_for(visit.site.site_type, visit.round.edition))
@@ -196,7 +197,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def line_categories(request: HttpRequest) -> HttpResponse:
+def line_categories(request: PersonRequest) -> HttpResponse:
     """The office maps each check line of a site type to the category its cases open in."""
     require(can_manage_inspections(request.user))
     edition = active_edition()
@@ -244,7 +245,7 @@ def _int(value: str | None) -> int:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def site_import(request: HttpRequest) -> HttpResponse:
+def site_import(request: PersonRequest) -> HttpResponse:
     require(can_manage_inspections(request.user))
     form = SiteImportForm(request.POST or None, request.FILES or None)
     report = None
@@ -262,7 +263,7 @@ def site_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def site_import_template(request: HttpRequest) -> HttpResponse:
+def site_import_template(request: PersonRequest) -> HttpResponse:
     require(can_manage_inspections(request.user))
     sheets = [(imports.SITES_SHEET, imports.SITE_COLUMNS, imports.TEMPLATE_EXAMPLES)]
     response = HttpResponse(template_workbook(sheets, imports.TEMPLATE_NOTES), content_type=XLSX)
@@ -270,7 +271,7 @@ def site_import_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _filtered_sites(request: HttpRequest):
+def _filtered_sites(request: PersonRequest):
     sites = sites_for(request.user)
     towns = Unit.objects.filter(kind=UnitKind.TOWN, pk__in=sites.values("town")).order_by("path")
     form = TownFilterForm(request.GET or None, towns=towns)
@@ -283,7 +284,7 @@ def _filtered_sites(request: HttpRequest):
 
 
 @login_required
-def site_map(request: HttpRequest) -> HttpResponse:
+def site_map(request: PersonRequest) -> HttpResponse:
     """The sites on a map, and the list of the chosen town's sites (or how many each town has)."""
     form, sites = _filtered_sites(request)
     town = form.cleaned_data.get("town") if form.is_valid() else None
@@ -313,7 +314,7 @@ def site_map(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def site_map_data(request: HttpRequest) -> HttpResponse:
+def site_map_data(request: PersonRequest) -> HttpResponse:
     _form, sites = _filtered_sites(request)
     rows = queries.with_last_score(sites, visits_for(request.user))
     features = [
@@ -357,7 +358,7 @@ def _boards(request: HttpRequest, sites) -> list[dict]:
 
 
 @login_required
-def site_board(request: HttpRequest, pk: int) -> HttpResponse:
+def site_board(request: PersonRequest, pk: int) -> HttpResponse:
     """The printable responsibility board (包保责任牌) of one site."""
     site = get_site_for(request.user, pk)
     context = {"boards": _boards(request, [site]), "jurisdiction": settings.CHUANGWEN_JURISDICTION}
@@ -365,7 +366,7 @@ def site_board(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def site_boards(request: HttpRequest) -> HttpResponse:
+def site_boards(request: PersonRequest) -> HttpResponse:
     """Every board of the filtered sites, one per printed page (a town prints its own at once)."""
     _form, sites = _filtered_sites(request)
     sites = list(sites[: boards.MAX_BATCH])

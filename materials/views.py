@@ -32,6 +32,7 @@ from materials.files import count_words
 from materials.forms import IssueForm, NoteForm, ReviewForm, TextForm
 from materials.models import EventKind, MaterialFile, MaterialRequest, RequestState, Submission
 from org.access import get_unit_for, require
+from org.http import PersonRequest
 from org.models import UnitKind
 
 UNIT_KINDS = [
@@ -55,12 +56,12 @@ def _period(request: HttpRequest) -> Period | None:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: PersonRequest) -> HttpResponse:
     return redirect("materials:matrix" if can_see_overview(request.user) else "materials:mine")
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: PersonRequest) -> HttpResponse:
     """我的申报材料: what the person's unit must deliver, what the office returned first."""
     if request.user.unit_id is None:
         raise Http404
@@ -69,7 +70,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def matrix(request: HttpRequest) -> HttpResponse:
+def matrix(request: PersonRequest) -> HttpResponse:
     """The office's overview: criteria × units coloured by state, filtered by period, 测评项目 and unit kind."""
     require(can_see_overview(request.user))
     period = _period(request)
@@ -101,7 +102,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: PersonRequest) -> HttpResponse:
     """A plain list with filters (state, overdue, unit), for the office's queue and for chasing."""
     require(can_see_overview(request.user))
     period = _period(request)
@@ -138,7 +139,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def issue(request: HttpRequest) -> HttpResponse:
+def issue(request: PersonRequest) -> HttpResponse:
     """发起申报: the office picks a period, criteria that ask for materials and a deadline."""
     require(can_manage_materials(request.user))
     edition = active_edition()
@@ -198,7 +199,7 @@ def _latest_returned_note(material) -> str:
 
 
 @login_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: PersonRequest, pk: int) -> HttpResponse:
     material = get_request_for(request.user, pk)
     submissions = list(
         material.submissions.prefetch_related(
@@ -265,7 +266,7 @@ def _sections(material, submission: Submission | None) -> list[dict]:
 
 @login_required
 @require_POST
-def upload(request: HttpRequest, pk: int) -> HttpResponse:
+def upload(request: PersonRequest, pk: int) -> HttpResponse:
     material = get_request_for(request.user, pk, submit=True)
     kind = request.POST.get("material_type", "")
     files = request.FILES.getlist("files")
@@ -294,7 +295,7 @@ def _detail(pk: int) -> str:
 
 @login_required
 @require_POST
-def save_text(request: HttpRequest, pk: int) -> HttpResponse:
+def save_text(request: PersonRequest, pk: int) -> HttpResponse:
     material = get_request_for(request.user, pk, submit=True)
     form = TextForm(request.POST)
     if form.is_valid():
@@ -318,7 +319,7 @@ def save_text(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def remove_file(request: HttpRequest, pk: int) -> HttpResponse:
+def remove_file(request: PersonRequest, pk: int) -> HttpResponse:
     item = get_file_for(request.user, pk)
     material = get_request_for(request.user, item.submission.request_id, submit=True)
     try:
@@ -331,7 +332,7 @@ def remove_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: PersonRequest, pk: int) -> HttpResponse:
     material = get_request_for(request.user, pk, submit=True)
     try:
         submission = actions.submit(request.user, material)
@@ -346,7 +347,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The office's writes ---------------------------------------------------------------------------------
 
 
-def _review(request: HttpRequest, pk: int, step, done: str) -> HttpResponse:
+def _review(request: PersonRequest, pk: int, step, done: str) -> HttpResponse:
     material = get_request_for(request.user, pk, manage=True)
     form = ReviewForm(request.POST, grades=grading.grades_for(material.criterion), possible=material.possible)
     form.is_valid()
@@ -361,7 +362,7 @@ def _review(request: HttpRequest, pk: int, step, done: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
+def accept(request: PersonRequest, pk: int) -> HttpResponse:
     def step(material, data):
         actions.accept(
             request.user, material, data.get("comment", ""), data.get("points"), data.get("grade", "")
@@ -372,7 +373,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def return_(request: HttpRequest, pk: int) -> HttpResponse:
+def return_(request: PersonRequest, pk: int) -> HttpResponse:
     def step(material, data):
         actions.return_to_unit(request.user, material, data.get("comment", ""))
 
@@ -381,7 +382,7 @@ def return_(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rescore(request: HttpRequest, pk: int) -> HttpResponse:
+def rescore(request: PersonRequest, pk: int) -> HttpResponse:
     def step(material, data):
         actions.rescore(
             request.user, material, data.get("comment", ""), data.get("points"), data.get("grade", "")
@@ -392,7 +393,7 @@ def rescore(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def remind(request: HttpRequest, pk: int) -> HttpResponse:
+def remind(request: PersonRequest, pk: int) -> HttpResponse:
     material = get_request_for(request.user, pk, manage=True)
     try:
         actions.remind(request.user, material, request.POST.get("note", "")[:2000])
@@ -410,7 +411,7 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def file_download(request: HttpRequest, pk: int) -> FileResponse:
+def file_download(request: PersonRequest, pk: int) -> FileResponse:
     item = get_file_for(request.user, pk)
     # Always a download, never rendered inline: an uploaded file must not run as a page on our origin.
     response = FileResponse(
@@ -422,7 +423,7 @@ def file_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def file_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
+def file_thumbnail(request: PersonRequest, pk: int) -> FileResponse:
     """The JPEG thumbnail we made at upload (re-encoded pixels only), shown inline on the review page."""
     item = get_file_for(request.user, pk)
     if not item.thumbnail:
@@ -438,7 +439,7 @@ def file_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def reviews(request: HttpRequest, period: int, unit: int) -> HttpResponse:
+def reviews(request: PersonRequest, period: int, unit: int) -> HttpResponse:
     """The reviews behind a unit's materials score in a period (the score sheet links here)."""
     period_obj = get_object_or_404(Period, pk=period)
     unit_obj = get_unit_for(request.user, unit)
@@ -460,7 +461,7 @@ def reviews(request: HttpRequest, period: int, unit: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def bundle(request: HttpRequest) -> HttpResponse:
+def bundle(request: PersonRequest) -> HttpResponse:
     period = get_object_or_404(Period, pk=request.POST.get("period"))
     project = None
     if request.POST.get("project", "").isdigit():

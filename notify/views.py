@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -14,10 +14,11 @@ from notify.access import can_manage_webhooks
 from notify.forms import WebhookForm
 from notify.models import WebhookEndpoint
 from org.access import require
+from org.http import PersonRequest
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: PersonRequest) -> HttpResponse:
     # Folded messages were told in a summary; they stay only to keep their keys sent.
     notifications = request.user.notifications.filter(folded=False).order_by("read_at", "-created_at")
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
@@ -26,7 +27,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+def open_notification(request: PersonRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(request.user.notifications, pk=pk)
     actions.mark_read(request.user, notification)
     if notification.url and url_has_allowed_host_and_scheme(
@@ -38,13 +39,13 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def read_all(request: HttpRequest) -> HttpResponse:
+def read_all(request: PersonRequest) -> HttpResponse:
     actions.mark_all_read(request.user)
     return redirect("notify:inbox")
 
 
 @login_required
-def webhook_list(request: HttpRequest) -> HttpResponse:
+def webhook_list(request: PersonRequest) -> HttpResponse:
     require(can_manage_webhooks(request.user))
     endpoints = WebhookEndpoint.objects.select_related("unit").order_by("unit__path", "name")
     return render(request, "notify/webhook_list.html", {"endpoints": endpoints})
@@ -52,7 +53,7 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def webhook_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def webhook_edit(request: PersonRequest, pk: int | None = None) -> HttpResponse:
     require(can_manage_webhooks(request.user))
     endpoint = get_object_or_404(WebhookEndpoint, pk=pk) if pk else None
     form = WebhookForm(request.POST or None, instance=endpoint)

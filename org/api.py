@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from core.geo import validate_lon_lat
 from org.access import get_grid_for, get_unit_for, grids_for, people_for, sees_everything, visible_units
+from org.http import ApiRequest
 from org.queries import grid_of_point
 
 router = Router(tags=["organisation"])
@@ -51,7 +51,7 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut)
-def me(request: HttpRequest):
+def me(request: ApiRequest):
     person = request.auth
     return {
         "username": person.username,
@@ -63,28 +63,28 @@ def me(request: HttpRequest):
 
 
 @router.get("/units", response=list[UnitOut])
-def list_units(request: HttpRequest, kind: str | None = None):
+def list_units(request: ApiRequest, kind: str | None = None):
     units = visible_units(request.auth).order_by("path")
     return units.filter(kind=kind) if kind else units
 
 
 @router.get("/units/{unit_id}", response=UnitOut)
-def get_unit(request: HttpRequest, unit_id: int):
+def get_unit(request: ApiRequest, unit_id: int):
     return get_unit_for(request.auth, unit_id)
 
 
 @router.get("/people", response=list[PersonOut])
-def list_people(request: HttpRequest):
+def list_people(request: ApiRequest):
     return people_for(request.auth).order_by("unit__path", "username")
 
 
 @router.get("/grids", response=list[GridOut])
-def list_grids(request: HttpRequest):
+def list_grids(request: ApiRequest):
     return grids_for(request.auth).order_by("code")
 
 
 @router.get("/grids/locate", response={200: GridOut, 404: dict, 422: dict})
-def locate_grid(request: HttpRequest, lon: float, lat: float):
+def locate_grid(request: ApiRequest, lon: float, lat: float):
     try:
         validate_lon_lat(lon, lat)
     except ValidationError as exc:
@@ -96,5 +96,5 @@ def locate_grid(request: HttpRequest, lon: float, lat: float):
 
 
 @router.get("/grids/{grid_id}", response=GridOut)
-def get_grid(request: HttpRequest, grid_id: int):
+def get_grid(request: ApiRequest, grid_id: int):
     return get_grid_for(request.auth, grid_id)

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,6 +25,7 @@ from org.access import (
     visible_units,
 )
 from org.forms import GridForm, ImportForm, LocateForm, PersonCreateForm, PersonEditForm, UnitForm
+from org.http import PersonRequest
 from org.models import Role, UnitKind
 from org.queries import grid_of_point, unit_tree
 
@@ -47,7 +48,7 @@ def _grid_features(grids) -> dict:
 
 
 @login_required
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: PersonRequest) -> HttpResponse:
     units = visible_units(request.user)
     kind = request.GET.get("kind", "")
     query = request.GET.get("q", "").strip()
@@ -69,7 +70,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: PersonRequest, pk: int) -> HttpResponse:
     unit = get_unit_for(request.user, pk)
     context = {
         "unit": unit,
@@ -84,7 +85,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_create(request: HttpRequest) -> HttpResponse:
+def unit_create(request: PersonRequest) -> HttpResponse:
     require(can_manage_org(request.user))
     form = UnitForm(request.POST or None, initial={"parent": request.GET.get("parent")})
     if request.method == "POST" and form.is_valid():
@@ -96,7 +97,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit(request: PersonRequest, pk: int) -> HttpResponse:
     unit = get_unit_for(request.user, pk, write=True)
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
@@ -110,7 +111,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: PersonRequest) -> HttpResponse:
     people = people_for(request.user)
     role = request.GET.get("role", "")
     query = request.GET.get("q", "").strip()
@@ -133,7 +134,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: PersonRequest) -> HttpResponse:
     require(can_manage_org(request.user))
     form = PersonCreateForm(request.POST or None, initial={"unit": request.GET.get("unit")})
     if request.method == "POST" and form.is_valid():
@@ -144,7 +145,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: PersonRequest, pk: int) -> HttpResponse:
     person = get_person_for(request.user, pk, write=True)
     form = PersonEditForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
@@ -162,7 +163,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+def person_reset_password(request: PersonRequest, pk: int) -> HttpResponse:
     person = get_person_for(request.user, pk, write=True)
     password = actions.reset_password(request.user, person)
     return render(request, "org/temporary_password.html", {"accounts": [(person, password)]})
@@ -172,7 +173,7 @@ def person_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def grid_list(request: HttpRequest) -> HttpResponse:
+def grid_list(request: PersonRequest) -> HttpResponse:
     grids = grids_for(request.user)
     query = request.GET.get("q", "").strip()
     if query:
@@ -192,7 +193,7 @@ def grid_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def grid_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def grid_detail(request: PersonRequest, pk: int) -> HttpResponse:
     grid = get_grid_for(request.user, pk)
     context = {"grid": grid, "features": _grid_features([grid]), "can_manage": can_manage_org(request.user)}
     return render(request, "org/grid_detail.html", context)
@@ -200,7 +201,7 @@ def grid_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def grid_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def grid_edit(request: PersonRequest, pk: int | None = None) -> HttpResponse:
     grid = get_grid_for(request.user, pk, write=True) if pk else None
     if grid is None:
         require(can_manage_org(request.user))
@@ -214,7 +215,7 @@ def grid_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
-def grid_locate(request: HttpRequest) -> HttpResponse:
+def grid_locate(request: PersonRequest) -> HttpResponse:
     form = LocateForm(request.GET or None)
     grid = None
     searched = False
@@ -233,7 +234,7 @@ def grid_locate(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_view(request: HttpRequest) -> HttpResponse:
+def import_view(request: PersonRequest) -> HttpResponse:
     require(can_manage_org(request.user))
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
@@ -254,7 +255,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+def import_template(request: PersonRequest, kind: str) -> HttpResponse:
     require(can_manage_org(request.user))
     if kind not in {"units", "people"}:
         raise Http404

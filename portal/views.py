@@ -17,6 +17,7 @@ from django_ratelimit.core import is_ratelimited
 
 from cases.models import CasePhoto
 from org.access import require
+from org.http import PersonRequest
 from portal import access, actions, queries
 from portal import points as points_rules
 from portal.access import get_public_photo, get_report_by_code
@@ -145,7 +146,7 @@ def public_photo(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def office_reports(request: HttpRequest) -> HttpResponse:
+def office_reports(request: PersonRequest) -> HttpResponse:
     require(access.can_handle_public_reports(request.user))
     reports = queries.public_reports().select_related("case__category").order_by("-created_at")
     page = Paginator(reports, 20).get_page(request.GET.get("page"))
@@ -166,7 +167,7 @@ def office_reports(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def photo_visibility(request: HttpRequest, pk: int) -> HttpResponse:
+def photo_visibility(request: PersonRequest, pk: int) -> HttpResponse:
     photo = get_object_or_404(CasePhoto.objects.filter(case__citizen_report__isnull=False), pk=pk)
     if request.POST.get("hide") == "1":
         actions.hide_photo(request.user, photo)
@@ -178,7 +179,7 @@ def photo_visibility(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def api_keys(request: HttpRequest) -> HttpResponse:
+def api_keys(request: PersonRequest) -> HttpResponse:
     require(access.can_manage_keys(request.user))
     form = ApiKeyForm(request.POST or None)
     new_key = None
@@ -199,7 +200,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def api_key_revoke(request: PersonRequest, pk: int) -> HttpResponse:
     require(access.can_manage_keys(request.user))
     key = get_object_or_404(ApiKey, pk=pk)
     actions.revoke_api_key(request.user, key)
@@ -213,7 +214,7 @@ def county_area(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def points(request: HttpRequest) -> HttpResponse:
+def points(request: PersonRequest) -> HttpResponse:
     """The office's points page: rules (admins edit), then the ranking, awards brought up to date first."""
     require(access.can_see_points(request.user))
     rule = PointsRule.current()
@@ -241,7 +242,7 @@ def points(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def points_export(request: HttpRequest) -> HttpResponse:
+def points_export(request: PersonRequest) -> HttpResponse:
     require(access.can_export_points(request.user))
     points_rules.award_points()
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -251,7 +252,7 @@ def points_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def hotline(request: HttpRequest) -> HttpResponse:
+def hotline(request: PersonRequest) -> HttpResponse:
     """Enter one work order forwarded by 12345/12319, or import a file of them; the latest ones below."""
     require(access.can_take_hotline_orders(request.user))
     form = HotlineForm(request.POST or None)
@@ -268,7 +269,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def hotline_import(request: HttpRequest) -> HttpResponse:
+def hotline_import(request: PersonRequest) -> HttpResponse:
     require(access.can_take_hotline_orders(request.user))
     form = HotlineImportForm(request.POST, request.FILES)
     result = None

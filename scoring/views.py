@@ -16,6 +16,7 @@ from cases.access import cases_for
 from core.models import Period
 from framework.queries import active_edition
 from org.access import require, sees_everything
+from org.http import PersonRequest
 from org.models import UnitKind
 from scoring import actions, lost, queries, whatif
 from scoring.access import can_manage_scores, can_see_live_scores
@@ -29,7 +30,7 @@ KINDS = dict(ComponentKind.choices)
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def period_list(request: HttpRequest) -> HttpResponse:
+def period_list(request: PersonRequest) -> HttpResponse:
     form = PeriodForm(request.POST or None)
     if request.method == "POST":
         require(can_manage_scores(request.user))
@@ -51,7 +52,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def scheme_detail(request: PersonRequest, pk: int) -> HttpResponse:
     scheme = get_object_or_404(Scheme.objects.select_related("period"), pk=pk)
     require(can_see_live_scores(request.user))
     can_manage = can_manage_scores(request.user)
@@ -74,7 +75,7 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def component_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def component_edit(request: PersonRequest, pk: int) -> HttpResponse:
     component = get_object_or_404(Component, pk=pk)
     require(can_manage_scores(request.user))
     form = ComponentForm(request.POST, component=component)
@@ -93,7 +94,7 @@ def component_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def scheme_edit(request: PersonRequest, pk: int) -> HttpResponse:
     scheme = get_object_or_404(Scheme, pk=pk)
     require(can_manage_scores(request.user))
     form = SchemeForm(request.POST, instance=scheme)
@@ -107,7 +108,7 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def adjustment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def adjustment_add(request: PersonRequest, pk: int) -> HttpResponse:
     scheme = get_object_or_404(Scheme, pk=pk)
     require(can_manage_scores(request.user))
     form = AdjustmentForm(request.POST, scheme=scheme)
@@ -127,7 +128,7 @@ def adjustment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def adjustment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def adjustment_remove(request: PersonRequest, pk: int) -> HttpResponse:
     adjustment = get_object_or_404(Adjustment, pk=pk)
     actions.remove_adjustment(request.user, adjustment)
     return redirect("scoring:scheme_detail", adjustment.scheme_id)
@@ -135,7 +136,7 @@ def adjustment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
+def publish(request: PersonRequest, pk: int) -> HttpResponse:
     scheme = get_object_or_404(Scheme, pk=pk)
     try:
         publication = actions.publish(
@@ -149,7 +150,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def publication_detail(request: PersonRequest, pk: int) -> HttpResponse:
     publication = get_object_or_404(
         Publication.objects.select_related("scheme__period", "published_by"), pk=pk
     )
@@ -176,7 +177,7 @@ def public_scores(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def rankings(request: HttpRequest) -> HttpResponse:
+def rankings(request: PersonRequest) -> HttpResponse:
     """Published rankings: the latest period with gaps and red/black lists, and the trend over periods."""
     unit_kind = request.GET.get("kind", UnitKind.TOWN)
     if unit_kind not in (UnitKind.TOWN, UnitKind.DEPARTMENT):
@@ -205,7 +206,7 @@ def _chosen_period(request: HttpRequest) -> Period | None:
 
 
 @login_required
-def lost_points(request: HttpRequest) -> HttpResponse:
+def lost_points(request: PersonRequest) -> HttpResponse:
     """Where the period's points were lost: by criterion, site type, town, keeper, category; the worst sites, the
     most repeated problems, the survey questions furthest below target. Every figure opens its facts."""
     person = request.user
@@ -236,7 +237,7 @@ def lost_points(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def lost_facts(request: HttpRequest) -> HttpResponse:
+def lost_facts(request: PersonRequest) -> HttpResponse:
     """The failed lines behind one figure of the lost-points screen."""
     period = _chosen_period(request)
     if period is None:
@@ -258,7 +259,7 @@ def lost_facts(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def what_if(request: HttpRequest) -> HttpResponse:
+def what_if(request: PersonRequest) -> HttpResponse:
     """Open cases by the score they would recover if closed on time; the simulated framework total and how it
     moves with the top-N fixes. Office and leaders: it prices live, unpublished scores."""
     require(can_see_live_scores(request.user))

@@ -25,6 +25,7 @@ from core.passwords import describe_rules
 from core.workcalendar import WorkCalendar
 from org.access import can_view_audit, grids_for, people_for, require, visible_units
 from org.actions import change_own_password
+from org.http import PersonRequest
 from org.models import UnitKind
 from shell import actions
 from shell.access import can_edit_calendar
@@ -33,7 +34,7 @@ from shell.home import home_context
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: PersonRequest) -> HttpResponse:
     person = request.user
     units = visible_units(person)
     by_kind = {row["kind"]: row["n"] for row in units.values("kind").annotate(n=Count("id"))}
@@ -52,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: PersonRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         change_own_password(request.user, form.cleaned_data["new_password1"])
@@ -63,7 +64,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: PersonRequest) -> HttpResponse:
     require(can_view_audit(request.user))
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     model = request.GET.get("model", "")
@@ -85,7 +86,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def work_calendar(request: HttpRequest) -> HttpResponse:
+def work_calendar(request: PersonRequest) -> HttpResponse:
     """The year's days off and make-up workdays, with the office's overrides (admins add and remove them)."""
     can_edit = can_edit_calendar(request.user)
     form = CalendarOverrideForm(request.POST or None)
@@ -125,7 +126,7 @@ def _special_days(year: int) -> list[tuple[date, bool, bool]]:
 
 @login_required
 @require_POST
-def work_calendar_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def work_calendar_remove(request: PersonRequest, pk: int) -> HttpResponse:
     override = get_object_or_404(CalendarOverride, pk=pk)
     actions.remove_calendar_override(request.user, override)
     messages.success(request, _("Override removed."))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from org.http import PersonRequest
 from org.models import Unit, UnitKind
 from surveys import actions, exports, queries
 from surveys.access import (
@@ -36,7 +37,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: PersonRequest) -> HttpResponse:
     runs = (
         runs_for(request.user)
         .annotate(n=Count("responses", distinct=True))
@@ -53,7 +54,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def run_detail(request: PersonRequest, pk: int) -> HttpResponse:
     run = get_run_for(request.user, pk)
     responses = responses_for(request.user, run)
     grouping = request.GET.get("by", "")
@@ -84,7 +85,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def run_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def run_edit(request: PersonRequest, pk: int | None = None) -> HttpResponse:
     run = get_run_for(request.user, pk, manage=True) if pk else None
     if run is None and not can_manage_surveys(request.user):
         raise PermissionDenied
@@ -103,7 +104,7 @@ def run_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def run_quotas(request: HttpRequest, pk: int) -> HttpResponse:
+def run_quotas(request: PersonRequest, pk: int) -> HttpResponse:
     run = get_run_for(request.user, pk, manage=True)
     form = QuotaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -117,7 +118,7 @@ def run_quotas(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def run_status(request: HttpRequest, pk: int) -> HttpResponse:
+def run_status(request: PersonRequest, pk: int) -> HttpResponse:
     run = get_run_for(request.user, pk, manage=True)
     status = request.POST.get("status", run.status)
     if status not in SurveyRun.Status.values:
@@ -132,7 +133,7 @@ def run_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def questionnaire_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def questionnaire_edit(request: PersonRequest, pk: int | None = None) -> HttpResponse:
     questionnaire = get_questionnaire_for(request.user, pk, manage=True) if pk else None
     if questionnaire is None and not can_manage_surveys(request.user):
         raise PermissionDenied
@@ -144,7 +145,7 @@ def questionnaire_edit(request: HttpRequest, pk: int | None = None) -> HttpRespo
 
 
 @login_required
-def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def questionnaire_detail(request: PersonRequest, pk: int) -> HttpResponse:
     questionnaire = get_questionnaire_for(request.user, pk, manage=True)
     context = {
         "questionnaire": questionnaire,
@@ -156,7 +157,7 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def question_edit(request: HttpRequest, pk: int, question_pk: int | None = None) -> HttpResponse:
+def question_edit(request: PersonRequest, pk: int, question_pk: int | None = None) -> HttpResponse:
     questionnaire = get_questionnaire_for(request.user, pk, manage=True)
     question = (
         get_object_or_404(Question, pk=question_pk, questionnaire=questionnaire) if question_pk else None
@@ -174,7 +175,7 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int | None = None)
 
 @login_required
 @require_POST
-def questionnaire_import(request: HttpRequest, pk: int) -> HttpResponse:
+def questionnaire_import(request: PersonRequest, pk: int) -> HttpResponse:
     questionnaire = get_questionnaire_for(request.user, pk, manage=True)
     upload = request.FILES.get("file")
     source = request.POST.get("source")
@@ -192,7 +193,7 @@ def questionnaire_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def questionnaire_export(request: HttpRequest, pk: int) -> HttpResponse:
+def questionnaire_export(request: PersonRequest, pk: int) -> HttpResponse:
     questionnaire = get_questionnaire_for(request.user, pk, manage=True)
     response = HttpResponse(exports.questionnaire_workbook(questionnaire), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="questionnaire-{questionnaire.pk}.xlsx"'
@@ -238,7 +239,7 @@ def _answer_submission(request, run, questionnaire, form, channel, actor=None, d
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def fill(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
+def fill(request: PersonRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
     run = get_run_for(request.user, pk)
     if not can_enter_responses(request.user, run):
         raise PermissionDenied
@@ -322,7 +323,7 @@ def survey_thanks(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def run_export(request: HttpRequest, pk: int) -> HttpResponse:
+def run_export(request: PersonRequest, pk: int) -> HttpResponse:
     run = get_run_for(request.user, pk)
     response = HttpResponse(exports.run_workbook(run, responses_for(request.user, run)), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="survey-{run.pk}.xlsx"'
@@ -330,7 +331,7 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def run_summary(request: HttpRequest, pk: int) -> HttpResponse:
+def run_summary(request: PersonRequest, pk: int) -> HttpResponse:
     run = get_run_for(request.user, pk)
     response = HttpResponse(
         exports.run_summary_docx(run, responses_for(request.user, run)), content_type=DOCX
