@@ -14,6 +14,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.excel import active_sheet
 from scoring.models import ComponentKind, Publication
 
 LIST_SIZE = 3  # how many units the red and black lists name
@@ -84,7 +85,7 @@ def render_pdf(context: dict) -> bytes:
 
 def render_xlsx(context: dict) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = active_sheet(workbook)
     sheet.title = "考核得分"
     sheet.append([context["title"]])
     sheet["A1"].font = Font(bold=True, size=14)

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font
 from PIL import Image
 
 from cases.models import CasePhoto
+from core.excel import active_sheet
 from inspections.models import Finding, Round, Verdict, Visit
 from inspections.queries import rollup, rollup_total
 
@@ -191,7 +192,7 @@ def _thumbnail(data: bytes) -> tuple[io.BytesIO, int, int]:
 def render_round_xlsx(context: dict) -> bytes:
     workbook = Workbook()
     bold = Font(bold=True)
-    summary = workbook.active
+    summary = active_sheet(workbook)
     summary.title = "概况"
     summary.append([context["title"]])
     summary["A1"].font = Font(bold=True, size=14)

@@ -20,9 +20,19 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook as WorkbookType
+from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_IMPORT_ROWS = 20000
+
+
+def active_sheet(workbook: WorkbookType) -> Worksheet:
+    """The sheet a workbook opens on. openpyxl allows none or a chart sheet there; a new workbook, and every
+    workbook this project writes, opens on a worksheet."""
+    sheet = workbook.active
+    if not isinstance(sheet, Worksheet):
+        raise TypeError("the workbook does not open on a worksheet")
+    return sheet
 
 
 @dataclass(frozen=True)
@@ -192,7 +202,7 @@ def import_rows(
 def template_workbook(sheets: list[tuple[str, list[Column], list[list[Any]]]], notes: list[str]) -> bytes:
     """A template workbook: one sheet per (name, columns, example rows), plus a 说明 sheet with the notes."""
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(active_sheet(workbook))
     bold = Font(bold=True)
     required_fill = PatternFill("solid", fgColor="FFF2CC")
     for name, columns, examples in sheets:

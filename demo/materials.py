@@ -16,6 +16,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from PIL import Image, ImageDraw
 
+from core.excel import active_sheet
 from core.models import Period
 from demo.framework import EDITION_NAME
 from framework.models import Criterion, MaterialType, MethodKind
@@ -60,7 +61,7 @@ def _photo(rng: random.Random, n: int) -> SimpleUploadedFile:
 
 def _table(unit_name: str) -> SimpleUploadedFile:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = active_sheet(workbook)
     sheet.append(["序号", "项目", "数量", "备注"])
     for n, item in enumerate(["公益广告", "宣传活动", "志愿服务", "问题整改"], start=1):
         sheet.append([n, item, 10 * n, unit_name])

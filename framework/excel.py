@@ -19,7 +19,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from core.excel import Column, ImportProblem, ImportReport, SheetRow, read_sheet, template_workbook
+from core.excel import (
+    Column,
+    ImportProblem,
+    ImportReport,
+    SheetRow,
+    active_sheet,
+    read_sheet,
+    template_workbook,
+)
 from framework.models import (
     Criterion,
     Edition,
@@ -171,7 +179,7 @@ NOTES = [
 
 def export_edition(edition: Edition) -> bytes:
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(active_sheet(workbook))
     tree = workbook.create_sheet(TREE_SHEET)
     tree.append([column.title for column in TREE_COLUMNS])
     methods = workbook.create_sheet(METHOD_SHEET)

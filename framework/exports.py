@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from core.excel import active_sheet
 from framework.models import Edition, Task
 from framework.queries import breakdown_rows
 
@@ -17,7 +18,7 @@ WIDTHS = [18, 18, 22, 50, 16, 30, 12, 30]
 
 def breakdown_workbook(tasks: QuerySet[Task], edition: Edition | None) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = active_sheet(workbook)
     sheet.title = "任务分解表"
     sheet.append(BREAKDOWN_HEADERS)
     for cell in sheet[1]:

@@ -17,6 +17,7 @@ from docx import Document
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.excel import active_sheet
 from core.models import Period
 from framework.models import Criterion, MaterialType, Node
 from framework.queries import node_paths
@@ -137,7 +138,7 @@ def build_bundle(
     orders = _orders(criteria, paths)
     root = safe(f"{period} 网上申报材料")
     index = Workbook()
-    sheet = index.active
+    sheet = active_sheet(index)
     sheet.title = "材料索引"
     sheet.append(INDEX_COLUMNS)
     missing = index.create_sheet("未通过或未报送")

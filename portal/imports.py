@@ -15,7 +15,15 @@ from openpyxl import Workbook
 
 from cases.categories import CJT_214
 from cases.models import Category, CategoryKind
-from core.excel import MAX_IMPORT_BYTES, Column, ImportProblem, ImportReport, open_workbook, read_sheet
+from core.excel import (
+    MAX_IMPORT_BYTES,
+    Column,
+    ImportProblem,
+    ImportReport,
+    active_sheet,
+    open_workbook,
+    read_sheet,
+)
 from org.models import Person
 from portal.actions import intake_hotline
 from portal.models import HotlineTicket
@@ -81,9 +89,10 @@ def _workbook(upload: UploadedFile):
         else:
             raise ValidationError(_("The CSV file is neither UTF-8 nor GBK text."))
         workbook = Workbook()
-        workbook.active.title = SHEET
+        sheet = active_sheet(workbook)
+        sheet.title = SHEET
         for row in csv.reader(io.StringIO(text)):
-            workbook.active.append(row)
+            sheet.append(row)
         return workbook
     return open_workbook(upload)
 

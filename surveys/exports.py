@@ -20,6 +20,7 @@ from core.excel import (
     Column,
     ImportProblem,
     ImportReport,
+    active_sheet,
     open_workbook,
     problems_from_validation,
     read_sheet,
@@ -46,7 +47,7 @@ QUESTION_COLUMNS = [
 
 def questionnaire_workbook(questionnaire: Questionnaire) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = active_sheet(workbook)
     sheet.title = QUESTION_SHEET
     sheet.append([column.title for column in QUESTION_COLUMNS])
     for question in questionnaire.questions.all():
@@ -192,7 +193,7 @@ def _percent(value: float) -> float:
 def run_workbook(run: SurveyRun, responses: QuerySet[Response]) -> bytes:
     """Two sheets: rates per question (with interval and target) and every response with its answers."""
     workbook = Workbook()
-    rates_sheet = workbook.active
+    rates_sheet = active_sheet(workbook)
     rates_sheet.title = "率"
     rates_sheet.append(
         ["版本", "题目", "测评标准", "有效回答", "肯定回答", "率(%)", "95%下限", "95%上限", "目标(%)", "结果"]

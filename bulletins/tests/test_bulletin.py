@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from bulletins.bulletin import default_template
 from bulletins.models import BulletinTemplate
+from core.excel import active_sheet
 from core.models import Period
 from jobs.models import GeneratedFile
 from org.models import UnitKind
@@ -84,7 +85,7 @@ def test_the_pdf_bulletin_has_chinese_text(county, publication, login, make, tmp
 
 def test_the_excel_score_table(county, publication, login, make):
     workbook = load_workbook(io.BytesIO(make(login(county.office_admin), publication, "xlsx")))
-    rows = list(workbook.active.iter_rows(min_row=3, values_only=True))
+    rows = list(active_sheet(workbook).iter_rows(min_row=3, values_only=True))
     assert rows[0][:2] == (1, "柳河镇") and rows[0][-2] == 1.5
 
 

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from cases import exports
 from cases.models import Case, Source, State
+from core.excel import active_sheet
 from jobs.models import GeneratedFile
 
 
@@ -40,7 +41,7 @@ def many_cases(county):
 
 
 def _rows(content: bytes) -> list[tuple]:
-    return list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    return list(active_sheet(load_workbook(io.BytesIO(content))).iter_rows(values_only=True))
 
 
 def _run_export(client, query: str, capture) -> GeneratedFile:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.excel import active_sheet
 from core.uploads import check_document
 from framework import actions
 from framework.models import Progress, Task, TaskEvent, TaskUnit
@@ -216,7 +217,7 @@ def test_it_exports_the_breakdown_in_the_office_layout(county, task, login):
     from openpyxl import load_workbook
 
     response = login(county.office_admin).get(reverse("framework:task_export"))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = active_sheet(load_workbook(io.BytesIO(response.content)))
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("项目", "指标", "内容", "标准", "牵头单位", "责任单位", "完成时限", "进度")
     assert rows[1] == (

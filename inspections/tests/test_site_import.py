@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from core.excel import open_workbook
+from core.excel import active_sheet, open_workbook
 from core.geo import wgs84_to_gcj02
 from inspections.imports import SITES_SHEET, import_sites
 from inspections.models import Site
@@ -19,7 +19,7 @@ HEADER = ["点位名称", "点位类型", "地址", "经度", "纬度", "坐标�
 
 def workbook(*rows) -> io.BytesIO:
     book = Workbook()
-    sheet = book.active
+    sheet = active_sheet(book)
     sheet.title = SITES_SHEET
     sheet.append(HEADER)
     for row in rows:

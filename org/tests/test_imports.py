@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from core.excel import active_sheet
 from org.imports import PEOPLE_SHEET, UNITS_SHEET
 from org.models import Person, Unit
 
@@ -23,9 +24,10 @@ UNIT_HEADER = [
 
 def xlsx(sheet: str, rows: list[list]) -> SimpleUploadedFile:
     workbook = Workbook()
-    workbook.active.title = sheet
+    worksheet = active_sheet(workbook)
+    worksheet.title = sheet
     for row in rows:
-        workbook.active.append(row)
+        worksheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return SimpleUploadedFile("units.xlsx", buffer.getvalue())

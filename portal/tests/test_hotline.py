@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from cases.models import Case, Source, State
+from core.excel import active_sheet
 from portal.conftest import IN_GRID_A, OUTSIDE
 from portal.models import HotlineTicket
 
@@ -16,9 +17,10 @@ HEADER = ["工单号", "热线", "问题描述", "地址", "经度", "纬度", "
 
 def xlsx(rows) -> SimpleUploadedFile:
     workbook = Workbook()
-    workbook.active.title = "导出"
+    sheet = active_sheet(workbook)
+    sheet.title = "导出"
     for row in [HEADER, *rows]:
-        workbook.active.append(row)
+        sheet.append(row)
     out = io.BytesIO()
     workbook.save(out)
     return SimpleUploadedFile("orders.xlsx", out.getvalue())

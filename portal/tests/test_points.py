@@ -9,6 +9,7 @@ import time_machine
 from openpyxl import load_workbook
 
 from cases.actions import accept_case, dispatch_case, mark_duplicate, reject_case
+from core.excel import active_sheet
 from portal.actions import submit_report
 from portal.conftest import IN_GRID_A, SECRET_PHONE
 from portal.models import PointsAward, PointsRule, phone_hash
@@ -110,7 +111,7 @@ def test_it_refuses_rule_changes_and_the_export_to_an_inspector(service, county,
 def test_it_exports_the_ranking_for_rewards(service, county, login):
     accept_case(county.inspector, report(service).case)
     response = login(county.office_admin).get("/portal/points.xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = active_sheet(load_workbook(io.BytesIO(response.content)))
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:5] == ("Rank", "Reporter", "Phone", "Reports", "Points")
     assert rows[1][0] == 1 and rows[1][2] == SECRET_PHONE and rows[1][4] == 10

@@ -11,6 +11,7 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
+from core.excel import active_sheet
 from surveys.actions import submit_response
 from surveys.exports import bank_path
 from surveys.models import Channel, Question, Questionnaire, Response
@@ -183,7 +184,7 @@ def test_a_bad_questionnaire_file_imports_nothing(county, questionnaire, login):
     from openpyxl import Workbook
 
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = active_sheet(workbook)
     sheet.title = "题目"
     sheet.append(["序号", "题型", "题目", "选项", "满意/肯定选项"])
     sheet.append([1, "single", "好题", "是\n否", "A"])
