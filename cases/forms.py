@@ -81,7 +81,8 @@ class CaseForm(StyledFormMixin, forms.Form):
     photos = PhotosField(label=_("Photos (before)"), required=False)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         lon, lat = data.get("lon"), data.get("lat")
         if (lon is None) != (lat is None):
             raise forms.ValidationError(_("Give both longitude and latitude, or neither."))

@@ -179,7 +179,8 @@ def case_list(request: PersonRequest) -> HttpResponse:
     form, listed = case_forms.list_from_query(person, request.GET)
     counts = queries.queue_counts(listed.filtered, listed.queues)
     # Counted up to the cap: the "All" list of a year's cases is not counted row by row on every visit.
-    page = CappedPaginator(listed.cases, 50, settings.CASE_COUNT_CAP).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(listed.cases, 50, settings.CASE_COUNT_CAP)
+    page = paginator.get_page(request.GET.get("page"))
     selectable = listed.queue == "to_dispatch" and access.is_office_actor(person)
     context = {
         "form": form,
@@ -192,7 +193,7 @@ def case_list(request: PersonRequest) -> HttpResponse:
         "selectable": selectable,
         "bulk_form": case_forms.BulkDispatchForm(cases=Case.objects.none()) if selectable else None,
         "query": request.GET.urlencode(),
-        "export_in_background": page.paginator.capped or page.paginator.count > exports.DIRECT_EXPORT_ROWS,
+        "export_in_background": paginator.capped or paginator.count > exports.DIRECT_EXPORT_ROWS,
     }
     template = "cases/_case_table.html" if request.htmx else "cases/case_list.html"
     return render(request, template, context)

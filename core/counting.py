@@ -41,11 +41,12 @@ class CappedPaginator(Paginator):
 
     def __init__(self, object_list: QuerySet, per_page: int, cap: int) -> None:
         super().__init__(object_list, per_page)
+        self.queryset = object_list
         self.cap = cap
 
     @cached_property
     def capped_count(self) -> CappedCount:
-        return capped_count(self.object_list, self.cap)
+        return capped_count(self.queryset, self.cap)
 
     @cached_property
     def count(self) -> int:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 
+# The mixin is only ever mixed into a form: the type checker sees it as one.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
 
-class StyledFormMixin:
+
+class StyledFormMixin(_FormBase):
     """Give every widget its Bootstrap class, and mark fields with errors as invalid."""
 
     def __init__(self, *args, **kwargs) -> None:

@@ -38,6 +38,8 @@ def parse_boundary(data: Any) -> Polygon | MultiPolygon:
         raise ValidationError(
             _("The boundary's coordinates cannot be read: %(error)s") % {"error": exc}
         ) from exc
+    if not isinstance(geometry, Polygon | MultiPolygon):  # as the GeoJSON type said (checked above)
+        raise ValidationError(_("The boundary must be a GeoJSON Polygon or MultiPolygon."))
     if geometry.is_empty:
         raise ValidationError(_("The boundary is empty."))
     min_lon, min_lat, max_lon, max_lat = geometry.bounds

@@ -158,7 +158,7 @@ class CheckedUpload:
 
 def check_document(upload: UploadedFile, max_bytes: int = MAX_DOCUMENT_BYTES) -> CheckedUpload:
     """Accept a PDF, Office document or image by its content; refuse anything else or anything too large."""
-    if upload.size > max_bytes:
+    if upload.size is not None and upload.size > max_bytes:
         raise ValidationError(
             _("“%(name)s” is larger than %(mb)d MB.")
             % {"name": upload.name, "mb": max_bytes // (1024 * 1024)}

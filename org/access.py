@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TypeGuard, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -71,7 +71,7 @@ def works_for_own_unit(person: Person | AnonymousUser) -> bool:
 def visible_units(person: Person) -> QuerySet[Unit]:
     if sees_everything(person):
         return Unit.objects.all()
-    if not is_active_person(person) or person.unit_id is None:
+    if not is_active_person(person) or person.unit is None:
         return Unit.objects.none()
     return Unit.objects.filter(path__startswith=person.unit.path)
 
@@ -80,7 +80,7 @@ def scoped(person: Person, queryset: QuerySet[M], unit_field: str = "unit") -> Q
     """Restrict any queryset to rows whose `unit_field` lies in the person's visible subtree."""
     if sees_everything(person):
         return queryset
-    if not is_active_person(person) or person.unit_id is None:
+    if not is_active_person(person) or person.unit is None:
         return queryset.none()
     return queryset.filter(**{f"{unit_field}__path__startswith": person.unit.path})
 
@@ -106,7 +106,7 @@ def get_or_404(queryset: QuerySet[M], pk: int) -> M:
     """The row `pk` of a scoped queryset; outside one's scope is answered exactly like "does not exist"."""
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 

@@ -81,7 +81,8 @@ class LocateForm(StyledFormMixin, forms.Form):
     lat = forms.FloatField(label=_("latitude"), min_value=-90, max_value=90)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "lon" in data and "lat" in data:
             validate_lon_lat(data["lon"], data["lat"])
         return data

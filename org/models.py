@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
@@ -33,6 +33,7 @@ class Unit(models.Model):
     """Any organisation in the campaign; `path` holds the ids from the root so a subtree is one prefix query."""
 
     PATH_STEP = 8  # digits per level in `path`
+    indent: int  # not a column: the depth below the top unit shown, set by org.queries.unit_tree
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
@@ -108,7 +109,7 @@ class Unit(models.Model):
                 )
 
     def _own_path(self) -> str:
-        prefix = self.parent.path if self.parent_id else ""
+        prefix = self.parent.path if self.parent is not None else ""
         return f"{prefix}{self.pk:0{self.PATH_STEP}d}/"
 
     def save(self, *args, **kwargs) -> None:
@@ -157,8 +158,6 @@ class Person(AbstractUser):
         default=True,
         help_text=_("Created accounts must choose their own password at first login."),
     )
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("person")

@@ -120,7 +120,8 @@ def people_by_unit(unit_ids: Iterable[int], roles: Iterable[str]) -> dict[int, l
     """The active people with one of `roles` in each of the units, in one query."""
     people: dict[int, list[Person]] = defaultdict(list)
     for person in Person.objects.filter(unit_id__in=set(unit_ids), role__in=set(roles), is_active=True):
-        people[person.unit_id].append(person)
+        if person.unit_id is not None:  # always, by the filter
+            people[person.unit_id].append(person)
     return people
 
 
@@ -131,7 +132,7 @@ def nearest_unit_with(unit: Unit, people: dict[int, list[Person]]) -> int | None
 
 def unit_tree(units: QuerySet[Unit]) -> list[Unit]:
     """Units in tree order, annotated with people and grid counts, each with `indent` relative to the top shown."""
-    rows = list(
+    rows: list[Unit] = list(
         units.annotate(people_count=Count("people", distinct=True), grid_count=Count("grids", distinct=True))
         .select_related("parent")
         .order_by("path")

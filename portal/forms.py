@@ -42,7 +42,8 @@ class ReportForm(StyledFormMixin, forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("website"):
             raise forms.ValidationError(_("Your report could not be accepted. Please try again."))
         if data.get("lon") is None or data.get("lat") is None:

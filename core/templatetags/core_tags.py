@@ -13,8 +13,8 @@ def query_with(context, **changes) -> str:
 
 
 @register.filter
-def percent(value: float | None, digits: int = 1) -> str:
-    """0.8671 → "86.7%"; empty for None."""
+def percent(value: float | str | None, digits: int = 1) -> str:
+    """0.8671 → "86.7%"; empty for None or "" (a template's missing value)."""
     if value is None or value == "":
         return ""
     return f"{float(value) * 100:.{digits}f}%"

@@ -95,7 +95,9 @@ def test_it_accepts_a_heic_photo_and_shows_it_as_jpeg():
     assert public.format == thumbnail.format == "JPEG"
     assert public.size == (640, 480) and thumbnail.size == (320, 240)
     assert not public.getexif() and not thumbnail.getexif()
-    red, green, _blue = public.getpixel((10, 10))
+    pixel = public.getpixel((10, 10))
+    assert isinstance(pixel, tuple)
+    red, green, _blue = pixel
     assert red > 150 and green < 90  # the pixels came through the conversion
 
 

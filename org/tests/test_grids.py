@@ -30,7 +30,8 @@ def test_it_ignores_the_bounding_box_corner_outside_a_triangle(county):
     }
     Grid.objects.create(code="37099900100199", name="三角", unit=county.community_a, boundary=triangle)
     assert grid_of_point(117.19, 35.69) is None
-    assert grid_of_point(117.11, 35.61).code == "37099900100199"
+    grid = grid_of_point(117.11, 35.61)
+    assert grid is not None and grid.code == "37099900100199"
 
 
 @pytest.mark.parametrize(
@@ -72,7 +73,8 @@ def test_the_office_creates_a_grid_and_a_bad_one_keeps_the_input(county, login):
         },
     )
     assert response.status_code == 302
-    assert grid_of_point(117.025, 35.505).code == "37099900100102"
+    grid = grid_of_point(117.025, 35.505)
+    assert grid is not None and grid.code == "37099900100102"
 
 
 def test_a_grid_code_has_fourteen_digits(county, login):

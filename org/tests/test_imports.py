@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from core.excel import active_sheet
 from org.imports import PEOPLE_SHEET, UNITS_SHEET
 from org.models import Person, Unit
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 UNIT_HEADER = [
     "名称 (name)",
@@ -33,7 +38,7 @@ def xlsx(sheet: str, rows: list[list]) -> SimpleUploadedFile:
     return SimpleUploadedFile("units.xlsx", buffer.getvalue())
 
 
-def upload(client, kind: str, file) -> object:
+def upload(client: Client, kind: str, file: SimpleUploadedFile) -> TestResponse:
     return client.post(reverse("org:import"), {"kind": kind, "file": file})
 
 
