@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Category, Priority, Source, State
 from cases.queries import FilteredList, filtered_list
-from core.forms import StyledFormMixin
+from core.forms import StyledFormMixin, form_field
 from core.geo import gcj02_to_wgs84
 from org.access import grids_for, visible_units
 from org.models import Grid, Person, Unit
@@ -55,7 +55,8 @@ class CategoryChoiceField(forms.ModelChoiceField):
     """Minor categories labelled with their major class, so a long list reads as groups (市容环境 · 0102 暴露垃圾)."""
 
     def label_from_instance(self, obj: Category) -> str:
-        return f"{obj.parent.name} · {obj.code} {obj.name}"
+        major = f"{obj.parent.name} · " if obj.parent is not None else ""
+        return f"{major}{obj.code} {obj.name}"
 
 
 class CaseForm(StyledFormMixin, forms.Form):
@@ -86,7 +87,7 @@ class CaseForm(StyledFormMixin, forms.Form):
         lon, lat = data.get("lon"), data.get("lat")
         if (lon is None) != (lat is None):
             raise forms.ValidationError(_("Give both longitude and latitude, or neither."))
-        if lon is not None and data.pop("gcj02", False):
+        if lon is not None and lat is not None and data.pop("gcj02", False):
             data["lon"], data["lat"] = gcj02_to_wgs84(lon, lat)
         data.pop("gcj02", None)
         return data
@@ -167,7 +168,7 @@ class BulkDispatchForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, cases: QuerySet[Case], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cases"].queryset = cases
+        form_field(self, "cases", forms.ModelChoiceField).queryset = cases
 
 
 class CaseFilterForm(StyledFormMixin, forms.Form):
@@ -191,11 +192,13 @@ class CaseFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, units: QuerySet[Unit], grids: QuerySet[Grid], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units.order_by("path")
-        self.fields["grid"].queryset = grids.select_related(None).only("id", "code", "name").order_by("code")
+        form_field(self, "unit", forms.ModelChoiceField).queryset = units.order_by("path")
+        form_field(self, "grid", forms.ModelChoiceField).queryset = (
+            grids.select_related(None).only("id", "code", "name").order_by("code")
+        )
         self.fields["q"].widget.attrs["placeholder"] = _("Number, description or address")
         for name in ("unit", "category", "grid"):
-            self.fields[name].empty_label = _("All")
+            form_field(self, name, forms.ModelChoiceField).empty_label = _("All")
 
     def filters(self) -> dict[str, Any]:
         """The chosen filters, for cases.queries.filter_cases (none when the form was not sent or is wrong)."""
@@ -236,5 +239,7 @@ class CategoryForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Category.objects.filter(parent__isnull=True)
-        self.fields["default_unit"].queryset = Unit.objects.filter(is_active=True).order_by("path")
+        majors = Category.objects.filter(parent__isnull=True)
+        form_field(self, "parent", forms.ModelChoiceField).queryset = majors
+        units = Unit.objects.filter(is_active=True).order_by("path")
+        form_field(self, "default_unit", forms.ModelChoiceField).queryset = units

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django import forms
+
+F = TypeVar("F", bound=forms.Field)
 
 # The mixin is only ever mixed into a form: the type checker sees it as one.
 if TYPE_CHECKING:
     _FormBase = forms.BaseForm
 else:
     _FormBase = object
+
+
+def form_field(form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """The form's field `name`, known to be a `kind` (`form.fields` knows each only as a Field): for setting a
+    choice field's queryset or choices when the form is made."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
 
 
 class StyledFormMixin(_FormBase):

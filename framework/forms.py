@@ -59,7 +59,9 @@ class ReportForm(StyledFormMixin, forms.Form):
     note = forms.CharField(
         label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
-    files = MultipleFileField(
+    # The form metaclass moves declared fields to base_fields, so `form.files` stays the uploads; the stubs
+    # see this field as overriding it.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Attachments"),
         required=False,
         help_text=_("PDF, Word, Excel, PowerPoint or photos; up to 10 files of 20 MB each."),

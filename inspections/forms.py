@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledFormMixin
+from core.forms import StyledFormMixin, form_field
 from framework.models import Edition, SiteType
 from inspections.models import Round, RoundKind
 from org.models import Person, Role, Unit, UnitKind
@@ -58,7 +58,9 @@ class TownFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, towns=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = towns if towns is not None else Unit.objects.none()
+        form_field(self, "town", forms.ModelChoiceField).queryset = (
+            towns if towns is not None else Unit.objects.none()
+        )
 
 
 class ResultsFilterForm(StyledFormMixin, forms.Form):
@@ -80,7 +82,9 @@ class ResultsFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, rounds=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = rounds if rounds is not None else Round.objects.none()
+        form_field(self, "round", forms.ModelChoiceField).queryset = (
+            rounds if rounds is not None else Round.objects.none()
+        )
 
     def filter(self, visits):
         """The visits of the chosen round, or of the rounds of that kind starting in the dates."""

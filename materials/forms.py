@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledFormMixin
+from core.forms import StyledFormMixin, form_field
 from core.models import Period
 from framework.forms import MultipleFileField, UnitMultipleChoiceField
 from framework.models import Criterion, Node
@@ -44,8 +44,9 @@ class IssueForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, criteria, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["criteria"].queryset = criteria
-        self.fields["extra_units"].queryset = Unit.objects.filter(is_active=True).order_by("path")
+        form_field(self, "criteria", forms.ModelChoiceField).queryset = criteria
+        units = Unit.objects.filter(is_active=True).order_by("path")
+        form_field(self, "extra_units", forms.ModelChoiceField).queryset = units
         self.fields["criteria"].widget.attrs["class"] = "form-check-input"
 
     def clean_deadline(self):
@@ -56,7 +57,9 @@ class IssueForm(StyledFormMixin, forms.Form):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(label=_("Files"))
+    # The form metaclass moves declared fields to base_fields, so `form.files` stays the uploads; the stubs
+    # see this field as overriding it.
+    files = MultipleFileField(label=_("Files"))  # type: ignore[assignment]
 
 
 class TextForm(StyledFormMixin, forms.Form):
@@ -84,7 +87,7 @@ class ReviewForm(StyledFormMixin, forms.Form):
             self.fields["points"].widget.attrs.update({"inputmode": "decimal"})
         else:
             del self.fields["points"]
-            self.fields["grade"].choices = [(g.code, g.label) for g in grades]
+            form_field(self, "grade", forms.ChoiceField).choices = [(g.code, g.label) for g in grades]
 
 
 class NoteForm(StyledFormMixin, forms.Form):

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledFormMixin
+from core.forms import StyledFormMixin, form_field
 from core.models import Period
 from org.forms import UnitChoiceField
 from org.models import Unit
@@ -64,4 +64,5 @@ class AdjustmentForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, scheme: Scheme, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(kind=scheme.unit_kind).order_by("path")
+        units = Unit.objects.filter(kind=scheme.unit_kind).order_by("path")
+        form_field(self, "unit", forms.ModelChoiceField).queryset = units

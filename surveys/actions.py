@@ -107,7 +107,7 @@ def _town_of(unit: Unit | None) -> Unit | None:
         return None
     if unit.kind == UnitKind.TOWN:
         return unit
-    return unit.parent if unit.parent_id and unit.parent.kind == UnitKind.TOWN else None
+    return unit.parent if unit.parent is not None and unit.parent.kind == UnitKind.TOWN else None
 
 
 def _digest(answers: dict[int, Any]) -> str:

@@ -242,7 +242,7 @@ def run_workbook(run: SurveyRun, responses: QuerySet[Response]) -> bytes:
     for response in responses.select_related("questionnaire", "town", "unit", "surveyor").prefetch_related(
         "answers"
     ):
-        cells = [""] * len(questions)
+        cells: list[str | int] = [""] * len(questions)
         for answer in response.answers.all():
             value = ",".join(answer.choices) or (answer.rating if answer.rating is not None else answer.text)
             cells[column[answer.question_id]] = value

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledFormMixin
+from core.forms import StyledFormMixin, form_field
 from org.models import Person, Role, Unit, UnitKind
 from surveys.actions import Submission
 from surveys.models import Question, QuestionKind, Questionnaire, SurveyRun
@@ -137,7 +137,7 @@ class ResponseForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.questionnaire = questionnaire
         self.questions = list(questionnaire.questions.all())
-        self.fields["unit"].queryset = units
+        form_field(self, "unit", forms.ModelChoiceField).queryset = units
         if not public:
             self.fields["unit"].label = _("Community surveyed")
         if public:
@@ -159,7 +159,7 @@ class ResponseForm(StyledFormMixin, forms.Form):
         answers: dict[int, Any] = {}
         for question in self.questions:
             value = data.get(f"q{question.pk}")
-            if value in (None, "", []):
+            if value is None or value in ("", []):
                 continue
             if question.kind == QuestionKind.SINGLE:
                 answers[question.pk] = [value]
@@ -183,14 +183,23 @@ class ResponseForm(StyledFormMixin, forms.Form):
 
 
 def _question_field(question: Question) -> forms.Field:
-    common = {"label": question.text, "required": question.required}
+    label, required = question.text, question.required
     if question.kind == QuestionKind.SINGLE:
-        return forms.ChoiceField(choices=question.option_pairs, widget=forms.RadioSelect, **common)
+        return forms.ChoiceField(
+            choices=question.option_pairs, widget=forms.RadioSelect, label=label, required=required
+        )
     if question.kind == QuestionKind.MULTIPLE:
         return forms.MultipleChoiceField(
-            choices=question.option_pairs, widget=forms.CheckboxSelectMultiple, **common
+            choices=question.option_pairs, widget=forms.CheckboxSelectMultiple, label=label, required=required
         )
     if question.kind == QuestionKind.RATING:
         scale = [(str(i), str(i)) for i in range(1, question.scale_max + 1)]
-        return forms.TypedChoiceField(choices=scale, coerce=int, widget=forms.RadioSelect, **common)
-    return forms.CharField(max_length=500, widget=forms.TextInput(attrs={"class": "form-control"}), **common)
+        return forms.TypedChoiceField(
+            choices=scale, coerce=int, widget=forms.RadioSelect, label=label, required=required
+        )
+    return forms.CharField(
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        label=label,
+        required=required,
+    )

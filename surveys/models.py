@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 import string
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,6 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Person, Unit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class RateKind(models.TextChoices):
@@ -123,7 +126,7 @@ class Question(models.Model):
         return self.kind != QuestionKind.TEXT and bool(self.favourable_options)
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         codes = {code for code, _label in self.option_pairs}
         if self.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
             if len(self.options) < 2:
@@ -150,7 +153,7 @@ class Question(models.Model):
         if not self.is_rated():
             return None
         if self.kind == QuestionKind.RATING:
-            return None if rating is None else rating >= self.favourable_min
+            return None if rating is None or self.favourable_min is None else rating >= self.favourable_min
         if not choices:
             return None
         return any(code in self.favourable_options for code in choices)

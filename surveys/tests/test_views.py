@@ -140,8 +140,8 @@ def test_the_excel_and_word_reports_hold_the_numbers(county, run, questionnaire,
     client = login(county.office_admin)
     workbook = load_workbook(io.BytesIO(client.get(reverse("surveys:run_export", args=[run.pk])).content))
     rates = {row[1]: row for row in workbook["率"].iter_rows(min_row=2, values_only=True)}
-    support = rates["您是否支持参评全国文明城市？"]
-    assert support[3:6] == (4, 3, 75.0) and support[8] == 80.0 and support[9] == "接近"
+    support_row = rates["您是否支持参评全国文明城市？"]
+    assert support_row[3:6] == (4, 3, 75.0) and support_row[8] == 80.0 and support_row[9] == "接近"
     assert workbook["答卷"].max_row == 5
     document = Document(io.BytesIO(client.get(reverse("surveys:run_summary", args=[run.pk])).content))
     assert "共收回问卷 4 份" in document.paragraphs[1].text
