@@ -6,6 +6,7 @@ nodes (the minors' framework numbers "1）" again in every project), and a skipp
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -46,9 +47,12 @@ class EditionBuilder:
             parent = self.nodes[key]
         return parent
 
-    def criterion(self, node: Node, text: str, key: Any = None, **fields: Any) -> tuple[Criterion, bool]:
-        """The criterion with this text under this node (or this explicit key); created when new."""
-        lookup = ("key", key) if key is not None else (node.pk, text)
+    def criterion(
+        self, node: Node | None, text: str, key: Any = None, **fields: Any
+    ) -> tuple[Criterion, bool]:
+        """The criterion with this text under this node (or this explicit key); created when new. Without a node
+        (a row naming no level of the tree) full_clean refuses it."""
+        lookup = ("key", key) if key is not None else (node.pk if node else None, text)
         if lookup in self.criteria:
             return self.criteria[lookup], False
         criterion = Criterion(edition=self.edition, node=node, text=text, sort_order=self._next(), **fields)
@@ -60,8 +64,8 @@ class EditionBuilder:
     def requirement(
         self,
         criterion: Criterion,
-        site_types: list[SiteType] = (),
-        check_items: list[tuple[str, Decimal]] = (),
+        site_types: Sequence[SiteType] = (),
+        check_items: Sequence[tuple[str, Decimal]] = (),
         **fields: Any,
     ) -> Requirement:
         requirement = Requirement(criterion=criterion, sort_order=self._next(), **fields)

@@ -32,7 +32,7 @@ def sites_for(person: Person) -> QuerySet[Site]:
     rows = Site.objects.select_related("site_type", "town", "keeper", "grid")
     if sees_everything(person):
         return rows
-    if not is_active_person(person) or person.unit_id is None:
+    if not is_active_person(person) or person.unit is None:
         return rows.none()
     prefix = person.unit.path
     return rows.filter(Q(town__path__startswith=prefix) | Q(keeper__path__startswith=prefix))

@@ -19,6 +19,7 @@ FAR_METRES = 500
 class Site(models.Model):
     """点位: a place inspected against the checklist of its type, kept by a unit (包保单位)."""
 
+    last_score: float | None  # not a column: set by inspections.queries.with_last_score
     name = models.CharField(_("name"), max_length=200)
     site_type = models.ForeignKey(SiteType, verbose_name=_("site type"), on_delete=models.PROTECT)
     address = models.CharField(_("address"), max_length=300, blank=True)

@@ -6,6 +6,7 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
@@ -110,7 +111,9 @@ def rollup(visits: QuerySet[Visit], by: str) -> list[Rollup]:
 def rollup_by_round(visits: QuerySet[Visit]) -> list[Rollup]:
     """Per round, newest first."""
     rows = rollup(visits, "round")
-    starts = dict(Round.objects.filter(pk__in=[r.key for r in rows]).values_list("pk", "starts_on"))
+    starts: dict[int | None, date] = dict(
+        Round.objects.filter(pk__in=[r.key for r in rows]).values_list("pk", "starts_on")
+    )
     return sorted(rows, key=lambda r: (starts[r.key], r.key), reverse=True)
 
 
@@ -205,7 +208,7 @@ def with_last_score(sites: QuerySet[Site], visible: QuerySet[Visit]) -> list[Sit
         _kept=Subquery(latest.values("points_kept")[:1]),
         _stake=Subquery(latest.values("points_at_stake")[:1]),
     )
-    result = []
+    result: list[Site] = []
     for site in rows:
         site.last_score = round(float(site._kept / site._stake), 4) if site._stake else None
         result.append(site)

@@ -143,7 +143,7 @@ def my_visits(request: PersonRequest) -> HttpResponse:
 
 def _float(value: str | None) -> float | None:
     try:
-        return float(value) if value not in (None, "") else None
+        return float(value) if value else None
     except ValueError:
         return None
 
@@ -210,7 +210,7 @@ def line_categories(request: PersonRequest) -> HttpResponse:
         .order_by("standard_ref", "code")
     )
     by_id = {c.pk: c for c in events}
-    if request.method == "POST":
+    if request.method == "POST" and site_type is not None:
         choices = {item: by_id.get(_int(request.POST.get(f"cat-{item.pk}"))) for item in items}
         changed = actions.set_line_categories(request.user, choices)
         messages.success(request, _("%(n)d lines changed.") % {"n": changed})
@@ -222,7 +222,9 @@ def line_categories(request: PersonRequest) -> HttpResponse:
     defaults = {item.pk: known.get(default_code(item.text, site_type)) for item in items}
     groups: dict[str, list[Category]] = {}
     for category in events:
-        groups.setdefault(f"{category.parent.code} {category.parent.name}", []).append(category)
+        major = category.parent
+        if major is not None:  # always: the events listed are minor categories
+            groups.setdefault(f"{major.code} {major.name}", []).append(category)
     context = {
         "edition": edition,
         "types": types,
@@ -383,7 +385,9 @@ def public_site(request: HttpRequest, pk: int) -> HttpResponse:
     report = (
         reverse("portal:report")
         + "?"
-        + urlencode({"address": f"{site.name} {site.address}".strip(), "lon": site.lon, "lat": site.lat})
+        + urlencode(
+            {"address": f"{site.name} {site.address}".strip(), "lon": str(site.lon), "lat": str(site.lat)}
+        )
     )
     context = {
         "site": site,

@@ -56,8 +56,12 @@ class UnitScore:
     rank: int = 0
     adjustments: list[dict] = field(default_factory=list)
 
-    def component(self, kind: str) -> ComponentScore | None:
-        return next((c for c in self.components if c.kind == kind), None)
+    def component(self, kind: str) -> ComponentScore:
+        """The row's score for one kind of component (a scheme has every kind)."""
+        for component in self.components:
+            if component.kind == kind:
+                return component
+        raise KeyError(kind)
 
 
 # --- Sources of facts -------------------------------------------------------------------------------
@@ -187,8 +191,12 @@ def rectification_scores(
     target = component.param("on_time_target")
     scores = {}
     for unit in units:
-        facts = dict(totals.get(unit.pk, {}))
-        due, on_time, reworked = facts.get("due", 0), facts.get("closed_on_time", 0), facts.get("reworked", 0)
+        counts = totals.get(unit.pk, {})
+        due, on_time, reworked = (
+            counts.get("due", 0),
+            counts.get("closed_on_time", 0),
+            counts.get("reworked", 0),
+        )
         rate = on_time / due if due else None
         points = rectification_points(component, due, on_time, reworked)
         explanation = (
@@ -240,7 +248,9 @@ def field_rate_sums(
                 counts_for[unit.pk] = scored
     sums: dict[int, tuple[int, Decimal]] = {}
     for (town, keeper), (n, total) in sums_by_pair.items():
-        for scored in {town if town in towns else None, counts_for.get(keeper)} - {None}:
+        for scored in {town if town in towns else None, counts_for.get(keeper)}:
+            if scored is None:
+                continue
             before_n, before_total = sums.get(scored, (0, Decimal(0)))
             sums[scored] = (before_n + n, before_total + total)
     return sums

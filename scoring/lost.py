@@ -8,12 +8,13 @@ in or kept by their units (inspections.access.sites_for) and the responses of th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Model, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,6 +39,7 @@ FACT_FILTERS: dict[str, str] = {
     "item": "check_item",
 }
 NO_CATEGORY = "-"
+PERIOD_KIND_ORDER: dict[str, int] = {Period.Kind.QUARTER: 0, Period.Kind.MONTH: 1}  # then the year
 
 # The groupings of the lost-points screen: (key, heading, the fields grouped by, the fact filter a row links to).
 GROUPINGS: list[tuple[str, object, tuple[str, ...], str]] = [
@@ -204,7 +206,7 @@ def survey_losses(period: Period, person: Person, limit: int = 10) -> list[Surve
         **in_period(period, "response__submitted_at"),
     )
     if not sees_everything(person):
-        if person.unit_id is None:
+        if person.unit is None:
             return []
         answers = answers.filter(
             Q(response__unit__path__startswith=person.unit.path)
@@ -276,13 +278,13 @@ def default_period(today: date) -> Period | None:
     """The period covering today (the quarter before a month), else the latest."""
     periods = period_choices()
     current = [p for p in periods if p.starts_on <= today <= p.ends_on]
-    current.sort(key=lambda p: {Period.Kind.QUARTER: 0, Period.Kind.MONTH: 1}.get(p.kind, 2))
+    current.sort(key=lambda p: PERIOD_KIND_ORDER.get(p.kind, 2))
     return current[0] if current else (periods[0] if periods else None)
 
 
 def describe_filters(filters: dict[str, str]) -> list[tuple[str, str]]:
     """What a facts list is narrowed to, in words: (what, which)."""
-    models = {
+    models: dict[str, tuple[str, type[Model], Callable[[Any], str]]] = {
         "criterion": (_("Criterion"), Criterion, lambda c: f"{c.code} {c.text[:60]}"),
         "site_type": (_("Site type"), SiteType, str),
         "town": (_("Town/street"), Unit, str),
@@ -296,6 +298,6 @@ def describe_filters(filters: dict[str, str]) -> list[tuple[str, str]]:
             described.append((_("Problem category"), _("No category") if value == NO_CATEGORY else value))
         elif key in models and str(value).isdigit():
             label, model, show = models[key]
-            row = model.objects.filter(pk=int(value)).first()
+            row = model._default_manager.filter(pk=int(value)).first()
             described.append((label, show(row) if row else "—"))
     return described

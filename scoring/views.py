@@ -40,7 +40,7 @@ def period_list(request: PersonRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                return redirect("scoring:scheme_detail", period.schemes.first().pk)
+                return redirect("scoring:scheme_detail", period.schemes.all()[0].pk)  # it has two
     periods = Period.objects.prefetch_related("schemes__publications")
     context = {
         "periods": periods,
@@ -88,7 +88,10 @@ def component_edit(request: PersonRequest, pk: int) -> HttpResponse:
                 messages.error(request, f"{component.get_kind_display()}: {message}")
     else:
         for field, errors in form.errors.items():
-            messages.error(request, f"{component.get_kind_display()} {form[field].label}: {' '.join(errors)}")
+            messages.error(
+                request,
+                f"{component.get_kind_display()} {form[field].label}: {' '.join(str(e) for e in errors)}",
+            )
     return redirect("scoring:scheme_detail", component.scheme_id)
 
 
@@ -102,7 +105,10 @@ def scheme_edit(request: PersonRequest, pk: int) -> HttpResponse:
         actions.update_scheme(request.user, scheme, **form.cleaned_data)
         messages.success(request, _("Scheme saved."))
     else:
-        messages.error(request, "; ".join(f"{form[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
+        messages.error(
+            request,
+            "; ".join(f"{form[f].label}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()),
+        )
     return redirect("scoring:scheme_detail", scheme.pk)
 
 
@@ -121,7 +127,11 @@ def adjustment_add(request: PersonRequest, pk: int) -> HttpResponse:
     else:
         messages.error(
             request,
-            "; ".join(f"{form[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields),
+            "; ".join(
+                f"{form[f].label}: {' '.join(str(m) for m in e)}"
+                for f, e in form.errors.items()
+                if f in form.fields
+            ),
         )
     return redirect("scoring:scheme_detail", scheme.pk)
 
@@ -170,7 +180,7 @@ def public_scores(request: HttpRequest) -> HttpResponse:
         .select_related("scheme__period")
         .order_by("scheme__period", "scheme__unit_kind", "-version")
     )
-    latest = {}
+    latest: dict[int, Publication] = {}
     for publication in publications:
         latest.setdefault(publication.scheme_id, publication)
     return render(request, "scoring/public.html", {"publications": list(latest.values()), "kinds": KINDS})

@@ -77,7 +77,7 @@ def _rectification_gain(
     now = timezone.now()
     eligible: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for case in cases:
-        unit = owner.get(case.unit_id)
+        unit = owner.get(case.unit_id) if case.unit_id is not None else None
         if unit is None:
             continue
         recovery = recoveries[case.pk]
@@ -86,8 +86,12 @@ def _rectification_gain(
             continue
         if not case.is_with_unit() or case.deadline < now:
             continue
-        facts = totals.get(unit.pk, {})
-        due, on_time, reworked = facts.get("due", 0), facts.get("closed_on_time", 0), facts.get("reworked", 0)
+        counts = totals.get(unit.pk, {})
+        due, on_time, reworked = (
+            counts.get("due", 0),
+            counts.get("closed_on_time", 0),
+            counts.get("reworked", 0),
+        )
         falls_due = case.deadline < end
         baseline = rectification_points(component, due + (1 if falls_due else 0), on_time, reworked)
         fixed = rectification_points(component, due + 1, on_time + 1, reworked)
@@ -99,8 +103,12 @@ def _rectification_gain(
         if unit.pk not in eligible:
             continue
         count, falling_due = eligible[unit.pk]
-        facts = totals.get(unit.pk, {})
-        due, on_time, reworked = facts.get("due", 0), facts.get("closed_on_time", 0), facts.get("reworked", 0)
+        counts = totals.get(unit.pk, {})
+        due, on_time, reworked = (
+            counts.get("due", 0),
+            counts.get("closed_on_time", 0),
+            counts.get("reworked", 0),
+        )
         all_fixed = rectification_points(component, due + count, on_time + count, reworked)
         joint[unit.name] += all_fixed - rectification_points(component, due + falling_due, on_time, reworked)
 
@@ -193,6 +201,6 @@ def top_n_moves(simulation: Simulation, recoveries: list[Recovery], sizes=TOP_N)
     moves = []
     for n in sizes:
         chosen = fixes[:n]
-        gain = simulation.gain_of_fixes([r.finding for r in chosen])
+        gain = simulation.gain_of_fixes([r.finding for r in chosen if r.finding])
         moves.append({"n": n, "fixes": len(chosen), "gain": money(gain), "total": money(base + gain)})
     return moves

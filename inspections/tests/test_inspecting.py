@@ -48,6 +48,7 @@ def test_a_failed_line_opens_a_case_for_the_keeper_with_the_photo(county, visit)
     assert (visit.lines_checked, visit.lines_passed) == (2, 1)
     failed = Finding.objects.get(visit=visit, verdict="fail")
     case = failed.case
+    assert case is not None
     assert case.source == Source.INSPECTION and case.unit == county.community_a
     assert "地面干净" in case.description and "地面有垃圾" in case.description
     assert case.photos.count() == 1 and case.site_name == "城关农贸市场"
@@ -101,7 +102,7 @@ def test_the_inspector_submits_through_the_page(county, login, visit):
     page = client.get(reverse("inspections:visit_detail", args=[visit.pk]))
     assert "地面干净" in page.text
     items = list(checklist_for(visit.site.site_type, visit.round.edition))
-    data = {
+    data: dict[str, object] = {
         f"verdict-{items[0].pk}": "fail",
         f"verdict-{items[1].pk}": "pass",
         f"verdict-{items[2].pk}": "pass",

@@ -56,7 +56,8 @@ def test_failed_lines_open_cases_in_the_mapped_or_default_category(county, categ
     assert by_line == {items[0].pk: "0102", items[1].pk: "0504", items[2].pk: "0507"}
     # The deadline is the category's: 暴露垃圾 is one working day.
     case = Case.objects.get(category__code="0102")
-    assert case.deadline is not None and case.deadline < case.dispatched_at + dt.timedelta(days=4)
+    assert case.deadline is not None and case.dispatched_at is not None
+    assert case.deadline < case.dispatched_at + dt.timedelta(days=4)
 
 
 def test_the_office_edits_the_mapping_on_its_screen(county, login, categories, edition, market_type):
@@ -73,7 +74,7 @@ def test_the_office_edits_the_mapping_on_its_screen(county, login, categories, e
 
 
 def test_only_the_office_maps_lines(county, login, categories, edition, market_type):
-    item = checklist_for(market_type, edition).first()
+    item = checklist_for(market_type, edition)[0]
     with pytest.raises(PermissionDenied):
         set_line_categories(county.inspector, {item: event("0104")})
     url = reverse("inspections:line_categories") + f"?type={market_type.pk}"

@@ -19,7 +19,8 @@ def test_a_leader_follows_a_lost_figure_to_the_failed_lines(
     period = actions.create_period(county.office_admin, Period.Kind.QUARTER, 2026, 2)
     market = make_site("城关一市场")
     inspect({market: ["fail", "pass", "fail"]})
-    case = Finding.objects.filter(verdict="fail").order_by("pk").first().case
+    case = Finding.objects.filter(verdict="fail").order_by("pk")[0].case
+    assert case is not None
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("用户名").fill("leader")
     page.get_by_label("密码").fill(PASSWORD)

@@ -67,6 +67,7 @@ def facts(county, period, make_site, inspect):
     a1 = make_site("城关一市场")
     inspect({a1: ["fail", "pass", "pass"]})
     from_line = Finding.objects.get(verdict="fail").case
+    assert from_line is not None
     Case.objects.filter(pk=from_line.pk).update(deadline=dt.datetime(2026, 6, 25, tzinfo=dt.UTC))
     return {"overdue": overdue, "on_time": on_time, "from_line": from_line}
 
