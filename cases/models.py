@@ -157,6 +157,8 @@ class Case(models.Model):
     OFFICE_QUEUE_STATES: ClassVar[frozenset[str]] = frozenset(
         {State.REPORTED, State.ACCEPTED, State.RETURNED, State.SUBMITTED}
     )
+    # Not a column: the photos the public may see, prefetched by the public pages' query (portal).
+    public_photos: list[CasePhoto]
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)

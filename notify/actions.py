@@ -146,7 +146,7 @@ def notify_many(
     for (_pk, kind), entries in due.items():
         fold = summarize is not None and summary_over is not None and len(entries) > summary_over
         rows += [_row(person, message, folded_at=now if fold else None) for person, message in entries]
-        if fold:
+        if fold and summarize is not None:
             summaries.append(_summary(entries[0][0], kind, [message for _p, message in entries], summarize))
     if not rows:
         return []

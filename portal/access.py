@@ -11,7 +11,7 @@ from cases.models import CasePhoto
 from org.access import is_office_admin, is_office_staff
 from org.models import Person
 from portal import queries
-from portal.models import CitizenReport
+from portal.queries import PublicReport
 
 # --- The office -----------------------------------------------------------------------------------------
 
@@ -46,7 +46,7 @@ def can_manage_keys(person: Person) -> bool:
 # --- The public ------------------------------------------------------------------------------------------
 
 
-def get_report_by_code(code: str) -> CitizenReport:
+def get_report_by_code(code: str) -> PublicReport:
     report = queries.public_reports().filter(tracking_code=code.strip().upper()).first()
     if report is None:
         raise Http404

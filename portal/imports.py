@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from django.core.exceptions import ValidationError
@@ -54,8 +55,10 @@ def _category(text: str) -> Category:
     return category
 
 
-def _when(text: str):
-    value = parse_datetime(text) or (parse_date(text) and parse_datetime(f"{text}T00:00:00"))
+def _when(text: str) -> dt.datetime:
+    value = parse_datetime(text)
+    if value is None and parse_date(text):
+        value = parse_datetime(f"{text}T00:00:00")
     if value is None:
         raise ValidationError(_("Not a date, e.g. 2026-11-29 09:30."))
     return value if is_aware(value) else make_aware(value, get_default_timezone())
@@ -76,7 +79,7 @@ COLUMNS = [
 
 def _workbook(upload: UploadedFile):
     """An .xlsx as it is; a CSV (UTF-8, or GBK as Excel in China saves it) as a one-sheet workbook."""
-    if upload.name.lower().endswith(".csv"):
+    if (upload.name or "").lower().endswith(".csv"):
         if upload.size and upload.size > MAX_IMPORT_BYTES:
             raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_IMPORT_BYTES // 2**20})
         data = upload.read()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CasePhoto, Category, State
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def phone_hash(phone: str) -> str:
@@ -117,7 +121,7 @@ class ApiKey(models.Model):
 
 
 # What a citizen reads for each case state: the office's words (待处置, 退回…) mean little outside it.
-PUBLIC_STATUS = {
+PUBLIC_STATUS: dict[str, StrOrPromise] = {
     State.REPORTED: _("Being checked by the office"),
     State.ACCEPTED: _("Accepted, being handled"),
     State.DISPATCHED: _("Being handled"),
@@ -154,7 +158,7 @@ class CitizenReport(models.Model):
         return self.tracking_code
 
     def public_status(self) -> str:
-        return PUBLIC_STATUS[self.case.state]
+        return str(PUBLIC_STATUS[self.case.state])
 
 
 class HiddenPhoto(models.Model):
@@ -223,7 +227,7 @@ class HotlineTicket(models.Model):
         H12345 = "12345", "12345"
         H12319 = "12319", "12319"
 
-    SOURCES = {Hotline.H12345: "hotline_12345", Hotline.H12319: "hotline_12319"}
+    SOURCES: ClassVar[dict[str, str]] = {Hotline.H12345: "hotline_12345", Hotline.H12319: "hotline_12319"}
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="hotline_ticket")
     hotline = models.CharField(_("hotline"), max_length=5, choices=Hotline.choices)

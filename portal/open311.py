@@ -15,7 +15,7 @@ from xml.etree import ElementTree as ET
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from cases.models import Case
 from portal import actions, queries
 from portal.models import CitizenReport, PublicService, ServiceAttribute
+from portal.queries import PublicReport
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 SPEC = "http://wiki.open311.org/GeoReport_v2"
@@ -152,7 +153,7 @@ def attribute_data(attribute: ServiceAttribute) -> dict:
     }
 
 
-def status_notes(report: CitizenReport) -> str:
+def status_notes(report: PublicReport) -> str:
     """Our state in words, and for a finished report the office's note (e.g. why it was not accepted)."""
     case = report.case
     text = case.get_state_display()
@@ -161,7 +162,7 @@ def status_notes(report: CitizenReport) -> str:
     return text
 
 
-def request_data(request: HttpRequest, report: CitizenReport) -> dict:
+def request_data(request: HttpRequest, report: PublicReport) -> dict:
     case = report.case
     photos = [photo for photo in report.case.public_photos if photo.kind == photo.Kind.BEFORE]
     media = request.build_absolute_uri(reverse("portal:photo", args=[photos[0].pk])) if photos else None
@@ -172,7 +173,7 @@ def request_data(request: HttpRequest, report: CitizenReport) -> dict:
         "service_name": report.service.name,
         "service_code": report.service.service_code,
         "description": case.description,
-        "agency_responsible": case.unit.name if case.unit_id else "",
+        "agency_responsible": case.unit.name if case.unit else "",
         "service_notice": "",
         "requested_datetime": w3c(case.reported_at),
         "updated_datetime": w3c(case.updated_at),

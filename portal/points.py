@@ -13,8 +13,9 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from cases.models import Case, CaseEvent, State
 from org.access import require
@@ -59,10 +60,15 @@ def _is_repeat(report: CitizenReport, window: dt.timedelta) -> bool:
     place = Q(report__case__grid_id=case.grid_id) if case.grid_id else Q(pk__in=[])
     if case.address:
         place |= Q(report__case__address=case.address)
+    same_category = (
+        Q(report__case__category_id=case.category_id)
+        if case.category_id
+        else Q(report__case__category__isnull=True)
+    )
     return (
         PointsAward.objects.filter(
+            same_category,
             phone_hash=report.phone_hash,
-            report__case__category_id=case.category_id,
             report__case__reported_at__gte=case.reported_at - window,
             report__case__reported_at__lt=case.reported_at,
         )
@@ -127,7 +133,7 @@ def ranking_workbook(rows: list[dict]) -> Workbook:
     return workbook
 
 
-def _bold(sheet, value: str) -> WriteOnlyCell:
+def _bold(sheet: WriteOnlyWorksheet, value: str) -> Cell:
     cell = WriteOnlyCell(sheet, value=value)
     cell.font = Font(bold=True)
     return cell

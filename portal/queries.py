@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.core.cache import cache
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
@@ -14,6 +15,17 @@ from core.geo import parse_boundary
 from org.models import Grid
 from portal.models import CitizenReport, PublicService
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class StateNote(TypedDict):
+    state_note: str | None
+
+
+# A report as public_reports() reads it: with the office's note on the case's current state.
+PublicReport: TypeAlias = "WithAnnotations[CitizenReport, StateNote]"
+
 
 def public_services() -> QuerySet[PublicService]:
     return PublicService.objects.filter(is_active=True).select_related("category")
@@ -24,7 +36,7 @@ def public_photos() -> QuerySet[CasePhoto]:
     return CasePhoto.objects.filter(hidden_from_public__isnull=True).order_by("uploaded_at", "pk")
 
 
-def public_reports() -> QuerySet[CitizenReport]:
+def public_reports() -> QuerySet[PublicReport]:
     """Reports with what the public pages and Open311 show, in a fixed number of queries: the public photos, and
     the office's note on the step that brought the case to its state (the reason of a refusal, for status_notes)."""
     state_note = (
@@ -41,14 +53,14 @@ def public_reports() -> QuerySet[CitizenReport]:
 
 
 def filter_requests(
-    reports: QuerySet[CitizenReport],
+    reports: QuerySet[PublicReport],
     *,
     numbers: list[str] | None = None,
     service_codes: list[str] | None = None,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     statuses: set[str] | None = None,
-) -> QuerySet[CitizenReport]:
+) -> QuerySet[PublicReport]:
     """Open311 GET requests: an id list wins over every other filter, as the spec says."""
     if numbers:
         return reports.filter(case__number__in=numbers)

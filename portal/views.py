@@ -157,11 +157,14 @@ def office_reports(request: PersonRequest) -> HttpResponse:
     )
     photos: dict[int, list[CasePhoto]] = {}
     for photo in CasePhoto.objects.filter(case__citizen_report__in=page.object_list).order_by("pk"):
-        photo.is_hidden = photo.pk in hidden
         photos.setdefault(photo.case_id, []).append(photo)
     for row in page.object_list:
         row.all_photos = photos.get(row.case_id, [])
-    context = {"page": page, "can_manage_keys": access.can_manage_keys(request.user)}
+    context = {
+        "page": page,
+        "hidden_photos": hidden,
+        "can_manage_keys": access.can_manage_keys(request.user),
+    }
     return render(request, "portal/office_reports.html", context)
 
 

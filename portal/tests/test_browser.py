@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from cases.models import Case, Source, State
 from cases.tests.test_browser import sign_in, take_step
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 SHOTS = None  # set to a folder path to keep screenshots while working on the screens
 
 

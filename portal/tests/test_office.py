@@ -31,8 +31,10 @@ def test_it_lets_the_office_hide_and_show_a_photo(login, service, county):
     client = login(county.inspector)
     client.post(f"/portal/photos/{picture.pk}/visibility/", {"hide": "1"})
     assert HiddenPhoto.objects.filter(photo=picture).exists()
+    assert 'name="hide" value="0"' in client.get("/portal/").content.decode()  # the list offers to show it
     client.post(f"/portal/photos/{picture.pk}/visibility/", {"hide": "0"})
     assert not HiddenPhoto.objects.exists()
+    assert 'name="hide" value="1"' in client.get("/portal/").content.decode()
 
 
 def test_it_refuses_hiding_to_someone_outside_the_office(login, service, county):
@@ -67,7 +69,8 @@ def test_it_issues_a_key_from_the_command_line(db):
     out = StringIO()
     call_command("open311-key", "12319 平台", stdout=out, stderr=StringIO())
     raw = out.getvalue().strip()
-    assert find_api_key(raw).name == "12319 平台"
+    key = find_api_key(raw)
+    assert key is not None and key.name == "12319 平台"
 
 
 def test_it_lets_a_superuser_edit_public_services_in_the_admin(client, service, county):
