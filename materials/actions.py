@@ -323,9 +323,10 @@ def remove_file(actor: Person, item: MaterialFile) -> None:
     _request, draft = _start_editing(actor, item.submission.request)
     if item.submission_id != draft.pk:
         # The file belongs to the version sent before; the new draft holds its own copy of the row.
-        item = draft.files.filter(token=item.token).first()
-        if item is None:
+        copy = draft.files.filter(token=item.token).first()
+        if copy is None:
             return
+        item = copy
     item.delete()
 
 
@@ -395,7 +396,7 @@ def _under_review(actor: Person, request: MaterialRequest, kind: str) -> tuple[M
     require(can_manage_materials(actor))
     refusal = _("Only submitted material can be reviewed; it may have been reviewed meanwhile.")
     request = _lock(request, STEPS[kind], refusal)
-    return request, latest_submission(request)
+    return request, request.submissions.latest("version")
 
 
 @transaction.atomic

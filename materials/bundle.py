@@ -168,13 +168,14 @@ def build_bundle(
                 [root, *_folders(criterion, paths[criterion.node_id], orders), safe(request.unit.name)]
             )
             used: set[str] = set()
-            items = []
+            # (kind, name, the content written here, or the stored file copied)
+            items: list[tuple[str, str, bytes, MaterialFile | None]] = []
             if submission.text.strip():
                 report = _report_docx(submission.text, standard)
                 items.append((MaterialType.REPORT, f"{_kind_label(MaterialType.REPORT)}.docx", report, None))
             for item in submission.files.all():
                 items.append(
-                    (item.material_type, f"{_kind_label(item.material_type)}_{item.name}", None, item)
+                    (item.material_type, f"{_kind_label(item.material_type)}_{item.name}", b"", item)
                 )
             for kind, name, data, item in items:
                 kind_label = _kind_label(kind)
@@ -236,14 +237,17 @@ def build_bundle(
     return {"files": files_written, "requests": len(rows), "missing": missing.max_row - 1}
 
 
+KIND_NAMES: dict[str, str] = {
+    MaterialType.REGULATION: "规范文件",
+    MaterialType.REPORT: "说明报告",
+    MaterialType.TABLE: "统计表格",
+    MaterialType.PHOTO: "实景图片",
+}
+
+
 def _kind_label(kind: str) -> str:
     """规范文件, 说明报告, 统计表格, 实景图片: the Chinese name inside the label's brackets."""
-    return {
-        MaterialType.REGULATION: "规范文件",
-        MaterialType.REPORT: "说明报告",
-        MaterialType.TABLE: "统计表格",
-        MaterialType.PHOTO: "实景图片",
-    }.get(kind, kind)
+    return KIND_NAMES.get(kind, kind)
 
 
 def spooled_zip() -> tempfile.SpooledTemporaryFile:

@@ -34,6 +34,9 @@ class MaterialRequest(models.Model):
     # The unit still owes something: these count as overdue after the deadline.
     OPEN_STATES: ClassVar[set[str]] = {RequestState.REQUESTED, RequestState.DRAFT, RequestState.RETURNED}
     UNIT_EDITS: ClassVar[set[str]] = OPEN_STATES
+    # Not columns: set on the rows of a list for display (materials.queries, the reviews page).
+    overdue: bool
+    grade_label: str
 
     period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="+")
     criterion = models.ForeignKey(
@@ -97,7 +100,7 @@ class MaterialRequest(models.Model):
         return kind in self.material_types
 
     def material_type_labels(self) -> list[str]:
-        return [MaterialType(v).label for v in self.material_types if v in MaterialType.values]
+        return [str(MaterialType(v).label) for v in self.material_types if v in MaterialType.values]
 
 
 class Submission(models.Model):

@@ -18,7 +18,7 @@ from materials.models import MaterialRequest, RequestState
 from org.models import Unit, UnitKind
 
 # The order a matrix cell's state is read in, and its colour (Bootstrap contextual classes).
-STATE_TONES = {
+STATE_TONES: dict[str, str] = {
     RequestState.REQUESTED: "secondary",
     RequestState.DRAFT: "info",
     RequestState.SUBMITTED: "warning",
@@ -53,7 +53,7 @@ def unit_requests(person, unit_id: int, requests: QuerySet[MaterialRequest]) -> 
     """A unit's own requests: what it still owes first (earliest deadline first), then what the office has."""
     rows = list(requests.filter(unit_id=unit_id).select_related("criterion__node", "period"))
     today = timezone.localdate()
-    order = {RequestState.RETURNED: 0, RequestState.REQUESTED: 1, RequestState.DRAFT: 1}
+    order: dict[str, int] = {RequestState.RETURNED: 0, RequestState.REQUESTED: 1, RequestState.DRAFT: 1}
     rows.sort(key=lambda r: (order.get(r.state, 2), r.deadline, r.pk))
     for row in rows:
         row.overdue = row.is_overdue(today)
@@ -104,7 +104,7 @@ def matrix(requests: QuerySet[MaterialRequest], project: Node | None, unit_kind:
     by_criterion: dict[int, MatrixRow] = {
         pk: MatrixRow(c, paths[c.node_id], [None] * len(units)) for pk, c in criteria.items()
     }
-    unit_counts = [Counter() for _ in units]
+    unit_counts: list[Counter[str]] = [Counter() for _ in units]
     today = timezone.localdate()
     for request in rows:
         request.overdue = request.is_overdue(today)
@@ -136,18 +136,20 @@ def reviews_for(period: Period, unit: Unit, requests: QuerySet[MaterialRequest])
 def issue_choices(criteria: QuerySet[Criterion]) -> list[tuple[Node, list[tuple[Criterion, list[str]]]]]:
     """The criteria that ask for materials, grouped by 测评项目, each with the units the task breakdown names
     (lead first); two queries whatever the size."""
-    criteria = list(criteria)
-    paths = node_paths({c.edition_id for c in criteria})
-    shares = TaskUnit.objects.filter(task__edition_id__in={c.edition_id for c in criteria})
+    rows = list(criteria)
+    paths = node_paths({c.edition_id for c in rows})
+    shares = TaskUnit.objects.filter(task__edition_id__in={c.edition_id for c in rows})
     shares = shares.select_related("task", "unit").order_by("-is_lead", "unit__path")
     by_criterion: dict[int, list[str]] = {}
     by_node: dict[int, list[str]] = {}
     for share in shares:
         task = share.task
-        target = by_criterion if task.criterion_id else by_node
-        target.setdefault(task.criterion_id or task.node_id, []).append(share.unit.name)
+        if task.criterion_id:
+            by_criterion.setdefault(task.criterion_id, []).append(share.unit.name)
+        elif task.node_id:
+            by_node.setdefault(task.node_id, []).append(share.unit.name)
     groups: dict[int, tuple[Node, list]] = {}
-    for criterion in criteria:
+    for criterion in rows:
         path = paths[criterion.node_id]
         names = list(by_criterion.get(criterion.pk, []))
         for node in path:

@@ -113,7 +113,11 @@ def request_list(request: PersonRequest) -> HttpResponse:
     overdue = request.GET.get("overdue") == "1"
     if overdue:
         rows = rows.filter(state__in=MaterialRequest.OPEN_STATES, deadline__lt=timezone.localdate())
-    unit = get_unit_for(request.user, request.GET["unit"]) if request.GET.get("unit", "").isdigit() else None
+    unit = (
+        get_unit_for(request.user, int(request.GET["unit"]))
+        if request.GET.get("unit", "").isdigit()
+        else None
+    )
     if unit is not None:
         rows = rows.filter(unit=unit)
     rows = rows.select_related("criterion", "unit").order_by(
@@ -151,7 +155,7 @@ def issue(request: PersonRequest) -> HttpResponse:
             .select_related("node")
             .order_by("sort_order", "pk")
         )
-    initial = {"period": queries.current_period(), "breakdown_units": True}
+    initial: dict[str, object] = {"period": queries.current_period(), "breakdown_units": True}
     if request.GET.get("criterion", "").isdigit():
         initial["criteria"] = [int(request.GET["criterion"])]
     form = IssueForm(request.POST or None, criteria=criteria, initial=initial)
@@ -400,11 +404,8 @@ def remind(request: PersonRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Reminder sent to %(unit)s.") % {"unit": material.unit.name})
     except ValidationError as error:
         _problems(request, error)
-    return redirect(
-        request.POST.get("next")
-        if request.POST.get("next", "").startswith("/materials/")
-        else _detail(material.pk)
-    )
+    next_url = request.POST.get("next", "")
+    return redirect(next_url if next_url.startswith("/materials/") else _detail(material.pk))
 
 
 # --- Files ----------------------------------------------------------------------------------------------
