@@ -71,7 +71,7 @@ def _lock(case: Case, action: str, actor: Person) -> Case:
 
 def _check_actor(locked: Case, action: str, actor: Person) -> None:
     """The actor's right to take the step (cases.access), asked of the locked case with its unit."""
-    locked.unit = Unit.objects.filter(pk=locked.unit_id).first()
+    locked.unit = Unit.objects.filter(pk=locked.unit_id).first() if locked.unit_id else None
     require(may_take_step(actor, locked, action))
 
 
@@ -129,7 +129,7 @@ def attach_photos(
 
 
 def store_photos(
-    case: Case, event: CaseEvent | None, kind: str, images: list[CheckedImage], actor: Person | None
+    case: Case, event: CaseEvent | None, kind: str, images: Sequence[CheckedImage], actor: Person | None
 ) -> list[CasePhoto]:
     """Save checked images (the original, the public copy and the thumbnail, each made once at upload) and their
     rows in one INSERT."""
@@ -189,7 +189,7 @@ def open_case(
         created_by=actor,
     )
     images = [check_image(upload) for upload in photos]
-    if case.has_location():
+    if lon is not None and lat is not None:
         case.grid_id = grid_id_at(lon, lat)
     return file_case(case, actor, {"source": source}, images)
 
@@ -289,7 +289,7 @@ def dispatch_case(
         raise ValidationError(_("This unit returned the case; choose the responsible unit."))
     now = timezone.now()
     if deadline is None:
-        amount, deadline_unit = case.category.deadline() if case.category_id else Category().deadline()
+        amount, deadline_unit = (case.category or Category()).deadline()
         deadline = (calendar or WorkCalendar.load()).due_at(now, amount, deadline_unit)
     elif deadline <= now:
         raise ValidationError(_("The deadline must be in the future."))
@@ -341,6 +341,8 @@ def verify_case(actor: Person, case: Case, note: str = "", calendar: WorkCalenda
     """The office checks the result on site and closes the case. On time = reported back before the deadline."""
     case = _lock(case, Action.VERIFY, actor)
     calendar = calendar or WorkCalendar.load()
+    # A case to verify was dispatched and reported back: both times are set.
+    assert case.dispatched_at is not None and case.submitted_at is not None
     case.closed_at = timezone.now()
     case.closed_on_time = case.deadline is None or case.submitted_at <= case.deadline
     case.handling_hours = round(
@@ -430,7 +432,7 @@ def resume_case(
     to, case.resume_state = case.resume_state or State.ACCEPTED, ""
     if to in Case.UNIT_STATES:
         if deadline is None:
-            amount, deadline_unit = case.category.deadline() if case.category_id else Category().deadline()
+            amount, deadline_unit = (case.category or Category()).deadline()
             deadline = (calendar or WorkCalendar.load()).due_at(timezone.now(), amount, deadline_unit)
         case.deadline = deadline
     _move(case, Action.RESUME, actor, note, ["resume_state", "deadline"], to=to)

@@ -7,6 +7,7 @@ the caller's scope is 404, a step they may not take is 403, a step that no longe
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
@@ -17,7 +18,7 @@ from cases import actions
 from cases.access import cases_for, get_case_for
 from cases.models import Case, CaseEvent, Category, Priority, Source, overdue_q
 from org.http import ApiRequest
-from org.models import Unit
+from org.models import Person, Unit
 
 router = Router(tags=["cases"])
 A = CaseEvent.Action
@@ -133,7 +134,7 @@ def create_case(request: ApiRequest, payload: CaseIn):
 
 
 # Steps that need no files (reporting back needs photos: use the web form or a multipart client).
-API_STEPS = {
+API_STEPS: dict[str, Callable[[Person, Case, StepIn], Case]] = {
     A.ACCEPT: lambda u, c, p: actions.accept_case(u, c, p.note),
     A.REJECT: lambda u, c, p: actions.reject_case(u, c, p.note),
     A.DISPATCH: lambda u, c, p: actions.dispatch_case(

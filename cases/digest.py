@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -93,18 +94,20 @@ def _sections(now: dt.datetime) -> dict[str, Q]:
     }
 
 
-def build_digests(now: dt.datetime | None = None, skip_units: set[int] = frozenset()) -> list[UnitDigest]:
+def build_digests(
+    now: dt.datetime | None = None, skip_units: AbstractSet[int] = frozenset()
+) -> list[UnitDigest]:
     """The digest of every unit that has something to hear for the day of `now`: one GROUP BY for the counts and one query
     per section for the few numbers listed (window function: the first LISTED per unit by deadline)."""
     now = now or timezone.now()
     sections = _sections(now)
     held = Case.objects.filter(state__in=Case.UNIT_STATES, unit__isnull=False).exclude(unit_id__in=skip_units)
-    counts = held.values("unit_id").annotate(
+    grouped = held.values("unit_id").annotate(
         **{name: Count("id", filter=condition) for name, condition in sections.items()}
     )
-    counts = [row for row in counts if any(row[name] for name in sections)]
+    counts = [row for row in grouped if any(row[name] for name in sections)]
     units = Unit.objects.in_bulk([row["unit_id"] for row in counts])
-    listed: dict[tuple[int, str], list[Case]] = defaultdict(list)
+    listed: dict[tuple[int | None, str], list[Case]] = defaultdict(list)
     for name, condition in sections.items():
         ranked = (
             held.filter(condition, unit_id__in=units)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from typing import Any
 
 import psycopg
 from auditlog.context import disable_auditlog
@@ -78,7 +79,7 @@ CASE_COLUMNS = frozenset({"number"})  # drawn in the statement
 EVENT_COLUMNS = frozenset({"case"})  # the case's new id
 
 
-def _values(instance: Model, fields: tuple[Field, ...], db: BaseDatabaseWrapper) -> list[object]:
+def _values(instance: Model, fields: tuple[Field, ...], db: BaseDatabaseWrapper) -> list[Any]:
     return [f.get_db_prep_save(f.pre_save(instance, True), db) for f in fields]
 
 
@@ -113,7 +114,7 @@ def _file_in_one_statement(case: Case, report: CaseEvent, year: int) -> None:
     # The connection itself, not the `connection` proxy: each of the ~60 fields asks it for things, and every
     # question to the proxy is a context-local lookup.
     db = connections[DEFAULT_DB_ALIAS]
-    params: list[object] = [year, str(year), *_values(case, _columns(Case, CASE_COLUMNS), db)]
+    params: list[Any] = [year, str(year), *_values(case, _columns(Case, CASE_COLUMNS), db)]
     params += _values(report, _columns(CaseEvent, EVENT_COLUMNS), db)
     case.pk, case.number, report.pk = _execute_prepared(db, _one_statement(), params)
     report.case_id = case.pk
@@ -136,7 +137,7 @@ class _PreparedCursor(psycopg.Cursor):
 _local = threading.local()
 
 
-def _execute_prepared(db: BaseDatabaseWrapper, sql: str, params: list[object]) -> tuple:
+def _execute_prepared(db: BaseDatabaseWrapper, sql: str, params: list[Any]) -> tuple:
     """Run `sql` on a server-binding cursor kept per connection (psycopg caches how each parameter type is sent
     on the cursor: a new cursor per report would look them all up again), wrapped as Django wraps its own, so
     query logging, execute wrappers and error translation work as usual."""
@@ -149,6 +150,8 @@ def _execute_prepared(db: BaseDatabaseWrapper, sql: str, params: list[object]) -
     # psycopg keeps no text for a prepared execution, which Django's query log would show as None: while queries
     # are logged (DEBUG, tests counting queries) the statement runs unprepared.
     raw.prepare = not db.queries_logged
-    cursor = db.make_debug_cursor(raw) if db.queries_logged else db.make_cursor(raw)
+    # Django wraps the driver's cursor; django-stubs types that argument as an already wrapped one.
+    wrap = db.make_debug_cursor if db.queries_logged else db.make_cursor
+    cursor = wrap(raw)  # type: ignore[arg-type]
     cursor.execute(sql, params)
     return cursor.fetchone()

@@ -80,7 +80,7 @@ class Category(models.Model):
 
     @property
     def major_code(self) -> str:
-        return self.parent.code if self.parent_id else self.code
+        return self.parent.code if self.parent is not None else self.code
 
     @property
     def minor_code(self) -> str:
@@ -90,12 +90,12 @@ class Category(models.Model):
         """(amount, unit) of this category, else its parent's, else the system default."""
         if self.deadline_amount:
             return self.deadline_amount, self.deadline_unit
-        if self.parent_id and self.parent.deadline_amount:
+        if self.parent is not None and self.parent.deadline_amount:
             return self.parent.deadline_amount, self.parent.deadline_unit
         return DEFAULT_DEADLINE
 
     def responsible_default(self) -> Unit | None:
-        return self.default_unit or (self.parent.default_unit if self.parent_id else None)
+        return self.default_unit or (self.parent.default_unit if self.parent is not None else None)
 
 
 class Source(models.TextChoices):

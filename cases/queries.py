@@ -32,9 +32,9 @@ def route_unit(case: Case) -> Unit | None:
 
     (The site keeper comes first once sites exist; the office can always dispatch elsewhere.)
     """
-    if case.grid_id:
+    if case.grid is not None:
         return case.grid.unit
-    if case.category_id:
+    if case.category is not None:
         return case.category.responsible_default()
     return None
 
@@ -44,9 +44,10 @@ def route_unit(case: Case) -> Unit | None:
 
 def _nearby(case: Case, candidates: QuerySet[Case], metres: float = NEARBY_METRES) -> list[Case]:
     """Cases of the same category within `metres` of this one, nearest first (box prefilter in SQL)."""
-    if not case.has_location() or not case.category_id:
+    lon, lat = case.lon, case.lat
+    if lon is None or lat is None or not case.category_id:
         return []
-    box = degree_box(case.lon, case.lat, metres)
+    box = degree_box(lon, lat, metres)
     rows = candidates.filter(
         category_id=case.category_id,
         lon__gte=box.min_lon,
@@ -54,7 +55,11 @@ def _nearby(case: Case, candidates: QuerySet[Case], metres: float = NEARBY_METRE
         lat__gte=box.min_lat,
         lat__lte=box.max_lat,
     ).exclude(pk=case.pk)
-    near = [(distance_m(case.lon, case.lat, other.lon, other.lat), other) for other in rows]
+    near = [
+        (distance_m(lon, lat, other.lon, other.lat), other)
+        for other in rows
+        if other.lon is not None and other.lat is not None  # always, inside the box
+    ]
     return [other for distance, other in sorted(near, key=lambda pair: pair[0]) if distance <= metres]
 
 
@@ -73,7 +78,7 @@ def find_relapse_origin(case: Case) -> Case | None:
     since = case.reported_at - dt.timedelta(days=RELAPSE_DAYS)
     closed = Case.objects.filter(state=State.CLOSED, closed_at__gte=since, closed_at__lte=case.reported_at)
     near = _nearby(case, closed)
-    return max(near, key=lambda other: other.closed_at) if near else None
+    return max(near, key=lambda other: other.closed_at or since) if near else None  # all closed since
 
 
 # --- Queues and filters -------------------------------------------------------------------------
@@ -260,18 +265,19 @@ def unit_metrics(
         cohort = cohort.filter(unit__in=units)
     # Grouped by the unit id alone (names looked up after): grouping by the joined name too makes PostgreSQL
     # hash wide keys and costs about half again at a million cases.
-    rows = cohort.values("unit_id").annotate(
-        dispatched=Count("id"),
-        due=Count("id", filter=due),
-        # A closed case is always due: the simpler filter is cheaper per row.
-        closed=Count("id", filter=closed),
-        closed_on_time=Count("id", filter=closed & Q(closed_on_time=True)),
-        reported_back=Count("id", filter=Q(submit_count__gt=0)),
-        reworked=Count("id", filter=Q(rework_count__gt=0)),
-        extended=Count("id", filter=Q(extension_count__gt=0)),
-        avg_handling_hours=Avg("handling_hours", filter=closed),
+    rows = list(
+        cohort.values("unit_id").annotate(
+            dispatched=Count("id"),
+            due=Count("id", filter=due),
+            # A closed case is always due: the simpler filter is cheaper per row.
+            closed=Count("id", filter=closed),
+            closed_on_time=Count("id", filter=closed & Q(closed_on_time=True)),
+            reported_back=Count("id", filter=Q(submit_count__gt=0)),
+            reworked=Count("id", filter=Q(rework_count__gt=0)),
+            extended=Count("id", filter=Q(extension_count__gt=0)),
+            avg_handling_hours=Avg("handling_hours", filter=closed),
+        )
     )
-    rows = list(rows)
     events = CaseEvent.objects.filter(
         at__gte=start, at__lt=end, action__in=[CaseEvent.Action.DISPATCH, CaseEvent.Action.RETURN]
     )

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -166,7 +166,7 @@ def steps_for(person, case: Case) -> list[Step]:
 
 
 def _filtered(
-    request: HttpRequest, default_queue: bool = True
+    request: PersonRequest, default_queue: bool = True
 ) -> tuple[case_forms.CaseFilterForm, QuerySet[Case]]:
     form, listed = case_forms.list_from_query(request.user, request.GET, default_queue)
     return form, listed.cases

@@ -21,7 +21,7 @@ from cases.models import Case, State
 
 register = template.Library()
 
-BADGES = {
+BADGES: dict[str, str] = {
     State.REPORTED: "text-bg-info",
     State.ACCEPTED: "text-bg-primary",
     State.DISPATCHED: "text-bg-warning",
@@ -100,6 +100,7 @@ def _table_row(case: Case, url: str, selectable: bool, now: dt.datetime) -> Safe
         else ""
     )
     address = format_html(' <span class="text-muted">· {}</span>', case.address) if case.address else ""
+    deadline: str
     if case.deadline:
         late = format_html(' <span class="badge text-bg-danger">{}</span>', _("Overdue")) if overdue else ""
         deadline = format_html("{}{}", _when(case.deadline), late)
@@ -120,7 +121,7 @@ def _table_row(case: Case, url: str, selectable: bool, now: dt.datetime) -> Safe
         case.category_name or "—",
         case.description,
         address,
-        case.unit.name if case.unit_id else "—",
+        case.unit.name if case.unit else "—",
         _when(case.reported_at),
         deadline,
     )

@@ -41,7 +41,7 @@ def open_from_queue(page: Page, base: str, queue: str, case) -> None:
 def take_step(page: Page, label: str, note: str | None = None, photo=None) -> None:
     steps = page.get_by_test_id("steps")
     header = steps.locator(".accordion-button", has_text=label).first
-    panel = steps.locator(header.get_attribute("data-bs-target"))
+    panel = steps.locator(header.get_attribute("data-bs-target") or "")
     if not panel.is_visible():
         header.click()  # opens the step's panel
     expect(panel).to_be_visible()

@@ -183,12 +183,14 @@ def test_the_unit_returns_a_wrong_case_and_the_office_redispatches(county, new_c
         actions.dispatch_case(county.inspector, case)  # routing alone would send it back to town A
     case = actions.dispatch_case(county.inspector, case, unit=county.town_b)
     assert case.unit == county.town_b and case.state == State.DISPATCHED
-    assert case.events.last().data["redispatch"] is True
+    last = case.events.last()
+    assert last is not None and last.data["redispatch"] is True
     assert list(case.events.filter(action=A.RETURN).values_list("unit", flat=True)) == [county.town_a.pk]
 
 
 def test_an_extension_is_requested_by_the_unit_and_approved_by_the_office(county, new_case):
     case = actions.dispatch_case(county.inspector, new_case(), unit=county.town_a)
+    assert case.deadline is not None
     until = case.deadline + dt.timedelta(days=3)
     with pytest.raises(ValidationError):
         actions.request_extension(
@@ -204,6 +206,7 @@ def test_an_extension_is_requested_by_the_unit_and_approved_by_the_office(county
 
 def test_a_deferred_case_is_not_overdue_and_resumes_with_a_new_deadline(county, new_case):
     case = actions.dispatch_case(county.inspector, new_case(), unit=county.town_a)
+    assert case.deadline is not None
     with time_machine.travel(case.deadline + dt.timedelta(days=1)):
         assert case.is_overdue()
         case = actions.defer_case(county.office_admin, case, "待道路改造一并处理")

@@ -23,6 +23,7 @@ def test_it_loads_the_shipped_lists_as_a_tree(categories):
     assert (local.filter(parent__isnull=True).count(), local.filter(parent__isnull=False).count()) == (1, 9)
     assert local.get(code="C103").deadline() == (3, DeadlineUnit.WORKING_DAYS)
     minor = events.get(code="0104")
+    assert minor.parent is not None
     assert (minor.major_code, minor.minor_code, minor.parent.name) == ("01", "0104", "市容环境")
     assert minor.deadline() == (5, DeadlineUnit.WORKING_HOURS)
 

@@ -104,7 +104,7 @@ def test_a_small_list_downloads_at_once_as_on_screen(county, login, new_case):
 
 
 def test_the_workbook_reports_its_progress(county, many_cases):
-    seen = []
+    seen: list[int] = []
     workbook = exports.cases_workbook(Case.objects.all(), can_see_contact=False, progress=seen.append)
     workbook.save(io.BytesIO())
     assert seen == [1000, 2000]

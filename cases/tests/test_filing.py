@@ -81,7 +81,8 @@ def test_the_first_case_of_a_year_starts_the_counter(county, rubbish):
 
 def test_a_statement_that_fails_writes_nothing(county, rubbish):
     case, event = _twin(county, rubbish)
-    event.action = None  # NOT NULL: the history row fails, so the case and the drawn number go too
+    # NOT NULL: the history row fails, so the case and the drawn number go too.
+    event.action = None  # type: ignore[assignment]  # the wrong value on purpose
     before = Case.objects.count()
     with pytest.raises(IntegrityError), transaction.atomic():
         file_rows(case, event, 2032)

@@ -36,7 +36,7 @@ def test_an_iphone_photo_in_heic_files_a_case_and_is_shown_as_jpeg(county, login
     assert response.status_code == 302
     photo = Case.objects.get().photos.get()
     assert photo.kind == CasePhoto.Kind.BEFORE and photo.original.name.endswith(".heic")
-    assert photo.taken_at is not None and round(photo.gps_lat, 3) == 35.505
+    assert photo.taken_at is not None and photo.gps_lat is not None and round(photo.gps_lat, 3) == 35.505
     # The office gets the evidence byte for byte; the unit sees a JPEG without EXIF.
     office = login(county.office_admin)
     assert _body(office.get(reverse("cases:photo", args=[photo.pk, "original"]))) == heic

@@ -49,6 +49,7 @@ def test_gcj02_coordinates_are_stored_as_gps(county, login):
         },
     )
     case = Case.objects.get()
+    assert case.lon is not None and case.lat is not None
     assert abs(case.lon - IN_GRID_A[0]) < 1e-6 and abs(case.lat - IN_GRID_A[1]) < 1e-6
 
 
