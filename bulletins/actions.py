@@ -53,7 +53,7 @@ def upload_bulletin_template(
     require(can_manage_templates(actor))
     if kind not in TemplateKind.values:
         raise ValidationError(_("Unknown template kind."))
-    if upload.size > MAX_TEMPLATE_BYTES:
+    if upload.size is not None and upload.size > MAX_TEMPLATE_BYTES:
         raise ValidationError(_("The template is larger than 5 MB."))
     data = upload.read()
     try:

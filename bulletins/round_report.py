@@ -47,7 +47,7 @@ def _photo_bytes(photo: CasePhoto | None) -> bytes | None:
 
 def _problems(visits: QuerySet[Visit], now) -> list[dict]:
     before = Prefetch(
-        "case__photos", queryset=CasePhoto.objects.filter(kind=CasePhoto.Kind.BEFORE), to_attr="before"
+        "case__photos", queryset=CasePhoto.objects.filter(kind=CasePhoto.Kind.BEFORE), to_attr="before_photos"
     )
     findings = (
         Finding.objects.filter(visit__in=visits, verdict=Verdict.FAIL)
@@ -78,8 +78,8 @@ def _problems(visits: QuerySet[Visit], now) -> list[dict]:
                 else "",
                 "open": bool(case and case.is_open()),
                 "overdue": overdue,
-                "days_over": (now - case.deadline).days if overdue else 0,
-                "photo_data": _photo_bytes(case.before[0] if case and case.before else None),
+                "days_over": (now - case.deadline).days if case and case.deadline and overdue else 0,
+                "photo_data": _photo_bytes(case.before_photos[0] if case and case.before_photos else None),
             }
         )
     return rows

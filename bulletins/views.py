@@ -55,7 +55,7 @@ def bulletin_templates(request: PersonRequest) -> HttpResponse:
             try:
                 actions.upload_bulletin_template(
                     request.user,
-                    request.POST.get("name") or upload.name,
+                    request.POST.get("name") or upload.name or "",
                     upload,
                     kind=request.POST.get("kind", TemplateKind.BULLETIN),
                 )

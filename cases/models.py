@@ -157,8 +157,10 @@ class Case(models.Model):
     OFFICE_QUEUE_STATES: ClassVar[frozenset[str]] = frozenset(
         {State.REPORTED, State.ACCEPTED, State.RETURNED, State.SUBMITTED}
     )
-    # Not a column: the photos the public may see, prefetched by the public pages' query (portal).
+    # Not columns: photos prefetched (Prefetch to_attr) by the lists that show them: the public pages' (portal),
+    # the round report's (bulletins).
     public_photos: list[CasePhoto]
+    before_photos: list[CasePhoto]
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)

@@ -53,16 +53,19 @@ class Period(models.Model):
         return str(self.year)
 
     def clean(self) -> None:
-        limit = {self.Kind.MONTH: 12, self.Kind.QUARTER: 4, self.Kind.YEAR: 1}.get(self.kind, 1)
+        limits: dict[str, int] = {self.Kind.MONTH: 12, self.Kind.QUARTER: 4, self.Kind.YEAR: 1}
+        limit = limits.get(self.kind, 1)
         if not 1 <= self.number <= limit:
             raise ValidationError({"number": _("Must be between 1 and %(n)d.") % {"n": limit}})
 
     @property
     def starts_on(self) -> date:
-        month = {self.Kind.MONTH: self.number, self.Kind.QUARTER: 3 * self.number - 2}.get(self.kind, 1)
+        months: dict[str, int] = {self.Kind.MONTH: self.number, self.Kind.QUARTER: 3 * self.number - 2}
+        month = months.get(self.kind, 1)
         return date(self.year, month, 1)
 
     @property
     def ends_on(self) -> date:
-        month = {self.Kind.MONTH: self.number, self.Kind.QUARTER: 3 * self.number}.get(self.kind, 12)
+        months: dict[str, int] = {self.Kind.MONTH: self.number, self.Kind.QUARTER: 3 * self.number}
+        month = months.get(self.kind, 12)
         return date(self.year, month, calendar.monthrange(self.year, month)[1])

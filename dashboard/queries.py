@@ -144,8 +144,10 @@ def build_dashboard_data() -> dict:
 def dashboard_json() -> str:
     """The panels as JSON as of at most CACHE_SECONDS ago (per language: the titles are translated); cached
     encoded, so a screen refreshing costs a cache read, not a re-encoding of the map's points."""
-    return cache.get_or_set(
+    encoded = cache.get_or_set(
         f"dashboard-json:{get_language()}",
         lambda: json.dumps(build_dashboard_data(), cls=DjangoJSONEncoder, ensure_ascii=False),
         CACHE_SECONDS,
     )
+    assert isinstance(encoded, str)  # what the lambda made (the stubs type the cache's answer as maybe None)
+    return encoded

@@ -21,7 +21,7 @@ class Task(Protocol):
 def start_job(actor: AbstractBaseUser, kind: str, params: dict, task: Task) -> GeneratedFile:
     """Record the job and hand it to the worker once the caller's transaction commits (the caller has checked
     permission). Its page (jobs:job) follows the progress."""
-    job = GeneratedFile.objects.create(kind=kind, params=params, created_by=actor)
+    job = GeneratedFile.objects.create(kind=kind, params=params, created_by_id=actor.pk)
     transaction.on_commit(lambda: task.delay(job.pk))
     return job
 

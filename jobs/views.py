@@ -6,11 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from core.http import HtmxRequest
 from jobs.models import GeneratedFile
 
 
 @login_required
-def job(request: HttpRequest, pk: int) -> HttpResponse:
+def job(request: HtmxRequest, pk: int) -> HttpResponse:
     """The progress of a file being made; the page polls itself (htmx) until the file is ready."""
     generated = get_object_or_404(GeneratedFile, pk=pk, created_by=request.user)
     template = "jobs/_job.html" if request.htmx else "jobs/job.html"
@@ -18,7 +19,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, pk: int) -> HttpResponse:
+def download(request: HttpRequest, pk: int) -> FileResponse:
     generated = get_object_or_404(
         GeneratedFile, pk=pk, created_by=request.user, status=GeneratedFile.Status.DONE
     )
