@@ -10,7 +10,7 @@ import io
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -91,7 +91,7 @@ class ImportReport:
         return not any(problem.row in (None, 1) for problem in self.problems)
 
 
-def open_workbook(upload: UploadedFile | io.BytesIO) -> WorkbookType:
+def open_workbook(upload: UploadedFile | BinaryIO) -> WorkbookType:
     """Open an uploaded .xlsx, checking its size and its content (not its name)."""
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_IMPORT_BYTES:

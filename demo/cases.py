@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import JSONField, Max, Model
 from django.utils import timezone
 from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
 
 from cases.categories import CJT_214, load_categories
 from cases.models import Case, CaseCounter, CaseEvent, Category, CategoryKind, Priority, Source, State
@@ -68,9 +69,14 @@ SOURCES = [
 
 @dataclass
 class Story:
-    """One case being written, with the history it collects on the way."""
+    """One case being written, with the history it collects on the way (and where and what it is, which the
+    case holds only as nullable fields)."""
 
     case: Case
+    grid: Grid
+    category: Category
+    lon: float
+    lat: float
     events: list[tuple] = field(default_factory=list)  # (action, from, to, unit, actor, at, note, data)
 
     def step(self, action, to_state, unit, actor, at, note="", data=None) -> None:
@@ -92,8 +98,9 @@ class CaseBuilder:
             Person.objects.filter(role__in=[Role.INSPECTOR, Role.OFFICE_ADMIN]).order_by("username")
         )
         self.handlers: dict[int, Person] = {}
-        for person in Person.objects.filter(role=Role.UNIT_HANDLER).order_by("username"):
-            self.handlers.setdefault(person.unit_id, person)
+        for person in Person.objects.filter(role=Role.UNIT_HANDLER, unit__isnull=False).order_by("username"):
+            if person.unit_id is not None:
+                self.handlers.setdefault(person.unit_id, person)
         self.grids = list(Grid.objects.select_related("unit", "unit__parent").order_by("code"))
         self.towns = list(Unit.objects.filter(kind=UnitKind.TOWN).order_by("path"))
         self.categories = list(
@@ -103,7 +110,7 @@ class CaseBuilder:
         )
         self.weights = [8 if c.name in DESCRIPTIONS else 1 for c in self.categories]
         self.sequence: dict[int, int] = {}
-        self.polygons: dict[int, object] = {}
+        self.polygons: dict[int, BaseGeometry] = {}
 
     # --- building one case -----------------------------------------------------------------
     def point_in(self, grid: Grid) -> tuple[float, float]:
@@ -126,8 +133,19 @@ class CaseBuilder:
         self.sequence[year] = self.sequence.get(year, 0) + 1
         return f"{year}-{self.sequence[year]:06d}"
 
-    def new_case(self, reported_at: dt.datetime, grid: Grid, category: Category, lonlat=None) -> Case:
+    def new_story(
+        self,
+        reported_at: dt.datetime,
+        grid: Grid,
+        category: Category,
+        lonlat: tuple[float, float] | None = None,
+    ) -> Story:
         lon, lat = lonlat or self.point_in(grid)
+        return Story(self.new_case(reported_at, grid, category, lon, lat), grid, category, lon, lat)
+
+    def new_case(
+        self, reported_at: dt.datetime, grid: Grid, category: Category, lon: float, lat: float
+    ) -> Case:
         texts = DESCRIPTIONS.get(category.name) or [text.format(name=category.name) for text in GENERIC]
         source = self.rng.choices([s for s, _w in SOURCES], [w for _s, w in SOURCES])[0]
         citizen = source in {Source.CITIZEN, Source.HOTLINE_12345, Source.HOTLINE_12319}
@@ -135,7 +153,7 @@ class CaseBuilder:
             number="",
             source=source,
             description=self.rng.choice(texts),
-            address=f"{grid.unit.parent.name if grid.unit.parent_id else ''}{self.rng.choice(ADDRESSES)}{self.rng.randint(1, 300)}号",
+            address=f"{grid.unit.parent.name if grid.unit.parent else ''}{self.rng.choice(ADDRESSES)}{self.rng.randint(1, 300)}号",
             lon=lon,
             lat=lat,
             grid=grid,
@@ -150,9 +168,9 @@ class CaseBuilder:
             state=State.REPORTED,
         )
 
-    def live(self, story: Story, grid: Grid) -> None:
+    def live(self, story: Story) -> None:
         """Walk the case through the loop until the next step would be in the future."""
-        case, rng, now = story.case, self.rng, self.now
+        case, grid, rng, now = story.case, story.grid, self.rng, self.now
         office = rng.choice(self.office) if self.office else None
         t = case.reported_at
         story.step(A.REPORT, None, None, office, t)
@@ -179,6 +197,8 @@ class CaseBuilder:
         t = self.dispatch(story, unit, office, t + dt.timedelta(hours=rng.expovariate(1 / 3)))
         if t > now:
             return
+        dispatched_at, deadline = t, case.deadline
+        assert deadline is not None  # dispatch set it: the dispatch is not in the future
         if rng.random() < 0.02:
             case.resume_state = case.state
             story.step(
@@ -188,12 +208,12 @@ class CaseBuilder:
         handler = self.handlers.get(unit.pk)
         started = self.on_duty(t + dt.timedelta(minutes=rng.randint(10, 300)))
         story.step(A.START, State.RECTIFYING, unit, handler, started)
-        span = (case.deadline - case.dispatched_at).total_seconds()
+        span = (deadline - dispatched_at).total_seconds()
         if rng.random() < 0.04:  # stalled: the unit never reports back (overdue once the deadline passes)
             return
         if rng.random() < 0.05:
-            until = self.calendar.add_working_days(case.deadline, 5)
-            at = self.on_duty(case.dispatched_at + dt.timedelta(seconds=span * 0.5))
+            until = self.calendar.add_working_days(deadline, 5)
+            at = self.on_duty(dispatched_at + dt.timedelta(seconds=span * 0.5))
             if at > now:
                 return
             story.step(
@@ -208,12 +228,12 @@ class CaseBuilder:
                 "",
                 {"until": until.isoformat()},
             )
-            case.deadline, case.extension_count = until, 1
-            span = (case.deadline - case.dispatched_at).total_seconds()
+            case.deadline, case.extension_count, deadline = until, 1, until
+            span = (deadline - dispatched_at).total_seconds()
         rounds = 0
         while True:
             late = rng.random() < 0.15
-            t = case.dispatched_at + dt.timedelta(
+            t = dispatched_at + dt.timedelta(
                 seconds=span * rng.uniform(1.05, 2.5) if late else span * rng.uniform(0.2, 0.95)
             )
             if rounds:
@@ -221,7 +241,8 @@ class CaseBuilder:
             t = self.on_duty(t)
             if t > now:
                 return
-            case.submitted_at, case.submit_count = t, case.submit_count + 1
+            submitted = case.submitted_at = t
+            case.submit_count += 1
             story.step(A.REPORT_BACK, State.SUBMITTED, unit, handler, t, "已按要求整改完毕")
             t = self.on_duty(t + dt.timedelta(hours=rng.uniform(1, 72)))
             if t > now:
@@ -232,11 +253,8 @@ class CaseBuilder:
                 story.step(A.REWORK, State.RECTIFYING, unit, office, t, "复查仍有遗留问题，请彻底整改")
                 continue
             case.closed_at = t
-            case.closed_on_time = case.submitted_at <= case.deadline
-            hours = (
-                self.calendar.working_time_between(case.dispatched_at, case.submitted_at).total_seconds()
-                / 3600
-            )
+            case.closed_on_time = submitted <= deadline
+            hours = self.calendar.working_time_between(dispatched_at, submitted).total_seconds() / 3600
             case.handling_hours = round(hours, 2)
             story.step(A.VERIFY, State.CLOSED, unit, office, t, "现场核查已整改到位")
             return
@@ -253,7 +271,7 @@ class CaseBuilder:
         if t > self.now:  # not dispatched yet: it waits in the office's queue
             return t
         case = story.case
-        amount, deadline_unit = case.category.deadline()
+        amount, deadline_unit = story.category.deadline()
         case.unit, case.dispatched_at = unit, t
         case.deadline = self.calendar.due_at(t, amount, deadline_unit)
         story.step(A.DISPATCH, State.DISPATCHED, unit, office, t, "", {"deadline": case.deadline.isoformat()})
@@ -273,8 +291,8 @@ class CaseBuilder:
                 reported = self.now - dt.timedelta(minutes=self.rng.randint(5, 600))
             grid = self.rng.choice(self.grids)
             category = self.rng.choices(self.categories, self.weights)[0]
-            story = Story(self.new_case(reported, grid, category))
-            self.live(story, grid)
+            story = self.new_story(reported, grid, category)
+            self.live(story)
             stories.append(story)
         extra = self.relapses(stories) + self.duplicates(stories)
         stories += extra if max_extra is None else extra[:max_extra]
@@ -288,17 +306,14 @@ class CaseBuilder:
         extra = []
         closed = [s for s in stories if s.case.state == State.CLOSED]
         for origin in self.rng.sample(closed, k=min(len(closed) // 30, 80)):
+            if origin.case.closed_at is None:
+                continue
             again_at = origin.case.closed_at + dt.timedelta(days=self.rng.uniform(2, 25))
             if again_at > self.now:
                 continue
-            grid = origin.case.grid
-            story = Story(
-                self.new_case(
-                    again_at, grid, origin.case.category, (origin.case.lon, origin.case.lat + 0.0001)
-                )
-            )
+            story = self.new_story(again_at, origin.grid, origin.category, (origin.lon, origin.lat + 0.0001))
             story.case.relapse_of = origin.case
-            self.live(story, grid)
+            self.live(story)
             data = {"origin": "relapse"}
             story.events.insert(
                 1, (A.RELAPSE, State.REPORTED, State.REPORTED, None, None, again_at, "", data)
@@ -315,9 +330,8 @@ class CaseBuilder:
             at = original.case.reported_at + dt.timedelta(hours=self.rng.uniform(1, 20))
             if at > self.now:
                 continue
-            grid = original.case.grid
-            lonlat = (original.case.lon + 0.0002, original.case.lat)
-            story = Story(self.new_case(at, grid, original.case.category, lonlat))
+            lonlat = (original.lon + 0.0002, original.lat)
+            story = self.new_story(at, original.grid, original.category, lonlat)
             story.step(A.REPORT, None, None, None, at)
             if self.rng.random() < 0.7:
                 story.case.duplicate_of, story.case.closed_at = original.case, at + dt.timedelta(hours=1)
@@ -408,7 +422,7 @@ def copy_tuples(table: str, columns: list[str], rows: Iterable[Sequence[object]]
             copy.write_row(row)
 
 
-def copy_rows(model: type[Model], rows: list[Model]) -> None:
+def copy_rows(model: type[Model], rows: Sequence[Model]) -> None:
     """COPY of model instances: every concrete column (the id too when set), JSON dumped, auto_now stamped."""
     if not rows:
         return

@@ -371,4 +371,8 @@ def build_demo_county() -> None:
 def demo_logins() -> list[DemoLogin]:
     wanted = ["admin", "inspector1", "leader", "surveyor1", "town01", "town01head", "c0101", "dept11"]
     people = {p.username: p for p in Person.objects.filter(username__in=wanted).select_related("unit")}
-    return [DemoLogin(u, people[u].get_role_display(), people[u].unit.name) for u in wanted if u in people]
+    return [
+        DemoLogin(u, people[u].get_role_display(), unit.name)
+        for u in wanted
+        if u in people and (unit := people[u].unit) is not None
+    ]

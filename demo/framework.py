@@ -575,7 +575,7 @@ def _tasks(assignments: list) -> None:
 
 
 def _history(share: TaskUnit, admin: Person, handler: Person | None, rng: random.Random) -> list[TaskEvent]:
-    steps = {
+    by_progress: dict[str, list[tuple[str, str, str, str]]] = {
         Progress.NOT_STARTED: [],
         Progress.IN_PROGRESS: [
             (TaskEventKind.PROGRESS, Progress.NOT_STARTED, Progress.IN_PROGRESS, "已制定工作方案，正在推进。")
@@ -587,7 +587,8 @@ def _history(share: TaskUnit, admin: Person, handler: Person | None, rng: random
             (TaskEventKind.REPORTED, Progress.NOT_STARTED, Progress.REPORTED, "已按要求完成，请审核。"),
             (TaskEventKind.CONFIRMED, Progress.REPORTED, Progress.CONFIRMED, ""),
         ],
-    }[share.progress]
+    }
+    steps = by_progress[share.progress]
     events = [
         TaskEvent(
             task=share.task,

@@ -13,7 +13,7 @@ from shapely.geometry import Point
 
 from cases.models import Case, CaseCounter, CaseEvent, Source
 from core.geo import distance_m, parse_boundary
-from demo.cases import CaseBuilder, Story
+from demo.cases import CaseBuilder
 from framework.models import MethodKind, SiteType
 from framework.queries import active_edition, checklist_for
 from inspections.actions import create_round, line_points
@@ -55,7 +55,8 @@ def build_demo_sites() -> int:
     )
     by_town: dict[int, list[Grid]] = {}
     for grid in grids:
-        by_town.setdefault(grid.unit.parent_id, []).append(grid)
+        if grid.unit.parent_id is not None:  # a community's town
+            by_town.setdefault(grid.unit.parent_id, []).append(grid)
     sites = []
     offset = 0
     for town_grids in by_town.values():
@@ -74,7 +75,7 @@ def build_demo_sites() -> int:
                 Site(
                     name=name,
                     site_type=site_type,
-                    address=f"{community.parent.name}{rng.choice(STREETS)}{rng.randint(1, 300)}号",
+                    address=f"{community.parent.name if community.parent else ''}{rng.choice(STREETS)}{rng.randint(1, 300)}号",
                     lon=lon,
                     lat=lat,
                     grid=grid,
@@ -130,7 +131,7 @@ def _quarter_label(day: dt.date) -> str:
 
 def _history_plan(today: dt.date) -> list[tuple[str, str, dt.date, dt.date, int, bool]]:
     """(name, kind, starts, ends, types to sample (0 = all checked), published) for the last four quarters."""
-    plan = []
+    plan: list[tuple[str, str, dt.date, dt.date, int, bool]] = []
     for back in range(3, -1, -1):
         base = today - dt.timedelta(days=91 * back + 40)
         label = _quarter_label(base)
@@ -229,12 +230,12 @@ class HistoryBuilder:
         category = self.categories[site.site_type_id].get(item.pk)
         if category is None or site.grid is None:
             return None
-        case = self.cases.new_case(at, site.grid, category, (site.lon, site.lat))
+        story = self.cases.new_story(at, site.grid, category, (site.lon, site.lat))
+        case = story.case
         case.source, case.reporter_name, case.reporter_phone = Source.INSPECTION, "", ""
         case.description = f"{site.name}（{visit.round.name}）: {item.text}\n{note}"
         case.address, case.site_name = site.address, site.name[:100]
-        story = Story(case)
-        self.cases.live(story, site.grid)
+        self.cases.live(story)
         # The keeper answers for its site: whoever the walk-through picked, the case went to the keeper.
         if case.unit_id:
             case.unit = site.keeper

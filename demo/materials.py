@@ -94,8 +94,10 @@ def _score(admin: Person, request: MaterialRequest, rng: random.Random) -> None:
         actions.accept(admin, request, "材料齐全，符合要求。", points=points)
 
 
-def _play(admin: Person, handler: Person, request: MaterialRequest, state: str, rng: random.Random) -> None:
-    if state == "requested":
+def _play(
+    admin: Person, handler: Person | None, request: MaterialRequest, state: str, rng: random.Random
+) -> None:
+    if state == "requested" or handler is None:  # a unit without a handler never answers
         return
     if state == "overdue":
         actions.change_deadline(admin, request, timezone.localdate() - dt.timedelta(days=3), "按原计划时限")

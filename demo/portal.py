@@ -74,7 +74,7 @@ def build_demo_citizen_reports(seed: int = 311) -> int:
     reports = [
         CitizenReport(
             case=case,
-            service=services[case.category_id],
+            service=services[case.category_id or 0],  # the cases were chosen by these categories
             tracking_code=new_tracking_code(),
             channel=CitizenReport.Channel.OPEN311 if rng.random() < 0.15 else CitizenReport.Channel.WEB,
             phone_hash=phone_hash(case.reporter_phone) if case.reporter_phone else "",

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.models import Period
 from demo.inspections import ROUND_NAME
+from framework.models import CheckItem
 from framework.queries import checklist_for
 from inspections.actions import Answer, submit_visit
 from inspections.models import Round, Verdict, Visit
@@ -22,7 +23,7 @@ from scoring.models import Adjustment, ComponentKind, Scheme
 def build_demo_scores() -> None:
     if Period.objects.exists():
         return
-    admin = Person.objects.filter(role=Role.OFFICE_ADMIN).order_by("pk").first()
+    admin = Person.objects.filter(role=Role.OFFICE_ADMIN).earliest("pk")
     towns = list(Unit.objects.filter(kind=UnitKind.TOWN).order_by("path"))
     for number in (3, 4):
         period = actions.create_period(admin, Period.Kind.QUARTER, 2026, number)
@@ -63,7 +64,7 @@ def build_demo_field_results(seed: int = 66) -> int:
         return 0
     rng = random.Random(seed)
     visits = list(round_.visits.select_related("site__site_type", "inspector").order_by("pk"))
-    checklists = {}
+    checklists: dict[int, list[CheckItem]] = {}
     # Each town its own tidiness: the chance that a line fails.
     towns = sorted({v.site.town_id for v in visits})
     failing = {town: rng.uniform(0.04, 0.22) for town in towns}
@@ -88,7 +89,7 @@ def build_demo_field_results(seed: int = 66) -> int:
         today = timezone.localdate()
         schemes = Scheme.objects.filter(unit_kind=UnitKind.TOWN).select_related("period")
         scheme = next((s for s in schemes if s.period.starts_on <= today <= s.period.ends_on), None)
-        admin = Person.objects.filter(role=Role.OFFICE_ADMIN).order_by("pk").first()
+        admin = Person.objects.filter(role=Role.OFFICE_ADMIN).earliest("pk")
         if scheme is not None:
             field = scheme.components.get(kind=ComponentKind.FIELD)
             actions.update_component(admin, field, FIELD_POINTS, {})

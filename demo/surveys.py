@@ -143,6 +143,7 @@ def _fill(
     days = (run.ends_on - run.starts_on).days + 1
     responses, answer_rows = [], []
     for unit in units:
+        mood = moods[unit.parent_id or 0]  # a community's town's
         for _ in range(per_unit):
             when = datetime.combine(
                 run.starts_on + timedelta(days=rng.randrange(days)), datetime.min.time(), TZ
@@ -151,7 +152,7 @@ def _fill(
             duration = rng.randint(8, 30) if rng.random() < 0.03 else rng.randint(120, 600)
             age = rng.choice([16, 17, 67, 70, 72]) if rng.random() < 0.04 else rng.randint(18, 65)
             months = rng.randint(1, 5) if rng.random() < 0.02 else rng.randint(6, 600)
-            answers = _answers(rng, questions, moods[unit.parent_id] + rng.uniform(-0.05, 0.05))
+            answers = _answers(rng, questions, mood + rng.uniform(-0.05, 0.05))
             screen = questionnaire.screen(age, months)
             response = Response(
                 run=run,

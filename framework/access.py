@@ -47,14 +47,14 @@ def editions_for(person: Person) -> QuerySet[Edition]:
     return Edition.objects.all() if is_active_person(person) else Edition.objects.none()
 
 
-def get_edition_for(person: Person, pk: int, write: bool = False) -> Edition:
+def get_edition_for(person: Person, pk: int | str, write: bool = False) -> Edition:
     edition = get_or_404(editions_for(person), pk)
     if write:
         require(can_edit_framework(person))
     return edition
 
 
-def get_criterion_for(person: Person, pk: int, write: bool = False) -> Criterion:
+def get_criterion_for(person: Person, pk: int | str, write: bool = False) -> Criterion:
     criteria = (
         Criterion.objects.select_related("edition", "node")
         if is_active_person(person)

@@ -86,9 +86,10 @@ def assign_task(
 ) -> Task:
     """分解: one lead unit and any responsible units get a criterion (or a whole node) with a deadline."""
     require(can_manage_tasks(actor))
-    if (criterion is None) == (node is None):
+    subject = criterion or node
+    if subject is None or (criterion is not None and node is not None):
         raise ValidationError(_("Assign either a criterion or a node."))
-    edition = criterion.edition if criterion else node.edition
+    edition = subject.edition
     task = Task.objects.create(
         edition=edition, criterion=criterion, node=node, deadline=deadline, note=note, created_by=actor
     )
@@ -129,9 +130,9 @@ def report_progress(
     for item in checked:
         attachment = TaskAttachment(
             event=event,
-            name=item.file.name[:200],
+            name=(item.file.name or "")[:200],
             content_type=item.content_type,
-            size=item.file.size,
+            size=item.file.size or 0,
             token=f"{secrets.token_hex(16)}.{item.extension}",
         )
         attachment.file.save(attachment.token, item.file, save=False)
@@ -201,7 +202,8 @@ def update_criterion(
         setattr(criterion, name, value)
     criterion.full_clean()
     criterion.save()
-    for item in CheckItem.objects.filter(requirement__criterion=criterion, pk__in=list(deductions or {})):
+    deductions = deductions or {}
+    for item in CheckItem.objects.filter(requirement__criterion=criterion, pk__in=list(deductions)):
         item.text, item.deduction = deductions[item.pk]
         item.full_clean()
         item.save(update_fields=["text", "deduction"])

@@ -73,7 +73,7 @@ def shipped_csv_path() -> Path:
 
 @dataclass
 class LoadReport:
-    edition: Edition | None = None
+    edition: Edition
     rows_read: int = 0
     rows_by_method: Counter = field(default_factory=Counter)  # (framework, method) → rows in the file
     duplicates: list[str] = field(default_factory=list)
@@ -147,11 +147,10 @@ def read_rows(data: str) -> list[dict[str, str]]:
 @transaction.atomic
 def load_csv(data: str, name: str, year: int = 2016, level: str = EditionLevel.NATIONAL) -> LoadReport:
     rows = read_rows(data)
-    report = LoadReport(rows_read=len(rows))
     edition = Edition.objects.create(
         name=name, level=level, year=year, status=EditionStatus.PUBLISHED, note="Loaded from CSV."
     )
-    report.edition = edition
+    report = LoadReport(edition, rows_read=len(rows))
     builder = EditionBuilder(edition)
     types = list(SiteType.objects.all())
     seen: dict[tuple, str] = {}

@@ -336,7 +336,7 @@ def _check_methods(
                     ImportProblem(METHOD_SHEET, row.number, row.columns[name], "; ".join(error.messages))
                 )
         rate = row.values.get("target_rate")
-        if rate not in ("", None) and rate > 1:
+        if rate is not None and rate != "" and rate > 1:
             problems.append(
                 ImportProblem(
                     METHOD_SHEET, row.number, row.columns["target_rate"], _("A rate is at most 1 (100%).")

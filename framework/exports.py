@@ -23,8 +23,8 @@ def breakdown_workbook(tasks: QuerySet[Task], edition: Edition | None) -> bytes:
     sheet.append(BREAKDOWN_HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in breakdown_rows(tasks, edition):
-        sheet.append(row)
+    for values in breakdown_rows(tasks, edition):
+        sheet.append(values)
     for index, width in enumerate(WIDTHS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     for row in sheet.iter_rows(min_row=2):

@@ -86,9 +86,9 @@ class Node(models.Model):
         return f"{self.code} {self.title}".strip()
 
     def clean(self) -> None:
-        if self.parent_id and self.parent.level >= self.level:
+        if self.parent is not None and self.parent.level >= self.level:
             raise ValidationError({"parent": _("A node must sit below a node of a higher level.")})
-        if self.parent_id and self.parent.edition_id != self.edition_id:
+        if self.parent is not None and self.parent.edition_id != self.edition_id:
             raise ValidationError({"parent": _("The parent belongs to another edition.")})
 
     def path(self) -> list[Node]:
@@ -199,7 +199,9 @@ class Requirement(models.Model):
             )
 
     def material_type_labels(self) -> list[str]:
-        return [MaterialType(value).label for value in self.material_types if value in MaterialType.values]
+        return [
+            str(MaterialType(value).label) for value in self.material_types if value in MaterialType.values
+        ]
 
 
 class CheckItem(models.Model):
@@ -260,10 +262,13 @@ class Task(models.Model):
         return str(self.criterion or self.node)
 
     def subject_text(self) -> str:
-        return self.criterion.text if self.criterion_id else str(self.node)
+        return self.criterion.text if self.criterion is not None else str(self.node)
 
     def anchor_node(self) -> Node:
-        return self.criterion.node if self.criterion_id else self.node
+        node = self.criterion.node if self.criterion is not None else self.node
+        if node is None:  # the check constraint: a task is for a criterion or a node
+            raise ValueError(f"task {self.pk} has neither a criterion nor a node")
+        return node
 
 
 class TaskUnit(models.Model):
@@ -271,6 +276,7 @@ class TaskUnit(models.Model):
 
     OPEN_PROGRESS: ClassVar[set[str]] = {Progress.NOT_STARTED, Progress.IN_PROGRESS}
     CAN_REPORT: ClassVar[set[str]] = {Progress.NOT_STARTED, Progress.IN_PROGRESS}
+    overdue: bool  # not a column: set on the rows of 我的任务 for display
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="units")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="task_units")

@@ -64,7 +64,7 @@ def edition_tree(edition: Edition, criteria: QuerySet[Criterion] | None = None) 
         nodes[criterion.node_id].criteria.append(criterion)
     roots: list[TreeNode] = []
     for item in nodes.values():
-        parent = nodes.get(item.node.parent_id)
+        parent = nodes.get(item.node.parent_id) if item.node.parent_id is not None else None
         (parent.children if parent else roots).append(item)
     for root in roots:
         _sum(root, prune)
@@ -118,16 +118,20 @@ def node_paths(edition_ids: Iterable[int]) -> dict[int, list[Node]]:
     nodes = {n.pk: n for n in Node.objects.filter(edition_id__in=set(edition_ids))}
     paths: dict[int, list[Node]] = {}
     for node in nodes.values():
-        chain, current = [], node
+        chain: list[Node] = []
+        current: Node | None = node
         while current is not None:
             chain.append(current)
-            current = nodes.get(current.parent_id)
+            current = nodes.get(current.parent_id) if current.parent_id is not None else None
         paths[node.pk] = chain[::-1]
     return paths
 
 
 def _anchor_id(task: Task) -> int:
-    return task.criterion.node_id if task.criterion_id else task.node_id
+    node_id = task.criterion.node_id if task.criterion is not None else task.node_id
+    if node_id is None:  # the check constraint: a task is for a criterion or a node
+        raise ValueError(f"task {task.pk} has neither a criterion nor a node")
+    return node_id
 
 
 def group_by_project(tasks: list[Task]) -> list[tuple[Node, list[Task]]]:
@@ -147,10 +151,10 @@ def breakdown_rows(tasks: QuerySet[Task], edition: Edition | None) -> list[list[
     tasks = tasks.select_related("criterion__node", "node").prefetch_related(
         Prefetch("units", TaskUnit.objects.select_related("unit"))
     )
-    tasks = list(tasks.order_by("pk"))
-    paths = node_paths(task.edition_id for task in tasks)
+    ordered = list(tasks.order_by("pk"))
+    paths = node_paths(task.edition_id for task in ordered)
     rows = []
-    for task in tasks:
+    for task in ordered:
         levels = {node.level: str(node) for node in paths[_anchor_id(task)]}
         units = list(task.units.all())
         lead = next((tu for tu in units if tu.is_lead), None)
@@ -161,7 +165,7 @@ def breakdown_rows(tasks: QuerySet[Task], edition: Edition | None) -> list[list[
                 levels.get(1, ""),
                 levels.get(2, ""),
                 levels.get(3, ""),
-                task.criterion.text if task.criterion_id else "",
+                task.criterion.text if task.criterion is not None else "",
                 lead.unit.name if lead else "",
                 "、".join(tu.unit.name for tu in others),
                 task.deadline.isoformat(),

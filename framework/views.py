@@ -233,7 +233,11 @@ def task_list(request: PersonRequest) -> HttpResponse:
     if edition:
         tasks = tasks.filter(edition=edition)
     progress = request.GET.get("progress", "")
-    unit = get_unit_for(request.user, request.GET["unit"]) if request.GET.get("unit", "").isdigit() else None
+    unit = (
+        get_unit_for(request.user, int(request.GET["unit"]))
+        if request.GET.get("unit", "").isdigit()
+        else None
+    )
     if unit is not None:  # by unit: the tasks this unit leads or shares
         tasks = tasks.filter(units__unit=unit)
     if progress in Progress.values:
@@ -256,7 +260,8 @@ def task_list(request: PersonRequest) -> HttpResponse:
 @login_required
 def my_tasks(request: PersonRequest) -> HttpResponse:
     """我的任务: the task units of the person's own unit, open ones first, with the office's reminders."""
-    task_units = task_units_for(request.user).filter(unit_id=request.user.unit_id)
+    unit_id = request.user.unit_id
+    task_units = task_units_for(request.user).filter(unit_id=unit_id) if unit_id else TaskUnit.objects.none()
     task_units = task_units.select_related("task__criterion__node", "task__node").prefetch_related(
         Prefetch(
             "events",

@@ -102,8 +102,9 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def get_or_404(queryset: QuerySet[M], pk: int) -> M:
-    """The row `pk` of a scoped queryset; outside one's scope is answered exactly like "does not exist"."""
+def get_or_404(queryset: QuerySet[M], pk: int | str | None) -> M:
+    """The row `pk` of a scoped queryset; outside one's scope is answered exactly like "does not exist", and so
+    is a key that is no number (as a query string may give)."""
     try:
         return queryset.get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError):

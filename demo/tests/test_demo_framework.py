@@ -19,7 +19,7 @@ def demo(db):
 
 def test_it_builds_the_active_quarterly_edition_with_100_points(demo):
     edition = active_edition()
-    assert edition.name == EDITION_NAME
+    assert edition is not None and edition.name == EDITION_NAME
     assert sum(c.points for c in edition.criteria.all()) == 100
     assert set(edition.criteria.values_list("rule_kind", flat=True)) == set(RuleKind.values)
 
@@ -27,7 +27,9 @@ def test_it_builds_the_active_quarterly_edition_with_100_points(demo):
 def test_site_types_have_checklists_with_deductions_and_surveys_have_targets(demo):
     items = list(checklist_for(SiteType.objects.get(code="17")))
     assert len(items) == 5 and all(item.deduction > 0 for item in items)
-    surveys = active_edition().criteria.filter(requirements__kind=MethodKind.SURVEY)
+    edition = active_edition()
+    assert edition is not None
+    surveys = edition.criteria.filter(requirements__kind=MethodKind.SURVEY)
     assert surveys.count() >= 4
     assert not surveys.filter(
         requirements__kind=MethodKind.SURVEY, requirements__target_rate__isnull=True

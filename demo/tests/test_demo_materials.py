@@ -34,7 +34,7 @@ def test_it_has_requests_in_every_state(demo_materials):
 
 
 def test_the_materials_component_scores_the_towns(demo_materials):
-    request = MaterialRequest.objects.filter(unit__kind="town").first()
+    request = MaterialRequest.objects.filter(unit__kind="town")[0]
     scheme = request.period.schemes.get(unit_kind="town")
     assert scheme.components.get(kind=ComponentKind.MATERIAL).weight == 10
     parts = [row.component(ComponentKind.MATERIAL) for row in compute_sheet(scheme)]

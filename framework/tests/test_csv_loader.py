@@ -55,7 +55,7 @@ def test_it_reports_each_oddity(db, shipped_csv):
     assert "loaded as a simulation" in text
     # An empty Ⅱ leaves the Ⅲ node directly under its project.
     content = Node.objects.get(edition=report.edition, code="Ⅲ-31")
-    assert content.parent.code == "Ⅰ-5"
+    assert content.parent is not None and content.parent.code == "Ⅰ-5"
 
 
 def test_it_reads_survey_targets_and_graded_tiers(db, shipped_csv):
