@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -20,6 +21,12 @@ def photo(name: str = "photo.jpg", color: str = "green") -> SimpleUploadedFile:
     out = io.BytesIO()
     Image.new("RGB", (64, 48), color).save(out, "JPEG")
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+def deadline_of(case: Case) -> dt.datetime:
+    """A dispatched case's deadline (the field is empty until a case is dispatched)."""
+    assert case.deadline is not None
+    return case.deadline
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from cases import actions
+from cases.conftest import deadline_of
 from cases.models import Case, CaseEvent
 from cases.pressure import run_tick
 from notify.models import Delivery, Notification
@@ -41,7 +42,7 @@ def test_it_marks_a_batch_larger_than_a_chunk_once_each(county, new_case, settin
     settings.CASE_TICK_CHUNK = 5
     units = [county.town_a, county.town_b, county.community_a, county.department]
     cases = [case for unit in units for case in dispatched(county, new_case, unit, 4)]
-    with time_machine.travel(cases[0].deadline + dt.timedelta(hours=1), tick=False):
+    with time_machine.travel(deadline_of(cases[0]) + dt.timedelta(hours=1), tick=False):
         assert run_tick().marked_overdue == 16
         assert str(run_tick()) == "reminders: 0, marked overdue: 0, escalations: 0"
     assert set(overdue_marks(cases).values()) == {1}
@@ -54,7 +55,7 @@ def test_it_marks_a_batch_larger_than_a_chunk_once_each(county, new_case, settin
 def test_one_units_cases_are_never_split_between_chunks(county, new_case, settings):
     settings.CASE_TICK_CHUNK = 5
     cases = dispatched(county, new_case, county.town_a, 12)
-    with time_machine.travel(cases[0].deadline + dt.timedelta(hours=1), tick=False):
+    with time_machine.travel(deadline_of(cases[0]) + dt.timedelta(hours=1), tick=False):
         assert run_tick().marked_overdue == 12
     assert set(overdue_marks(cases).values()) == {1}
     [summary] = inbox(county.handler_a)
@@ -69,7 +70,7 @@ def test_above_the_threshold_a_person_gets_one_summary_and_at_it_one_message_per
     county.handler_a.save()
     many = dispatched(county, new_case, county.town_a, 4)
     few = dispatched(county, new_case, county.town_b, 3)
-    with time_machine.travel(many[0].deadline + dt.timedelta(hours=30), tick=False):
+    with time_machine.travel(deadline_of(many[0]) + dt.timedelta(hours=30), tick=False):
         report = run_tick()
         # Counted per case and person, folded or not: 4 × 2 people of town A + 3 × town B's handler; 4 × head A.
         assert (report.marked_overdue, report.escalated) == (7, 4)
@@ -96,7 +97,7 @@ def test_above_the_threshold_a_person_gets_one_summary_and_at_it_one_message_per
     # Each case's own key is kept, folded out of sight, so that a re-run sends it neither alone nor summed up.
     folded = Notification.objects.filter(recipient=county.handler_a, folded=True)
     assert sorted(folded.values_list("dedupe_key", flat=True)) == sorted(
-        f"overdue:{case.pk}:{case.deadline.isoformat()}"
+        f"overdue:{case.pk}:{deadline_of(case).isoformat()}"
         for case in Case.objects.filter(pk__in=[c.pk for c in many])
     )
     assert not folded.filter(read_at__isnull=True).exists()  # no unread badge for what was summed up
@@ -111,9 +112,9 @@ def test_the_summary_speaks_chinese(county, new_case, settings):
     settings.CASE_NOTIFY_SUMMARY_OVER = 1
     cases = dispatched(county, new_case, county.town_a, 2)
     with translation.override("zh-hans"):
-        with time_machine.travel(cases[0].deadline - dt.timedelta(hours=2), tick=False):
+        with time_machine.travel(deadline_of(cases[0]) - dt.timedelta(hours=2), tick=False):
             run_tick()
-        with time_machine.travel(cases[0].deadline + dt.timedelta(hours=1), tick=False):
+        with time_machine.travel(deadline_of(cases[0]) + dt.timedelta(hours=1), tick=False):
             run_tick()
     assert [n.title for n in inbox(county.handler_a)] == ["2 件问题将在 4 小时内到期", "2 件问题已超期"]
     assert inbox(county.handler_a)[0].url == reverse("cases:list") + "?queue=due_soon"
@@ -121,13 +122,13 @@ def test_the_summary_speaks_chinese(county, new_case, settings):
 
 def test_an_extension_brings_a_new_overdue_mark_and_message(county, new_case):
     [case] = dispatched(county, new_case, county.town_a, 1)
-    with time_machine.travel(case.deadline + dt.timedelta(hours=1), tick=False):
+    with time_machine.travel(deadline_of(case) + dt.timedelta(hours=1), tick=False):
         assert run_tick().marked_overdue == 1
         case = actions.request_extension(
-            county.handler_a, case, case.deadline + dt.timedelta(days=3), "需调用机械"
+            county.handler_a, case, deadline_of(case) + dt.timedelta(days=3), "需调用机械"
         )
         case = actions.approve_extension(county.inspector, case)
-    with time_machine.travel(case.deadline + dt.timedelta(hours=1), tick=False):
+    with time_machine.travel(deadline_of(case) + dt.timedelta(hours=1), tick=False):
         assert run_tick().marked_overdue == 1
         assert run_tick().marked_overdue == 0
     assert overdue_marks([case]) == {case.pk: 2}
@@ -141,7 +142,7 @@ def test_a_tick_costs_the_same_queries_for_15_cases_as_for_45(county, new_case):
     second = dispatched(county, new_case, county.town_a, 45, at=MORNING + dt.timedelta(days=7))
     counts = []
     for cases in (first, second):
-        with time_machine.travel(cases[0].deadline + dt.timedelta(hours=30), tick=False):
+        with time_machine.travel(deadline_of(cases[0]) + dt.timedelta(hours=30), tick=False):
             with CaptureQueriesContext(connection) as queries:
                 report = run_tick()
             assert (report.marked_overdue, report.escalated) == (len(cases), len(cases))
