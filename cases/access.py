@@ -36,7 +36,9 @@ def is_office_actor(person: Person) -> bool:
 
 def is_responsible_side(person: Person, case: Case) -> bool:
     """True when the person belongs to the unit answerable for the case (or above it): they may not judge it."""
-    return person.unit_id is not None and case.unit_id is not None and case.unit.is_within(person.unit)
+    if person.unit_id is None or case.unit_id is None:
+        return False
+    return case.unit is not None and person.unit is not None and case.unit.is_within(person.unit)
 
 
 def is_unit_actor(person: Person, case: Case) -> bool:

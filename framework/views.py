@@ -315,7 +315,7 @@ def task_unit_report(request: PersonRequest, pk: int) -> HttpResponse:
     return redirect("framework:task_detail", task_unit.task_id)
 
 
-def _office_step(request: HttpRequest, pk: int, step, done_message: str) -> HttpResponse:
+def _office_step(request: PersonRequest, pk: int, step, done_message: str) -> HttpResponse:
     task_unit = get_task_unit_for(request.user, pk, office=True)
     form = NoteForm(request.POST)
     if form.is_valid():

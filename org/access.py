@@ -68,32 +68,34 @@ def works_for_own_unit(person: Person | AnonymousUser) -> bool:
 # --- What they see ------------------------------------------------------------------------------------
 
 
-def visible_units(person: Person) -> QuerySet[Unit]:
+def visible_units(person: Person | AnonymousUser) -> QuerySet[Unit]:
     if sees_everything(person):
         return Unit.objects.all()
-    if not is_active_person(person) or person.unit is None:
+    unit = person.unit if is_active_person(person) else None
+    if unit is None:
         return Unit.objects.none()
-    return Unit.objects.filter(path__startswith=person.unit.path)
+    return Unit.objects.filter(path__startswith=unit.path)
 
 
-def scoped(person: Person, queryset: QuerySet[M], unit_field: str = "unit") -> QuerySet[M]:
+def scoped(person: Person | AnonymousUser, queryset: QuerySet[M], unit_field: str = "unit") -> QuerySet[M]:
     """Restrict any queryset to rows whose `unit_field` lies in the person's visible subtree."""
     if sees_everything(person):
         return queryset
-    if not is_active_person(person) or person.unit is None:
+    unit = person.unit if is_active_person(person) else None
+    if unit is None:
         return queryset.none()
-    return queryset.filter(**{f"{unit_field}__path__startswith": person.unit.path})
+    return queryset.filter(**{f"{unit_field}__path__startswith": unit.path})
 
 
 # --- What they may change -----------------------------------------------------------------------------
 
 
-def can_manage_org(person: Person) -> bool:
+def can_manage_org(person: Person | AnonymousUser) -> bool:
     """Units, people and grids are managed by the office admins."""
     return is_office_admin(person)
 
 
-def can_view_audit(person: Person) -> bool:
+def can_view_audit(person: Person | AnonymousUser) -> bool:
     return is_office_admin(person) or is_read_only(person)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -69,7 +70,9 @@ def due_today(person: Person, limit: int = 10):
     )
 
 
-def open_tasks(person: Person):
+def open_tasks(person: Person) -> QuerySet[TaskUnit]:
+    if person.unit_id is None:
+        return TaskUnit.objects.none()
     return (
         task_units_for(person)
         .filter(unit_id=person.unit_id, progress__in=TaskUnit.OPEN_PROGRESS)
@@ -85,7 +88,11 @@ def open_runs(person: Person):
 def leader_brief() -> dict:
     """The brief as of at most a minute ago, like the dashboard: the office's and leaders' home pages would
     otherwise score every town on each visit."""
-    return cache.get_or_set(f"leader-brief:{get_language()}", _leader_brief, BRIEF_CACHE_SECONDS)
+    brief = cache.get_or_set(f"leader-brief:{get_language()}", _leader_brief, BRIEF_CACHE_SECONDS)
+    assert isinstance(
+        brief, dict
+    )  # what _leader_brief made (the stubs type the cache's answer as maybe None)
+    return brief
 
 
 def _leader_brief(list_size: int = 3) -> dict:
@@ -114,7 +121,7 @@ def _leader_brief(list_size: int = 3) -> dict:
         brief["run"] = run
         brief["rates_missed"] = sorted(
             (row for row in rows if row.rate.status != "met"),
-            key=lambda r: r.rate.value - float(r.rate.target),
+            key=lambda r: r.rate.value - float(r.rate.target or 0),  # every row here has a target
         )[:list_size]
         brief["rates_total"] = len(rows)
         brief["rates_met"] = sum(1 for row in rows if row.rate.status == "met")

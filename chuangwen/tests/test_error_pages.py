@@ -10,10 +10,15 @@ from shell import views
 
 def test_the_project_uses_the_shells_handlers(settings):
     resolver = get_resolver()
-    assert resolver.resolve_error_handler(400) is views.bad_request
-    assert resolver.resolve_error_handler(403) is views.permission_denied
-    assert resolver.resolve_error_handler(404) is views.page_not_found
-    assert resolver.resolve_error_handler(500) is views.server_error
+    handlers: dict[int, object] = {
+        code: resolver.resolve_error_handler(code) for code in (400, 403, 404, 500)
+    }
+    assert handlers == {
+        400: views.bad_request,
+        403: views.permission_denied,
+        404: views.page_not_found,
+        500: views.server_error,
+    }
     assert settings.CSRF_FAILURE_VIEW == "shell.views.csrf_failure"
 
 

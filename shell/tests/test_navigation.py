@@ -48,6 +48,8 @@ ORG_ADMIN = [
     ("Webhooks", "/inbox/webhooks/", "bi-robot"),
 ]
 AUDIT = [("Audit log", "/audit/", "bi-journal-text")]
+Link = tuple[str, str, str]  # label, url, icon
+Menu = tuple[str, str, list[Link]]  # label, icon, links
 
 
 def _bar(
@@ -58,9 +60,9 @@ def _bar(
     inspector: bool = False,
     org_admin: bool = False,
     audit: bool = False,
-) -> list:
+) -> list[Link | Menu]:
     """The bar as (label, url, icon) for a link and (label, icon, [links]) for a menu."""
-    items = [HOME, *(MY_WORK if my_work else [])]
+    items: list[Link | Menu] = [HOME, *(MY_WORK if my_work else [])]
     items.append(
         (
             "Cases",
