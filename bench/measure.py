@@ -38,7 +38,7 @@ def copy_rows(model: type[Model], rows: Sequence[Model]) -> None:
     """PostgreSQL's COPY for any model (ten times faster than INSERTs at a million rows; ids from the
     sequence); bulk_create elsewhere."""
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(rows, batch_size=5000)
+        model._default_manager.bulk_create(rows, batch_size=5000)
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)

@@ -28,8 +28,7 @@ from bench.measure import Figures, copy_rows, demo_county, timed
 from cases.models import Case, Category
 from core.models import Period
 from demo.framework import build_demo_edition
-from framework.models import CheckItem, SiteType
-from framework.queries import active_edition
+from framework.models import CheckItem, Edition, SiteType
 from inspections.models import Finding, Round, RoundKind, Site, Verdict, Visit
 from org.models import Person, Unit, UnitKind
 from scoring import actions
@@ -87,7 +86,8 @@ def fill_cases_in_sql(total: int) -> None:
             "pk", flat=True
         )
     )
-    categories = list(Category.objects.values_list("pk", "code", "name")) or [(None, "", "")]
+    categories: list[tuple[int | None, str, str]] = list(Category.objects.values_list("pk", "code", "name"))
+    categories = categories or [(None, "", "")]
     values = {
         "units": "ARRAY[%s]::bigint[]" % ",".join(map(str, units)),  # noqa: UP031 (ids from the database)
         "n_units": len(units),
@@ -150,11 +150,10 @@ def fill_sites(rng: random.Random) -> list[tuple[int, int]]:
     return list(Site.objects.values_list("pk", "site_type_id"))
 
 
-def fill_results(total: int, seed: int = 11, batch: int = 20_000) -> None:
-    """`total` submitted visits (inspection results) with their line findings, in rounds over four quarters
-    ending now; a line fails one time in six."""
+def fill_results(edition: Edition, total: int, seed: int = 11, batch: int = 20_000) -> None:
+    """`total` submitted visits (inspection results) on the edition's checklists, with their line findings, in
+    rounds over four quarters ending now; a line fails one time in six."""
     rng = random.Random(seed)
-    edition = active_edition()
     sites = fill_sites(rng)
     lines: dict[int, list[tuple[int, Decimal]]] = {}
     for item in CheckItem.objects.filter(requirement__criterion__edition=edition).values(
@@ -312,7 +311,7 @@ def reference_scores(start: datetime, end: datetime) -> list[tuple]:
 
 def _schemes(admin: Person, year: int, number: int) -> list[Scheme]:
     period = actions.create_period(admin, Period.Kind.QUARTER, year, number)
-    weights = {
+    weights: dict[str, dict[str, int]] = {
         UnitKind.TOWN: {ComponentKind.FIELD: 30, ComponentKind.RECTIFICATION: 50, ComponentKind.SURVEY: 20},
         UnitKind.DEPARTMENT: {ComponentKind.FIELD: 40, ComponentKind.RECTIFICATION: 60},
     }
@@ -330,7 +329,7 @@ def run(total: int, results: int, say: Callable[[str], None]) -> dict[str, float
     figures = Figures(say)
     report = figures.report
     admin = demo_county()
-    build_demo_edition()
+    edition = build_demo_edition()
     year, number, start, end = last_quarter(timezone.localtime())
     report("cases", total)
     report("inspection_results", results)
@@ -338,7 +337,7 @@ def run(total: int, results: int, say: Callable[[str], None]) -> dict[str, float
     fill_cases_in_sql(total)
     report("fill_cases_seconds", time.perf_counter() - started)
     lap = time.perf_counter()
-    fill_results(results)
+    fill_results(edition, results)
     fill_answers(max(results // 5, 100), start, end)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

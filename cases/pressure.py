@@ -87,17 +87,29 @@ def _running(now: dt.datetime) -> QuerySet[Case]:
     return Case.objects.filter(state__in=Case.UNIT_STATES, deadline__isnull=False).select_related("unit")
 
 
+# A running case is with a unit (dispatched or rectifying) and has a deadline; the fields are nullable only for
+# cases in other states.
+def _unit_of(case: Case) -> int:
+    assert case.unit_id is not None
+    return case.unit_id
+
+
+def _due(case: Case) -> dt.datetime:
+    assert case.deadline is not None
+    return case.deadline
+
+
 def _name(case: Case) -> str:
     return case.category_name or case.description[:20]
 
 
 def _deadline(case: Case) -> str:
-    return timezone.localtime(case.deadline).strftime("%Y-%m-%d %H:%M")
+    return timezone.localtime(_due(case)).strftime("%Y-%m-%d %H:%M")
 
 
 def _key(kind: str) -> Callable[[Case], str]:
     """A message about a case is sent once per deadline: an extension gives a new one."""
-    return lambda case: dedupe_key(kind, case.pk, case.deadline)
+    return lambda case: dedupe_key(kind, case.pk, _due(case))
 
 
 def _message(case: Case, people: Sequence[Person], kind: str, title: str) -> Message:
@@ -115,13 +127,13 @@ def remind(now: dt.datetime, report: Report) -> None:
     soon = now + dt.timedelta(hours=settings.CASE_REMIND_BEFORE_HOURS)
     key = _key("remind")
     cases = not_sent(list(_running(now).filter(deadline__gt=now, deadline__lte=soon)), key)
-    people = people_by_unit({c.unit_id for c in cases}, {Role.UNIT_HANDLER, Role.UNIT_HEAD})
-    for chunk in _chunks(cases, lambda case: case.unit_id):
+    people = people_by_unit({_unit_of(c) for c in cases}, {Role.UNIT_HANDLER, Role.UNIT_HEAD})
+    for chunk in _chunks(cases, _unit_of):
         subject = _("Due soon: %(number)s %(name)s, deadline %(deadline)s")
         messages = [
             _message(
                 case,
-                people.get(case.unit_id, []),
+                people.get(_unit_of(case), []),
                 "remind",
                 subject % {"number": case.number, "name": _name(case), "deadline": _deadline(case)},
             )
@@ -135,8 +147,8 @@ def mark_overdue(now: dt.datetime, report: Report) -> None:
     overdue = _running(now).filter(deadline__lte=now)
     marks = CaseEvent.objects.filter(action=CaseEvent.Action.OVERDUE, case__in=overdue.values("pk"))
     cases = unmarked(list(overdue), marks, "case")
-    people = people_by_unit({c.unit_id for c in cases}, {Role.UNIT_HANDLER, Role.UNIT_HEAD})
-    for chunk in _chunks(cases, lambda case: case.unit_id):
+    people = people_by_unit({_unit_of(c) for c in cases}, {Role.UNIT_HANDLER, Role.UNIT_HEAD})
+    for chunk in _chunks(cases, _unit_of):
         with transaction.atomic():
             CaseEvent.objects.bulk_create(
                 [
@@ -158,7 +170,7 @@ def mark_overdue(now: dt.datetime, report: Report) -> None:
                 [
                     _message(
                         case,
-                        people.get(case.unit_id, []),
+                        people.get(_unit_of(case), []),
                         "overdue",
                         subject % {"number": case.number, "name": _name(case)},
                     )
@@ -173,9 +185,9 @@ def escalate(now: dt.datetime, report: Report) -> None:
     late = now - dt.timedelta(hours=settings.CASE_ESCALATE_AFTER_HOURS)
     key = _key("escalate")
     cases = not_sent(list(_running(now).filter(deadline__lte=late)), key)
-    heads = escalation_heads({case.unit for case in cases})
+    heads = escalation_heads({case.unit for case in cases if case.unit is not None})
     # Grouped by the unit whose heads are told, so that a head's summary counts every case they hear of.
-    told = [(heads[case.unit_id], case) for case in cases if case.unit_id in heads]
+    told = [(heads[_unit_of(case)], case) for case in cases if _unit_of(case) in heads]
     for chunk in _chunks(told, lambda pair: pair[0][0]):
         subject = _("Escalated: %(number)s is overdue since %(deadline)s")
         messages = [

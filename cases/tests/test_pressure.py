@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cases import actions
+from cases.conftest import deadline_of
 from cases.models import CaseEvent
 from cases.pressure import run_tick
 from cases.tasks import TICK_LOCK, tick
@@ -30,16 +31,16 @@ def test_reminder_overdue_and_escalation_happen_once_each(county, new_case):
     with time_machine.travel(MORNING, tick=False):
         case = actions.dispatch_case(county.inspector, new_case(), unit=county.town_a)
         assert str(run_tick()) == "reminders: 0, marked overdue: 0, escalations: 0"
-    with time_machine.travel(case.deadline - dt.timedelta(hours=2), tick=False):
+    with time_machine.travel(deadline_of(case) - dt.timedelta(hours=2), tick=False):
         assert run_tick().reminded == 2  # the town's handler and head
         assert run_tick().reminded == 0  # a re-run sends nothing again
     assert [k.split(":")[0] for k in inbox(county.handler_a)] == ["remind"]
     assert inbox(county.handler_b) == [] and inbox(county.community_handler_a) == []
-    with time_machine.travel(case.deadline + dt.timedelta(hours=1), tick=False):
+    with time_machine.travel(deadline_of(case) + dt.timedelta(hours=1), tick=False):
         assert run_tick().marked_overdue == 1
         assert run_tick().marked_overdue == 0
     assert case.events.filter(action=CaseEvent.Action.OVERDUE).count() == 1
-    with time_machine.travel(case.deadline + dt.timedelta(hours=30), tick=False):
+    with time_machine.travel(deadline_of(case) + dt.timedelta(hours=30), tick=False):
         report = run_tick()
         assert report.escalated == 1 and run_tick().escalated == 0
     assert [k.split(":")[0] for k in inbox(county.head_a)] == ["remind", "overdue", "escalate"]
@@ -51,13 +52,13 @@ def test_an_extension_brings_a_new_reminder_and_deferred_cases_are_left_alone(co
         case = actions.dispatch_case(county.inspector, new_case(), unit=county.town_a)
         other = actions.dispatch_case(county.inspector, new_case(), unit=county.town_a)
         actions.defer_case(county.inspector, other, "待统一整治")
-    with time_machine.travel(case.deadline - dt.timedelta(hours=1), tick=False):
+    with time_machine.travel(deadline_of(case) - dt.timedelta(hours=1), tick=False):
         assert run_tick().reminded == 2
         case = actions.request_extension(
-            county.handler_a, case, case.deadline + dt.timedelta(days=2), "需调用机械"
+            county.handler_a, case, deadline_of(case) + dt.timedelta(days=2), "需调用机械"
         )
         case = actions.approve_extension(county.inspector, case)
-    with time_machine.travel(case.deadline - dt.timedelta(hours=1), tick=False):
+    with time_machine.travel(deadline_of(case) - dt.timedelta(hours=1), tick=False):
         assert run_tick().reminded == 2
     assert not other.events.filter(action=CaseEvent.Action.OVERDUE).exists()
 
@@ -67,7 +68,7 @@ def test_a_tick_over_cases_already_chased_costs_the_same_few_queries(
 ):
     with time_machine.travel(MORNING, tick=False):
         cases = [actions.dispatch_case(county.inspector, new_case(), unit=county.town_a) for _i in range(12)]
-    with time_machine.travel(cases[0].deadline + dt.timedelta(hours=30), tick=False):
+    with time_machine.travel(deadline_of(cases[0]) + dt.timedelta(hours=30), tick=False):
         first = run_tick()
         assert (first.marked_overdue, first.escalated) == (12, 12)
         with django_assert_max_num_queries(8):
@@ -88,7 +89,7 @@ def test_the_command_and_the_task_run_it(county, new_case):
 def test_the_inbox_shows_only_ones_own_messages_and_marks_them_read(county, login, new_case):
     with time_machine.travel(MORNING, tick=False):
         case = actions.dispatch_case(county.inspector, new_case(), unit=county.town_a)
-    with time_machine.travel(case.deadline - dt.timedelta(hours=1), tick=False):
+    with time_machine.travel(deadline_of(case) - dt.timedelta(hours=1), tick=False):
         run_tick()
     mine = Notification.objects.get(recipient=county.handler_a)
     assert login(county.handler_b).post(reverse("notify:open", args=[mine.pk])).status_code == 404

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from celery import signals
-from celery.beat import Scheduler
+from celery.beat import ScheduleEntry, Scheduler
+from celery.schedules import schedule as every
 
 from chuangwen.celery import app
 from core import periodic
+
+
+def _seconds(entry: ScheduleEntry) -> float:
+    assert isinstance(entry.schedule, every)  # every job runs at a fixed interval
+    return entry.schedule.seconds
 
 
 def test_beat_schedules_what_each_app_registered(monkeypatch, settings):
     monkeypatch.setenv("CELERY_SKIP_CHECKS", "1")
     signals.import_modules.send(sender=app)  # what a worker and beat send as they start
     schedule = Scheduler(app=app, lazy=False).schedule
-    entries = {
-        name: (entry.task, entry.schedule.run_every.total_seconds()) for name, entry in schedule.items()
-    }
+    entries = {name: (entry.task, _seconds(entry)) for name, entry in schedule.items()}
     assert entries["cases-tick"] == ("cases.tick", settings.CASE_TICK_SECONDS)
     assert entries["materials-tick"] == ("materials.tick", settings.MATERIAL_TICK_SECONDS)
     assert entries["deliver-notifications"] == ("notify.tasks.deliver_pending", 60)
