@@ -63,12 +63,12 @@ class Event(models.Model):
         return self.from_state != self.to_state
 
 
-def action_field(choices: Sequence[tuple[str, Any]], verbose_name: Any) -> models.CharField:
+def action_field(choices: Sequence[tuple[str, Any]], verbose_name: Any) -> models.CharField[str, str]:
     """`Event.action` with the subclass's own choices (the column keeps the common shape)."""
     return models.CharField(verbose_name, max_length=ACTION_LENGTH, choices=choices)
 
 
-def state_field(choices: Sequence[tuple[str, Any]], verbose_name: Any) -> models.CharField:
+def state_field(choices: Sequence[tuple[str, Any]], verbose_name: Any) -> models.CharField[str, str]:
     """`Event.from_state` or `Event.to_state` with the states of the subclass's row."""
     return models.CharField(verbose_name, max_length=STATE_LENGTH, choices=choices, blank=True)
 
@@ -86,7 +86,7 @@ class Transition:
 
 
 def lock(
-    rows: QuerySet[R],
+    rows: QuerySet[R] | models.Manager[R],
     pk: Any,
     step: Transition,
     *,
