@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jobs.models import GeneratedFile
 
@@ -22,8 +23,19 @@ def start_job(actor: AbstractBaseUser, kind: str, params: dict, task: Task) -> G
     """Record the job and hand it to the worker once the caller's transaction commits (the caller has checked
     permission). Its page (jobs:job) follows the progress."""
     job = GeneratedFile.objects.create(kind=kind, params=params, created_by_id=actor.pk)
-    transaction.on_commit(lambda: task.delay(job.pk))
+    transaction.on_commit(lambda: _hand_over(job, task))
     return job
+
+
+def _hand_over(job: GeneratedFile, task: Task) -> None:
+    """Give the job to the worker; with the broker down, the job fails at once with a message its page shows,
+    instead of waiting for ever in the queue."""
+    try:
+        task.delay(job.pk)
+    except Exception:  # kombu/redis raise their own connection errors; any failure to queue means the same
+        job.status, job.finished_at = GeneratedFile.Status.FAILED, timezone.now()
+        job.error = gettext("The background service is unavailable; please try again later.")
+        job.save(update_fields=["status", "error", "finished_at"])
 
 
 def step(job: GeneratedFile, progress: int) -> None:
