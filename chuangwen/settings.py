@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -189,6 +191,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -265,6 +268,36 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
 # The coordinate system the tiles are drawn in: "wgs84" (OpenStreetMap, 天地图) or "gcj02" (高德, 腾讯). Data stays
 # WGS-84; with "gcj02" the maps shift it onto the tiles and clicks come back as WGS-84 (static/js/mapcrs.js).
 MAP_TILE_CRS = env_str("MAP_TILE_CRS", "wgs84").lower()
+
+
+def tile_source(url: str) -> list[str]:
+    """The origin map tiles come from, as a CSP source: Leaflet's {s} subdomain becomes a wildcard, and a host
+    still holding a placeholder falls back to its scheme (any host over it)."""
+    if "://" not in url:
+        return []
+    scheme, rest = url.split("://", 1)
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    return [f"{scheme}:" if "{" in host else f"{scheme}://{host}"]
+
+
+# Content-Security-Policy (django-csp): scripts only from this site or inline with the response's nonce
+# (`<script nonce="{{ request.csp_nonce }}">`); no inline event handlers, no javascript: links, no eval. Styles
+# keep 'unsafe-inline' (style attributes, Leaflet and htmx set styles): styles cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:", *tile_source(MAP_TILE_URL)],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Working hours for deadlines in working time (core.workcalendar): comma-separated periods of a working day.
 WORKING_HOURS = env_str("WORKING_HOURS", "08:30-12:00,14:00-17:30")
