@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from scoring.models import Publication, Scheme
 
 
-def latest_publications(unit_kind: str) -> list[Publication]:
-    """The newest version of each period's publication for one kind of unit, oldest period first."""
+def latest_publications(unit_kind: str, visible: QuerySet[Publication] | None = None) -> list[Publication]:
+    """The newest version of each period's publication for one kind of unit, oldest period first; among `visible`
+    (scoring.access.publications_for) when given."""
     latest: dict[int, Publication] = {}
     publications = (
-        Publication.objects.filter(scheme__unit_kind=unit_kind)
+        (Publication.objects.all() if visible is None else visible)
+        .filter(scheme__unit_kind=unit_kind)
         .select_related("scheme__period")
         .order_by("scheme__period__year", "scheme__period__kind", "scheme__period__number", "-version")
     )

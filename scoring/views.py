@@ -19,7 +19,7 @@ from org.access import require, sees_everything
 from org.http import PersonRequest
 from org.models import UnitKind
 from scoring import actions, lost, queries, whatif
-from scoring.access import can_manage_scores, can_see_live_scores
+from scoring.access import can_manage_scores, can_see_live_scores, get_publication_for, publications_for
 from scoring.engine import compute_sheet, compute_sheets, source_available
 from scoring.forms import AdjustmentForm, ComponentForm, PeriodForm, SchemeForm
 from scoring.models import Adjustment, Component, ComponentKind, Publication, Scheme
@@ -161,9 +161,7 @@ def publish(request: PersonRequest, pk: int) -> HttpResponse:
 
 @login_required
 def publication_detail(request: PersonRequest, pk: int) -> HttpResponse:
-    publication = get_object_or_404(
-        Publication.objects.select_related("scheme__period", "published_by"), pk=pk
-    )
+    publication = get_publication_for(request.user, pk)
     formats = [
         ("docx", _("Bulletin (Word)")),
         ("pdf", _("Bulletin (PDF)")),
@@ -192,7 +190,7 @@ def rankings(request: PersonRequest) -> HttpResponse:
     unit_kind = request.GET.get("kind", UnitKind.TOWN)
     if unit_kind not in (UnitKind.TOWN, UnitKind.DEPARTMENT):
         unit_kind = UnitKind.TOWN
-    publications = queries.latest_publications(unit_kind)
+    publications = queries.latest_publications(unit_kind, publications_for(request.user))
     latest = publications[-1] if publications else None
     context = {
         "unit_kind": unit_kind,
