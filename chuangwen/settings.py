@@ -98,7 +98,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "core.middleware.AuditlogMiddleware",
     "core.middleware.PasswordChangeRequiredMiddleware",
     # Last: it turns a lockout into a response after the login view has run.
     "axes.middleware.AxesMiddleware",
@@ -187,7 +187,15 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=SECURE)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# Behind a reverse proxy (nginx): trust its X-Forwarded-Proto, and take the client's address from the entry the
+# proxies appended to X-Forwarded-For (core.http.client_address), PROXY_HOPS entries from the right (one per proxy:
+# nginx alone is 1, a load balancer in front of nginx 2). Without it X-Forwarded-For is ignored: anyone can send it.
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+PROXY_HOPS = max(1, env_int("PROXY_HOPS", 1))
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# Every limit and lockout keys on the same address: rate limits, axes' records and the audit log.
+RATELIMIT_IP_META_KEY = "core.http.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_address"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 

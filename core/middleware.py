@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import auditlog.middleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from core.http import client_address
 
 # Paths a person who must change their password can still reach.
 _EXEMPT_NAMES = ("password_change", "logout", "set_language")
@@ -31,3 +34,12 @@ class PasswordChangeRequiredMiddleware:
                     )
                 return redirect("password_change")
         return self.get_response(request)
+
+
+class AuditlogMiddleware(auditlog.middleware.AuditlogMiddleware):
+    """django-auditlog's middleware recording the address core.http.client_address finds: its own takes the first
+    X-Forwarded-For entry whether or not a proxy is there, which any client can write."""
+
+    @staticmethod
+    def _get_remote_addr(request: HttpRequest) -> str:
+        return client_address(request)

@@ -61,6 +61,36 @@ def test_a_mistyped_rate_is_refused_at_start():
     assert "PORTAL_REPORTS_PER_IP must be a rate such as 5/h" in result.stderr
 
 
+def test_every_public_form_limit_and_the_proxy_are_read_from_the_environment():
+    """The probe found the portal's limits fixed in code; a county must be able to loosen them for a campaign day."""
+    env = {
+        **PRODUCTION_ENV,
+        "PORTAL_REPORTS_PER_IP": "300/h",
+        "PORTAL_REPORTS_PER_PHONE": "7/h",
+        "SURVEY_RESPONSES_PER_IP": "40/10m",
+        "BEHIND_PROXY": "1",
+        "PROXY_HOPS": "2",
+    }
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    result = subprocess.run(
+        [sys.executable, "-m", "chuangwen.cli", "diffsettings"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    for line in (
+        "PORTAL_REPORTS_PER_IP = '300/h'",
+        "PORTAL_REPORTS_PER_PHONE = '7/h'",
+        "SURVEY_RESPONSES_PER_IP = '40/10m'",
+        "BEHIND_PROXY = True",
+        "PROXY_HOPS = 2",
+        "RATELIMIT_IP_META_KEY = 'core.http.client_address'",
+    ):
+        assert line in result.stdout
+
+
 ROOT = Path(__file__).resolve().parents[2]
 # Outside settings.py only the entry points may touch the environment (to name the settings module).
 ENTRY_POINTS = {"chuangwen/cli.py", "chuangwen/celery.py", "chuangwen/wsgi.py", "conftest.py"}

@@ -75,3 +75,17 @@ def test_moving_a_unit_moves_its_subtree(county, login):
     assert county.community_a.is_within(county.town_b)
     assert county.handler_b.unit.subtree().filter(pk=county.community_a.pk).exists()
     assert not county.town_a.subtree().filter(pk=county.community_a.pk).exists()
+
+
+def test_the_audit_log_records_the_client_address_not_a_forged_header(county, login, settings):
+    """django-auditlog's own middleware took the first X-Forwarded-For entry: anyone could write their address."""
+    settings.BEHIND_PROXY, settings.PROXY_HOPS = True, 1
+    client = login(county.office_admin)
+    client.post(
+        reverse("org:unit_edit", kwargs={"pk": county.town_a.pk}),
+        _unit_form(county.town_a, head_name="李明"),
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7",
+    )
+    entry = LogEntry.objects.get_for_object(county.town_a).order_by("-timestamp").first()
+    assert entry.remote_addr == "203.0.113.7"

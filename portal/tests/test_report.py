@@ -110,3 +110,25 @@ def test_it_finds_a_report_by_its_code_in_any_case(client, service):
     code = CitizenReport.objects.get().tracking_code
     response = client.get("/track/", {"code": code.lower()})
     assert response.status_code == 302 and response["Location"] == f"/track/{code}/"
+
+
+def _from(client, service, forwarded: str) -> int:
+    """A report without a phone (so only the address limit counts) sent through nginx on this machine."""
+    response = client.post(
+        "/report/", form(service, phone=""), REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded
+    )
+    return response.status_code
+
+
+def test_rate_limits_behind_the_proxy_key_on_each_citizen_not_on_nginx(client, service, settings):
+    """The probe: behind nginx the whole county shared one address, so one person could close the portal."""
+    settings.BEHIND_PROXY, settings.PORTAL_REPORTS_PER_IP = True, "2/h"
+    assert [_from(client, service, "203.0.113.7") for _i in range(3)] == [302, 302, 429]
+    assert _from(client, service, "198.51.100.4") == 302, (
+        "another citizen behind the same proxy still gets through"
+    )
+
+
+def test_without_a_proxy_a_forged_forwarded_header_does_not_escape_the_limit(client, service, settings):
+    settings.BEHIND_PROXY, settings.PORTAL_REPORTS_PER_IP = False, "2/h"
+    assert [_from(client, service, f"203.0.113.{index}") for index in range(3)] == [302, 302, 429]
