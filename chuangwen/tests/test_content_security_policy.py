@@ -30,9 +30,9 @@ def templates() -> list[Path]:
 
 def test_no_csp_on_html_pages_a_page_with_an_inline_script_sends_its_nonce(county, login):
     period = actions.create_period(county.office_admin, Period.Kind.QUARTER, 2026, 4)
-    response = login(county.office_admin).get(
-        reverse("scoring:scheme_detail", args=[period.schemes.first().pk])
-    )
+    scheme = period.schemes.first()
+    assert scheme is not None
+    response = login(county.office_admin).get(reverse("scoring:scheme_detail", args=[scheme.pk]))
     policy = response["Content-Security-Policy"]
     script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
     nonce = re.search(r"'nonce-([^']+)'", script_src)
