@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 
+from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from jinja2.exceptions import SecurityError
 
 from bulletins.access import can_make_bulletins, can_manage_templates
 from bulletins.bulletin import render_docx, sample_context
@@ -25,6 +28,8 @@ from scoring.models import Publication
 BULLETIN_FORMATS = {"docx", "pdf", "xlsx"}
 ROUND_REPORT_FORMATS = {"docx", "xlsx"}
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -66,8 +71,15 @@ def upload_bulletin_template(
             render_round_docx(sample_round_context(), data)
         else:
             render_docx(sample_context(), data)
+    except SecurityError as exc:
+        # Not a mistake in Word: a tag reaching for the server's internals. Refused like any error, and logged.
+        logger.warning("Template %r from %s refused by the sandbox: %s", name, actor.username, exc)
+        raise ValidationError(_("The template does not render: %(error)s") % {"error": exc}) from exc
     except Exception as exc:  # a template error of any kind is the office's to fix; say what it is
         raise ValidationError(_("The template does not render: %(error)s") % {"error": exc}) from exc
     upload.seek(0)
-    BulletinTemplate.objects.filter(kind=kind, is_active=True).update(is_active=False)
-    return BulletinTemplate.objects.create(kind=kind, name=name, file=upload, uploaded_by=actor)
+    with set_actor(actor):  # the audit log's entry names the uploader in a task or command as in a request
+        for previous in BulletinTemplate.objects.filter(kind=kind, is_active=True):
+            previous.is_active = False
+            previous.save(update_fields=["is_active"])
+        return BulletinTemplate.objects.create(kind=kind, name=name, file=upload, uploaded_by=actor)
