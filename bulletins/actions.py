@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import logging
-import zipfile
 
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
@@ -18,6 +16,7 @@ from bulletins.bulletin import render_docx, sample_context
 from bulletins.models import BulletinTemplate, TemplateKind
 from bulletins.round_report import render_round_docx, sample_round_context
 from bulletins.tasks import make_bulletin, make_round_report
+from core.uploads import check_zip
 from inspections.models import Round
 from jobs.actions import start_job
 from jobs.models import GeneratedFile
@@ -62,9 +61,9 @@ def upload_bulletin_template(
         raise ValidationError(_("The template is larger than 5 MB."))
     data = upload.read()
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with check_zip(data, upload.name or "") as archive:
             archive.getinfo("word/document.xml")
-    except (zipfile.BadZipFile, KeyError) as exc:
+    except KeyError as exc:
         raise ValidationError(_("This is not a Word document (.docx).")) from exc
     try:
         if kind == TemplateKind.ROUND:

@@ -16,11 +16,11 @@ from docxtpl import DocxTemplate, InlineImage
 from openpyxl import Workbook
 from openpyxl.drawing.image import Image as XlImage
 from openpyxl.styles import Alignment, Font
-from PIL import Image
 
 from cases.models import CasePhoto
 from core.excel import active_sheet
 from core.sandbox import document_environment
+from core.uploads import open_image
 from inspections.models import Finding, Round, Verdict, Visit
 from inspections.queries import rollup, rollup_total
 
@@ -181,7 +181,7 @@ def render_round_docx(context: dict, template: bytes | None = None) -> bytes:
 
 
 def _thumbnail(data: bytes) -> tuple[io.BytesIO, int, int]:
-    image = Image.open(io.BytesIO(data))
+    image = open_image(data, max_side=THUMB_PX)
     image.thumbnail((THUMB_PX, THUMB_PX))
     out = io.BytesIO()
     image.convert("RGB").save(out, "PNG")
