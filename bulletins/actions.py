@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
+import logging
 
+from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from jinja2.exceptions import SecurityError
 
 from bulletins.access import can_make_bulletins, can_manage_templates
 from bulletins.bulletin import render_docx, sample_context
 from bulletins.models import BulletinTemplate, TemplateKind
 from bulletins.round_report import render_round_docx, sample_round_context
 from bulletins.tasks import make_bulletin, make_round_report
+from core.uploads import check_zip
 from inspections.models import Round
 from jobs.actions import start_job
 from jobs.models import GeneratedFile
@@ -25,6 +27,8 @@ from scoring.models import Publication
 BULLETIN_FORMATS = {"docx", "pdf", "xlsx"}
 ROUND_REPORT_FORMATS = {"docx", "xlsx"}
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -57,17 +61,24 @@ def upload_bulletin_template(
         raise ValidationError(_("The template is larger than 5 MB."))
     data = upload.read()
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with check_zip(data, upload.name or "") as archive:
             archive.getinfo("word/document.xml")
-    except (zipfile.BadZipFile, KeyError) as exc:
+    except KeyError as exc:
         raise ValidationError(_("This is not a Word document (.docx).")) from exc
     try:
         if kind == TemplateKind.ROUND:
             render_round_docx(sample_round_context(), data)
         else:
             render_docx(sample_context(), data)
+    except SecurityError as exc:
+        # Not a mistake in Word: a tag reaching for the server's internals. Refused like any error, and logged.
+        logger.warning("Template %r from %s refused by the sandbox: %s", name, actor.username, exc)
+        raise ValidationError(_("The template does not render: %(error)s") % {"error": exc}) from exc
     except Exception as exc:  # a template error of any kind is the office's to fix; say what it is
         raise ValidationError(_("The template does not render: %(error)s") % {"error": exc}) from exc
     upload.seek(0)
-    BulletinTemplate.objects.filter(kind=kind, is_active=True).update(is_active=False)
-    return BulletinTemplate.objects.create(kind=kind, name=name, file=upload, uploaded_by=actor)
+    with set_actor(actor):  # the audit log's entry names the uploader in a task or command as in a request
+        for previous in BulletinTemplate.objects.filter(kind=kind, is_active=True):
+            previous.is_active = False
+            previous.save(update_fields=["is_active"])
+        return BulletinTemplate.objects.create(kind=kind, name=name, file=upload, uploaded_by=actor)

@@ -10,11 +10,11 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from docxtpl import DocxTemplate
-from jinja2.sandbox import SandboxedEnvironment
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core.excel import active_sheet
+from core.sandbox import document_environment
 from scoring.models import ComponentKind, Publication
 
 LIST_SIZE = 3  # how many units the red and black lists name
@@ -69,8 +69,8 @@ def default_template() -> bytes:
 
 def render_docx(context: dict, template: bytes | None = None) -> bytes:
     document = DocxTemplate(io.BytesIO(template or default_template()))
-    # The template is the office's upload: rendered in Jinja's sandbox, every value escaped for Word's XML.
-    document.render(context, jinja_env=SandboxedEnvironment(), autoescape=True)
+    # The template is the office's upload: rendered in the sandbox (core.sandbox), every value escaped for XML.
+    document.render(context, jinja_env=document_environment(), autoescape=True)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -13,14 +13,14 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone, translation
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
-from jinja2.sandbox import SandboxedEnvironment
 from openpyxl import Workbook
 from openpyxl.drawing.image import Image as XlImage
 from openpyxl.styles import Alignment, Font
-from PIL import Image
 
 from cases.models import CasePhoto
 from core.excel import active_sheet
+from core.sandbox import document_environment
+from core.uploads import open_image
 from inspections.models import Finding, Round, Verdict, Visit
 from inspections.queries import rollup, rollup_total
 
@@ -173,15 +173,15 @@ def render_round_docx(context: dict, template: bytes | None = None) -> bytes:
     for problem in context["problems"]:
         data = problem.get("photo_data")
         problem["photo"] = InlineImage(document, io.BytesIO(data), width=Mm(PHOTO_MM)) if data else ""
-    # The template is the office's upload: rendered in Jinja's sandbox, every value escaped for Word's XML.
-    document.render(context, jinja_env=SandboxedEnvironment(), autoescape=True)
+    # The template is the office's upload: rendered in the sandbox (core.sandbox), every value escaped for XML.
+    document.render(context, jinja_env=document_environment(), autoescape=True)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
 def _thumbnail(data: bytes) -> tuple[io.BytesIO, int, int]:
-    image = Image.open(io.BytesIO(data))
+    image = open_image(data, max_side=THUMB_PX)
     image.thumbnail((THUMB_PX, THUMB_PX))
     out = io.BytesIO()
     image.convert("RGB").save(out, "PNG")

@@ -43,29 +43,33 @@ class CaseConflict(Exception):
     def __init__(self, case: Case, action: str) -> None:
         self.case = case
         self.action = action
-        super().__init__(
-            _(
+        values = {"number": case.number, "state": case.get_state_display(), "action": Action(action).label}
+        if TRANSITIONS[action].allows(case.state):
+            # The step still fits the state: someone else took a step (the same one, perhaps) since the actor looked.
+            message = _(
+                "Case %(number)s changed while you were looking at it (it is now “%(state)s”); nothing of yours "
+                "was saved. Reload to see what changed, then take “%(action)s” again if it is still needed."
+            )
+        else:
+            message = _(
                 "Case %(number)s is now “%(state)s”; “%(action)s” is no longer possible. Reload to see what changed."
             )
-            % {
-                "number": case.number,
-                "state": case.get_state_display(),
-                "action": Action(action).label,
-            }
-        )
+        super().__init__(message % values)
 
 
 # --- Building blocks ---------------------------------------------------------------------------
 
 
 def _lock(case: Case, action: str, actor: Person) -> Case:
-    """The case row, locked for this transaction, after the permission and state checks."""
+    """The case row, locked for this transaction, after the permission and state checks, and refused when it took
+    a step since the actor saw it (`case.seen_version`, set by the view or the API from what the actor sent)."""
     return history.lock(
         Case.objects,
         case.pk,
         TRANSITIONS[action],
         check=lambda locked: _check_actor(locked, action, actor),
         refuse=lambda locked: CaseConflict(locked, action),
+        seen=case.seen_version,
     )
 
 

@@ -47,6 +47,7 @@ class CaseOut(Schema):
     overdue: bool
     relapse_of_id: int | None
     duplicate_of_id: int | None
+    version: int
 
     @staticmethod
     def resolve_overdue(case: Case) -> bool:
@@ -89,6 +90,9 @@ class CaseIn(Schema):
 
 
 class StepIn(Schema):
+    # The case's `version` as the client last read it: the step is refused (409) if the case took a step since.
+    # Without it the step applies to the case as it is now.
+    version: int | None = None
     note: str = ""
     unit_id: int | None = None
     deadline: dt.datetime | None = None
@@ -159,6 +163,7 @@ def take_step(request: ApiRequest, case_id: int, step: str, payload: StepIn):
     case = get_case_for(request.auth, case_id)
     if step not in API_STEPS:
         return Status(404, {"detail": f"unknown step {step!r}"})
+    case.seen_version = payload.version
     try:
         case = API_STEPS[step](request.auth, case, payload)
     except PermissionDenied:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.history import Event, Transition, action_field, state_field
+from core.history import Event, Transition, Versioned, action_field, state_field
 from core.workcalendar import DeadlineUnit
 from org.models import Grid, Unit
 
@@ -137,7 +137,7 @@ class CaseCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class Case(models.Model):
+class Case(Versioned):
     """One problem, from report to close. Location is WGS-84; a map on GCJ-02 tiles converts (core.geo)."""
 
     OPEN_STATES: ClassVar[frozenset[str]] = frozenset(

@@ -162,6 +162,11 @@ def steps_for(person, case: Case) -> list[Step]:
     return allowed
 
 
+def _seen_version(posted: str | None) -> int | None:
+    """The case's version the actor's page showed (a hidden field); None from an old page without one."""
+    return int(posted) if posted and posted.isdigit() else None
+
+
 # --- Lists ------------------------------------------------------------------------------------------
 
 
@@ -235,6 +240,7 @@ def case_bulk_dispatch(request: PersonRequest) -> HttpResponse:
         return redirect("cases:list")
     done, problems = 0, []
     for case in form.cleaned_data["cases"]:
+        case.seen_version = _seen_version(request.POST.get(f"version-{case.pk}"))
         try:
             actions.dispatch_case(request.user, case, form.cleaned_data["unit"])
             done += 1
@@ -293,6 +299,7 @@ def case_step(request: PersonRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404
     spec = STEPS[step]
+    case.seen_version = _seen_version(request.POST.get("version"))
     form = spec.form(request.POST, request.FILES if spec.files else None)
     if form.is_valid():
         try:

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -222,10 +223,15 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Uploads above this size are refused at the boundary (core.uploads checks per kind of file too).
+# Uploads above this size are refused at the boundary (core.uploads checks per kind of file too). A request body
+# above MAX_REQUEST_BYTES is refused before it is read (core.middleware); nginx's client_max_body_size should match.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# Images are refused above this many pixels before they are decoded (core.uploads.open_image): a 20 KB PNG can
+# declare 13000×13000 pixels and take 1.2 GB to decode. 40 MP covers every phone's default photo.
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 # Materials (网上申报): the largest file a unit may upload, and the pressure on overdue requests (in days).
 MATERIAL_MAX_BYTES = env_int("MATERIAL_MAX_BYTES", MAX_UPLOAD_BYTES)
 MATERIAL_REMIND_BEFORE_DAYS = env_int("MATERIAL_REMIND_BEFORE_DAYS", 1)

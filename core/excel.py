@@ -22,6 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook as WorkbookType
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.uploads import check_zip
+
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_IMPORT_ROWS = 20000
 
@@ -101,6 +103,7 @@ def open_workbook(upload: UploadedFile | BinaryIO) -> WorkbookType:
     data = upload.read()
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ValidationError(_("The file is not an Excel workbook (.xlsx). Save it as .xlsx and try again."))
+    check_zip(data, getattr(upload, "name", "") or "")
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file

@@ -10,6 +10,9 @@ its app's transition table (a dict of `Transition`, the machine as data). A step
 
 `lock` takes the row for the rest of the transaction and checks the actor and the state on the locked row, so of
 two people acting at once the second waits, sees what the first did and is refused (nothing of theirs is saved).
+A step that may leave the state where it was (re-dispatching a dispatched case) cannot tell by the state alone: a
+`Versioned` row counts its steps, the person acting sends the version their page showed (`seen_version`), and
+`lock` refuses when the row has moved on since.
 `move` saves the new state with `update_fields` and writes the history row, from the state before to the state
 after. Timelines, SLA figures, metrics and audits are queries over the history rows (subclasses of `Event`);
 they never re-derive history from current fields.
@@ -73,6 +76,19 @@ def state_field(choices: Sequence[tuple[str, Any]], verbose_name: Any) -> models
     return models.CharField(verbose_name, max_length=STATE_LENGTH, choices=choices, blank=True)
 
 
+class Versioned(models.Model):
+    """A row whose steps are counted, so a step can take the state its actor saw (see `lock`)."""
+
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+
+    # The version the person acting saw (their form's hidden field, an API client's `version`), set on the instance
+    # they act on; None when the caller has just read the row and means whatever it is now.
+    seen_version: int | None = None
+
+    class Meta:
+        abstract = True
+
+
 @dataclass(frozen=True)
 class Transition:
     """One step of a state machine: the states it starts from, the state it leads to, and whose step it is."""
@@ -93,13 +109,17 @@ def lock(
     refuse: Callable[[R], Exception],
     check: Callable[[R], object] | None = None,
     field: str = "state",
+    seen: int | None = None,
 ) -> R:
     """The row, locked until the transaction ends, after `check` (the actor's right, raising) and the state check
-    (raising `refuse(row)`), both on the locked row: whoever acted first is seen here, never overwritten."""
+    (raising `refuse(row)`), both on the locked row: whoever acted first is seen here, never overwritten. With
+    `seen` (a `Versioned` row's version as the actor saw it), a row that took any step since is refused too."""
     row = rows.select_for_update().get(pk=pk)
     if check is not None:
         check(row)
     if not step.allows(getattr(row, field)):
+        raise refuse(row)
+    if seen is not None and isinstance(row, Versioned) and row.version != seen:
         raise refuse(row)
     return row
 
@@ -120,7 +140,11 @@ def move(
     target = to or step.target
     if target is not None:
         setattr(row, field, target)
-    row.save(update_fields=[field, *fields, *_touched(row)])
+    counted = []
+    if isinstance(row, Versioned):
+        row.version += 1
+        counted = ["version"]
+    row.save(update_fields=[field, *fields, *counted, *_touched(row)])
     event.to_state = getattr(row, field)
     event.save(force_insert=True)
     return event

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import auditlog.middleware
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,6 +14,24 @@ from core.http import client_address
 
 # Paths a person who must change their password can still reach.
 _EXEMPT_NAMES = ("password_change", "logout", "set_language")
+
+
+class RequestSizeLimitMiddleware:
+    """Answer 413 to a body declared larger than MAX_REQUEST_BYTES before any of it is read: Django caps form fields
+    (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams any number of file bytes to disk. nginx's client_max_body_size does
+    the same at the edge; this holds where the app is reached without it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponse(status=400)
+        if declared > settings.MAX_REQUEST_BYTES:
+            return HttpResponse(status=413)
+        return self.get_response(request)
 
 
 class PasswordChangeRequiredMiddleware:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
+import warnings
+import zipfile
 from dataclasses import dataclass
 
 import filetype
@@ -20,6 +23,10 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
 register_heif_opener()  # Pillow opens HEIC/HEIF from here on
+# Pillow's own bomb check only refuses above twice its limit (179 MP): a 20 KB PNG of 13000×13000 passed it and took
+# 1.2 GB to decode. The cap of settings is checked before any pixel is decoded (open_image); Pillow's is set to the
+# same, so an image opened anywhere else fails at twice the cap rather than at its default.
+Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
 
 IMAGE_TYPES = {
     "image/jpeg": "jpg",
@@ -101,6 +108,39 @@ def _jpeg(image: Image.Image, max_side: int) -> bytes:
     return out.getvalue()
 
 
+def _too_large(name: str) -> ValidationError:
+    return ValidationError(
+        _("“%(name)s” has more than %(mp)d million pixels; send a smaller photo.")
+        % {"name": name, "mp": settings.IMAGE_MAX_PIXELS // 1_000_000},
+        code="image_pixels",
+    )
+
+
+def open_image(data: bytes, name: str = "", max_side: int | None = None) -> Image.Image:
+    """Decode an image after checking its pixel count from its header, so a small file that unpacks into gigabytes
+    is refused before it is unpacked. With `max_side`, a JPEG is decoded at the smallest scale that still gives
+    that many pixels on its longest side (a 48 MP photo shown at 2048 pixels needs a quarter of the memory)."""
+    try:
+        with warnings.catch_warnings():  # Pillow warns between its limit and twice it; the cap below decides
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+        with probe:
+            width, height = probe.size
+            if width * height > settings.IMAGE_MAX_PIXELS:
+                raise _too_large(name)
+            probe.verify()
+        image = Image.open(io.BytesIO(data))
+        if max_side is not None and max(width, height) > max_side:
+            scale = max_side / max(width, height)
+            image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
+        image.load()
+    except Image.DecompressionBombError as exc:  # Pillow's check at open, for twice the cap
+        raise _too_large(name) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise ValidationError(_("“%(name)s” cannot be read as an image.") % {"name": name}) from exc
+    return image
+
+
 def check_image(upload: UploadedFile) -> CheckedImage:
     """Accept JPEG, PNG, WebP or HEIC by content, within the size limit; refuse anything else with a clear message."""
     data = _read(upload)
@@ -109,13 +149,7 @@ def check_image(upload: UploadedFile) -> CheckedImage:
         raise ValidationError(
             _("“%(name)s” is not a JPEG, PNG, WebP or HEIC image.") % {"name": upload.name}, code="image_type"
         )
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            probe.verify()
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise ValidationError(_("“%(name)s” cannot be read as an image.") % {"name": upload.name}) from exc
+    image = open_image(data, upload.name or "", max_side=PUBLIC_MAX_SIDE)
     exif = image.getexif()
     lon, lat = _exif_gps(exif)
     upright = ImageOps.exif_transpose(image)
@@ -171,3 +205,26 @@ def check_document(upload: UploadedFile, max_bytes: int = MAX_DOCUMENT_BYTES) ->
             _("“%(name)s” is not a PDF, an Office document or an image.") % {"name": upload.name}
         )
     return CheckedUpload(upload, kind.mime, DOCUMENT_TYPES[kind.mime])
+
+
+# The most an uploaded Office file (a .docx template, an .xlsx import) may unpack to: a few megabytes of zip can
+# hold gigabytes of XML, which the parsers would read whole.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+
+def check_zip(data: bytes, name: str = "") -> zipfile.ZipFile:
+    """Open an Office file's zip, refusing one that is not a zip or whose contents declare more than
+    MAX_UNPACKED_BYTES (the declared sizes are what zipfile enforces while reading)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ValidationError(
+            _("“%(name)s” is not an Office file.") % {"name": name}, code="not_zip"
+        ) from exc
+    if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+        raise ValidationError(
+            _("“%(name)s” unpacks to more than %(mb)d MB.")
+            % {"name": name, "mb": MAX_UNPACKED_BYTES // 2**20},
+            code="zip_bomb",
+        )
+    return archive

@@ -87,9 +87,12 @@ def _table_row(case: Case, url: str, selectable: bool, now: dt.datetime) -> Safe
     overdue = case.is_overdue(now)
     select = (
         format_html(
-            '<td><input type="checkbox" class="form-check-input" name="cases" value="{}" aria-label="{}"></td>',
+            '<td><input type="checkbox" class="form-check-input" name="cases" value="{}" aria-label="{}">'
+            '<input type="hidden" name="version-{}" value="{}"></td>',
             case.pk,
             case.number,
+            case.pk,
+            case.version,
         )
         if selectable
         else ""

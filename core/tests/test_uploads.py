@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import time
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
-from core.uploads import check_image
+from core.uploads import MAX_UNPACKED_BYTES, check_image, check_zip, open_image
 
 
 def jpeg_with_exif() -> bytes:
@@ -120,3 +122,56 @@ def test_the_public_copies_carry_no_comment_or_xmp_but_keep_the_colour_profile()
         assert b"GPSLatitude" not in copy and b"Zhang San" not in copy and b"Exif" not in copy
         assert Image.open(io.BytesIO(copy)).info.get("icc_profile") == profile
     assert checked.gps_lat == pytest.approx(35.505)  # while the evidence keeps the place
+
+
+# --- Finding 2 of the probe: a 20 KB PNG declaring 13000×13000 pixels took 1.2 GB to decode, anonymously ---------
+
+
+def png_bomb(side: int = 13000) -> bytes:
+    """A PNG of `side`×`side` black pixels, made without holding them: one bit a pixel compresses to almost nothing."""
+    out = io.BytesIO()
+    Image.new("1", (side, side)).save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_decoded():
+    bomb = png_bomb()
+    assert len(bomb) < 40_000  # the probe's file: tiny on the wire
+    started = time.monotonic()
+    with pytest.raises(ValidationError, match="more than 40 million pixels"):
+        check_image(SimpleUploadedFile("bomb.png", bomb))
+    assert time.monotonic() - started < 1
+
+
+def test_an_image_over_the_cap_but_under_pillows_own_limit_is_refused(settings):
+    """7000×7000 (49 MP) is under Pillow's own refusal (twice its limit); the cap is read from the header."""
+    with pytest.raises(ValidationError, match="more than 40 million pixels"):
+        check_image(SimpleUploadedFile("big.png", png_bomb(7000)))
+    settings.IMAGE_MAX_PIXELS = 100 * 100
+    with pytest.raises(ValidationError, match="more than 0 million pixels"):
+        check_image(SimpleUploadedFile("p.jpg", jpeg_with_exif()))
+
+
+def test_a_large_jpeg_is_decoded_at_the_scale_it_is_shown():
+    out = io.BytesIO()
+    Image.new("RGB", (6000, 4000), "green").save(out, "JPEG")
+    image = open_image(out.getvalue(), max_side=2048)
+    assert 2048 <= image.width < 6000, "decoded at half scale, not full"
+    checked = check_image(SimpleUploadedFile("big.jpg", out.getvalue()))
+    assert Image.open(io.BytesIO(checked.public_jpeg)).size == (2048, 1365)
+
+
+def test_a_zip_that_unpacks_to_gigabytes_is_refused():
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("word/document.xml", "w") as part,
+    ):
+        zeros = b"\0" * 2**20
+        for _megabyte in range(MAX_UNPACKED_BYTES // 2**20 + 1):
+            part.write(zeros)
+    assert len(out.getvalue()) < 1_000_000
+    with pytest.raises(ValidationError, match="unpacks to more than 200 MB"):
+        check_zip(out.getvalue(), "bomb.docx")
+    with pytest.raises(ValidationError, match="is not an Office file"):
+        check_zip(b"PK not really", "x.docx")

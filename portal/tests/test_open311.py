@@ -7,10 +7,12 @@ import json
 from xml.etree import ElementTree as ET
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cases.actions import dispatch_case, open_case, reject_case
 from cases.models import Case, Source, State
+from core.tests.test_uploads import png_bomb
 from portal.actions import revoke_api_key, submit_report
 from portal.conftest import IN_GRID_A, OUTSIDE, SECRET_PHONE, gps_jpeg
 from portal.models import ApiKey, CitizenReport
@@ -334,3 +336,14 @@ def test_it_lists_requests_in_a_fixed_number_of_queries(client, filed, county, d
         data = client.get(f"{V2}/requests.json").json()
     assert len(data) == 6 and sum("理由" in row["status_notes"] for row in data) == 3
     assert all(row["media_url"] for row in data)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_decompression_bomb_in_media_is_refused_with_the_error_array(client, service, api_key, fmt):
+    """The probe: Open311 `media` accepted a 20 KB PNG of 13000×13000 pixels and decoded it (1.2 GB)."""
+    bomb = SimpleUploadedFile("bomb.png", png_bomb(), content_type="image/png")
+    response = post(client, api_key, fmt=fmt, media=bomb)
+    assert response.status_code == 400
+    [error] = errors(response, fmt)
+    assert "more than 40 million pixels" in error["description"]
+    assert not Case.objects.exists()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.models import Case, Source, State
+from core.tests.test_uploads import png_bomb
 from portal.conftest import IN_GRID_A, OUTSIDE, SECRET_PHONE, gps_jpeg
 from portal.models import CitizenReport, phone_hash
 
@@ -62,8 +64,6 @@ def test_it_asks_for_the_place(client, service):
 
 
 def test_it_refuses_a_file_that_is_not_an_image(client, service):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     fake = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
     response = client.post("/report/", {**form(service), "photos": [fake]})
     page = response.content.decode()
@@ -132,3 +132,19 @@ def test_rate_limits_behind_the_proxy_key_on_each_citizen_not_on_nginx(client, s
 def test_without_a_proxy_a_forged_forwarded_header_does_not_escape_the_limit(client, service, settings):
     settings.BEHIND_PROXY, settings.PORTAL_REPORTS_PER_IP = False, "2/h"
     assert [_from(client, service, f"203.0.113.{index}") for index in range(3)] == [302, 302, 429]
+
+
+def test_a_decompression_bomb_is_refused_anonymously_without_decoding(client, service):
+    """The probe: a 20 KB PNG of 13000×13000 pixels, accepted by /report/, took 1.2 GB per image."""
+    bomb = SimpleUploadedFile("bomb.png", png_bomb(), content_type="image/png")
+    response = client.post("/report/", {**form(service), "photos": [bomb]})
+    assert response.status_code == 400
+    assert "more than 40 million pixels" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_a_body_larger_than_the_limit_is_refused_before_it_is_read(client, service, settings):
+    settings.MAX_REQUEST_BYTES = 1000
+    response = client.post("/report/", {**form(service), "photos": [gps_jpeg()]})
+    assert response.status_code == 413
+    assert not Case.objects.exists()
