@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from cases.models import Case
 from portal import actions, queries
+from portal.access import public_photo_url
 from portal.models import CitizenReport, PublicService, ServiceAttribute
 from portal.queries import PublicReport
 
@@ -165,7 +166,7 @@ def status_notes(report: PublicReport) -> str:
 def request_data(request: HttpRequest, report: PublicReport) -> dict:
     case = report.case
     photos = [photo for photo in report.case.public_photos if photo.kind == photo.Kind.BEFORE]
-    media = request.build_absolute_uri(reverse("portal:photo", args=[photos[0].pk])) if photos else None
+    media = request.build_absolute_uri(public_photo_url(photos[0])) if photos else None
     return {
         "service_request_id": case.number,
         "status": "open" if case.is_open() else "closed",
