@@ -9,6 +9,7 @@ gets `CaseConflict` with a message saying what happened; nothing of theirs is sa
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -138,8 +139,9 @@ def store_photos(
     """Save checked images (the original, the public copy and the thumbnail, each made once at upload) and their
     rows in one INSERT."""
     photos = []
-    for index, image in enumerate(images, start=1):
-        stem = f"{case.number}-{kind}-{event.pk if event else 0}-{index}"
+    for image in images:
+        # Random names: wherever the media folder is served from, a file cannot be found by counting.
+        stem = secrets.token_hex(16)
         photo = CasePhoto(
             case=case,
             event=event,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Category, Priority, Source, State
 from cases.queries import FilteredList, filtered_list
-from core.forms import StyledFormMixin, form_field
+from core.forms import DateField, DateTimeField, StyledFormMixin, form_field
 from core.geo import gcj02_to_wgs84
 from org.access import grids_for, visible_units
 from org.models import Grid, Person, Unit
@@ -117,7 +117,7 @@ class DispatchForm(NoteForm):
         empty_label=_("Automatic (grid, else category)"),
         help_text=_("Empty: the unit owning the grid, else the category's default unit."),
     )
-    deadline = forms.DateTimeField(
+    deadline = DateTimeField(
         label=_("Deadline"),
         required=False,
         widget=DateTimeLocalInput(),
@@ -133,12 +133,12 @@ class ReportBackForm(StyledFormMixin, forms.Form):
 
 
 class ExtensionRequestForm(StyledFormMixin, forms.Form):
-    until = forms.DateTimeField(label=_("New deadline"), widget=DateTimeLocalInput())
+    until = DateTimeField(label=_("New deadline"), widget=DateTimeLocalInput())
     note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
 
 
 class ApproveExtensionForm(NoteForm):
-    until = forms.DateTimeField(
+    until = DateTimeField(
         label=_("New deadline"),
         required=False,
         widget=DateTimeLocalInput(),
@@ -183,10 +183,10 @@ class CaseFilterForm(StyledFormMixin, forms.Form):
     )
     grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none(), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    date_from = forms.DateField(
+    date_from = DateField(
         label=_("Reported from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = DateField(
         label=_("Reported until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -1,10 +1,13 @@
-"""Form helpers shared by every app: Bootstrap classes and error states on any widget."""
+"""Form helpers shared by every app: Bootstrap classes and error states on any widget, and date fields bounded to
+dates a person can mean."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, TypeVar
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 F = TypeVar("F", bound=forms.Field)
 
@@ -13,6 +16,32 @@ if TYPE_CHECKING:
     _FormBase = forms.BaseForm
 else:
     _FormBase = object
+
+
+# Dates a person can mean. Year 1 or 9999 parse, and then the first step of arithmetic on them (the next day, the
+# start of the day in UTC) overflows: such input is refused as invalid, like any other malformed date.
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2999, 12, 31)
+
+
+class DateField(forms.DateField):
+    """A date between EARLIEST and LATEST."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.validators += [MinValueValidator(EARLIEST), MaxValueValidator(LATEST)]
+
+
+class DateTimeField(forms.DateTimeField):
+    """A date and time on a date between EARLIEST and LATEST."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.validators += [MinValueValidator(within(EARLIEST)), MaxValueValidator(within(LATEST))]
+
+
+def within(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
 
 
 def form_field(form: forms.BaseForm, name: str, kind: type[F]) -> F:

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledFormMixin
+from core.forms import DateField, StyledFormMixin
 from framework.models import CheckItem, Criterion, SiteType
 from org.forms import UnitChoiceField
 from org.models import Unit
@@ -29,7 +29,7 @@ class AssignForm(StyledFormMixin, forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 10}),
         help_text=_("Hold Ctrl (⌘ on a Mac) to pick several."),
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_deadline(self) -> date:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledFormMixin, form_field
+from core.forms import DateField, StyledFormMixin, form_field
 from framework.models import Edition, SiteType
 from inspections.models import Round, RoundKind
 from org.models import Person, Role, Unit, UnitKind
@@ -13,8 +13,8 @@ class RoundForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("name"), max_length=200)
     kind = forms.ChoiceField(label=_("kind"), choices=RoundKind.choices)
     edition = forms.ModelChoiceField(label=_("framework edition"), queryset=Edition.objects.all())
-    starts_on = forms.DateField(label=_("starts on"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = DateField(label=_("starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = DateField(label=_("ends on"), widget=forms.DateInput(attrs={"type": "date"}))
     site_types = forms.ModelMultipleChoiceField(
         label=_("site types"),
         queryset=SiteType.objects.filter(active=True),
@@ -73,10 +73,10 @@ class ResultsFilterForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("kind"), choices=[("", _("All kinds")), *RoundKind.choices], required=False
     )
-    starts = forms.DateField(
+    starts = DateField(
         label=_("Rounds starting from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    ends = forms.DateField(
+    ends = DateField(
         label=_("Rounds starting until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

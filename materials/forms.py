@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledFormMixin, form_field
+from core.forms import DateField, StyledFormMixin, form_field
 from core.models import Period
 from framework.forms import MultipleFileField, UnitMultipleChoiceField
 from framework.models import Criterion, Node
@@ -25,7 +25,7 @@ class IssueForm(StyledFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Criteria of the active edition that ask for materials (网上申报)."),
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
     breakdown_units = forms.BooleanField(
         label=_("Ask the lead and responsible units of the task breakdown"), required=False, initial=True
     )

@@ -4,10 +4,12 @@ points rules and issue API keys."""
 
 from __future__ import annotations
 
+from django.core import signing
 from django.http import Http404
+from django.urls import reverse
 
 from cases.access import can_report
-from cases.models import CasePhoto
+from cases.models import Case, CasePhoto
 from org.access import is_office_admin, is_office_staff
 from org.models import Person
 from portal import queries
@@ -53,9 +55,33 @@ def get_report_by_code(code: str) -> PublicReport:
     return report
 
 
-def get_public_photo(pk: int) -> CasePhoto:
-    """A photo of a citizen-reported case that the office has not hidden; anything else does not exist."""
-    photo = queries.public_photos().filter(pk=pk, case__citizen_report__isnull=False).first()
-    if photo is None:
+# A public photo's address carries a signature of its key: addresses cannot be walked by counting.
+_PHOTO_SIGNER = signing.Signer(salt="portal.public-photo")
+
+
+def shows_publicly(photo: CasePhoto, case: Case) -> bool:
+    """The tracking page's rule: the problem's photos at once, the fix's photos once the case is closed (an
+    after-photo before verification may show a fix the office has not accepted)."""
+    return photo.kind == CasePhoto.Kind.BEFORE or case.is_closed()
+
+
+def public_photo_url(photo: CasePhoto) -> str:
+    return reverse("portal:photo", args=[_PHOTO_SIGNER.sign(str(photo.pk))])
+
+
+def get_public_photo(token: str) -> CasePhoto:
+    """A photo of a citizen-reported case, not hidden by the office and shown by the tracking page's rule, by its
+    signed address; anything else does not exist."""
+    try:
+        pk = int(_PHOTO_SIGNER.unsign(token))
+    except (signing.BadSignature, ValueError):
+        raise Http404 from None
+    photo = (
+        queries.public_photos()
+        .select_related("case")
+        .filter(pk=pk, case__citizen_report__isnull=False)
+        .first()
+    )
+    if photo is None or not shows_publicly(photo, photo.case):
         raise Http404
     return photo

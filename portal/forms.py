@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import PhotosField
 from cases.models import Category
-from core.forms import StyledFormMixin
+from core.forms import DateTimeField, StyledFormMixin
 from portal import queries
 from portal.models import HotlineTicket
 
@@ -87,7 +87,7 @@ class HotlineForm(StyledFormMixin, forms.Form):
     lon = forms.FloatField(label=_("Longitude (WGS-84)"), required=False)
     lat = forms.FloatField(label=_("Latitude (WGS-84)"), required=False)
     caller_phone = forms.CharField(label=_("Caller's phone"), max_length=20, required=False)
-    received_at = forms.DateTimeField(
+    received_at = DateTimeField(
         label=_("Received by the hotline at"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from cases.models import Case
+from core.forms import EARLIEST, LATEST
 from portal import actions, queries
+from portal.access import public_photo_url
 from portal.models import CitizenReport, PublicService, ServiceAttribute
 from portal.queries import PublicReport
 
@@ -165,7 +167,7 @@ def status_notes(report: PublicReport) -> str:
 def request_data(request: HttpRequest, report: PublicReport) -> dict:
     case = report.case
     photos = [photo for photo in report.case.public_photos if photo.kind == photo.Kind.BEFORE]
-    media = request.build_absolute_uri(reverse("portal:photo", args=[photos[0].pk])) if photos else None
+    media = request.build_absolute_uri(public_photo_url(photos[0])) if photos else None
     return {
         "service_request_id": case.number,
         "status": "open" if case.is_open() else "closed",
@@ -256,7 +258,7 @@ def _date(request: HttpRequest, name: str) -> dt.datetime | None:
         value = parse_datetime(text.replace(" ", "+"))  # a '+' of an unencoded offset arrives as a space
     except ValueError:
         value = None
-    if value is None:
+    if value is None or not EARLIEST <= value.date() <= LATEST:  # year 1 would overflow the 90-day window
         raise Open311Error(
             400, _("%(name)s is not a W3C date-time, e.g. 2026-11-29T08:00:00+08:00.") % {"name": name}
         )

@@ -20,7 +20,7 @@ from org.access import require
 from org.http import PersonRequest
 from portal import access, actions, queries
 from portal import points as points_rules
-from portal.access import get_public_photo, get_report_by_code
+from portal.access import get_public_photo, get_report_by_code, public_photo_url, shows_publicly
 from portal.forms import ApiKeyForm, HotlineForm, HotlineImportForm, PointsRuleForm, ReportForm, TrackForm
 from portal.imports import import_hotline
 from portal.models import ApiKey, HotlineTicket, PointsRule, phone_hash
@@ -102,10 +102,12 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
         "report": report,
         "case": case,
         "timeline": queries.public_timeline(case),
-        "before": [p for p in case.public_photos if p.kind == CasePhoto.Kind.BEFORE],
-        "after": [p for p in case.public_photos if p.kind == CasePhoto.Kind.AFTER]
-        if case.is_closed()
-        else [],
+        "before": [public_photo_url(p) for p in case.public_photos if p.kind == CasePhoto.Kind.BEFORE],
+        "after": [
+            public_photo_url(p)
+            for p in case.public_photos
+            if p.kind == CasePhoto.Kind.AFTER and shows_publicly(p, case)
+        ],
         "new": request.GET.get("new") == "1",
     }
     return render(request, "portal/track.html", context)
@@ -136,9 +138,9 @@ def public_map_data(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
-def public_photo(request: HttpRequest, pk: int) -> FileResponse:
+def public_photo(request: HttpRequest, token: str) -> FileResponse:
     """The re-encoded copy without EXIF; the original never leaves the office."""
-    photo = get_public_photo(pk)
+    photo = get_public_photo(token)
     return FileResponse(photo.public.open("rb"), content_type="image/jpeg")
 
 

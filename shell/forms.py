@@ -5,11 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledFormMixin
+from core.forms import DateField, StyledFormMixin
 
 
 class CalendarOverrideForm(StyledFormMixin, forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     is_workday = forms.TypedChoiceField(
         label=_("This day is"),
         choices=[("1", _("a working day")), ("0", _("a day off"))],

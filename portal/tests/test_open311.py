@@ -347,3 +347,27 @@ def test_a_decompression_bomb_in_media_is_refused_with_the_error_array(client, s
     [error] = errors(response, fmt)
     assert "more than 40 million pixels" in error["description"]
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?end_date=0001-01-01T00:00:00Z",
+        "?start_date=0001-01-01T00:00:00%2B08:00",
+        "?start_date=9999-12-31T23:59:59Z",
+        "?service_request_id=99999999999999999999",
+    ],
+)
+def test_odd_input_answers_400_not_500_in_open311_dates(client, service, query):
+    """Finding 14 of the probe: end_date in year 1 was a server error (the 90-day window before it overflowed)."""
+    response = client.get(f"{V2}/requests.json{query}")
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert errors(response)[0]["code"] == 400
+
+
+def test_odd_input_answers_400_not_500_for_an_over_long_phone(client, service, api_key):
+    """Finding 14: fifteen digits with dashes between passed the check and overflowed the column on PostgreSQL."""
+    response = post(client, api_key, phone="-".join("139123456781234"))
+    assert response.status_code == 400 and "phone" in errors(response)[0]["description"]
+    assert not Case.objects.exists()

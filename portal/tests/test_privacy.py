@@ -6,6 +6,7 @@ from PIL import Image
 
 from cases.actions import dispatch_case, report_back, start_rectifying, verify_case
 from cases.conftest import photo
+from portal.access import public_photo_url
 from portal.actions import hide_photo, submit_report
 from portal.conftest import IN_GRID_A, SECRET_PHONE, gps_jpeg
 
@@ -33,7 +34,7 @@ def test_it_keeps_the_phone_and_exif_off_every_public_output(client, service, co
         text = body.decode()
         assert SECRET_PHONE not in text and "王秘密" not in text
     photo_pk = report.case.photos.get().pk
-    data = b"".join(client.get(f"/reports/photos/{photo_pk}.jpg").streaming_content)
+    data = b"".join(client.get(public_photo_url(report.case.photos.get())).streaming_content)
     assert b"SecretCam" not in data and b"Exif" not in data
     original = report.case.photos.get().original
     with Image.open(original.path) as image:
@@ -47,11 +48,8 @@ def test_it_hides_a_photo_from_every_public_output(client, service, county):
     )
     picture = report.case.photos.get()
     hide_photo(county.inspector, picture)
-    assert client.get(f"/reports/photos/{picture.pk}.jpg").status_code == 404
-    assert (
-        f"/reports/photos/{picture.pk}.jpg"
-        not in client.get(f"/track/{report.tracking_code}/").content.decode()
-    )
+    assert client.get(public_photo_url(picture)).status_code == 404
+    assert public_photo_url(picture) not in client.get(f"/track/{report.tracking_code}/").content.decode()
     assert client.get(f"/open311/v2/requests/{report.case.number}.json").json()[0]["media_url"] is None
 
 
@@ -65,3 +63,23 @@ def test_it_shows_the_after_photo_once_closed(client, service, county):
     verify_case(county.inspector, case)
     page = client.get(f"/track/{report.tracking_code}/").content.decode()
     assert 'data-testid="after-photos"' in page and "Fixed" in page
+
+
+def test_after_photos_are_not_served_before_closure_nor_by_sequential_urls(client, service, county):
+    """Finding 13 of the probe: /reports/photos/<pk>.jpg served after-photos before closure, by counting."""
+    report = submit_report(
+        service=service, description="垃圾", lon=IN_GRID_A[0], lat=IN_GRID_A[1], photos=[gps_jpeg()]
+    )
+    case = dispatch_case(county.inspector, report.case, unit=county.town_a)
+    start_rectifying(county.handler_a, case)
+    report_back(county.handler_a, case, "已清理", [photo("after.jpg")])
+    before, after = case.photos.order_by("pk")
+    assert client.get(public_photo_url(before)).status_code == 200
+    for pk in (before.pk, after.pk):  # the old, countable addresses
+        assert client.get(f"/reports/photos/{pk}.jpg").status_code == 404
+    assert client.get(public_photo_url(before).replace(str(before.pk), str(after.pk), 1)).status_code == 404
+    assert client.get(public_photo_url(after)).status_code == 404  # not before the office has verified
+    verify_case(county.inspector, case)
+    assert client.get(public_photo_url(after)).status_code == 200
+    stored = [after.original.name, after.public.name, after.thumbnail.name]
+    assert not any(case.number in name for name in stored)  # file names say nothing to guess from
