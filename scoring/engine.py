@@ -164,6 +164,15 @@ def rectification_points(component: Component, due: int, on_time: int, reworked:
     return max(Decimal(0), component.weight - Decimal(str(round(lost, 4))))
 
 
+def rectification_gain(component: Component, counts: dict[str, int], closing: int) -> Decimal:
+    """The live sheet's rectification points if `closing` more of the unit's cases, not yet due, close on time
+    now, minus its points now. Closing makes a case due (a closed case always is) and on time. Never more than
+    the points lost: the formula is capped at the component's points."""
+    due, on_time, reworked = (counts.get(name, 0) for name in ("due", "closed_on_time", "reworked"))
+    after = rectification_points(component, due + closing, on_time + closing, reworked)
+    return money(after) - money(rectification_points(component, due, on_time, reworked))
+
+
 def rectification_facts(
     scheme: Scheme, units: list[Unit], facts: PeriodFacts | None = None
 ) -> tuple[dict[int, int], dict[int, dict[str, int]]]:
@@ -231,13 +240,10 @@ def counted_visits():
     )
 
 
-def field_rate_sums(
-    scheme: Scheme, units: list[Unit], facts: PeriodFacts | None = None
-) -> dict[int, tuple[int, Decimal]]:
-    """(inspections, Σ 得分率) per scored unit from the period's one GROUP BY (town, keeper): a town's are the
-    visits of the sites in it; another unit's are the visits of the sites it or its own units keep."""
-    facts = facts or PeriodFacts(scheme.period)
-    sums_by_pair = facts.visit_sums()
+def field_owners(units: list[Unit], facts: PeriodFacts) -> Callable[[int | None, int | None], set[int]]:
+    """(site's town id, keeper id) → the scored units a visit there counts for: a town scores the sites in it,
+    another unit the sites it or its own units keep (the nearest scored ancestor of the keeper). The what-if
+    prices a failed line with the same owners, so its gains are shares of the same losses."""
     towns = {u.pk for u in units if u.kind == UnitKind.TOWN}
     others = sorted((u for u in units if u.kind != UnitKind.TOWN), key=lambda u: -len(u.path))
     counts_for: dict[int, int] = {}  # keeper id → the scored unit it counts for (itself or an ancestor)
@@ -246,11 +252,24 @@ def field_rate_sums(
             scored = next((u.pk for u in others if unit.path.startswith(u.path)), None)
             if scored is not None:
                 counts_for[unit.pk] = scored
+
+    def owners(town: int | None, keeper: int | None) -> set[int]:
+        found = {town if town in towns else None, counts_for.get(keeper) if keeper is not None else None}
+        return {pk for pk in found if pk is not None}
+
+    return owners
+
+
+def field_rate_sums(
+    scheme: Scheme, units: list[Unit], facts: PeriodFacts | None = None
+) -> dict[int, tuple[int, Decimal]]:
+    """(inspections, Σ 得分率) per scored unit from the period's one GROUP BY (town, keeper): a town's are the
+    visits of the sites in it; another unit's are the visits of the sites it or its own units keep."""
+    facts = facts or PeriodFacts(scheme.period)
+    owners = field_owners(units, facts)
     sums: dict[int, tuple[int, Decimal]] = {}
-    for (town, keeper), (n, total) in sums_by_pair.items():
-        for scored in {town if town in towns else None, counts_for.get(keeper)}:
-            if scored is None:
-                continue
+    for (town, keeper), (n, total) in facts.visit_sums().items():
+        for scored in owners(town, keeper):
             before_n, before_total = sums.get(scored, (0, Decimal(0)))
             sums[scored] = (before_n + n, before_total + total)
     return sums
