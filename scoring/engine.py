@@ -14,14 +14,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.queries import unit_metrics
 from core.models import Period
 from core.periods import in_period, period_bounds
 from inspections.models import Round, Visit
-from materials.models import MaterialRequest, RequestState
+from materials.models import MaterialRequest, RequestState, submitted_late
 from org.models import Unit, UnitKind
 from scoring.models import Adjustment, Component, ComponentKind, Scheme
 from surveys.models import Answer
@@ -305,7 +304,6 @@ def material_scores(
     deadline); anything not accepted earns nothing. A unit asked for nothing keeps the points.
     """
     keep = 1 - Decimal(str(min(component.param("late_penalty"), 1.0)))
-    zone = timezone.get_current_timezone()
     # One pass over the period's requests into totals per requested unit, then each scored unit sums the totals of
     # its subtree (a few hundred units), instead of scanning every request once per scored unit.
     per_unit: dict[str, list] = defaultdict(
@@ -321,7 +319,7 @@ def material_scores(
         if state != RequestState.ACCEPTED or score is None:
             continue
         totals[3] += 1
-        if first is not None and first.astimezone(zone).date() > deadline:
+        if submitted_late(first, deadline):
             totals[4] += 1
             score = score * keep
         totals[1] += score
@@ -335,11 +333,15 @@ def material_scores(
         rate = earned / possible if possible else Decimal(1)
         url = reverse("materials:reviews", args=[scheme.period_id, unit.pk])
         explanation = (
-            _("%(n)d materials requested, %(a)d accepted (%(late)d late), %(e)s of %(p)s points: %(r).1f%%")
+            _(
+                "%(n)d materials requested, %(a)d accepted (%(late)d late, each −%(share)s%% 逾期), %(e)s of %(p)s"
+                " points: %(r).1f%%"
+            )
             % {
                 "n": requested,
                 "a": accepted,
                 "late": late,
+                "share": f"{(1 - keep) * 100:.0f}",
                 "e": money(earned),
                 "p": money(possible),
                 "r": rate * 100,
