@@ -126,7 +126,7 @@ class PeriodFacts:
         return self._units
 
     def case_metrics(self) -> dict:
-        """unit id → cases.queries.UnitMetrics of the cases dispatched in the period."""
+        """unit id → cases.queries.UnitMetrics of the cases first dispatched in the period (a redispatch does not move them)."""
         if self._metrics is None:
             self._metrics = {m.unit_id: m for m in unit_metrics(*period_bounds(self.period))}
         return self._metrics
@@ -193,7 +193,7 @@ def rectification_scores(
     """Points − (target − 按期结案率) × 100 × points per percentage point − reworks × points per rework, ≥ 0.
 
     The cases of a unit's own units (a town's communities, a department's companies) count as the unit's.
-    The metrics are cases.queries.unit_metrics: the cases dispatched in the period.
+    The metrics are cases.queries.unit_metrics: the cases first dispatched in the period (DESIGN §5).
     """
     _owner, totals = rectification_facts(scheme, units, facts)
     target = component.param("on_time_target")

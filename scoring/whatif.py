@@ -53,7 +53,7 @@ class Recovery:
     rectification: Decimal = ZERO
     field: Decimal = ZERO
     framework: Decimal = ZERO  # simulated framework total
-    on_time_possible: bool = False  # still with the unit, before its deadline, dispatched in the period
+    on_time_possible: bool = False  # still with the unit, before its deadline, first dispatched in the period
     # (criterion id, line points) of the failed line behind the case
     finding: tuple[int, Decimal] | None = None
 
@@ -90,8 +90,8 @@ def in_cohort_and_on_time(case: Case, start: datetime, end: datetime, now: datet
     """Whether closing the case now counts as on time in the period: in the period's cohort, with the unit,
     before its deadline."""
     return bool(
-        case.dispatched_at
-        and start <= case.dispatched_at < end
+        case.first_dispatched_at
+        and start <= case.first_dispatched_at < end
         and case.deadline is not None
         and case.deadline >= now
         and case.is_with_unit()
@@ -202,8 +202,8 @@ def candidate_cases(period: Period, cases: QuerySet[Case]) -> QuerySet[Case]:
     start, end = period_bounds(period)
     on_time = Q(
         state__in=Case.UNIT_STATES,
-        dispatched_at__gte=start,
-        dispatched_at__lt=end,
+        first_dispatched_at__gte=start,
+        first_dispatched_at__lt=end,
         deadline__gte=timezone.now(),
     )
     from_lines = Q(pk__in=period_findings(period).filter(verdict="fail").values("case_id"))
