@@ -81,6 +81,7 @@ def fill_cases(
                     lat=35.4 + rng.random() * 0.27,
                     reported_at=reported,
                     dispatched_at=dispatched if state != State.REPORTED else None,
+                    first_dispatched_at=dispatched if state != State.REPORTED else None,
                     deadline=dispatched + timedelta(days=rng.randint(1, 10)),
                     closed_at=dispatched + timedelta(days=rng.randint(1, 12)) if closed else None,
                     closed_on_time=rng.random() < 0.8 if closed else None,
@@ -119,7 +120,8 @@ def reference_metrics(start: datetime, end: datetime) -> list[tuple]:
                    COUNT(*) FILTER (WHERE state = 'closed' AND closed_on_time),
                    COUNT(*) FILTER (WHERE submit_count > 0), COUNT(*) FILTER (WHERE rework_count > 0),
                    COUNT(*) FILTER (WHERE extension_count > 0), AVG(handling_hours) FILTER (WHERE state = 'closed')
-            FROM cases_case WHERE dispatched_at >= %(start)s AND dispatched_at < %(end)s AND unit_id IS NOT NULL
+            FROM cases_case WHERE first_dispatched_at >= %(start)s AND first_dispatched_at < %(end)s
+              AND unit_id IS NOT NULL
             GROUP BY unit_id
             """,
             {"as_of": as_of, "start": start, "end": end},

@@ -55,6 +55,7 @@ CASE_COLUMNS = {
     "lat": "35.4 + g.r3 * 0.27",
     "reported_at": "g.reported",
     "dispatched_at": "CASE WHEN g.state = 'reported' THEN NULL ELSE g.dispatched END",
+    "first_dispatched_at": "CASE WHEN g.state = 'reported' THEN NULL ELSE g.dispatched END",
     "deadline": "g.dispatched + make_interval(days => 1 + floor(g.r4 * 10)::int)",
     "closed_at": "CASE WHEN g.state = 'closed' THEN g.dispatched + make_interval(days => 1 + floor(g.r5 * 12)::int) END",
     "closed_on_time": "CASE WHEN g.state = 'closed' THEN g.r6 < 0.8 END",

@@ -304,6 +304,9 @@ def dispatch_case(
     case.extension_requested_until, case.extension_reason = None, ""
     data = {"deadline": deadline.isoformat(), "redispatch": redispatch}
     fields = ["unit", "deadline", "dispatched_at", "extension_requested_until", "extension_reason"]
+    if case.first_dispatched_at is None:  # the cohort: a redispatch never moves the case to another period
+        case.first_dispatched_at = now
+        fields.append("first_dispatched_at")
     _move(case, Action.DISPATCH, actor, note, fields, data=data, unit=unit)
     return case
 

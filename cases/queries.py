@@ -253,14 +253,17 @@ def unit_metrics(
     """Rectification metrics per responsible unit for cases dispatched in [start, end), in two SQL GROUP BYs
     (and one look-up of the names).
 
-    Cohort: the cases whose unit is U and that were dispatched in the period. "Due" = not deferred, and either
+    Cohort: the cases whose unit is U and whose first dispatch (in the history) fell in the period; a redispatch
+    does not move a case to another period (DESIGN §5). "Due" = not deferred, and either
     closed or past their deadline by the end of the period (or now, if sooner). On time = reported back before
     the deadline. Dispatch accuracy comes from the history: dispatch steps to U and returns by U in the period.
     """
     as_of = min(end, timezone.now())
     closed = Q(state=State.CLOSED)
     due = ~Q(state=State.DEFERRED) & (closed | Q(deadline__lt=as_of))
-    cohort = Case.objects.filter(dispatched_at__gte=start, dispatched_at__lt=end, unit__isnull=False)
+    cohort = Case.objects.filter(
+        first_dispatched_at__gte=start, first_dispatched_at__lt=end, unit__isnull=False
+    )
     if units is not None:
         cohort = cohort.filter(unit__in=units)
     # Grouped by the unit id alone (names looked up after): grouping by the joined name too makes PostgreSQL

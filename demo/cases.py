@@ -273,6 +273,7 @@ class CaseBuilder:
         case = story.case
         amount, deadline_unit = story.category.deadline()
         case.unit, case.dispatched_at = unit, t
+        case.first_dispatched_at = case.first_dispatched_at or t
         case.deadline = self.calendar.due_at(t, amount, deadline_unit)
         story.step(A.DISPATCH, State.DISPATCHED, unit, office, t, "", {"deadline": case.deadline.isoformat()})
         return t

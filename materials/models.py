@@ -7,11 +7,12 @@ issued, so a later change to the framework never changes what a unit was asked f
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.history import Event, action_field, state_field
@@ -26,6 +27,11 @@ class RequestState(models.TextChoices):
     SUBMITTED = "submitted", _("Awaiting review")
     RETURNED = "returned", _("Returned")
     ACCEPTED = "accepted", _("Accepted")
+
+
+def submitted_late(first_submitted_at: datetime | None, deadline: date) -> bool:
+    """A material first sent on a day (local time) after its deadline; the score sheet and the pages agree on it."""
+    return first_submitted_at is not None and timezone.localdate(first_submitted_at) > deadline
 
 
 class MaterialRequest(models.Model):
@@ -95,6 +101,10 @@ class MaterialRequest(models.Model):
 
     def is_overdue(self, today: date) -> bool:
         return self.is_open() and self.deadline < today
+
+    def was_submitted_late(self) -> bool:
+        """First sent after the deadline: the mark stays after submission, since the score sheet deducts for it."""
+        return submitted_late(self.first_submitted_at, self.deadline)
 
     def needs(self, kind: str) -> bool:
         return kind in self.material_types

@@ -14,14 +14,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.queries import unit_metrics
 from core.models import Period
 from core.periods import in_period, period_bounds
 from inspections.models import Round, Visit
-from materials.models import MaterialRequest, RequestState
+from materials.models import MaterialRequest, RequestState, submitted_late
 from org.models import Unit, UnitKind
 from scoring.models import Adjustment, Component, ComponentKind, Scheme
 from surveys.models import Answer
@@ -127,7 +126,7 @@ class PeriodFacts:
         return self._units
 
     def case_metrics(self) -> dict:
-        """unit id → cases.queries.UnitMetrics of the cases dispatched in the period."""
+        """unit id → cases.queries.UnitMetrics of the cases first dispatched in the period (a redispatch does not move them)."""
         if self._metrics is None:
             self._metrics = {m.unit_id: m for m in unit_metrics(*period_bounds(self.period))}
         return self._metrics
@@ -164,6 +163,15 @@ def rectification_points(component: Component, due: int, on_time: int, reworked:
     return max(Decimal(0), component.weight - Decimal(str(round(lost, 4))))
 
 
+def rectification_gain(component: Component, counts: dict[str, int], closing: int) -> Decimal:
+    """The live sheet's rectification points if `closing` more of the unit's cases, not yet due, close on time
+    now, minus its points now. Closing makes a case due (a closed case always is) and on time. Never more than
+    the points lost: the formula is capped at the component's points."""
+    due, on_time, reworked = (counts.get(name, 0) for name in ("due", "closed_on_time", "reworked"))
+    after = rectification_points(component, due + closing, on_time + closing, reworked)
+    return money(after) - money(rectification_points(component, due, on_time, reworked))
+
+
 def rectification_facts(
     scheme: Scheme, units: list[Unit], facts: PeriodFacts | None = None
 ) -> tuple[dict[int, int], dict[int, dict[str, int]]]:
@@ -185,7 +193,7 @@ def rectification_scores(
     """Points − (target − 按期结案率) × 100 × points per percentage point − reworks × points per rework, ≥ 0.
 
     The cases of a unit's own units (a town's communities, a department's companies) count as the unit's.
-    The metrics are cases.queries.unit_metrics: the cases dispatched in the period.
+    The metrics are cases.queries.unit_metrics: the cases first dispatched in the period (DESIGN §5).
     """
     _owner, totals = rectification_facts(scheme, units, facts)
     target = component.param("on_time_target")
@@ -231,13 +239,10 @@ def counted_visits():
     )
 
 
-def field_rate_sums(
-    scheme: Scheme, units: list[Unit], facts: PeriodFacts | None = None
-) -> dict[int, tuple[int, Decimal]]:
-    """(inspections, Σ 得分率) per scored unit from the period's one GROUP BY (town, keeper): a town's are the
-    visits of the sites in it; another unit's are the visits of the sites it or its own units keep."""
-    facts = facts or PeriodFacts(scheme.period)
-    sums_by_pair = facts.visit_sums()
+def field_owners(units: list[Unit], facts: PeriodFacts) -> Callable[[int | None, int | None], set[int]]:
+    """(site's town id, keeper id) → the scored units a visit there counts for: a town scores the sites in it,
+    another unit the sites it or its own units keep (the nearest scored ancestor of the keeper). The what-if
+    prices a failed line with the same owners, so its gains are shares of the same losses."""
     towns = {u.pk for u in units if u.kind == UnitKind.TOWN}
     others = sorted((u for u in units if u.kind != UnitKind.TOWN), key=lambda u: -len(u.path))
     counts_for: dict[int, int] = {}  # keeper id → the scored unit it counts for (itself or an ancestor)
@@ -246,11 +251,24 @@ def field_rate_sums(
             scored = next((u.pk for u in others if unit.path.startswith(u.path)), None)
             if scored is not None:
                 counts_for[unit.pk] = scored
+
+    def owners(town: int | None, keeper: int | None) -> set[int]:
+        found = {town if town in towns else None, counts_for.get(keeper) if keeper is not None else None}
+        return {pk for pk in found if pk is not None}
+
+    return owners
+
+
+def field_rate_sums(
+    scheme: Scheme, units: list[Unit], facts: PeriodFacts | None = None
+) -> dict[int, tuple[int, Decimal]]:
+    """(inspections, Σ 得分率) per scored unit from the period's one GROUP BY (town, keeper): a town's are the
+    visits of the sites in it; another unit's are the visits of the sites it or its own units keep."""
+    facts = facts or PeriodFacts(scheme.period)
+    owners = field_owners(units, facts)
     sums: dict[int, tuple[int, Decimal]] = {}
-    for (town, keeper), (n, total) in sums_by_pair.items():
-        for scored in {town if town in towns else None, counts_for.get(keeper)}:
-            if scored is None:
-                continue
+    for (town, keeper), (n, total) in facts.visit_sums().items():
+        for scored in owners(town, keeper):
             before_n, before_total = sums.get(scored, (0, Decimal(0)))
             sums[scored] = (before_n + n, before_total + total)
     return sums
@@ -286,7 +304,6 @@ def material_scores(
     deadline); anything not accepted earns nothing. A unit asked for nothing keeps the points.
     """
     keep = 1 - Decimal(str(min(component.param("late_penalty"), 1.0)))
-    zone = timezone.get_current_timezone()
     # One pass over the period's requests into totals per requested unit, then each scored unit sums the totals of
     # its subtree (a few hundred units), instead of scanning every request once per scored unit.
     per_unit: dict[str, list] = defaultdict(
@@ -302,7 +319,7 @@ def material_scores(
         if state != RequestState.ACCEPTED or score is None:
             continue
         totals[3] += 1
-        if first is not None and first.astimezone(zone).date() > deadline:
+        if submitted_late(first, deadline):
             totals[4] += 1
             score = score * keep
         totals[1] += score
@@ -316,11 +333,15 @@ def material_scores(
         rate = earned / possible if possible else Decimal(1)
         url = reverse("materials:reviews", args=[scheme.period_id, unit.pk])
         explanation = (
-            _("%(n)d materials requested, %(a)d accepted (%(late)d late), %(e)s of %(p)s points: %(r).1f%%")
+            _(
+                "%(n)d materials requested, %(a)d accepted (%(late)d late, each −%(share)s%% 逾期), %(e)s of %(p)s"
+                " points: %(r).1f%%"
+            )
             % {
                 "n": requested,
                 "a": accepted,
                 "late": late,
+                "share": f"{(1 - keep) * 100:.0f}",
                 "e": money(earned),
                 "p": money(possible),
                 "r": rate * 100,

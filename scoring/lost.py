@@ -242,9 +242,12 @@ def survey_losses(period: Period, person: Person, limit: int = 10) -> list[Surve
 
 @dataclass
 class UnitLoss:
+    """One row of the live sheet as points lost: the components' losses plus the adjustments' add up to the
+    total lost, and total lost + score = the scheme's full marks (what the property test holds)."""
+
     unit_id: int
     unit_name: str
-    parts: dict[str, Decimal]  # component kind → points lost
+    parts: dict[str, Decimal]  # component kind → points lost (weight − points)
     penalty: Decimal
     total: Decimal
     full: Decimal
@@ -253,14 +256,19 @@ class UnitLoss:
     def lost(self) -> Decimal:
         return self.full - self.total
 
+    @property
+    def adjusted(self) -> Decimal:
+        """Points lost to adjustments: penalties less bonus, and what a veto or the floor at 0 took."""
+        return self.lost - sum(self.parts.values(), Decimal(0))
+
 
 def sheet_losses(sheet: Iterable, full_marks: Decimal) -> list[UnitLoss]:
-    """Per scored unit: points lost per component (weight − points), the penalty, the total; worst first."""
+    """Per scored unit: points lost per component (weight − points), the adjustments, the total; worst first."""
     rows = [
         UnitLoss(
             row.unit_id,
             row.unit_name,
-            {c.kind: c.weight - c.points for c in row.components if c.available},
+            {c.kind: c.weight - c.points for c in row.components},
             row.penalty,
             row.total,
             full_marks,

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from inspections.models import Round, Visit
+from materials.models import MaterialRequest, RequestState
 from scoring.models import Publication, Scheme
 
 
@@ -66,3 +71,47 @@ def live_scheme(unit_kind: str) -> Scheme | None:
         .order_by("-period__year", "-period__number")
         .first()
     )
+
+
+def publish_warnings(scheme: Scheme, today: date) -> list[str]:
+    """What may still change the sheet: the period not over, inspections still to do, secret rounds not released,
+    material not reviewed or not sent. The publisher confirms having read them."""
+    period = scheme.period
+    warnings = []
+    if period.ends_on >= today:
+        warnings.append(
+            _("The period has not ended (it ends on %(day)s): the facts can still change.")
+            % {"day": period.ends_on.isoformat()}
+        )
+    rounds = Round.objects.filter(starts_on__lte=period.ends_on, ends_on__gte=period.starts_on)
+    pending = rounds.aggregate(
+        rounds=Count("pk", distinct=True, filter=Q(visits__status=Visit.Status.PENDING)),
+        visits=Count("visits", filter=Q(visits__status=Visit.Status.PENDING)),
+    )
+    if pending["visits"]:
+        warnings.append(
+            ngettext(
+                "%(rounds)d round still has %(visits)d inspections to do.",
+                "%(rounds)d rounds still have %(visits)d inspections to do.",
+                pending["rounds"],
+            )
+            % pending
+        )
+    hidden = rounds.filter(kind__in=Round.HIDDEN_KINDS, published_at__isnull=True).count()
+    if hidden:
+        warnings.append(
+            _("%(n)d secret rounds (暗访) are not released: their inspections do not count yet.")
+            % {"n": hidden}
+        )
+    states = dict(
+        MaterialRequest.objects.filter(period=period)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    if states.get(RequestState.SUBMITTED):
+        warnings.append(_("%(n)d materials are waiting for review.") % {"n": states[RequestState.SUBMITTED]})
+    unsent = sum(states.get(state, 0) for state in MaterialRequest.OPEN_STATES)
+    if unsent:
+        warnings.append(_("%(n)d materials have not been sent by their units.") % {"n": unsent})
+    return warnings

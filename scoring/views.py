@@ -145,18 +145,35 @@ def adjustment_remove(request: PersonRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def publish(request: PersonRequest, pk: int) -> HttpResponse:
-    scheme = get_object_or_404(Scheme, pk=pk)
-    try:
-        publication = actions.publish(
-            request.user, scheme, request.POST.get("reason", ""), public=request.POST.get("public") == "1"
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("scoring:scheme_detail", scheme.pk)
-    messages.success(request, _("Published as version %(v)d.") % {"v": publication.version})
-    return redirect("scoring:publication_detail", publication.pk)
+    """GET: what publishing freezes and what may still change it; POST: publish, once confirmed."""
+    scheme = get_object_or_404(Scheme.objects.select_related("period"), pk=pk)
+    require(can_manage_scores(request.user))
+    warnings = queries.publish_warnings(scheme, timezone.localdate())
+    if request.method == "POST":
+        if request.POST.get("confirm") != "1" or (warnings and request.POST.get("warnings_read") != "1"):
+            messages.error(request, _("Confirm that you have read the warnings before publishing."))
+        else:
+            try:
+                publication = actions.publish(
+                    request.user,
+                    scheme,
+                    request.POST.get("reason", ""),
+                    public=request.POST.get("public") == "1",
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Published as version %(v)d.") % {"v": publication.version})
+                return redirect("scoring:publication_detail", publication.pk)
+    context = {
+        "scheme": scheme,
+        "warnings": warnings,
+        "previous": scheme.publications.order_by("-version").first(),
+        "reason": request.POST.get("reason", request.GET.get("reason", "")),
+        "public": (request.POST.get("public") or request.GET.get("public")) == "1",
+    }
+    return render(request, "scoring/publish_confirm.html", context)
 
 
 @login_required

@@ -20,14 +20,20 @@ town B: dispatched 1, due 1, closed 0 → 0 and 0; 准确派遣率 1/1; no repor
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
+from django.db.models import Min
 
 from cases import actions
 from cases.conftest import photo
+from cases.models import Case
 from cases.queries import unit_metrics
+
+fill_cohort = importlib.import_module("cases.migrations.0008_fill_case_first_dispatched_at").fill
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -82,3 +88,36 @@ def test_the_metrics_match_the_hand_computed_fixture(november, django_assert_max
 
 def test_a_period_without_cases_has_no_rows(november):
     assert unit_metrics(at(1, 0, month=10), at(1, 0, month=11)) == []
+
+
+def test_a_redispatch_does_not_move_a_case_to_another_periods_cohort(county, new_case):
+    """First dispatched on 30 October to town A, returned, redispatched to town B on 2 November: it belongs to
+    October's cohort (its first dispatch, from the history), counted for the unit that holds it."""
+    office = county.office_admin
+    with time_machine.travel(at(30, 9, month=10), tick=False):
+        case = new_case()
+        actions.dispatch_case(office, case, unit=county.town_a)
+    with time_machine.travel(at(2, 9), tick=False):
+        case = actions.return_case(county.handler_a, case, "town B's road")
+        case = actions.dispatch_case(office, case, unit=county.town_b)
+    first_step = case.events.filter(action="dispatch").order_by("at").first()
+    assert case.first_dispatched_at == first_step.at == at(30, 9, month=10)
+    assert case.dispatched_at == at(2, 9)
+    with time_machine.travel(at(15, 10, month=12), tick=False):
+        october = {m.unit_name: m.dispatched for m in unit_metrics(at(1, 0, month=10), at(1, 0))}
+        november = {m.unit_name: m.dispatched for m in unit_metrics(at(1, 0), at(1, 0, month=12))}
+    assert october["柳河镇"] == 1
+    assert november.get("柳河镇", 0) == 0
+
+
+def test_the_cohort_column_is_the_first_dispatch_in_the_history(november):
+    for case in Case.objects.exclude(first_dispatched_at=None):
+        first = case.events.filter(action="dispatch").aggregate(first=Min("at"))["first"]
+        assert case.first_dispatched_at == first, case.number
+
+
+def test_the_migration_fills_the_cohort_from_the_history(november):
+    expected = dict(Case.objects.values_list("pk", "first_dispatched_at"))
+    Case.objects.update(first_dispatched_at=None)
+    fill_cohort(django_apps, None)
+    assert dict(Case.objects.values_list("pk", "first_dispatched_at")) == expected

@@ -9,7 +9,7 @@ from demo.county import build_demo_county
 from demo.framework import build_demo_edition
 from demo.materials import build_demo_materials
 from demo.scoring import build_demo_scores
-from materials.models import MaterialRequest, RequestState, Submission
+from materials.models import EventKind, MaterialRequest, RequestEvent, RequestState, Submission
 from scoring.engine import compute_sheet
 from scoring.models import ComponentKind
 
@@ -31,6 +31,12 @@ def test_it_has_requests_in_every_state(demo_materials):
     assert overdue
     assert Submission.objects.filter(state=Submission.State.RETURNED).exists()
     assert MaterialRequest.objects.filter(state=RequestState.ACCEPTED, score__isnull=False).exists()
+
+
+def test_late_material_is_marked_and_its_history_has_no_made_up_deadline_change(demo_materials):
+    assert not RequestEvent.objects.filter(action=EventKind.DEADLINE).exists()
+    late = [r for r in MaterialRequest.objects.filter(state=RequestState.ACCEPTED) if r.was_submitted_late()]
+    assert late, "the demo shows material sent after its deadline, marked and scored less the late share"
 
 
 def test_the_materials_component_scores_the_towns(demo_materials):

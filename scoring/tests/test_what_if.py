@@ -78,18 +78,30 @@ def test_each_open_case_is_priced_by_the_schemes_formulas(county, period, facts)
     by_case = {r.case.pk: r for r in result.cases}
     assert facts["overdue"].pk not in by_case, "an overdue case can no longer close on time"
     on_time, from_line = by_case[facts["on_time"].pk], by_case[facts["from_line"].pk]
-    # Falls due in the period either way: (11 due, 6 on time) → 54.55%: 34.55; (11, 7) → 63.64%: 43.64
-    assert on_time.rectification == Decimal("9.09")
+    # Against the live sheet: (10 due, 6 on time) → 60%: 40.00 now; closed on time now → (11, 7) → 63.64%: 43.64
+    assert on_time.rectification == Decimal("3.64")
     assert on_time.field == Decimal("0.00")
-    # The failed line comes back: 40 × (1 ÷ 3.5) ÷ 1 inspection = 11.43
+    # The failed line comes back: field points now 40 × 2.5 ÷ 3.5 = 28.57; with the line, 40 × 3.5 ÷ 3.5 = 40
     assert (from_line.rectification, from_line.field, from_line.total) == (
-        Decimal("9.09"),
+        Decimal("3.64"),
         Decimal("11.43"),
-        Decimal("20.52"),
+        Decimal("15.07"),
     )
     assert [r.case.pk for r in result.cases[:2]] == [from_line.case.pk, on_time.case.pk]
-    # All of town A's cases fixed together: (12, 8) → 46.67 against (12, 6) → 30: +16.67; plus the line 11.43
-    assert result.units == [("城关街道", Decimal("28.10"), 2)]
+    # All of town A's cases fixed together: (12, 8) → 66.67%: 46.67 against 40 now: +6.67; plus the line 11.43.
+    # Never more than lost: 10 in rectification, 11.43 in the field, as the lost-points page says.
+    [town] = result.units
+    assert (town.unit_name, town.rectification, town.field, town.total) == (
+        "城关街道",
+        Decimal("6.67"),
+        Decimal("11.43"),
+        Decimal("18.10"),
+    )
+    assert (town.lost_rectification, town.lost_field, len(town.cases)) == (
+        Decimal("10.00"),
+        Decimal("11.43"),
+        2,
+    )
 
 
 def test_the_simulated_total_follows_the_rules_and_the_top_fixes(county, period, facts):

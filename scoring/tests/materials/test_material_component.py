@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from materials import actions
@@ -45,7 +46,9 @@ def test_points_are_earned_over_possible_of_the_units_requests(county, scheme, a
     assert part.available
     assert part.points == Decimal("10.00")  # 20 × 7 / 14
     assert part.facts["requests"] == 2 and part.facts["accepted"] == 1
-    assert part.explanation == "2 materials requested, 1 accepted (0 late), 7.00 of 14.00 points: 50.0%"
+    assert part.explanation == (
+        "2 materials requested, 1 accepted (0 late, each −50% 逾期), 7.00 of 14.00 points: 50.0%"
+    )
     assert part.facts["url"] == f"/materials/reviews/{scheme.period_id}/{county.town_a.pk}/"
     # 柳河镇 was asked for criterion 1 only and sent nothing.
     assert _row(compute_sheet(scheme), county.town_b).points == Decimal("0.00")
@@ -58,6 +61,29 @@ def test_material_first_sent_after_the_deadline_loses_the_late_share(county, sch
     part = _row(compute_sheet(scheme), county.town_a)
     assert part.facts["late"] == 1
     assert part.points == Decimal("7.14")  # 20 × (10 × 0.5) / 14
+    assert "1 late, each −50% 逾期" in part.explanation
+
+
+def test_late_material_keeps_its_mark_after_submission_and_review(county, scheme, ads_a, login):
+    with time_machine.travel(timezone.now() + timedelta(days=30)):
+        _send_ads(county, ads_a)
+        ads_a.refresh_from_db()
+        assert ads_a.was_submitted_late() and not ads_a.is_overdue(timezone.localdate())
+        page = login(county.office_admin).get(reverse("materials:request_detail", args=[ads_a.pk]))
+        html = page.content.decode()
+        assert 'data-testid="submitted-late"' in html
+        assert 'data-testid="late-warning"' in html, "the reviewer sees the late deduction before scoring"
+    actions.accept(county.inspector, ads_a, points="10")
+    ads_a.refresh_from_db()
+    assert ads_a.was_submitted_late()
+    page = login(county.handler_a).get(reverse("materials:request_detail", args=[ads_a.pk]))
+    assert 'data-testid="submitted-late"' in page.content.decode()
+
+
+def test_material_sent_on_time_has_no_late_mark(county, scheme, ads_a):
+    _send_ads(county, ads_a)
+    ads_a.refresh_from_db()
+    assert not ads_a.was_submitted_late()
 
 
 def test_a_communitys_requests_count_for_its_town(county, scheme, period, ads, deadline):
