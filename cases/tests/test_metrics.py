@@ -33,7 +33,7 @@ from cases.conftest import photo
 from cases.models import Case
 from cases.queries import unit_metrics
 
-fill_cohort = importlib.import_module("cases.migrations.0008_fill_case_first_dispatched_at").fill
+fill_cohort = importlib.import_module("cases.migrations.0009_fill_case_first_dispatched_at").fill
 
 TZ = ZoneInfo("Asia/Shanghai")
 
