@@ -10,8 +10,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from core.excel import active_sheet, open_workbook
-from core.tests.sheets import assert_forwardable
 from core.geo import wgs84_to_gcj02
+from core.tests.sheets import assert_forwardable
 from inspections.imports import SITES_SHEET, import_sites
 from inspections.models import Site
 
