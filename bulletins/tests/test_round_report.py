@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 import time_machine
@@ -84,13 +85,11 @@ def test_the_excel_report_holds_the_same_numbers(county, login, round_, make):
     for name in workbook.sheetnames:
         assert_forwardable(workbook[name], autofilter=name != "概况")
     titles, values = list(workbook["概况"].iter_rows(min_row=2, values_only=True))
-    summary = dict(zip(titles, values, strict=True))
+    summary: dict[Any, Any] = dict(zip(titles, values, strict=True))
     assert summary["点位数"] == 2 and round(summary["得分率"], 3) == 0.429 and summary["问题数"] == 3
     assert isinstance(summary["开始日期"], dt.datetime)
-    ranking = [
-        (*r[:3], round(r[3], 4), round(r[4], 3), r[5])
-        for r in workbook["街道排名"].iter_rows(min_row=3, values_only=True)
-    ]
+    rows: list[Any] = list(workbook["街道排名"].iter_rows(min_row=3, values_only=True))
+    ranking = [(*r[:3], round(r[3], 4), round(r[4], 3), r[5]) for r in rows]
     assert ranking == [(1, "城关街道", 1, 0.7143, 0.667, 1), (2, "柳河镇", 1, 0.1429, 0.333, 2)]
     assert workbook["街道排名"]["D3"].number_format == "0.0%"
     problems = workbook["问题清单"]
