@@ -114,6 +114,32 @@ def open_workbook(upload: UploadedFile | BinaryIO) -> WorkbookType:
         raise ValidationError(_("The Excel file cannot be read: %(error)s") % {"error": exc}) from exc
 
 
+def choice_parser(choices: Any) -> Callable[[str], str]:
+    """A cell parser for a Django choices class: the stored value, or its label in Chinese or English."""
+
+    def parse(text: str) -> str:
+        for value, label in choices.choices:
+            names = {str(value)}
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    names.add(str(label))
+            if text in names:
+                return value
+        raise ValidationError(_("Unknown value “%(text)s”.") % {"text": text})
+
+    return parse
+
+
+def choice_labels(choices: Any) -> Callable[[], list[str]]:
+    """The labels of a choices class, for a template's drop-down list (templates are in Chinese)."""
+
+    def labels() -> list[str]:
+        with translation.override("zh-hans"):
+            return [str(label) for _value, label in choices.choices]
+
+    return labels
+
+
 def cell_text(value: Any) -> str:
     if value is None:
         return ""
