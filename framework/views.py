@@ -382,7 +382,7 @@ def task_export(request: PersonRequest) -> HttpResponse:
 def edition_export(request: PersonRequest, pk: int) -> HttpResponse:
     edition = get_edition_for(request.user, pk)
     response = HttpResponse(export_edition(edition), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, export_filename(edition))
+    response["Content-Disposition"] = content_disposition_header(True, export_filename(edition)) or ""
     return response
 
 

@@ -94,7 +94,9 @@ def test_the_export_speaks_the_templates_words(edition):
     titles = [c.value for c in tree[2]]
     rows = [dict(zip(titles, row, strict=True)) for row in tree.iter_rows(min_row=3, values_only=True)]
     bonus = next(row for row in rows if row["计分规则"] == "按项加分（封顶）")
-    assert bonus["规则说明"] == "每项 1 分，最多 4 分" and json.loads(bonus["规则参数"]) == criterion.rule
+    assert (
+        bonus["规则说明"] == "每项 1 分，最多 4 分" and json.loads(str(bonus["规则参数"])) == criterion.rule
+    )
     assert all(isinstance(row["分值"], int | float) for row in rows if row["标准序号"])
     assert [c.value for c in workbook["版本"][3]][3] == "已发布"
     assert {row[1] for row in workbook["测评方法"].iter_rows(min_row=3, values_only=True)} <= {
