@@ -6,15 +6,14 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from docxtpl import DocxTemplate
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from core.excel import active_sheet
 from core.sandbox import document_environment
+from core.workbooks import Column, ExcelFile, Kind, Title
 from scoring.models import ComponentKind, Publication
 
 LIST_SIZE = 3  # how many units the red and black lists name
@@ -83,32 +82,42 @@ def render_pdf(context: dict) -> bytes:
     return HTML(string=html).write_pdf()
 
 
+def _number(value: Any) -> Any:
+    """A score as a number; what is not one ("—" for a component the scheme gives no points) stays as written."""
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+
+
 def render_xlsx(context: dict) -> bytes:
-    workbook = Workbook()
-    sheet = active_sheet(workbook)
-    sheet.title = "考核得分"
-    sheet.append([context["title"]])
-    sheet["A1"].font = Font(bold=True, size=14)
-    header = ["名次", "单位", *context["columns"], "加分", "扣分", "总分", "失分"]
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    """The score table; deductions carry their sign (−2.00), bonuses theirs (+1.50)."""
+    excel = ExcelFile()
+    columns = [
+        Column("名次", Kind.INTEGER),
+        Column("单位"),
+        *[Column(name, Kind.NUMBER) for name in context["columns"]],
+        Column("加分", Kind.SIGNED),
+        Column("扣分", Kind.SIGNED),
+        Column("总分", Kind.NUMBER),
+        Column("失分", Kind.NUMBER),
+    ]
+    made = f"第{context['version']}版　{context['published_at']}发布"
+    sheet = excel.sheet("考核得分", columns, Title(context["title"], made))
     for row in context["rows"]:
+        penalty = _number(row["penalty"])
         sheet.append(
             [
                 row["rank"],
                 row["unit"],
-                *[float(p) for p in row["parts"]],
-                float(row["bonus"]),
-                float(row["penalty"]),
-                float(row["total"]),
-                float(row["lost"]),
+                *[_number(p) for p in row["parts"]],
+                _number(row["bonus"]),
+                -abs(penalty) if isinstance(penalty, Decimal) else penalty,
+                _number(row["total"]),
+                _number(row["lost"]),
             ]
         )
-    sheet.column_dimensions["B"].width = 18
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return excel.to_bytes()
 
 
 def sample_context() -> dict:

@@ -9,18 +9,16 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone, translation
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
-from openpyxl import Workbook
-from openpyxl.drawing.image import Image as XlImage
-from openpyxl.styles import Alignment, Font
 
 from cases.models import CasePhoto
-from core.excel import active_sheet
 from core.sandbox import document_environment
 from core.uploads import open_image
+from core.workbooks import Column, ExcelFile, Kind, Title
 from inspections.models import Finding, Round, Verdict, Visit
 from inspections.queries import rollup, rollup_total
 
@@ -76,6 +74,7 @@ def _problems(visits: QuerySet[Visit], now) -> list[dict]:
                 "deadline": timezone.localtime(case.deadline).strftime("%Y-%m-%d %H:%M")
                 if case and case.deadline
                 else "",
+                "deadline_at": case.deadline if case else None,
                 "open": bool(case and case.is_open()),
                 "overdue": overdue,
                 "days_over": (now - case.deadline).days if case and case.deadline and overdue else 0,
@@ -121,6 +120,7 @@ def round_context(round_: Round, now=None) -> dict:
                 "pass_rate": _pct(row.pass_rate),
                 "failed": failed_by_town[row.label],
                 "score_value": row.score_rate,
+                "pass_value": row.pass_rate,
             }
             for i, row in enumerate(towns, start=1)
         ]
@@ -141,6 +141,9 @@ def round_context(round_: Round, now=None) -> dict:
             "inspected": total.visits,
             "score_rate": _pct(total.score_rate),
             "pass_rate": _pct(total.pass_rate),
+            "score_value": total.score_rate,
+            "pass_value": total.pass_rate,
+            "dates": (round_.starts_on, round_.ends_on),
             "problem_count": len(problems),
             "ranking": ranking,
             "towns": _by_town_and_site(problems),
@@ -180,8 +183,12 @@ def render_round_docx(context: dict, template: bytes | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def _thumbnail(data: bytes) -> tuple[io.BytesIO, int, int]:
-    image = open_image(data, max_side=THUMB_PX)
+def _thumbnail(data: bytes) -> tuple[io.BytesIO, int, int] | None:
+    """A small PNG of a photo (decoded under the pixel cap), or None when the file is not a readable image."""
+    try:
+        image = open_image(data, max_side=THUMB_PX)
+    except ValidationError:
+        return None
     image.thumbnail((THUMB_PX, THUMB_PX))
     out = io.BytesIO()
     image.convert("RGB").save(out, "PNG")
@@ -190,101 +197,121 @@ def _thumbnail(data: bytes) -> tuple[io.BytesIO, int, int]:
 
 
 def render_round_xlsx(context: dict) -> bytes:
-    workbook = Workbook()
-    bold = Font(bold=True)
-    summary = active_sheet(workbook)
-    summary.title = "概况"
-    summary.append([context["title"]])
-    summary["A1"].font = Font(bold=True, size=14)
-    for label, value in (
-        ("轮次", context["round"]),
-        ("类型", context["kind"]),
-        ("日期", f"{context['starts_on']}至{context['ends_on']}"),
-        ("点位数", context["site_count"]),
-        ("已检查", context["inspected"]),
-        ("得分率", context["score_rate"]),
-        ("及格率", context["pass_rate"]),
-        ("问题数", context["problem_count"]),
-        ("未整改完成", context["open_count"]),
-    ):
-        summary.append([label, value])
-    summary.append([])
-    summary.append(["点位类型", "点位数"])
-    for cell in summary[summary.max_row]:
-        cell.font = bold
-    for row in context["scope"]:
-        summary.append([row["site_type"], row["sites"]])
-    summary.column_dimensions["A"].width = 34
-
-    ranking = workbook.create_sheet("街道排名")
-    ranking.append(["名次", "街道（乡镇）", "检查点位", "得分率", "及格率", "问题数"])
+    """Summary, scope, the towns ranked, every problem with its photo, and the overdue ones; rates as numbers."""
+    excel = ExcelFile()
+    title = Title(context["title"], context["kind"], f"{context['starts_on']}至{context['ends_on']}")
+    _summary_sheet(excel, context, title)
+    scope = excel.sheet("检查范围", [Column("点位类型"), Column("点位数", Kind.INTEGER)], title)
+    scope.extend([row["site_type"], row["sites"]] for row in context["scope"])
+    ranking = excel.sheet(
+        "街道排名",
+        [
+            Column("名次", Kind.INTEGER),
+            Column("街道（乡镇）"),
+            Column("检查点位", Kind.INTEGER),
+            Column("得分率", Kind.PERCENT),
+            Column("及格率", Kind.PERCENT),
+            Column("问题数", Kind.INTEGER),
+        ],
+        title,
+    )
     for row in context["ranking"]:
         ranking.append(
             [
                 row["rank"],
                 row["town"],
                 row["visits"],
-                round(row["score_value"], 4) if row["score_value"] is not None else None,
-                row["pass_rate"],
+                row["score_value"],
+                row.get("pass_value"),
                 row["failed"],
             ]
         )
-        ranking.cell(ranking.max_row, 4).number_format = "0.0%"
-    ranking.column_dimensions["B"].width = 16
-
-    problems = workbook.create_sheet("问题清单")
-    header = [
-        "街道（乡镇）",
-        "点位",
-        "点位类型",
-        "包保单位",
-        "问题",
-        "说明",
-        "问题编号",
-        "状态",
-        "整改时限",
-        "超期",
-        "照片",
-    ]
-    problems.append(header)
-    for problem in context["problems"]:
-        problems.append(
-            [
-                problem["town"],
-                problem["site"],
-                problem["site_type"],
-                problem["keeper"],
-                problem["line"],
-                problem["note"],
-                problem["case"],
-                problem["state"],
-                problem["deadline"],
-                "是" if problem["overdue"] else "",
-            ]
-        )
-        if problem.get("photo_data"):
-            try:
-                data, _width, height = _thumbnail(problem["photo_data"])
-            except OSError:
-                continue
-            problems.add_image(XlImage(data), f"K{problems.max_row}")
-            problems.row_dimensions[problems.max_row].height = height * 0.75 + 4
-    for column, width in zip("ABCDEFGHIJK", (12, 22, 16, 16, 36, 24, 16, 10, 17, 6, 24), strict=True):
-        problems.column_dimensions[column].width = width
-    for row in problems.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-
-    overdue = workbook.create_sheet("超期未整改")
-    overdue.append(["问题编号", "街道（乡镇）", "点位", "问题", "责任单位", "整改时限", "超期天数"])
+    _problem_sheet(excel, context, title)
+    overdue = excel.sheet(
+        "超期未整改",
+        [
+            Column("问题编号", Kind.CODE),
+            Column("街道（乡镇）"),
+            Column("点位"),
+            Column("问题", Kind.LONG),
+            Column("责任单位"),
+            Column("整改时限", Kind.DATETIME),
+            Column("超期天数", Kind.INTEGER),
+        ],
+        title,
+    )
     for p in context["overdue"]:
-        overdue.append([p["case"], p["town"], p["site"], p["line"], p["unit"], p["deadline"], p["days_over"]])
-    for sheet in (ranking, problems, overdue):
-        for cell in sheet[1]:
-            cell.font = bold
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        overdue.append(
+            [p["case"], p["town"], p["site"], p["line"], p["unit"], p.get("deadline_at"), p["days_over"]]
+        )
+    return excel.to_bytes()
+
+
+def _summary_sheet(excel: ExcelFile, context: dict, title: Title) -> None:
+    columns = [
+        Column("轮次"),
+        Column("类型"),
+        Column("开始日期", Kind.DATE),
+        Column("结束日期", Kind.DATE),
+        Column("点位数", Kind.INTEGER),
+        Column("已检查", Kind.INTEGER),
+        Column("得分率", Kind.PERCENT),
+        Column("及格率", Kind.PERCENT),
+        Column("问题数", Kind.INTEGER),
+        Column("未整改完成", Kind.INTEGER),
+    ]
+    summary = excel.sheet("概况", columns, title, autofilter=False)
+    starts, ends = context.get("dates", (None, None))
+    summary.append(
+        [
+            context["round"],
+            context["kind"],
+            starts,
+            ends,
+            context["site_count"],
+            context["inspected"],
+            context.get("score_value"),
+            context.get("pass_value"),
+            context["problem_count"],
+            context["open_count"],
+        ]
+    )
+
+
+def _problem_sheet(excel: ExcelFile, context: dict, title: Title) -> None:
+    columns = [
+        Column("街道（乡镇）"),
+        Column("点位"),
+        Column("点位类型"),
+        Column("包保单位"),
+        Column("问题", Kind.LONG),
+        Column("说明", Kind.LONG),
+        Column("问题编号", Kind.CODE),
+        Column("状态"),
+        Column("整改时限", Kind.DATETIME),
+        Column("超期"),
+        Column("照片"),
+    ]
+    problems = excel.sheet("问题清单", columns, title, widths={10: 24})
+    for problem in context["problems"]:
+        values = [
+            problem["town"],
+            problem["site"],
+            problem["site_type"],
+            problem["keeper"],
+            problem["line"],
+            problem["note"],
+            problem["case"],
+            problem["state"],
+            problem.get("deadline_at"),
+            "是" if problem["overdue"] else "",
+        ]
+        thumbnail = _thumbnail(problem["photo_data"]) if problem.get("photo_data") else None
+        if thumbnail is None:
+            problems.append(values)
+            continue
+        data, _width, height = thumbnail
+        problems.append(values, height=height * 0.75 + 4, image=data.getvalue())
 
 
 def sample_round_context() -> dict:

@@ -38,7 +38,7 @@ def _case_export(job: GeneratedFile) -> None:
     person = job.created_by
     with translation.override(job.params.get("language") or None):
         step(job, 1)
-        _form, listed = list_from_query(person, QueryDict(job.params.get("query", "")))
+        form, listed = list_from_query(person, QueryDict(job.params.get("query", "")))
         cases = listed.cases
         total = min(cases.count(), exports.MAX_EXPORT_ROWS) or 1
         done = {"percent": 1}
@@ -49,7 +49,10 @@ def _case_export(job: GeneratedFile) -> None:
                 done["percent"] = percent
                 step(job, percent)
 
-        workbook = exports.cases_workbook(cases, can_see_contact=can_see_contact(person), progress=progress)
+        title = exports.export_title(person, form.filters())
+        workbook = exports.cases_workbook(
+            cases, can_see_contact=can_see_contact(person), progress=progress, title=title
+        )
         out = io.BytesIO()
         workbook.save(out)
         job.filename = exports.export_filename()

@@ -208,12 +208,16 @@ def case_list(request: PersonRequest) -> HttpResponse:
 def case_export(request: PersonRequest) -> HttpResponse:
     """The list as on screen (filters and queue) as an Excel workbook: small lists at once, large ones are made
     in the background with a progress page (the page offers that; this URL asks first)."""
-    _form, cases = _filtered(request)
+    form, cases = _filtered(request)
     count = cases.count()
     if count > exports.DIRECT_EXPORT_ROWS:
         context = {"count": count, "limit": exports.MAX_EXPORT_ROWS, "query": request.GET.urlencode()}
         return render(request, "cases/export_large.html", context)
-    workbook = exports.cases_workbook(cases, can_see_contact=access.can_see_contact(request.user))
+    workbook = exports.cases_workbook(
+        cases,
+        can_see_contact=access.can_see_contact(request.user),
+        title=exports.export_title(request.user, form.filters()),
+    )
     response = HttpResponse(content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{exports.export_filename()}"'
     workbook.save(response)

@@ -1,31 +1,35 @@
-"""Reading and writing Excel sheets for imports: documented templates, per-cell errors, nothing half-read.
+"""Reading Excel sheets for imports, and their templates: per-cell errors, nothing half-read.
 
 An import reads a whole sheet into dictionaries keyed by column, collecting an `ImportProblem` (sheet, row,
-column, reason) for every bad cell. The caller decides: any problem → nothing is saved.
+column, reason) for every bad cell. The caller decides: any problem → nothing is saved. The header row is found
+among the first rows, so a file this project exported (a title row above its header) reads back as it is.
+Templates are written by the one Excel writer, `core.workbooks`.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook as WorkbookType
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core import workbooks
 from core.uploads import check_zip
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_IMPORT_ROWS = 20000
+HEADER_SCAN = 5  # the header row is looked for among this many rows (titles may sit above it)
 
 
 def active_sheet(workbook: WorkbookType) -> Worksheet:
@@ -44,6 +48,7 @@ class Column:
     required: bool = False
     help: str = ""
     parse: Callable[[Any], Any] | None = None  # raises ValidationError with a readable message
+    choices: Callable[[], list[str]] | None = None  # the values a template offers in a drop-down list
 
     @property
     def title(self) -> str:
@@ -60,6 +65,7 @@ class ImportProblem:
     row: int | None
     column: str
     message: str
+    whole_sheet: bool = False  # a missing sheet or column: no row of the sheet can be read
 
     def __str__(self) -> str:
         where = _("sheet %(sheet)s") % {"sheet": self.sheet}
@@ -90,7 +96,7 @@ class ImportReport:
     @property
     def sheet_is_readable(self) -> bool:
         """False when a sheet or a column is missing: then no row can be read meaningfully."""
-        return not any(problem.row in (None, 1) for problem in self.problems)
+        return not any(problem.row is None or problem.whole_sheet for problem in self.problems)
 
 
 def open_workbook(upload: UploadedFile | BinaryIO) -> WorkbookType:
@@ -110,6 +116,32 @@ def open_workbook(upload: UploadedFile | BinaryIO) -> WorkbookType:
         raise ValidationError(_("The Excel file cannot be read: %(error)s") % {"error": exc}) from exc
 
 
+def choice_parser(choices: Any) -> Callable[[str], str]:
+    """A cell parser for a Django choices class: the stored value, or its label in Chinese or English."""
+
+    def parse(text: str) -> str:
+        for value, label in choices.choices:
+            names = {str(value)}
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    names.add(str(label))
+            if text in names:
+                return value
+        raise ValidationError(_("Unknown value “%(text)s”.") % {"text": text})
+
+    return parse
+
+
+def choice_labels(choices: Any) -> Callable[[], list[str]]:
+    """The labels of a choices class, for a template's drop-down list (templates are in Chinese)."""
+
+    def labels() -> list[str]:
+        with translation.override("zh-hans"):
+            return [str(label) for _value, label in choices.choices]
+
+    return labels
+
+
 def cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -127,17 +159,21 @@ def read_sheet(
         problems.append(ImportProblem(sheet_name, None, "", _("The sheet is missing.")))
         return []
     rows = workbook[sheet_name].iter_rows(values_only=True)
-    header = [cell_text(value) for value in next(rows, ())]
+    header_number, header = _header(rows, columns)
     positions: dict[str, int] = {}
     for column in columns:
         index = next((i for i, text in enumerate(header) if column.matches(text)), None)
         if index is None:
             if column.required:
-                problems.append(ImportProblem(sheet_name, 1, column.title, _("The column is missing.")))
+                problems.append(
+                    ImportProblem(
+                        sheet_name, header_number, column.title, _("The column is missing."), whole_sheet=True
+                    )
+                )
             continue
         positions[column.key] = index
     result: list[SheetRow] = []
-    for number, raw in enumerate(rows, start=2):
+    for number, raw in enumerate(rows, start=header_number + 1):
         if number > MAX_IMPORT_ROWS:
             problems.append(ImportProblem(sheet_name, number, "", _("Too many rows in one file.")))
             break
@@ -173,6 +209,19 @@ def read_sheet(
     return result
 
 
+def _header(rows: Iterator[tuple[Any, ...]], columns: list[Column]) -> tuple[int, list[str]]:
+    """The first row naming one of the columns, and its number; the first row when none does."""
+    first: tuple[int, list[str]] | None = None
+    for number, raw in enumerate(rows, start=1):
+        texts = [cell_text(value) for value in raw]
+        first = first or (number, texts)
+        if any(column.matches(text) for column in columns for text in texts if text):
+            return number, texts
+        if number >= HEADER_SCAN:
+            break
+    return first or (1, [])
+
+
 def problems_from_validation(sheet: str, row: SheetRow, error: ValidationError) -> list[ImportProblem]:
     """Turn a model's full_clean() error into problems pointing at the right column where we can."""
     found = []
@@ -203,35 +252,24 @@ def import_rows(
 
 
 def template_workbook(sheets: list[tuple[str, list[Column], list[list[Any]]]], notes: list[str]) -> bytes:
-    """A template workbook: one sheet per (name, columns, example rows), plus a 说明 sheet with the notes."""
-    workbook = Workbook()
-    workbook.remove(active_sheet(workbook))
-    bold = Font(bold=True)
-    required_fill = PatternFill("solid", fgColor="FFF2CC")
-    for name, columns, examples in sheets:
-        sheet = workbook.create_sheet(name)
-        sheet.append([column.title + (" *" if column.required else "") for column in columns])
-        for index, column in enumerate(columns, start=1):
-            cell = sheet.cell(row=1, column=index)
-            cell.font = bold
-            if column.required:
-                cell.fill = required_fill
-            sheet.column_dimensions[get_column_letter(index)].width = max(14, len(column.title) * 2)
-        for example in examples:
-            sheet.append(example)
-        sheet.freeze_panes = "A2"
-    guide = workbook.create_sheet("说明")
-    guide.column_dimensions["A"].width = 110
-    for line in notes:
-        guide.append([line])
-    for name, columns, _examples in sheets:
-        guide.append([])
-        guide.append([f"{name}:"])
-        for column in columns:
-            mark = "必填 required" if column.required else "选填 optional"
-            guide.append([f"  {column.title} — {mark}. {column.help}"])
-    for row in guide.iter_rows():
-        row[0].alignment = Alignment(wrap_text=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """A template workbook: one sheet per (name, columns, example rows) with drop-down lists where a column has
+    choices, plus a 说明 sheet with the notes. In Chinese, as the offices fill it in; the import also accepts the
+    English column keys."""
+    excel = workbooks.ExcelFile()
+    with translation.override("zh-hans"):
+        for name, columns, examples in sheets:
+            sheet = excel.sheet(name, [_template_column(column) for column in columns], autofilter=False)
+            sheet.extend(examples)
+        guide = list(notes)
+        for name, columns, _examples in sheets:
+            guide += ["", f"{name}："]
+            for column in columns:
+                mark = "必填" if column.required else "选填"
+                guide.append(f"  {column.header} — {mark}。{column.help}")
+        excel.notes("说明", guide)
+    return excel.to_bytes()
+
+
+def _template_column(column: Column) -> workbooks.Column:
+    title = column.header + (" *" if column.required else "")
+    return workbooks.Column(title, choices=column.choices() if column.choices else ())

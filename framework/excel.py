@@ -7,7 +7,6 @@ problem names sheet, row, column and reason.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from decimal import Decimal, InvalidOperation
@@ -17,17 +16,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from core.excel import (
     Column,
     ImportProblem,
     ImportReport,
     SheetRow,
-    active_sheet,
+    choice_labels,
     read_sheet,
     template_workbook,
 )
+from core.workbooks import Column as SheetColumn
+from core.workbooks import ExcelFile, Kind, Title
 from framework.models import (
     Criterion,
     Edition,
@@ -40,7 +40,7 @@ from framework.models import (
     SiteType,
 )
 from framework.queries import node_rows
-from framework.rules import check_rule
+from framework.rules import check_rule, describe_rule
 from framework.tree import EditionBuilder
 
 TREE_SHEET = "测评体系"
@@ -130,12 +130,15 @@ TREE_COLUMNS = [
         "计分规则",
         parse=_choices_parser(RuleKind),
         help="逐项扣分 / 分档计分 / 达标/不达标 / 按项加分（封顶） / 负面清单扣分 / 一票否决 / 前置条件。",
+        choices=choice_labels(RuleKind),
     ),
+    Column("rule_text", "规则说明", help="导出时写明规则的含义，供阅读；导入时不读，以规则参数为准。"),
     Column(
         "rule",
         "规则参数",
         parse=_json,
-        help='JSON，如分档 {"tiers": [["0.80", "1"], ["0.75", "0.5"]]}，加分 {"per_item": "1", "cap": "4"}。',
+        help='JSON，如分档 {"tiers": [["0.80", "1"], ["0.75", "0.5"]]}，加分 {"per_item": "1", "cap": "4"}；'
+        "逐项扣分等无参数的规则留空。",
     ),
     Column("note", "备注"),
 ]
@@ -147,6 +150,7 @@ METHOD_COLUMNS = [
         required=True,
         parse=_choices_parser(MethodKind),
         help="实地考察 / 网上申报 / 问卷调查 / 实景模拟。",
+        choices=choice_labels(MethodKind),
     ),
     Column("text", "测评要求"),
     Column("site_label", "点位（原文）"),
@@ -162,9 +166,15 @@ METHOD_COLUMNS = [
 ]
 EDITION_COLUMNS = [
     Column("name", "版本名称", required=True),
-    Column("level", "层级", required=True, parse=_choices_parser(EditionLevel)),
+    Column(
+        "level",
+        "层级",
+        required=True,
+        parse=_choices_parser(EditionLevel),
+        choices=choice_labels(EditionLevel),
+    ),
     Column("year", "年度", required=True, parse=_integer),
-    Column("status", "状态", parse=_choices_parser(EditionStatus)),
+    Column("status", "状态", parse=_choices_parser(EditionStatus), choices=choice_labels(EditionStatus)),
     Column("note", "备注"),
 ]
 NOTES = [
@@ -177,13 +187,42 @@ NOTES = [
 # --- Export ----------------------------------------------------------------------------------
 
 
+SHEET_KINDS = {
+    "key": Kind.INTEGER,
+    "text": Kind.LONG,
+    "points": Kind.NUMBER,
+    "rule_text": Kind.LONG,
+    "check_items": Kind.LONG,
+    "word_limit": Kind.INTEGER,
+    "photo_limit": Kind.INTEGER,
+    "target_rate": Kind.PERCENT,
+    "year": Kind.INTEGER,
+}
+
+
+def _sheet_columns(columns: list[Column]) -> list[SheetColumn]:
+    return [
+        SheetColumn(c.header, SHEET_KINDS.get(c.key, Kind.TEXT), choices=c.choices() if c.choices else ())
+        for c in columns
+    ]
+
+
+def export_filename(edition: Edition) -> str:
+    return f"测评体系-{edition.name}.xlsx"
+
+
 def export_edition(edition: Edition) -> bytes:
-    workbook = Workbook()
-    workbook.remove(active_sheet(workbook))
-    tree = workbook.create_sheet(TREE_SHEET)
-    tree.append([column.title for column in TREE_COLUMNS])
-    methods = workbook.create_sheet(METHOD_SHEET)
-    methods.append([column.title for column in METHOD_COLUMNS])
+    """The edition in the template's words (逐项扣分, 实地考察, 已发布), 分值 as numbers, each rule as readable text
+    beside the parameters the import reads; `import_edition` reads the file back to the same edition."""
+    with translation.override("zh-hans"):
+        return _export_edition(edition)
+
+
+def _export_edition(edition: Edition) -> bytes:
+    excel = ExcelFile()
+    title = Title(f"测评体系：{edition.name}", edition.get_level_display(), f"{edition.year}年")
+    tree = excel.sheet(TREE_SHEET, _sheet_columns(TREE_COLUMNS), title)
+    methods = excel.sheet(METHOD_SHEET, _sheet_columns(METHOD_COLUMNS), title)
     key = 0
     requirements = Requirement.objects.filter(criterion__edition=edition).prefetch_related(
         "site_types", "check_items"
@@ -194,7 +233,7 @@ def export_edition(edition: Edition) -> bytes:
     for levels, criteria in node_rows(edition):
         flat = [value for level in levels for value in level]
         if not criteria:
-            tree.append([*flat, None, "", "", None, "", "", ""])
+            tree.append(flat)
         for criterion in criteria:
             key += 1
             tree.append(
@@ -203,35 +242,36 @@ def export_edition(edition: Edition) -> bytes:
                     key,
                     criterion.code,
                     criterion.text,
-                    str(criterion.points),
-                    criterion.rule_kind,
-                    json.dumps(criterion.rule, ensure_ascii=False),
+                    criterion.points,
+                    criterion.get_rule_kind_display(),
+                    describe_rule(criterion.rule_kind, criterion.rule),
+                    json.dumps(criterion.rule, ensure_ascii=False) if criterion.rule else "",
                     criterion.note,
                 ]
             )
             for requirement in by_criterion.get(criterion.pk, []):
                 methods.append(_requirement_row(key, requirement))
-    meta = workbook.create_sheet(EDITION_SHEET)
-    meta.append([column.title for column in EDITION_COLUMNS])
-    meta.append([edition.name, edition.level, edition.year, edition.status, edition.note])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    meta = excel.sheet(EDITION_SHEET, _sheet_columns(EDITION_COLUMNS), title, autofilter=False)
+    meta.append(
+        [edition.name, edition.get_level_display(), edition.year, edition.get_status_display(), edition.note]
+    )
+    return excel.to_bytes()
 
 
 def _requirement_row(key: int, requirement: Requirement) -> list[Any]:
+    material_names = dict(MaterialType.choices)
     return [
         key,
-        requirement.kind,
+        requirement.get_kind_display(),
         requirement.text,
         requirement.site_label,
         "、".join(site_type.code for site_type in requirement.site_types.all()),
         "\n".join(f"[{item.deduction}] {item.text}" for item in requirement.check_items.all()),
-        "、".join(requirement.material_types),
+        "、".join(str(material_names.get(code, code)) for code in requirement.material_types),
         requirement.word_limit,
         requirement.photo_limit,
         requirement.question,
-        str(requirement.target_rate) if requirement.target_rate is not None else "",
+        requirement.target_rate,
         requirement.favourable_answers,
         requirement.source_row,
     ]
@@ -251,7 +291,8 @@ def template() -> bytes:
             "农贸市场干净整洁。",
             5,
             "逐项扣分",
-            "{}",
+            "",
+            "",
             "",
         ]
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -144,7 +145,7 @@ def group_by_project(tasks: list[Task]) -> list[tuple[Node, list[Task]]]:
     return sorted(groups.values(), key=lambda group: group[0].sort_order)
 
 
-def breakdown_rows(tasks: QuerySet[Task], edition: Edition | None) -> list[list[str]]:
+def breakdown_rows(tasks: QuerySet[Task], edition: Edition | None) -> list[list[Any]]:
     """The office layout: 项目/指标/内容/标准/牵头单位/责任单位/完成时限/进度, one row per task."""
     if edition is not None:
         tasks = tasks.filter(edition=edition)
@@ -168,7 +169,7 @@ def breakdown_rows(tasks: QuerySet[Task], edition: Edition | None) -> list[list[
                 task.criterion.text if task.criterion is not None else "",
                 lead.unit.name if lead else "",
                 "、".join(tu.unit.name for tu in others),
-                task.deadline.isoformat(),
+                task.deadline,
                 progress,
             ]
         )

@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -33,7 +34,7 @@ from framework.access import (
     tasks_for,
 )
 from framework.editions import compare_editions, copy_edition
-from framework.excel import export_edition, import_edition, template
+from framework.excel import export_edition, export_filename, import_edition, template
 from framework.exports import breakdown_workbook
 from framework.forms import (
     AssignForm,
@@ -381,7 +382,7 @@ def task_export(request: PersonRequest) -> HttpResponse:
 def edition_export(request: PersonRequest, pk: int) -> HttpResponse:
     edition = get_edition_for(request.user, pk)
     response = HttpResponse(export_edition(edition), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="framework-{edition.pk}.xlsx"'
+    response["Content-Disposition"] = content_disposition_header(True, export_filename(edition)) or ""
     return response
 
 

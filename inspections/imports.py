@@ -54,6 +54,7 @@ SITE_COLUMNS = [
         required=True,
         help="点位类型代码（01–29）或名称，如 17 或 农贸市场(专业市场)。",
         parse=_site_type,
+        choices=lambda: list(SiteType.objects.order_by("sort_order", "code").values_list("name", flat=True)),
     ),
     Column("address", "地址"),
     Column("lon", "经度", required=True, help="十进制度数，如 117.005。", parse=_number),
@@ -63,6 +64,7 @@ SITE_COLUMNS = [
         "坐标系",
         help="WGS-84（GPS、天地图，默认）或 GCJ-02（高德、腾讯地图上取的点），GCJ-02 自动换算。",
         parse=_datum,
+        choices=lambda: ["WGS-84", "GCJ-02"],
     ),
     Column("keeper", "包保单位", required=True, help="包保单位的名称或 12 位区划代码。"),
 ]

@@ -12,13 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
-from django.utils import timezone
 from docx import Document
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from core.excel import active_sheet
 from core.models import Period
+from core.workbooks import Column, ExcelFile, Kind, Title
 from framework.models import Criterion, MaterialType, Node
 from framework.queries import node_paths
 from materials.models import MaterialFile, MaterialRequest, RequestState, Submission
@@ -42,6 +39,27 @@ INDEX_COLUMNS = [
     "满分",
 ]
 MISSING_COLUMNS = ["测评项目", "测评指标", "测评内容", "测评标准", "责任单位", "状态", "完成时限"]
+COLUMN_KINDS = {
+    "序号": Kind.INTEGER,
+    "测评标准": Kind.LONG,
+    "包内路径": Kind.LONG,
+    "大小(KB)": Kind.NUMBER,
+    "版本": Kind.INTEGER,
+    "报送时间": Kind.DATETIME,
+    "审核时间": Kind.DATETIME,
+    "得分": Kind.NUMBER,
+    "满分": Kind.NUMBER,
+    "完成时限": Kind.DATE,
+}
+
+
+def _columns(titles: list[str]) -> list[Column]:
+    return [
+        Column(title, COLUMN_KINDS.get(title, Kind.TEXT), decimals=1 if title == "大小(KB)" else 2)
+        for title in titles
+    ]
+
+
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
@@ -137,12 +155,10 @@ def build_bundle(
     criteria = list({r.criterion_id: r.criterion for r in rows}.values())
     orders = _orders(criteria, paths)
     root = safe(f"{period} 网上申报材料")
-    index = Workbook()
-    sheet = active_sheet(index)
-    sheet.title = "材料索引"
-    sheet.append(INDEX_COLUMNS)
-    missing = index.create_sheet("未通过或未报送")
-    missing.append(MISSING_COLUMNS)
+    index = ExcelFile()
+    title = Title("网上申报材料索引", _label(project) if project else "", str(period))
+    sheet = index.sheet("材料索引", _columns(INDEX_COLUMNS), title)
+    missing = index.sheet("未通过或未报送", _columns(MISSING_COLUMNS), title)
     files_written = 0
     total = max(len(rows), 1)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -160,7 +176,7 @@ def build_bundle(
                         standard,
                         request.unit.name,
                         request.get_state_display(),
-                        request.deadline.isoformat(),
+                        request.deadline,
                     ]
                 )
                 continue
@@ -207,34 +223,18 @@ def build_bundle(
                         kind_label,
                         filename,
                         target,
-                        round(size / 1024, 1),
+                        size / 1024,
                         submission.version,
-                        timezone.localtime(submission.submitted_at).strftime("%Y-%m-%d %H:%M")
-                        if submission.submitted_at
-                        else "",
-                        timezone.localtime(request.reviewed_at).strftime("%Y-%m-%d %H:%M")
-                        if request.reviewed_at
-                        else "",
-                        float(request.score) if request.score is not None else None,
-                        float(request.possible),
+                        submission.submitted_at,
+                        request.reviewed_at,
+                        request.score,
+                        request.possible,
                     ]
                 )
             progress(int(number * 90 / total))
-        for row in (sheet[1], missing[1]):
-            for cell in row:
-                cell.font = Font(bold=True)
-        for ws, widths in (
-            (sheet, [6, 16, 16, 18, 40, 16, 10, 30, 60, 9, 6, 16, 16, 7, 7]),
-            (missing, [16, 16, 18, 40, 16, 10, 12]),
-        ):
-            for column, width in zip("ABCDEFGHIJKLMNO", widths, strict=False):
-                ws.column_dimensions[column].width = width
-            ws.freeze_panes = "A2"
-        buffer = io.BytesIO()
-        index.save(buffer)
-        archive.writestr(f"{root}/{INDEX_NAME}", buffer.getvalue())
+        archive.writestr(f"{root}/{INDEX_NAME}", index.to_bytes())
     progress(100)
-    return {"files": files_written, "requests": len(rows), "missing": missing.max_row - 1}
+    return {"files": files_written, "requests": len(rows), "missing": missing.rows_written}
 
 
 KIND_NAMES: dict[str, str] = {

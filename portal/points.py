@@ -12,12 +12,9 @@ from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from cases.models import Case, CaseEvent, State
+from core.workbooks import Column, ExcelFile, Kind, Title
 from org.access import require
 from org.models import Person
 from portal.access import can_set_points_rules
@@ -121,19 +118,18 @@ def masked(phone: str) -> str:
     return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"
 
 
-def ranking_workbook(rows: list[dict]) -> Workbook:
+def ranking_workbook(rows: list[dict]) -> ExcelFile:
     """The export for rewards: rank, reporter id, phone (the office contacts the winners), reports, points."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Points"))
-    titles = [_("Rank"), _("Reporter"), _("Phone"), _("Reports"), _("Points"), _("Last awarded")]
-    sheet.append([_bold(sheet, title) for title in titles])
+    excel = ExcelFile()
+    columns = [
+        Column(_("Rank"), Kind.INTEGER),
+        Column(_("Reporter"), Kind.CODE),
+        Column(_("Phone"), Kind.CODE),
+        Column(_("Reports"), Kind.INTEGER),
+        Column(_("Points"), Kind.INTEGER),
+        Column(_("Last awarded"), Kind.DATETIME),
+    ]
+    sheet = excel.sheet(_("Points"), columns, Title(_("Points of citizen reporters")))
     for row in rows:
-        last = timezone.localtime(row["last"]).replace(tzinfo=None)
-        sheet.append([row["rank"], row["reporter"], row["phone"], row["reports"], row["total"], last])
-    return workbook
-
-
-def _bold(sheet: WriteOnlyWorksheet, value: str) -> Cell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = Font(bold=True)
-    return cell
+        sheet.append([row["rank"], row["reporter"], row["phone"], row["reports"], row["total"], row["last"]])
+    return excel

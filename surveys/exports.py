@@ -12,19 +12,22 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import translation
 from docx import Document
 from docx.shared import Pt
-from openpyxl import Workbook
 
 from core.excel import (
     Column,
     ImportProblem,
     ImportReport,
-    active_sheet,
+    choice_labels,
+    choice_parser,
     open_workbook,
     problems_from_validation,
     read_sheet,
 )
+from core.workbooks import Column as SheetColumn
+from core.workbooks import ExcelFile, Kind, Title
 from org.models import Person
 from surveys import actions, queries
 from surveys.models import Question, QuestionKind, Questionnaire, RateKind, Response, SurveyRun
@@ -33,47 +36,81 @@ from surveys.rates import Rate
 QUESTION_SHEET = "题目"
 QUESTION_COLUMNS = [
     Column("order", "序号", required=True),
-    Column("kind", "题型", required=True, help="single / multiple / rating / text"),
+    Column(
+        "kind",
+        "题型",
+        required=True,
+        help="单选 / 多选 / 评分 / 简答",
+        parse=choice_parser(QuestionKind),
+        choices=choice_labels(QuestionKind),
+    ),
     Column("text", "题目", required=True),
     Column("options", "选项", help="每行一个选项（单元格内换行），按 A、B、C… 编码"),
     Column("favourable", "满意/肯定选项", help="如 A,B；评分题填最低满意分，如 4"),
     Column("scale_max", "分值", help="评分题的最高分，默认 5"),
-    Column("rate_kind", "率", help="awareness / support / satisfaction / participation / other"),
+    Column(
+        "rate_kind",
+        "率",
+        help="知晓率 / 支持率 / 满意率 / 参与率 / 其他比率",
+        parse=choice_parser(RateKind),
+        choices=choice_labels(RateKind),
+    ),
     Column("target", "目标(%)", help="如 80"),
     Column("criterion", "测评标准", help="如 Ⅲ-84"),
     Column("required", "必答", help="是/否"),
 ]
 
 
+QUESTION_KINDS = {
+    "order": Kind.INTEGER,
+    "options": Kind.LONG,
+    "text": Kind.LONG,
+    "scale_max": Kind.INTEGER,
+    "target": Kind.NUMBER,
+}
+
+
 def questionnaire_workbook(questionnaire: Questionnaire) -> bytes:
-    workbook = Workbook()
-    sheet = active_sheet(workbook)
-    sheet.title = QUESTION_SHEET
-    sheet.append([column.title for column in QUESTION_COLUMNS])
+    """The questions in the words the form shows (单选, 满意率), read back by `import_questionnaire`. In
+    Chinese like its headers, whatever the language of the page it was asked from."""
+    with translation.override("zh-hans"):
+        return _questionnaire_workbook(questionnaire)
+
+
+def _questionnaire_workbook(questionnaire: Questionnaire) -> bytes:
+    excel = ExcelFile()
+    columns = [
+        SheetColumn(
+            c.header,
+            QUESTION_KINDS.get(c.key, Kind.TEXT),
+            decimals=1,
+            choices=c.choices() if c.choices else (),
+        )
+        for c in QUESTION_COLUMNS
+    ]
+    sheet = excel.sheet(QUESTION_SHEET, columns, Title(f"问卷：{questionnaire.name}"))
     for question in questionnaire.questions.all():
         favourable = (
             str(question.favourable_min or "")
             if question.kind == QuestionKind.RATING
             else ",".join(question.favourable_options)
         )
-        target = "" if question.target_rate is None else float(question.target_rate * 100)
+        target = None if question.target_rate is None else question.target_rate * 100
         sheet.append(
             [
                 question.order,
-                question.kind,
+                question.get_kind_display(),
                 question.text,
                 "\n".join(question.options),
                 favourable,
                 question.scale_max,
-                question.rate_kind,
+                question.get_rate_kind_display() if question.rate_kind else "",
                 target,
                 question.criterion_code,
                 "是" if question.required else "否",
             ]
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return excel.to_bytes()
 
 
 def _question_fields(values: dict) -> dict:
@@ -186,18 +223,40 @@ def import_bank(actor: Person, questionnaire: Questionnaire, framework: str = "c
 # --- Run reports ------------------------------------------------------------------------------------
 
 
-def _percent(value: float) -> float:
-    return round(value * 100, 1)
+RATE_COLUMNS = [
+    SheetColumn("版本", Kind.CODE),
+    SheetColumn("题目", Kind.LONG),
+    SheetColumn("测评标准", Kind.CODE),
+    SheetColumn("有效回答", Kind.INTEGER),
+    SheetColumn("肯定回答", Kind.INTEGER),
+    SheetColumn("率", Kind.PERCENT),
+    SheetColumn("95%下限", Kind.PERCENT),
+    SheetColumn("95%上限", Kind.PERCENT),
+    SheetColumn("目标", Kind.PERCENT),
+    SheetColumn("结果"),
+]
+RESPONSE_COLUMNS = [
+    SheetColumn("编号", Kind.INTEGER),
+    SheetColumn("版本", Kind.CODE),
+    SheetColumn("渠道"),
+    SheetColumn("街道/乡镇"),
+    SheetColumn("社区"),
+    SheetColumn("调查员"),
+    SheetColumn("年龄", Kind.INTEGER),
+    SheetColumn("居住月数", Kind.INTEGER),
+    SheetColumn("剔除原因"),
+    SheetColumn("用时(秒)", Kind.INTEGER),
+    SheetColumn("过快"),
+    SheetColumn("疑似重复"),
+    SheetColumn("提交时间", Kind.DATETIME),
+]
 
 
 def run_workbook(run: SurveyRun, responses: QuerySet[Response]) -> bytes:
     """Two sheets: rates per question (with interval and target) and every response with its answers."""
-    workbook = Workbook()
-    rates_sheet = active_sheet(workbook)
-    rates_sheet.title = "率"
-    rates_sheet.append(
-        ["版本", "题目", "测评标准", "有效回答", "肯定回答", "率(%)", "95%下限", "95%上限", "目标(%)", "结果"]
-    )
+    excel = ExcelFile()
+    period = f"{run.starts_on:%Y-%m-%d} 至 {run.ends_on:%Y-%m-%d}"
+    rates_sheet = excel.sheet("率", RATE_COLUMNS, Title(f"{run.name} 各题比率", period=period))
     status_names = {"met": "达标", "close": "接近", "missed": "未达标", "": ""}
     for row in queries.rates(run, responses):
         rate: Rate = row.rate
@@ -209,35 +268,18 @@ def run_workbook(run: SurveyRun, responses: QuerySet[Response]) -> bytes:
                 row.question.criterion_code,
                 rate.valid,
                 rate.favourable,
-                _percent(rate.value),
-                _percent(low),
-                _percent(high),
-                "" if rate.target is None else float(rate.target * 100),
+                rate.value,
+                low,
+                high,
+                rate.target,
                 status_names[rate.status],
             ]
         )
-    sheet = workbook.create_sheet("答卷")
     questions = list(
         Question.objects.filter(questionnaire__runs=run).order_by("questionnaire__group_code", "order")
     )
-    sheet.append(
-        [
-            "编号",
-            "版本",
-            "渠道",
-            "街道/乡镇",
-            "社区",
-            "调查员",
-            "年龄",
-            "居住月数",
-            "剔除原因",
-            "用时(秒)",
-            "过快",
-            "疑似重复",
-            "提交时间",
-        ]
-        + [f"{q.questionnaire.group_code}{q.order}. {q.text[:30]}" for q in questions]
-    )
+    answer_columns = [SheetColumn(f"{q.questionnaire.group_code}{q.order}. {q.text[:30]}") for q in questions]
+    sheet = excel.sheet("答卷", RESPONSE_COLUMNS + answer_columns, Title(f"{run.name} 答卷", period=period))
     column = {q.pk: i for i, q in enumerate(questions)}
     for response in responses.select_related("questionnaire", "town", "unit", "surveyor").prefetch_related(
         "answers"
@@ -260,13 +302,11 @@ def run_workbook(run: SurveyRun, responses: QuerySet[Response]) -> bytes:
                 response.duration_seconds,
                 "是" if response.too_fast else "",
                 "是" if response.possible_duplicate else "",
-                response.submitted_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                response.submitted_at,
                 *cells,
             ]
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return excel.to_bytes()
 
 
 def run_summary_docx(run: SurveyRun, responses: QuerySet[Response]) -> bytes:

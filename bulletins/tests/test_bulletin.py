@@ -12,10 +12,11 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
-from bulletins.bulletin import default_template
+from bulletins.bulletin import default_template, render_xlsx, sample_context
 from bulletins.models import BulletinTemplate
 from core.excel import active_sheet
 from core.models import Period
+from core.tests.sheets import assert_forwardable
 from jobs.models import GeneratedFile
 from org.models import UnitKind
 from scoring import actions
@@ -85,8 +86,24 @@ def test_the_pdf_bulletin_has_chinese_text(county, publication, login, make, tmp
 
 def test_the_excel_score_table(county, publication, login, make):
     workbook = load_workbook(io.BytesIO(make(login(county.office_admin), publication, "xlsx")))
-    rows = list(active_sheet(workbook).iter_rows(min_row=3, values_only=True))
+    sheet = active_sheet(workbook)
+    titles = assert_forwardable(sheet)
+    assert sheet["A1"].value.startswith("示范县2026") and "第1版" in sheet["A1"].value
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
     assert rows[0][:2] == (1, "柳河镇") and rows[0][-2] == 1.5
+    bonus, penalty = titles.index("加分") + 1, titles.index("扣分") + 1
+    assert sheet.cell(3, bonus).value == 1.5 and sheet.cell(3, bonus).number_format.startswith("+0.00;")
+    assert sheet.cell(3, penalty).number_format == '+0.00;"−"0.00;0.00'
+
+
+def test_the_excel_deduction_carries_its_sign():
+    context = sample_context()
+    workbook = load_workbook(io.BytesIO(render_xlsx(context)))
+    sheet = active_sheet(workbook)
+    assert sheet.cell(4, 6).value == -2  # 柳河镇's 2.00 deducted, written as −2.00
+    context["rows"][0]["parts"][1] = "—"  # a component the scheme gives no points this period
+    sheet = active_sheet(load_workbook(io.BytesIO(render_xlsx(context))))
+    assert sheet.cell(3, 4).value == "—"
 
 
 def test_units_cannot_make_bulletins_or_fetch_others_files(county, publication, login, make):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 import time_machine
@@ -15,6 +16,7 @@ from openpyxl import load_workbook
 from bulletins.actions import upload_bulletin_template
 from bulletins.models import BulletinTemplate, TemplateKind
 from bulletins.round_report import default_round_template
+from core.tests.sheets import assert_forwardable
 from framework.queries import checklist_for
 from inspections.actions import Answer, submit_visit
 from inspections.tests.conftest import photo
@@ -79,13 +81,19 @@ def test_the_word_report_holds_scope_ranking_problems_photos_and_overdue(county,
 
 def test_the_excel_report_holds_the_same_numbers(county, login, round_, make):
     workbook = load_workbook(io.BytesIO(make(login(county.office_admin), round_, "xlsx")))
-    assert workbook.sheetnames == ["概况", "街道排名", "问题清单", "超期未整改"]
-    summary = {row[0]: row[1] for row in workbook["概况"].iter_rows(values_only=True) if row and row[0]}
-    assert summary["点位数"] == 2 and summary["得分率"] == "42.9%" and summary["问题数"] == 3
-    ranking = list(workbook["街道排名"].iter_rows(min_row=2, values_only=True))
-    assert ranking == [(1, "城关街道", 1, 0.7143, "66.7%", 1), (2, "柳河镇", 1, 0.1429, "33.3%", 2)]
+    assert workbook.sheetnames == ["概况", "检查范围", "街道排名", "问题清单", "超期未整改"]
+    for name in workbook.sheetnames:
+        assert_forwardable(workbook[name], autofilter=name != "概况")
+    titles, values = list(workbook["概况"].iter_rows(min_row=2, values_only=True))
+    summary: dict[Any, Any] = dict(zip(titles, values, strict=True))
+    assert summary["点位数"] == 2 and round(summary["得分率"], 3) == 0.429 and summary["问题数"] == 3
+    assert isinstance(summary["开始日期"], dt.datetime)
+    rows: list[Any] = list(workbook["街道排名"].iter_rows(min_row=3, values_only=True))
+    ranking = [(*r[:3], round(r[3], 4), round(r[4], 3), r[5]) for r in rows]
+    assert ranking == [(1, "城关街道", 1, 0.7143, 0.667, 1), (2, "柳河镇", 1, 0.1429, 0.333, 2)]
+    assert workbook["街道排名"]["D3"].number_format == "0.0%"
     problems = workbook["问题清单"]
-    lines = [(r[0], r[1], r[4], r[5], r[9]) for r in problems.iter_rows(min_row=2, values_only=True)]
+    lines = [(r[0], r[1], r[4], r[5], r[9]) for r in problems.iter_rows(min_row=3, values_only=True)]
     assert lines == [
         ("城关街道", "城关农贸市场", "地面干净", "地面有积水", "是"),
         ("柳河镇", "柳河农贸市场", "地面干净", None, "是"),
@@ -93,7 +101,8 @@ def test_the_excel_report_holds_the_same_numbers(county, login, round_, make):
     ]
     # openpyxl lists a sheet's images only in a private attribute, which its stubs leave out.
     assert len(problems._images) == 1  # type: ignore[attr-defined]
-    assert workbook["超期未整改"].max_row == 4
+    assert workbook["超期未整改"].max_row == 5
+    assert isinstance(workbook["超期未整改"]["F3"].value, dt.datetime)
 
 
 def test_an_uploaded_round_template_is_used_and_the_bulletin_template_kept(county, login, round_, make):

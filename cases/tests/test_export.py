@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from cases import exports
 from cases.models import Case, Source, State
 from core.excel import active_sheet
+from core.tests.sheets import assert_forwardable, header_row, open_export
 from jobs.models import GeneratedFile
 
 
@@ -41,7 +42,9 @@ def many_cases(county):
 
 
 def _rows(content: bytes) -> list[tuple]:
-    return list(active_sheet(load_workbook(io.BytesIO(content))).iter_rows(values_only=True))
+    """The header and the rows, below the title."""
+    sheet = active_sheet(load_workbook(io.BytesIO(content)))
+    return list(sheet.iter_rows(min_row=header_row(sheet), values_only=True))
 
 
 def _run_export(client, query: str, capture) -> GeneratedFile:
@@ -74,6 +77,9 @@ def test_a_large_list_is_made_in_the_background_and_downloaded(
     assert len(rows) == 2101 and rows[1][0] == "2026-000001"  # newest first, as the list shows them
     assert {row[8] for row in rows[1:]} == {"柳河镇"}
     assert rows[0][-1] == "Reporter's phone" and rows[1][-1] == "13700000000"  # the office sees contacts
+    sheet = active_sheet(open_export(_download(client, job)))
+    assert_forwardable(sheet)
+    assert sheet["A1"].value.startswith("Case list　创建办")
 
 
 def test_the_job_keeps_to_the_requesters_scope_and_queue(
@@ -123,3 +129,38 @@ def test_signed_out_people_cannot_start_an_export(db, client):
     response = client.post(reverse("cases:export_job"), {"query": ""})
     assert response.status_code == 302 and "login" in response["Location"]
     assert not GeneratedFile.objects.exists()
+
+
+def test_a_small_export_is_a_file_to_forward_as_it_is(county, login, new_case):
+    case = new_case(description="路面破损")
+    client = login(county.office_admin)
+    response = client.get(reverse("cases:export") + "?date_from=2026-01-01&date_to=2026-12-31")
+    sheet = active_sheet(open_export(response.content))
+    titles = assert_forwardable(sheet)
+    assert sheet["A1"].value.startswith("Case list　创建办　reported 2026-01-01 – 2026-12-31　made ")
+    row = {title: cell for title, cell in zip(titles, sheet[3], strict=True)}
+    assert row["Number"].value == case.number
+    assert row["Reported at"].value == timezone.localtime(case.reported_at).replace(
+        tzinfo=None, second=0, microsecond=0
+    )
+    assert row["Reported at"].number_format == "yyyy-mm-dd hh:mm"
+    assert row["Latitude"].number_format == "0.000000" and row["Latitude"].value == round(case.lat, 6)
+    assert sheet.column_dimensions["A"].width >= len(case.number)  # the case number is never cut off
+
+
+@pytest.mark.parametrize(
+    "payload", ['=HYPERLINK("http://x","点我")', "+1+1", "-1+2", "@SUM(1)", "=cmd|' /C calc'!A0"]
+)
+def test_excel_formula_injection_in_a_description_stays_text(county, login, new_case, payload):
+    new_case(description=payload)
+    response = login(county.office_admin).get(reverse("cases:export"))
+    sheet = active_sheet(open_export(response.content))
+    cell = sheet.cell(3, 6)
+    assert cell.value == payload and cell.data_type == "s" and cell.quotePrefix
+
+
+def test_control_characters_in_a_description_do_not_break_the_export(county, login, new_case):
+    new_case(description="路面\x01破损\x0c严重")
+    response = login(county.office_admin).get(reverse("cases:export"))
+    assert response.status_code == 200
+    assert active_sheet(open_export(response.content)).cell(3, 6).value == "路面破损严重"

@@ -14,6 +14,7 @@ from cases.conftest import IN_GRID_A, photo
 from cases.models import Case, Category, State
 from core.excel import active_sheet
 from core.geo import wgs84_to_gcj02
+from core.tests.sheets import header_row
 
 
 def test_the_office_files_a_case_with_a_photo(county, login, rubbish):
@@ -157,7 +158,7 @@ def test_the_export_holds_the_filtered_list(county, login, new_case):
     actions.dispatch_case(county.inspector, new_case(description="另一处"), unit=county.town_b)
     response = login(county.office_admin).get(reverse("cases:export") + f"?unit={county.town_b.pk}")
     sheet = active_sheet(load_workbook(io.BytesIO(response.content)))
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = list(sheet.iter_rows(min_row=header_row(sheet), values_only=True))
     assert len(rows) == 2 and rows[1][5] == "另一处" and rows[1][8] == "柳河镇"
 
 

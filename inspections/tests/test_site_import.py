@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from core.excel import active_sheet, open_workbook
 from core.geo import wgs84_to_gcj02
+from core.tests.sheets import assert_forwardable
 from inspections.imports import SITES_SHEET, import_sites
 from inspections.models import Site
 
@@ -75,8 +76,11 @@ def test_only_the_office_imports(county, login):
 def test_the_page_imports_and_the_template_reads_back(county, login):
     client = login(county.office_admin)
     template = load_workbook(io.BytesIO(client.get(reverse("inspections:site_import_template")).content))
-    assert [c.value for c in template[SITES_SHEET][1]][:2] == ["点位名称 (name) *", "点位类型 (site_type) *"]
+    assert [c.value for c in template[SITES_SHEET][1]][:2] == ["点位名称 *", "点位类型 *"]
     assert "说明" in template.sheetnames
+    assert_forwardable(template[SITES_SHEET], autofilter=False)
+    formulas = [v.formula1 for v in template[SITES_SHEET].data_validations.dataValidation]
+    assert '"WGS-84,GCJ-02"' in formulas and len(formulas) == 2
     upload = workbook(["城关农贸市场", "17", "", 117.005, 35.505, "WGS-84", "新华社区"])
     upload.name = "sites.xlsx"
     response = client.post(reverse("inspections:site_import"), {"file": upload})

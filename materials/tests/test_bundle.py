@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import load_workbook
 
+from core.tests.sheets import assert_forwardable
 from jobs.models import GeneratedFile
 from materials import actions
 from materials.bundle import INDEX_COLUMNS, safe, safe_filename
@@ -52,15 +53,16 @@ def test_the_zip_is_organised_by_the_framework_tree_with_an_index(
     pdf_name = next(n for n in names if n.endswith(".pdf"))
     assert archive.read(pdf_name) == PDF
     index = load_workbook(io.BytesIO(archive.read(f"{root}/索引.xlsx")))
-    rows = list(index["材料索引"].iter_rows(values_only=True))
+    rows = list(index["材料索引"].iter_rows(min_row=2, values_only=True))
     assert list(rows[0]) == INDEX_COLUMNS
+    assert_forwardable(index["材料索引"]) and assert_forwardable(index["未通过或未报送"])
     assert len(rows) == 6
     first = dict(zip(INDEX_COLUMNS, rows[1], strict=True))
     assert first["测评项目"] == "Ⅰ-1 公共环境" and first["测评内容"] == "Ⅲ-1 公益广告"
     assert first["责任单位"] == "城关街道" and first["得分"] == 9 and first["满分"] == 10
     assert first["包内路径"] in names
     assert {r[8] for r in rows[1:]} == {n for n in names if not n.endswith("索引.xlsx")}
-    missing = list(index["未通过或未报送"].iter_rows(values_only=True))
+    missing = list(index["未通过或未报送"].iter_rows(min_row=2, values_only=True))
     # The department and the other town were asked for criterion 1 and sent nothing.
     assert sorted(str(r[4]) for r in missing[1:]) == ["县城管局", "柳河镇"]
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from core.excel import active_sheet
+from core.tests.sheets import assert_forwardable
 from org.imports import PEOPLE_SHEET, UNITS_SHEET
 from org.models import Person, Unit
 
@@ -141,6 +142,9 @@ def test_the_templates_are_documented_workbooks(county, login):
         workbook = load_workbook(io.BytesIO(response.content))
         assert workbook.sheetnames == [sheet, "说明"]
         assert workbook[sheet]["A1"].value.startswith(("名称", "登录名"))
+        assert_forwardable(workbook[sheet], autofilter=False)
+        lists = [v.formula1 for v in workbook[sheet].data_validations.dataValidation]
+        assert any("经办人" in formula or "街道乡镇" in formula for formula in lists)
 
 
 def test_the_template_reimports_cleanly(db, login):

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from cases.actions import accept_case, dispatch_case, mark_duplicate, reject_case
 from core.excel import active_sheet
+from core.tests.sheets import assert_forwardable, header_row
 from portal.actions import submit_report
 from portal.conftest import IN_GRID_A, SECRET_PHONE
 from portal.models import PointsAward, PointsRule, phone_hash
@@ -112,9 +113,10 @@ def test_it_exports_the_ranking_for_rewards(service, county, login):
     accept_case(county.inspector, report(service).case)
     response = login(county.office_admin).get("/portal/points.xlsx")
     sheet = active_sheet(load_workbook(io.BytesIO(response.content)))
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:5] == ("Rank", "Reporter", "Phone", "Reports", "Points")
-    assert rows[1][0] == 1 and rows[1][2] == SECRET_PHONE and rows[1][4] == 10
+    assert assert_forwardable(sheet)[:5] == ["Rank", "Reporter", "Phone", "Reports", "Points"]
+    rows = list(sheet.iter_rows(min_row=header_row(sheet) + 1, values_only=True))
+    assert rows[0][0] == 1 and rows[0][2] == SECRET_PHONE and rows[0][4] == 10
+    assert sheet.cell(3, 6).number_format == "yyyy-mm-dd hh:mm" and sheet.column_dimensions["F"].width >= 16
 
 
 def test_it_awards_from_the_command_line(service, county):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import uuid
 
@@ -12,6 +13,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from core.excel import active_sheet
+from core.tests.sheets import assert_forwardable
 from surveys.actions import submit_response
 from surveys.exports import bank_path
 from surveys.models import Channel, Question, Questionnaire, Response
@@ -139,10 +141,14 @@ def test_the_excel_and_word_reports_hold_the_numbers(county, run, questionnaire,
         )
     client = login(county.office_admin)
     workbook = load_workbook(io.BytesIO(client.get(reverse("surveys:run_export", args=[run.pk])).content))
-    rates = {row[1]: row for row in workbook["率"].iter_rows(min_row=2, values_only=True)}
+    for name in ("率", "答卷"):
+        assert_forwardable(workbook[name])
+    rates = {row[1]: row for row in workbook["率"].iter_rows(min_row=3, values_only=True)}
     support_row = rates["您是否支持参评全国文明城市？"]
-    assert support_row[3:6] == (4, 3, 75.0) and support_row[8] == 80.0 and support_row[9] == "接近"
-    assert workbook["答卷"].max_row == 5
+    assert support_row[3:6] == (4, 3, 0.75) and support_row[8] == 0.8 and support_row[9] == "接近"
+    assert workbook["率"]["F3"].number_format == "0.0%"
+    assert workbook["答卷"].max_row == 6
+    assert isinstance(workbook["答卷"]["M3"].value, dt.datetime)
     document = Document(io.BytesIO(client.get(reverse("surveys:run_summary", args=[run.pk])).content))
     assert "共收回问卷 4 份" in document.paragraphs[1].text
     table = document.tables[0]
@@ -158,6 +164,10 @@ def test_the_excel_and_word_reports_hold_the_numbers(county, run, questionnaire,
 def test_a_questionnaire_round_trips_through_excel(county, questionnaire, login):
     client = login(county.office_admin)
     content = client.get(reverse("surveys:questionnaire_export", args=[questionnaire.pk])).content
+    sheet = load_workbook(io.BytesIO(content))["题目"]
+    titles = assert_forwardable(sheet)
+    kinds = {row[titles.index("题型")] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert kinds <= {"单选", "多选", "评分", "简答"} and kinds, kinds  # the words the form shows, no codes
     copy = Questionnaire.objects.create(name="副本", group_code="B")
     response = client.post(
         reverse("surveys:questionnaire_import", args=[copy.pk]),
@@ -213,3 +223,18 @@ def test_the_2016_question_bank_is_available(county, login):
     assert len(texts) >= 21
     assert any("支持率" in t for t in texts)
     assert Question.objects.filter(questionnaire=target, criterion_code="Ⅲ-84").count() == 2
+
+
+def test_an_answer_that_looks_like_a_formula_or_holds_control_characters_exports_as_text(
+    county, run, questionnaire, login
+):
+    # Entered as the form would take it; the export must neither run it nor fail on the control characters.
+    sent = submission(questionnaire, county.community_a)
+    suggestion = questionnaire.questions.get(order=3)
+    sent.answers[suggestion.pk] = '=HYPERLINK("http://x","点我")\x01\x0c'
+    submit_response(run, questionnaire, sent, Channel.HOUSEHOLD, county.surveyor)
+    response = login(county.office_admin).get(reverse("surveys:run_export", args=[run.pk]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content))["答卷"]
+    cells = [cell for cell in sheet[3] if isinstance(cell.value, str) and "HYPERLINK" in cell.value]
+    assert [c.value for c in cells] == ['=HYPERLINK("http://x","点我")'] and cells[0].data_type == "s"

@@ -1,0 +1,59 @@
+"""What every export must be when opened in an office suite, as one check the export tests share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+PERCENT_TEXT = re.compile(r"^-?\d+(\.\d+)?%$")
+DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$")
+
+
+def open_export(data: bytes) -> Workbook:
+    return load_workbook(io.BytesIO(data))
+
+
+def header_row(sheet: Worksheet) -> int:
+    """The frozen header: the row above the first unfrozen one."""
+    assert sheet.freeze_panes, f"{sheet.title}: no frozen header"
+    return int(re.sub(r"\D", "", sheet.freeze_panes)) - 1
+
+
+def assert_forwardable(sheet: Worksheet, autofilter: bool = True) -> list[Any]:
+    """A sheet a clerk can forward as it is; returns its header titles for further checks."""
+    header = header_row(sheet)
+    titles = [cell.value for cell in sheet[header]]
+    assert all(titles), f"{sheet.title}: empty header cells"
+    for index in range(1, len(titles) + 1):
+        letter = get_column_letter(index)
+        assert sheet.column_dimensions[letter].width, f"{sheet.title}: column {letter} has no width"
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.paperSize == 9  # A4
+    assert sheet.sheet_properties.pageSetUpPr and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.print_title_rows == f"${header}:${header}"
+    assert sheet.oddFooter and "&P" in (sheet.oddFooter.center.text or "")
+    if autofilter:
+        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith(f"A{header}:")
+    for row in sheet.iter_rows(min_row=header + 1):
+        for cell in row:
+            assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate}: a formula from data"
+            fmt = cell.number_format
+            if "yy" in fmt and cell.value is not None:
+                assert isinstance(cell.value, dt.date), f"{sheet.title}!{cell.coordinate}: a date as text"
+                assert fmt in ("yyyy-mm-dd hh:mm", "yyyy-mm-dd")
+            if isinstance(cell.value, str):
+                assert not PERCENT_TEXT.match(cell.value), (
+                    f"{sheet.title}!{cell.coordinate}: a percentage as text"
+                )
+                assert not DATE_TEXT.match(cell.value), f"{sheet.title}!{cell.coordinate}: a date as text"
+            if "%" in fmt and cell.value is not None:
+                assert isinstance(cell.value, int | float)
+    return titles

@@ -1,0 +1,113 @@
+"""The one Excel writer: typed cells, fitted widths, print layout, text never a formula, bad characters dropped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from core.excel import Column as ImportColumn
+from core.excel import template_workbook
+from core.tests.sheets import assert_forwardable, open_export
+from core.workbooks import SAMPLE_ROWS, Column, ExcelFile, Kind, Title, text_width
+
+MADE = dt.datetime(2026, 12, 2, 6, 30, tzinfo=dt.UTC)
+TITLE = Title("案件清单", "示范县", "2026年第4季度", MADE)
+
+
+def _one_sheet(columns, rows, title=TITLE):
+    excel = ExcelFile()
+    sheet = excel.sheet("案件", columns, title)
+    sheet.extend(rows)
+    return open_export(excel.to_bytes())["案件"]
+
+
+def test_it_writes_a_title_a_frozen_header_and_print_layout():
+    sheet = _one_sheet([Column("编号", Kind.CODE), Column("描述", Kind.LONG)], [["2026-000001", "路面破损"]])
+    assert sheet["A1"].value == "案件清单　示范县　2026年第4季度　made 2026-12-02 14:30"
+    assert "A1:B1" in sheet.merged_cells
+    assert assert_forwardable(sheet) == ["编号", "描述"]
+    assert sheet.freeze_panes == "A3"
+    assert sheet.auto_filter.ref == "A2:B3"
+
+
+def test_it_types_dates_numbers_and_percentages():
+    columns = [
+        Column("上报时间", Kind.DATETIME),
+        Column("日期", Kind.DATE),
+        Column("得分", Kind.NUMBER),
+        Column("纬度", Kind.NUMBER, decimals=6),
+        Column("率", Kind.PERCENT),
+        Column("扣分", Kind.SIGNED),
+    ]
+    reported = dt.datetime(2026, 3, 1, 1, 2, 33, tzinfo=dt.UTC)
+    sheet = _one_sheet(columns, [[reported, reported, Decimal("49.4"), 35.50665900000001, 0.957, -2]])
+    cells = sheet[3]
+    assert cells[0].value == dt.datetime(2026, 3, 1, 9, 2)  # local time (Asia/Shanghai), to the minute
+    assert cells[0].number_format == "yyyy-mm-dd hh:mm"
+    assert cells[1].value == dt.datetime(2026, 3, 1) and cells[1].number_format == "yyyy-mm-dd"
+    assert cells[2].value == 49.4 and cells[2].number_format == "0.00"
+    assert cells[3].value == 35.506659 and cells[3].number_format == "0.000000"
+    assert cells[4].value == 0.957 and cells[4].number_format == "0.0%"
+    assert cells[5].value == -2 and cells[5].number_format == '+0.00;"−"0.00;0.00'
+    assert_forwardable(sheet)
+
+
+def test_text_that_looks_like_a_formula_stays_text():
+    payloads = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+    sheet = _one_sheet([Column("描述", Kind.LONG)], [[p] for p in payloads])
+    cells = [row[0] for row in sheet.iter_rows(min_row=3)]
+    assert [c.value for c in cells] == payloads
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
+def test_characters_xml_cannot_hold_are_dropped_not_fatal():
+    sheet = _one_sheet([Column("描述", Kind.LONG)], [["路面\x01破损\x0c严重\x1f"]])
+    assert sheet["A3"].value == "路面破损严重"
+
+
+def test_widths_count_cjk_double_and_are_capped():
+    assert text_width("abc") == 3 and text_width("中文") == 4 and text_width("一\n二三") == 4
+    sheet = _one_sheet(
+        [Column("编号", Kind.CODE), Column("名称"), Column("备注", Kind.LONG)],
+        [["2026-000001", "城关街道" * 20, "x"]],
+    )
+    assert sheet.column_dimensions["A"].width >= len("2026-000001")
+    assert sheet.column_dimensions["B"].width == 40  # capped; the text wraps
+    assert sheet["B3"].alignment.wrap_text
+    assert sheet.column_dimensions["C"].width == 50
+
+
+def test_widths_fit_the_longest_of_the_sampled_rows_and_streaming_keeps_order():
+    rows = [[f"{n:06d}", "短"] for n in range(SAMPLE_ROWS * 2 + 3)]
+    rows[10][1] = "很长很长的名称"
+    sheet = _one_sheet([Column("编号", Kind.CODE), Column("名称")], rows)
+    assert sheet.column_dimensions["B"].width == text_width("很长很长的名称") + 2
+    assert [r[0].value for r in sheet.iter_rows(min_row=3)] == [r[0] for r in rows]
+    assert sheet.auto_filter.ref == f"A2:B{len(rows) + 2}"
+
+
+def test_an_empty_export_still_has_its_header_and_layout():
+    sheet = _one_sheet([Column("编号", Kind.CODE)], [])
+    assert assert_forwardable(sheet) == ["编号"]
+
+
+def test_templates_offer_drop_down_lists_and_explain_in_chinese():
+    short = ImportColumn("kind", "类型", required=True, choices=lambda: ["甲", "乙"])
+    long = ImportColumn("unit", "单位", choices=lambda: [f"单位{n:03d}" for n in range(60)])
+    workbook = open_export(template_workbook([("单位", [short, long], [["甲", "单位001"]])], ["说明一"]))
+    sheet = workbook["单位"]
+    assert [c.value for c in sheet[1]] == ["类型 *", "单位"]
+    formulas = sorted(v.formula1 for v in sheet.data_validations.dataValidation)
+    assert formulas == ['"甲,乙"', "'选项'!$A$1:$A$60"]
+    assert workbook["选项"].sheet_state == "hidden"
+    notes = [str(row[0].value) for row in workbook["说明"].iter_rows(min_row=2) if row[0].value]
+    assert notes[0] == "说明一" and "  类型 — 必填。" in notes
+    assert not any(word in " ".join(notes) for word in ("required", "optional"))
+
+
+def test_the_title_says_when_it_was_made_by_default():
+    text = Title("案件清单").text()
+    assert text.startswith("案件清单　made ")
+    assert timezone.localtime().strftime("%Y-%m-%d") in text
