@@ -101,6 +101,7 @@ def test_a_redispatch_does_not_move_a_case_to_another_periods_cohort(county, new
         case = actions.return_case(county.handler_a, case, "town B's road")
         case = actions.dispatch_case(office, case, unit=county.town_b)
     first_step = case.events.filter(action="dispatch").order_by("at").first()
+    assert first_step is not None
     assert case.first_dispatched_at == first_step.at == at(30, 9, month=10)
     assert case.dispatched_at == at(2, 9)
     with time_machine.travel(at(15, 10, month=12), tick=False):
