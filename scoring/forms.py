@@ -28,7 +28,7 @@ class PeriodForm(StyledFormMixin, forms.ModelForm):
 class SchemeForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Scheme
-        fields = ["bonus_cap", "target_total", "notes"]
+        fields = ["bonus_cap", "target_total", "list_size", "list_ties", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
 

@@ -17,6 +17,13 @@ from core.models import Period
 from org.models import Person, Unit, UnitKind
 
 
+class ListTies(models.TextChoices):
+    """What a 红榜/黑榜 does with units tied at its cut-off: name them all (the list grows) or none of them."""
+
+    INCLUDE = "include", _("Name every unit tied at the cut-off")
+    EXCLUDE = "exclude", _("Name none of the units tied at the cut-off")
+
+
 class Scheme(models.Model):
     UNIT_KINDS = [(UnitKind.TOWN, UnitKind.TOWN.label), (UnitKind.DEPARTMENT, UnitKind.DEPARTMENT.label)]
 
@@ -33,6 +40,14 @@ class Scheme(models.Model):
     )
     target_total = models.DecimalField(
         _("target score"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    list_size = models.PositiveSmallIntegerField(
+        _("units on the red and black lists"),
+        default=3,
+        help_text=_("How many units the bulletin's 红榜 and 黑榜 name (0: no lists)."),
+    )
+    list_ties = models.CharField(
+        _("ties at the cut-off"), max_length=10, choices=ListTies.choices, default=ListTies.INCLUDE
     )
     notes = models.TextField(_("notes"), blank=True)
 
