@@ -10,7 +10,10 @@ class BulletinsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         # Models exist only once the app registry is ready: they cannot be imported at the top.
-        from bulletins.models import BulletinTemplate
+        from bulletins.models import BulletinTemplate, IssuedDocument, NumberSequence
 
         # A template is code the server runs on every bulletin: who put it there, and when, is on the record.
         auditlog.register(BulletinTemplate)
+        # The register is the history of issuing; the log also keeps who changed a prefix or a sequence.
+        auditlog.register(IssuedDocument)
+        auditlog.register(NumberSequence)

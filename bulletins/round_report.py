@@ -15,7 +15,12 @@ from django.utils import timezone, translation
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
+from bulletins.common import document_parts
+from bulletins.models import DocumentKind
+from bulletins.photos import photo_bytes
 from cases.models import CasePhoto
+from core import officialdoc as od
+from core.officialpdf import docx_to_pdf
 from core.sandbox import document_environment
 from core.uploads import open_image
 from core.workbooks import Column, ExcelFile, Kind, Title
@@ -30,17 +35,6 @@ TEMPLATES = Path(__file__).resolve().parent / "templates" / "bulletins"
 
 def _pct(value: float | None) -> str:
     return f"{value * 100:.1f}%" if value is not None else "—"
-
-
-def _photo_bytes(photo: CasePhoto | None) -> bytes | None:
-    if photo is None:
-        return None
-    field = photo.public or photo.thumbnail
-    try:
-        with field.open("rb") as handle:
-            return handle.read()
-    except (OSError, ValueError):  # a file lost from storage must not sink the whole report
-        return None
 
 
 def _problems(visits: QuerySet[Visit], now) -> list[dict]:
@@ -78,7 +72,7 @@ def _problems(visits: QuerySet[Visit], now) -> list[dict]:
                 "open": bool(case and case.is_open()),
                 "overdue": overdue,
                 "days_over": (now - case.deadline).days if case and case.deadline and overdue else 0,
-                "photo_data": _photo_bytes(case.before_photos[0] if case and case.before_photos else None),
+                "photo_data": photo_bytes(case.before_photos[0] if case and case.before_photos else None),
             }
         )
     return rows
@@ -100,7 +94,7 @@ def _by_town_and_site(problems: list[dict]) -> list[dict]:
     ]
 
 
-def round_context(round_: Round, now=None) -> dict:
+def round_context(round_: Round, now=None, number: str = "") -> dict:
     """Everything the Word and Excel reports show, in Chinese (the report goes out as a 公文)."""
     now = now or timezone.now()
     with translation.override("zh-hans"):
@@ -125,7 +119,10 @@ def round_context(round_: Round, now=None) -> dict:
             for i, row in enumerate(towns, start=1)
         ]
         context = {
+            **document_parts(DocumentKind.ROUND, now, number),
             "title": f"{settings.CHUANGWEN_JURISDICTION}{round_.name}督查情况通报",
+            "doc_kind": "督查情况通报",
+            "addressee": "各街道（乡镇）、县直各部门：",
             "jurisdiction": settings.CHUANGWEN_JURISDICTION,
             "round": round_.name,
             "kind": str(round_.get_kind_display()),
@@ -160,27 +157,66 @@ def default_round_template() -> bytes:
     return (TEMPLATES / "round_report.docx").read_bytes()
 
 
-def _table(document, header: list[str], rows: str, cells: list[str]) -> None:
-    table = document.add_table(rows=3, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-    table.rows[1].cells[0].text = f"{{%tr for r in {rows} %}}"
-    for cell, text in zip(table.rows[2].cells, cells, strict=True):
-        cell.text = text
-    table.add_row().cells[0].text = "{%tr endfor %}"
+def _tables(context: dict) -> dict[str, tuple[list[od.Column], list[list]]]:
+    """The document's tables: columns and rows, placed where the template's tags stand."""
+    n = od.Column
+    return {
+        "scope_table": (
+            [n("点位类型"), n("点位数", numeric=True)],
+            [[r["site_type"], r["sites"]] for r in context["scope"]],
+        ),
+        "ranking_table": (
+            [
+                n("名次", numeric=True),
+                n("街道（乡镇）"),
+                n("检查点位", numeric=True),
+                n("得分率", numeric=True),
+                n("及格率", numeric=True),
+                n("问题数", numeric=True),
+            ],
+            [
+                [r["rank"], r["town"], r["visits"], r["score_rate"], r["pass_rate"], r["failed"]]
+                for r in context["ranking"]
+            ],
+        ),
+        "overdue_table": (
+            [
+                n("问题编号", keep=True),
+                n("街道（乡镇）"),
+                n("点位"),
+                n("问题"),
+                n("责任单位"),
+                n("整改时限", keep=True),
+                n("超期天数", numeric=True),
+            ],
+            [
+                [p["case"], p["town"], p["site"], p["line"], p["unit"], p["deadline"], p["days_over"]]
+                for p in context["overdue"]
+            ],
+        ),
+    }
 
 
 def render_round_docx(context: dict, template: bytes | None = None) -> bytes:
     document = DocxTemplate(io.BytesIO(template or default_round_template()))
+    tables = _tables(context)
+    values = {**context, **{name: od.table_marker(name) for name in tables}}
     for problem in context["problems"]:
         data = problem.get("photo_data")
         problem["photo"] = InlineImage(document, io.BytesIO(data), width=Mm(PHOTO_MM)) if data else ""
     # The template is the office's upload: rendered in the sandbox (core.sandbox), every value escaped for XML.
-    document.render(context, jinja_env=document_environment(), autoescape=True)
+    document.render(values, jinja_env=document_environment(), autoescape=True)
+    for name, (columns, rows) in tables.items():
+        od.place_table(document.docx, name, columns, rows)
+    od.fit_masthead(document.docx)
+    od.center_signature(document.docx)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def render_round_pdf(context: dict, template: bytes | None = None) -> bytes:
+    return docx_to_pdf(render_round_docx(context, template))
 
 
 def _thumbnail(data: bytes) -> tuple[io.BytesIO, int, int] | None:
@@ -334,9 +370,12 @@ def sample_round_context() -> dict:
         "photo_data": None,
     }
     return {
+        **document_parts(DocumentKind.ROUND, timezone.now(), "示创办督〔2026〕1号"),
         "title": "示例督查通报",
+        "addressee": "各街道（乡镇）、县直各部门：",
         "jurisdiction": "示范县",
         "round": "六月明查",
+        "doc_kind": "督查情况通报",
         "kind": "明查",
         "edition": "示例版",
         "starts_on": "2026年06月01日",

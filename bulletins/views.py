@@ -3,14 +3,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bulletins import actions, bulletin, round_report
-from bulletins.access import can_manage_templates
-from bulletins.models import BulletinTemplate, TemplateKind
+from bulletins.access import can_issue_documents, can_manage_templates, can_see_register
+from bulletins.common import default_prefix, office_name
+from bulletins.models import BulletinTemplate, DocumentKind, IssuedDocument, NumberSequence, TemplateKind
 from inspections.access import get_round_for
 from org.access import require
 from org.http import PersonRequest
@@ -83,3 +84,64 @@ def default_bulletin_template(request: PersonRequest) -> HttpResponse:
 def default_round_template(request: PersonRequest) -> HttpResponse:
     require(can_manage_templates(request.user))
     return _docx(round_report.default_round_template(), "round-report-template.docx")
+
+
+@login_required
+@require_POST
+def issue(request: PersonRequest, kind: str, pk: int) -> HttpResponse:
+    """Issue a bulletin or round report: it takes its number (文号) and goes into the register."""
+    if kind == DocumentKind.BULLETIN:
+        source: Publication | object = get_object_or_404(
+            Publication.objects.select_related("scheme__period"), pk=pk
+        )
+        back = redirect("scoring:publication_detail", pk)
+    elif kind == DocumentKind.ROUND:
+        source = get_round_for(request.user, pk)
+        back = redirect("inspections:round_detail", pk)
+    else:
+        raise Http404
+    try:
+        document = actions.issue_document(request.user, kind, source)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return back
+    messages.success(request, _("Issued as %(number)s.") % {"number": document.number})
+    return redirect("bulletins:register")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request: PersonRequest) -> HttpResponse:
+    """The register of issued documents (发文登记), and the office's codes per kind of document."""
+    require(can_see_register(request.user))
+    if request.method == "POST":
+        try:
+            actions.set_document_prefix(
+                request.user, request.POST.get("kind", ""), request.POST.get("prefix", "")
+            )
+            messages.success(request, _("Code saved; the next number uses it."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("bulletins:register")
+    office = office_name()
+    current = {s.kind: s for s in NumberSequence.objects.filter(office=office).order_by("year")}
+    codes = [
+        (kind, label, current[kind].prefix if kind in current else default_prefix(kind))
+        for kind, label in DocumentKind.choices
+    ]
+    context = {
+        "documents": IssuedDocument.objects.select_related("issued_by"),
+        "codes": codes,
+        "can_issue": can_issue_documents(request.user),
+    }
+    return render(request, "bulletins/register.html", context)
+
+
+@login_required
+def issued_file(request: PersonRequest, pk: int, fmt: str) -> FileResponse:
+    require(can_see_register(request.user))
+    document = get_object_or_404(IssuedDocument, pk=pk)
+    field = {"docx": document.docx, "pdf": document.pdf}.get(fmt)
+    if not field:
+        raise Http404
+    return FileResponse(field.open("rb"), as_attachment=True, filename=f"{document.filename}.{fmt}")

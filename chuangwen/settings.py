@@ -271,6 +271,8 @@ SMS_BACKEND = env_str("SMS_BACKEND", "notify.channels.LogSmsBackend")
 
 # --- Domain settings --------------------------------------------------------------------------
 CHUANGWEN_JURISDICTION = env_str("CHUANGWEN_JURISDICTION", "示范县")
+# The office's code in its document numbers (文号 示创办〔2026〕12号); round reports add 督 (示创办督〔2026〕3号).
+CHUANGWEN_DOCUMENT_PREFIX = env_str("CHUANGWEN_DOCUMENT_PREFIX", f"{CHUANGWEN_JURISDICTION[:1]}创办")
 # Public forms: complete submissions one sender may make (see env_rate). Mobile carriers put many phones behind one
 # address (CGNAT): the address limit of the citizen report (随手拍) is looser than the phone's.
 PORTAL_REPORTS_PER_IP = env_rate("PORTAL_REPORTS_PER_IP", "30/h")

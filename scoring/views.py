@@ -184,7 +184,12 @@ def publication_detail(request: PersonRequest, pk: int) -> HttpResponse:
         ("pdf", _("Bulletin (PDF)")),
         ("xlsx", _("Score table (Excel)")),
     ]
-    context = {"publication": publication, "kinds": KINDS, "formats": formats}
+    context = {
+        "publication": publication,
+        "kinds": KINDS,
+        "formats": formats,
+        "can_manage": can_manage_scores(request.user),
+    }
     return render(request, "scoring/publication_detail.html", context)
 
 

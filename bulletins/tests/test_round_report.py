@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import subprocess
 from typing import Any
 
 import pytest
@@ -66,7 +67,8 @@ def test_the_word_report_holds_scope_ranking_problems_photos_and_overdue(county,
     text = "\n".join(p.text for p in document.paragraphs)
     assert "示范县六月督查督查情况通报" in text
     assert "对2个点位进行了检查，已检查2个，总体得分率42.9%" in text and "发现问题3个" in text
-    scope, ranking, overdue = document.tables
+    scope, ranking, overdue, footer_block = document.tables
+    assert footer_block.rows[0].cells[0].text.startswith("抄送：")
     assert _rows(scope)[1:] == [["农贸市场(专业市场)", "2"]]
     assert _rows(ranking)[1:] == [
         ["1", "城关街道", "1", "71.4%", "66.7%", "1"],
@@ -75,6 +77,9 @@ def test_the_word_report_holds_scope_ranking_problems_photos_and_overdue(county,
     assert "（1）城关街道：1个问题" in text and "（2）柳河镇：2个问题" in text
     assert "1. 地面干净：地面有积水" in text and "2. 无乱堆乱放" in text
     assert len(document.inline_shapes) == 1  # the one photo taken
+    # No empty paragraph stands where a problem has no photo.
+    after_second = text.split("2. 无乱堆乱放")[1].split("\n")
+    assert after_second[1] != ""
     assert len(_rows(overdue)) == 4 and {r[1] for r in _rows(overdue)[1:]} == {"城关街道", "柳河镇"}
     assert all(int(r[6]) >= 20 for r in _rows(overdue)[1:])
 
@@ -126,3 +131,38 @@ def test_a_unit_cannot_ask_for_the_report(county, login, round_):
         reverse("bulletins:round_report", args=[round_.pk]), {"format": "docx"}
     )
     assert response.status_code == 403 and not GeneratedFile.objects.exists()
+
+
+def test_an_inspectors_note_is_text_in_the_word_report_never_markup(
+    county, login, open_round, market_a, make
+):
+    """Finding 9 of the security probe: a note could inject runs, and ‹ or & vanished."""
+    payload = '‹a› & <b> "q" </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>INJECTED'
+    with time_machine.travel(NOW):
+        round_ = open_round()
+        visit = round_.visits.get(site=market_a)
+        items = list(checklist_for(visit.site.site_type, visit.round.edition))
+        answers = [Answer(item=i, verdict=v) for i, v in zip(items, ["fail", "pass", "pass"], strict=True)]
+        answers[0].note = payload
+        submit_visit(county.inspector, visit, answers)
+    document = Document(io.BytesIO(make(login(county.office_admin), round_, "docx")))
+    lines = [p for p in document.paragraphs if "地面干净" in p.text]
+    assert payload in lines[0].text
+    assert not any(r.bold for r in lines[0].runs), "no run of the note's making"
+
+
+def test_the_round_report_pdf_holds_the_word_text(county, login, round_, make, tmp_path):
+    client = login(county.office_admin)
+    word = Document(io.BytesIO(make(client, round_, "docx")))
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(make(client, round_, "pdf"))
+    text = "".join(
+        subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    blocks = [p.text for p in word.paragraphs] + [
+        c.text for t in word.tables for r in t.rows for c in r.cells
+    ]
+    assert [b for b in blocks if "".join(b.split()) not in text] == []
+    assert "71.4%" in text and "示创办督〔2026〕　号" in "".join(p.text for p in word.paragraphs)

@@ -11,7 +11,7 @@ from scoring.models import ListTies
 
 def _rows(*totals: str) -> list[dict]:
     """Units A, B, C … with these totals, ranked 1, 1, 3 … as the engine ranks them."""
-    rows = [{"unit": chr(ord("A") + i), "total": t} for i, t in enumerate(totals)]
+    rows: list[dict] = [{"unit": chr(ord("A") + i), "total": t} for i, t in enumerate(totals)]
     ordered = sorted(rows, key=lambda r: -float(r["total"]))
     for position, row in enumerate(ordered, start=1):
         previous = ordered[position - 2] if position > 1 else None
