@@ -211,7 +211,7 @@ def add_styles(document: DocumentType) -> None:
             style = document.styles.add_style(look.name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = normal
         style.quick_style = True
-        _apply(style, look)  # type: ignore[arg-type]
+        _apply(style, look)
     # The office's name stands 35 mm below the top of the text block (GB/T 9704 7.2.2).
     document.styles[OFFICE.name].paragraph_format.space_before = Mm(35)
 

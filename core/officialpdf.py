@@ -213,7 +213,8 @@ def _paragraph_html(p: Paragraph, document: DocumentType, tag: str = "p") -> str
 def _table_html(table: Table, document: DocumentType) -> str:
     widths = [int(c.get(qn("w:w"))) / 20 for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
     cols = "".join(f'<col style="width: {w}pt">' for w in widths)
-    head, body = [], []
+    head: list[str] = []
+    body: list[str] = []
     for row in table.rows:
         trpr = row._tr.trPr
         is_header = trpr is not None and trpr.find(qn("w:tblHeader")) is not None

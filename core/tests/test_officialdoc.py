@@ -50,7 +50,14 @@ def test_it_lays_out_the_page_per_gb_t_9704():
     section = document.sections[0]
     measures = [section.page_width, section.page_height, section.top_margin, section.bottom_margin]
     measures += [section.left_margin, section.right_margin]
-    assert [round(m.mm, 1) for m in measures] == [210, 297, 37, 35, 28, 26]  # Word stores twips
+    assert [round(m.mm, 1) for m in measures if m is not None] == [
+        210,
+        297,
+        37,
+        35,
+        28,
+        26,
+    ]  # Word stores twips
     grid = section._sectPr.find(qn("w:docGrid"))
     assert grid.get(qn("w:type")) == "linesAndChars" and grid.get(qn("w:linePitch")) == "579"  # 22 lines
     body = document.styles[od.BODY.name]
@@ -119,8 +126,8 @@ def test_tables_fit_content_repeat_their_header_keep_rows_and_codes_whole():
     assert sum(widths) == pytest.approx(156 / 25.4 * 72 * 20, rel=0.01)  # the text block's width
     assert widths[1] == max(widths)  # the spare width goes to the text column
     rows = table.rows
-    assert rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
-    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in rows)
+    assert rows[0]._tr.get_or_add_trPr().find(qn("w:tblHeader")) is not None
+    assert all(r._tr.get_or_add_trPr().find(qn("w:cantSplit")) is not None for r in rows)
     assert rows[1].cells[0].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
     assert rows[1].cells[3].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
     case = rows[1].cells[2]
