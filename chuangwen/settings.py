@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "core.context_processors.site",
                 "shell.context_processors.navigation",
+                "portal.context_processors.elder_mode",
             ],
         },
     },

@@ -108,7 +108,11 @@ class CheckItemForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = CheckItem
         fields = ["text", "deduction"]
-        widgets = {"text": forms.TextInput()}
+        # The table's column headings are their labels on screen; a screen reader needs them on the fields too.
+        widgets = {
+            "text": forms.TextInput(attrs={"aria-label": _("Check")}),
+            "deduction": forms.NumberInput(attrs={"aria-label": _("Deduction")}),
+        }
 
 
 CheckItemFormSet = forms.modelformset_factory(CheckItem, form=CheckItemForm, extra=0, can_delete=False)

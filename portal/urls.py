@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("report/", views.report, name="report"),
     path("track/", views.track_lookup, name="track_lookup"),
+    path("elder-mode/", views.elder_mode, name="elder_mode"),
     path("track/<str:code>/", views.track, name="track"),
     path("reports/", views.public_list, name="public_list"),
     path("reports/map.json", views.public_map_data, name="public_map_data"),

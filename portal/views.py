@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
@@ -18,7 +19,7 @@ from django_ratelimit.core import is_ratelimited
 from cases.models import CasePhoto
 from org.access import require
 from org.http import PersonRequest
-from portal import access, actions, queries
+from portal import access, actions, elder, queries
 from portal import points as points_rules
 from portal.access import get_public_photo, get_report_by_code, public_photo_url, shows_publicly
 from portal.forms import ApiKeyForm, HotlineForm, HotlineImportForm, PointsRuleForm, ReportForm, TrackForm
@@ -83,6 +84,17 @@ def report(request: HttpRequest) -> HttpResponse:
             )
         status = 400 if status == 200 else status
     return render(request, "portal/report.html", {"form": form}, status=status)
+
+
+@require_POST
+def elder_mode(request: HttpRequest) -> HttpResponse:
+    """Switch elder-friendly mode on or off for this device, and go back to the page the switch was on."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
+        back = reverse("portal:report")
+    response = redirect(back)
+    elder.remember(request, response, on=request.POST.get("on") == "1")
+    return response
 
 
 def track_lookup(request: HttpRequest) -> HttpResponse:

@@ -146,7 +146,10 @@ class ResponseForm(StyledFormMixin, forms.Form):
                 required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
             )
         for question in self.questions:
-            self.fields[f"q{question.pk}"] = _question_field(question)
+            field = self.fields[f"q{question.pk}"] = _question_field(question)
+            if not isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                # A free answer's label is its question, the legend of its fieldset (fill.html).
+                field.widget.attrs["aria-labelledby"] = f"q{question.pk}-legend"
 
     def question_fields(self) -> list[tuple[Question, forms.BoundField]]:
         return [(question, self[f"q{question.pk}"]) for question in self.questions]

@@ -31,6 +31,41 @@
           yAxis: { type: "value", max: panel.max },
           series: [{ type: "bar", data: panel.values, itemStyle: { color: panel.color || "#b71c1c" } }] };
     chart.setOption(option, true);
+    dataTable(panel, el);
+  }
+  // Beside each chart, its figures as a table (a screen reader cannot read a canvas; anyone may want the numbers).
+  function dataTable(panel, chartElement) {
+    const body = chartElement.parentElement;
+    let details = body.querySelector("details");
+    if (!details) {
+      details = document.createElement("details");
+      details.className = "mt-2";
+      details.append(document.createElement("summary"), document.createElement("div"));
+      details.querySelector("summary").textContent = root.dataset.tableLabel;
+      details.lastChild.className = "table-responsive";
+      body.appendChild(details);
+      chartElement.setAttribute("role", "img");
+      chartElement.setAttribute("aria-label", panel.title);
+      chartElement.setAttribute("aria-describedby", `table-${panel.key}`);
+    }
+    const line = panel.type === "line";
+    const columns = line ? panel.periods : panel.labels;
+    const rows = line ? panel.series.map((s) => [s.name, s.values]) : [[panel.title, panel.values]];
+    const table = document.createElement("table");
+    table.className = "table table-sm mb-0";
+    table.id = `table-${panel.key}`;
+    table.dataset.testid = "chart-table";
+    const head = table.createTHead().insertRow();
+    for (const text of ["", ...columns]) head.appendChild(document.createElement("th")).textContent = text;
+    const tbody = table.createTBody();
+    for (const [name, values] of rows) {
+      const row = tbody.insertRow();
+      const th = row.appendChild(document.createElement("th"));
+      th.scope = "row";
+      th.textContent = name;
+      for (const value of values) row.insertCell().textContent = value == null ? "—" : String(value);
+    }
+    details.lastChild.replaceChildren(table);
   }
   function drawMap(panel) {
     const el = card(panel.key, panel.title, "col-12", '<div class="panel-map" data-testid="map"></div>');
@@ -46,6 +81,27 @@
     if (pointLayer) pointLayer.remove();
     pointLayer = L.layerGroup((panel.points || []).map((p) => cwMap.tooltip(
       L.circleMarker([p.lat, p.lon], { radius: 4, color: p.color || "#b71c1c" }), () => [p.label || ""]))).addTo(map);
+    pointList(panel, el);
+  }
+  // The map's text alternative: its points as a list under it.
+  function pointList(panel, mapElement) {
+    const body = mapElement.parentElement;
+    let details = body.querySelector("details");
+    if (!details) {
+      details = document.createElement("details");
+      details.className = "mt-2";
+      details.append(document.createElement("summary"), document.createElement("ul"));
+      details.querySelector("summary").textContent = root.dataset.tableLabel;
+      details.lastChild.id = `list-${panel.key}`;
+      body.appendChild(details);
+      mapElement.setAttribute("aria-label", panel.title);
+      mapElement.setAttribute("aria-describedby", `list-${panel.key}`);
+    }
+    details.lastChild.replaceChildren(...(panel.points || []).map((p) => {
+      const item = document.createElement("li");
+      item.textContent = p.label || `${p.lat}, ${p.lon}`;
+      return item;
+    }));
   }
   async function refresh() {
     const reply = await fetch(root.dataset.url, { credentials: "same-origin" });

@@ -24,6 +24,13 @@
       L.geoJSON(data, { interactive: false, style: { color: "#0d6efd", weight: 2, fillOpacity: 0.05 } }).addTo(map);
     });
   map.on("click", (event) => place(event.latlng, false));
+  // Without a pointer: the arrow keys move the map (Leaflet's), Enter marks the place at its centre.
+  element.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target === element) {
+      event.preventDefault();
+      place(map.getCenter(), false);
+    }
+  });
   const locate = document.getElementById("use-location");
   if (locate) {
     locate.addEventListener("click", () => {
