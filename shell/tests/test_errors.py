@@ -168,6 +168,8 @@ def test_there_is_a_favicon(db, client):
     response = client.get("/favicon.ico")
     assert response.status_code == 302
     assert response["Location"].endswith("favicon.ico")
-    with open(finders.find("favicon.ico"), "rb") as icon:
+    path = finders.find("favicon.ico")
+    assert isinstance(path, str)
+    with open(path, "rb") as icon:
         assert icon.read(4) == b"\x00\x00\x01\x00"  # an ICO file
     assert 'rel="icon"' in client.get(reverse("login")).content.decode()
