@@ -48,8 +48,13 @@ def can_manage_keys(person: Person) -> bool:
 # --- The public ------------------------------------------------------------------------------------------
 
 
+def find_report_by_code(code: str) -> PublicReport | None:
+    """The public report a tracking code names, or None (a mistyped code is the citizen's usual mistake)."""
+    return queries.public_reports().filter(tracking_code=code.strip().upper()).first()
+
+
 def get_report_by_code(code: str) -> PublicReport:
-    report = queries.public_reports().filter(tracking_code=code.strip().upper()).first()
+    report = find_report_by_code(code)
     if report is None:
         raise Http404
     return report

@@ -21,7 +21,7 @@ from org.access import require
 from org.http import PersonRequest
 from portal import access, actions, elder, queries
 from portal import points as points_rules
-from portal.access import get_public_photo, get_report_by_code, public_photo_url, shows_publicly
+from portal.access import find_report_by_code, get_public_photo, public_photo_url, shows_publicly
 from portal.forms import ApiKeyForm, HotlineForm, HotlineImportForm, PointsRuleForm, ReportForm, TrackForm
 from portal.imports import import_hotline
 from portal.models import ApiKey, HotlineTicket, PointsRule, phone_hash
@@ -108,7 +108,14 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
 
 
 def track(request: HttpRequest, code: str) -> HttpResponse:
-    report = get_report_by_code(code)
+    report = find_report_by_code(code)
+    if report is None:
+        # A mistyped code: say so and offer the search box with the code to correct (404, not a bare error page).
+        form = TrackForm({"code": code[:16]})
+        form.is_valid()
+        form.add_error("code", _("No report has this tracking code. Check the code and try again."))
+        context = {"form": form, "not_found": True}
+        return render(request, "portal/track_lookup.html", context, status=404)
     case = report.case
     context = {
         "report": report,

@@ -11,4 +11,5 @@ urlpatterns = [
     path("calendar/", views.work_calendar, name="work_calendar"),
     path("calendar/<int:pk>/remove/", views.work_calendar_remove, name="work_calendar_remove"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

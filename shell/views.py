@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -151,6 +152,11 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """Rendered without the request's context: the database or a context processor may be what failed."""
     return HttpResponse(loader.render_to_string("shell/500.html"), status=500)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask /favicon.ico whatever the page says; send them to the (hashed) static file."""
+    return redirect(static("favicon.ico"))
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -6,6 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -120,3 +121,55 @@ def test_error_pages_are_english_for_an_english_reader(db, rf, status):
     assert response.status_code == status
     assert "inner detail" not in response.content.decode()
     assert not re.search(r"[\u4e00-\u9fff]", visible_text(response.content).replace("中文", ""))
+
+
+@pytest.fixture
+def production(settings):
+    """As deployed: DEBUG off, so Django's own technical pages never show."""
+    settings.DEBUG = False
+
+
+def test_a_citizen_with_a_mistyped_code_gets_a_search_box(chinese, production, db, client):
+    response = client.get("/track/NOPE1234/")
+    assert response.status_code == 404
+    text = visible_text(response.content)
+    assert "未找到该查询码" in text
+    html = response.content.decode()
+    assert 'role="search"' in html and 'name="code"' in html and 'value="NOPE1234"' in html
+    assert english_words(response.content) == [w for w in english_words(response.content) if w == "NOPE"]
+    assert 'name="viewport"' in html
+
+
+def test_a_mistyped_code_in_english(production, db, client):
+    response = client.get("/track/NOPE1234/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert "Tracking code not found" in visible_text(response.content)
+
+
+def test_a_citizen_on_a_missing_page_is_told_where_to_go(chinese, production, db, client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'data-testid="error-links"' in html
+    for name in ("portal:report", "portal:track_lookup", "login"):
+        assert f'href="{reverse(name)}"' in html
+    assert english_words(response.content) == []
+    assert 'name="viewport"' in html
+
+
+def test_the_server_error_page_fits_a_phone_and_tells_where_to_go(chinese, rf):
+    with translation.override("zh-hans"):
+        html = views.server_error(rf.get("/")).content.decode()
+    assert 'name="viewport"' in html and 'rel="icon"' in html
+    assert f'href="{reverse("portal:track_lookup")}"' in html
+
+
+def test_there_is_a_favicon(db, client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith("favicon.ico")
+    path = finders.find("favicon.ico")
+    assert isinstance(path, str)
+    with open(path, "rb") as icon:
+        assert icon.read(4) == b"\x00\x00\x01\x00"  # an ICO file
+    assert 'rel="icon"' in client.get(reverse("login")).content.decode()
