@@ -268,6 +268,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chuangwen@localhost")
 # An object with send(phone, text); the default writes to the log. Point it at a provider's client in production.
 SMS_BACKEND = env_str("SMS_BACKEND", "notify.channels.LogSmsBackend")
+# Robot webhooks may not point at private, loopback or link-local addresses (notify.targets) unless this is set:
+# for a county whose WeCom/DingTalk runs on its own intranet.
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE")
 
 # --- Domain settings --------------------------------------------------------------------------
 CHUANGWEN_JURISDICTION = env_str("CHUANGWEN_JURISDICTION", "示范县")
