@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.AuditlogMiddleware",
     "core.middleware.PasswordChangeRequiredMiddleware",
+    "core.middleware.IdleTimeoutMiddleware",
     # Last: it turns a lockout into a response after the login view has run.
     "axes.middleware.AxesMiddleware",
 ]
@@ -174,10 +175,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
-# Idle timeout: every request renews the session, so it ends after this many idle minutes.
+# Idle timeout: the person's own requests renew the session (core.middleware.IdleTimeoutMiddleware), background
+# polls do not, so it ends after this many idle minutes even with a polling page left open.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 

@@ -88,6 +88,22 @@ def test_it_signs_out_after_thirty_idle_minutes(county, client):
         assert response["Location"].startswith(reverse("login"))
 
 
+def test_background_polls_do_not_count_as_activity(county, client):
+    """Finding 15 of the probe: a page polling its job (or the dashboard refreshing) kept the session alive past
+    the idle timeout. Polls send X-Background-Poll and renew nothing."""
+    poll = {"headers": {"X-Background-Poll": "1"}}
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert _sign_in(client, "handler_a", PASSWORD).status_code == 302
+        assert client.get(reverse("home")).status_code == 200
+    for minutes in (10, 20, 29):
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            assert client.get(reverse("home"), **poll).status_code == 200, "still signed in"
+    with time_machine.travel(start + timedelta(minutes=31), tick=False):
+        response = client.get(reverse("home"), **poll)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
 def test_a_created_account_must_change_its_password_first(county, client):
     county.handler_a.must_change_password = True
     county.handler_a.save()
