@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "captcha",
     "auditlog",
     "core",
     "jobs",
@@ -167,9 +168,13 @@ LOGOUT_REDIRECT_URL = "login"
 # Lockout: 5 failed logins lock the account for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-# Lock the account, not the address: a whole office signs in from behind one NAT address, and locking it
-# after five typos anywhere would shut everyone out. Per-address throttling belongs to the reverse proxy.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock the account from the address that failed, not the account everywhere (anyone could lock anyone out) nor the
+# address for every account (a whole office signs in from behind one NAT address). Guessing across accounts is
+# slowed by org.signin: a captcha after LOGIN_CAPTCHA_AFTER failures of an account or an address, and an address
+# refused after LOGIN_FAILURES_PER_IP failures (a rate: "20/15m" is twenty failures per quarter hour).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_CAPTCHA_AFTER = env_int("LOGIN_CAPTCHA_AFTER", 3)
+LOGIN_FAILURES_PER_IP = env_rate("LOGIN_FAILURES_PER_IP", "20/15m")
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

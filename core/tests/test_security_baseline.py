@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from captcha.models import CaptchaStore
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -31,8 +32,16 @@ def test_temporary_passwords_meet_the_rules():
         validate_password(temporary_password())
 
 
-def _sign_in(client, username: str, password: str):
-    return client.post(reverse("login"), {"username": username, "password": password})
+def solved_captcha() -> dict:
+    """A captcha and its answer: after a few failures the form asks one (org.signin)."""
+    key = CaptchaStore.generate_key()
+    return {"captcha_0": key, "captcha_1": CaptchaStore.objects.get(hashkey=key).response}
+
+
+def _sign_in(client, username: str, password: str, **extra):
+    return client.post(
+        reverse("login"), {"username": username, "password": password, **solved_captcha()}, **extra
+    )
 
 
 def test_it_locks_an_account_after_five_failures(county, client):
