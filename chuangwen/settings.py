@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "captcha",
     "auditlog",
     "core",
     "jobs",
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.AuditlogMiddleware",
     "core.middleware.PasswordChangeRequiredMiddleware",
+    "core.middleware.IdleTimeoutMiddleware",
     # Last: it turns a lockout into a response after the login view has run.
     "axes.middleware.AxesMiddleware",
 ]
@@ -167,18 +169,23 @@ LOGOUT_REDIRECT_URL = "login"
 # Lockout: 5 failed logins lock the account for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-# Lock the account, not the address: a whole office signs in from behind one NAT address, and locking it
-# after five typos anywhere would shut everyone out. Per-address throttling belongs to the reverse proxy.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock the account from the address that failed, not the account everywhere (anyone could lock anyone out) nor the
+# address for every account (a whole office signs in from behind one NAT address). Guessing across accounts is
+# slowed by org.signin: a captcha after LOGIN_CAPTCHA_AFTER failures of an account or an address, and an address
+# refused after LOGIN_FAILURES_PER_IP failures (a rate: "20/15m" is twenty failures per quarter hour).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_CAPTCHA_AFTER = env_int("LOGIN_CAPTCHA_AFTER", 3)
+LOGIN_FAILURES_PER_IP = env_rate("LOGIN_FAILURES_PER_IP", "20/15m")
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
-# Idle timeout: every request renews the session, so it ends after this many idle minutes.
+# Idle timeout: the person's own requests renew the session (core.middleware.IdleTimeoutMiddleware), background
+# polls do not, so it ends after this many idle minutes even with a polling page left open.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 
@@ -269,6 +276,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chuangwen@localhost")
 # An object with send(phone, text); the default writes to the log. Point it at a provider's client in production.
 SMS_BACKEND = env_str("SMS_BACKEND", "notify.channels.LogSmsBackend")
+# Robot webhooks may not point at private, loopback or link-local addresses (notify.targets) unless this is set:
+# for a county whose WeCom/DingTalk runs on its own intranet.
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE")
 
 # --- Domain settings --------------------------------------------------------------------------
 CHUANGWEN_JURISDICTION = env_str("CHUANGWEN_JURISDICTION", "示范县")

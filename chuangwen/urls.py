@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("captcha/", include("captcha.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -12,6 +12,10 @@ from django.urls import reverse
 
 from core.http import client_address
 
+# A page polling in the background (a job's progress, the dashboard's refresh) sends this header: its requests are
+# not the person's activity.
+BACKGROUND_POLL_HEADER = "X-Background-Poll"
+
 # Paths a person who must change their password can still reach.
 _EXEMPT_NAMES = ("password_change", "logout", "set_language")
 
@@ -62,3 +66,23 @@ class AuditlogMiddleware(auditlog.middleware.AuditlogMiddleware):
     @staticmethod
     def _get_remote_addr(request: HttpRequest) -> str:
         return client_address(request)
+
+
+class IdleTimeoutMiddleware:
+    """Renew a signed-in session on the person's own requests only. A page left open and polling would otherwise
+    keep its session alive for ever: the session expires SESSION_IDLE_MINUTES after the last request that is not a
+    background poll (SESSION_SAVE_EVERY_REQUEST is off; this marks the session to save instead)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        person = getattr(request, "user", None)
+        if person is not None and person.is_authenticated and not is_background_poll(request):
+            request.session.modified = True
+        return response
+
+
+def is_background_poll(request: HttpRequest) -> bool:
+    return request.headers.get(BACKGROUND_POLL_HEADER) == "1"

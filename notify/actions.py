@@ -21,6 +21,7 @@ from django.utils import timezone
 from core.records import save_validated
 from notify.access import can_manage_webhooks
 from notify.models import Channel, Delivery, Notification, WebhookEndpoint
+from notify.targets import check_target
 from notify.tasks import deliver_pending
 from org.access import require
 from org.models import Person, Unit
@@ -219,5 +220,6 @@ def mark_all_read(person: Person) -> int:
 @transaction.atomic
 def save_webhook(actor: Person, endpoint: WebhookEndpoint | None, **fields) -> WebhookEndpoint:
     require(can_manage_webhooks(actor))
+    check_target(fields.get("url") or (endpoint.url if endpoint else ""))
     endpoint = endpoint or WebhookEndpoint()
     return save_validated(endpoint, **fields)

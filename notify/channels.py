@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
 from notify.models import Channel, Delivery
+from notify.targets import check_target, opener
 
 logger = logging.getLogger("chuangwen.sms")
 
@@ -28,10 +29,11 @@ def robot_message(text: str) -> bytes:
 
 
 def post_webhook(url: str, text: str) -> None:
+    check_target(url, must_resolve=True)
     request = urllib.request.Request(
         url, data=robot_message(text), headers={"Content-Type": "application/json"}
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with opener.open(request, timeout=10) as response:
         reply = json.loads(response.read() or b"{}")
     if reply.get("errcode", 0) != 0:
         raise RuntimeError(f"robot refused the message: {reply.get('errmsg', reply)}")

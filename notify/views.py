@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -58,7 +59,11 @@ def webhook_edit(request: PersonRequest, pk: int | None = None) -> HttpResponse:
     endpoint = get_object_or_404(WebhookEndpoint, pk=pk) if pk else None
     form = WebhookForm(request.POST or None, instance=endpoint)
     if request.method == "POST" and form.is_valid():
-        actions.save_webhook(request.user, endpoint, **form.cleaned_data)
-        messages.success(request, _("Webhook saved."))
-        return redirect("notify:webhooks")
+        try:
+            actions.save_webhook(request.user, endpoint, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Webhook saved."))
+            return redirect("notify:webhooks")
     return render(request, "org/form.html", {"form": form, "title": _("Robot webhook")})

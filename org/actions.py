@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditlog.models import LogEntry
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from core.passwords import temporary_password
 from core.records import save_validated
+from org import signin
 from org.access import can_manage_org, require
 from org.models import Grid, Person, Unit
 from org.queries import forget_grid_index
@@ -68,6 +70,20 @@ def reset_password(actor: Person, person: Person) -> str:
     person.must_change_password = True
     person.save(update_fields=["password", "must_change_password"])
     return password
+
+
+@transaction.atomic
+def unlock_person(actor: Person, person: Person) -> int:
+    """Lift the account's sign-in lockouts (and its captcha step), recorded in the audit log."""
+    require(can_manage_org(actor))
+    cleared = signin.clear_failures(person)
+    LogEntry.objects.log_create(
+        person,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        changes={"sign-in lockout": ["locked", "unlocked"]},
+    )
+    return cleared
 
 
 @transaction.atomic

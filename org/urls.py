@@ -12,6 +12,7 @@ urlpatterns = [
     path("people/new/", views.person_create, name="person_create"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/reset-password/", views.person_reset_password, name="person_reset_password"),
+    path("people/<int:pk>/unlock/", views.person_unlock, name="person_unlock"),
     path("grids/", views.grid_list, name="grid_list"),
     path("grids/new/", views.grid_edit, name="grid_create"),
     path("grids/locate/", views.grid_locate, name="grid_locate"),

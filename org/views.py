@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.excel import open_workbook, template_workbook
-from org import actions, imports
+from org import actions, imports, signin
 from org.access import (
     can_manage_org,
     get_grid_for,
@@ -157,6 +157,7 @@ def person_edit(request: PersonRequest, pk: int) -> HttpResponse:
         "title": _("Edit account"),
         "person": person,
         "can_manage": can_manage_org(request.user),
+        "is_locked": signin.is_locked(person),
     }
     return render(request, "org/form.html", context)
 
@@ -167,6 +168,15 @@ def person_reset_password(request: PersonRequest, pk: int) -> HttpResponse:
     person = get_person_for(request.user, pk, write=True)
     password = actions.reset_password(request.user, person)
     return render(request, "org/temporary_password.html", {"accounts": [(person, password)]})
+
+
+@login_required
+@require_POST
+def person_unlock(request: PersonRequest, pk: int) -> HttpResponse:
+    person = get_person_for(request.user, pk, write=True)
+    actions.unlock_person(request.user, person)
+    messages.success(request, _("Account “%(name)s” can sign in again.") % {"name": person})
+    return redirect("org:person_edit", person.pk)
 
 
 # --- Grids ------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
@@ -14,12 +15,14 @@ from xml.etree import ElementTree as ET
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from redis.exceptions import RedisError
 
 from cases.models import Case
 from core.forms import EARLIEST, LATEST
@@ -29,6 +32,7 @@ from portal.models import CitizenReport, PublicService, ServiceAttribute
 from portal.queries import PublicReport
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
+logger = logging.getLogger(__name__)
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-29T00:00:00+08:00"
 MAX_RESULTS = 1000
@@ -107,7 +111,9 @@ def error(fmt: str, status: int, description: str) -> HttpResponse:
 
 
 def endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Unknown format → 404; an `Open311Error` becomes the spec's error array in the asked format."""
+    """Unknown format → 404; an `Open311Error` becomes the spec's error array in the asked format, and so does a
+    fault: clients parse the array, never Django's HTML error page. The database (or another service) out of reach
+    is a 503 with Retry-After, anything else a 500; both are logged."""
 
     def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
         if fmt not in FORMATS:
@@ -116,6 +122,14 @@ def endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             return view(request, *args, fmt=fmt, **kwargs)
         except Open311Error as exc:
             return error(fmt, exc.status, exc.description)
+        except (DatabaseError, RedisError, OSError):  # the database, the cache or the storage out of reach
+            logger.exception("Open311 %s: a service is out of reach", request.path)
+            response = error(fmt, 503, _("The service is temporarily unavailable. Try again in a minute."))
+            response["Retry-After"] = "60"
+            return response
+        except Exception:
+            logger.exception("Open311 %s failed", request.path)
+            return error(fmt, 500, _("The server failed to answer this request."))
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__

@@ -4,12 +4,14 @@ and the error pages."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -24,13 +26,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.models import CalendarOverride
 from core.passwords import describe_rules
 from core.workcalendar import WorkCalendar
+from org import signin
 from org.access import can_view_audit, grids_for, people_for, require, visible_units
 from org.actions import change_own_password
 from org.http import PersonRequest
 from org.models import UnitKind
 from shell import actions
 from shell.access import can_edit_calendar
-from shell.forms import CalendarOverrideForm
+from shell.forms import CalendarOverrideForm, SignInForm
 from shell.home import home_context
 
 
@@ -132,6 +135,29 @@ def work_calendar_remove(request: PersonRequest, pk: int) -> HttpResponse:
     actions.remove_calendar_override(request.user, override)
     messages.success(request, _("Override removed."))
     return redirect(f"{reverse('work_calendar')}?year={override.date.year}")
+
+
+class SignInView(LoginView):
+    """Sign-in with the pressure of org.signin: an address past its failures is refused for the window (429), a
+    captcha is asked after a few failures, and each failure is counted against the address."""
+
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if signin.address_throttled(request):
+            return render(request, "registration/locked_out.html", {"throttled": True}, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        username = self.request.POST.get("username", "").strip()
+        return {**super().get_form_kwargs(), "captcha": signin.needs_captcha(self.request, username)}
+
+    def form_invalid(self, form: SignInForm) -> HttpResponse:
+        signin.record_failure(self.request)
+        if "captcha" not in form.fields and signin.needs_captcha(self.request, form.data.get("username", "")):
+            form.ask_captcha()  # this failure was the one too many: the form shown next asks it
+        return super().form_invalid(form)
 
 
 # --- Error pages: what went wrong in the person's language, never why (no paths, no exception text) ----------

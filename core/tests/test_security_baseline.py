@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from captcha.models import CaptchaStore
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -31,8 +32,16 @@ def test_temporary_passwords_meet_the_rules():
         validate_password(temporary_password())
 
 
-def _sign_in(client, username: str, password: str):
-    return client.post(reverse("login"), {"username": username, "password": password})
+def solved_captcha() -> dict:
+    """A captcha and its answer: after a few failures the form asks one (org.signin)."""
+    key = CaptchaStore.generate_key()
+    return {"captcha_0": key, "captcha_1": CaptchaStore.objects.get(hashkey=key).response}
+
+
+def _sign_in(client, username: str, password: str, **extra):
+    return client.post(
+        reverse("login"), {"username": username, "password": password, **solved_captcha()}, **extra
+    )
 
 
 def test_it_locks_an_account_after_five_failures(county, client):
@@ -86,6 +95,22 @@ def test_it_signs_out_after_thirty_idle_minutes(county, client):
         response = client.get(reverse("home"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+
+
+def test_background_polls_do_not_count_as_activity(county, client):
+    """Finding 15 of the probe: a page polling its job (or the dashboard refreshing) kept the session alive past
+    the idle timeout. Polls send X-Background-Poll and renew nothing."""
+    poll = {"headers": {"X-Background-Poll": "1"}}
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert _sign_in(client, "handler_a", PASSWORD).status_code == 302
+        assert client.get(reverse("home")).status_code == 200
+    for minutes in (10, 20, 29):
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            assert client.get(reverse("home"), **poll).status_code == 200, "still signed in"
+    with time_machine.travel(start + timedelta(minutes=31), tick=False):
+        response = client.get(reverse("home"), **poll)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_a_created_account_must_change_its_password_first(county, client):

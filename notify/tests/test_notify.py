@@ -81,7 +81,8 @@ def test_a_second_worker_run_sends_nothing_again(county):
     assert len(SENT) == 2
 
 
-def test_a_robot_webhook_gets_the_message(county, robot):
+def test_a_robot_webhook_gets_the_message(county, robot, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = True  # the stand-in robot listens on 127.0.0.1
     url, received = robot
     WebhookEndpoint.objects.create(name="城关街道工作群", unit=county.town_a, url=url)
     notify_unit(
@@ -92,7 +93,8 @@ def test_a_robot_webhook_gets_the_message(county, robot):
     assert Delivery.objects.get(channel=Channel.WEBHOOK).status == Delivery.Status.SENT
 
 
-def test_a_failing_channel_is_retried_then_given_up(county):
+def test_a_failing_channel_is_retried_then_given_up(county, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = True
     WebhookEndpoint.objects.create(name="坏地址", unit=county.town_a, url="http://127.0.0.1:9/nothing")
     notify_unit(county.town_a, kind="x", title="t", dedupe_key="f", sms=False)
     for _ in range(Delivery.MAX_ATTEMPTS):

@@ -8,6 +8,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from cases.actions import dispatch_case, open_case, reject_case
@@ -371,3 +372,17 @@ def test_odd_input_answers_400_not_500_for_an_over_long_phone(client, service, a
     response = post(client, api_key, phone="-".join("139123456781234"))
     assert response.status_code == 400 and "phone" in errors(response)[0]["description"]
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_open311_answers_its_own_error_array_during_an_outage(client, service, fmt):
+    """Finding 22 of the probe: with the database down, Open311 answered Django's HTML error page."""
+
+    def database_down(execute, sql, params, many, context):
+        raise OperationalError("connection to server at 127.0.0.1, port 5432 failed: Connection refused")
+
+    with connection.execute_wrapper(database_down):
+        response = client.get(f"{V2}/requests.{fmt}")
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert response["Content-Type"].startswith("application/json" if fmt == "json" else "text/xml")
+    assert errors(response, fmt)[0]["code"] == 503

@@ -104,7 +104,8 @@
     }));
   }
   async function refresh() {
-    const reply = await fetch(root.dataset.url, { credentials: "same-origin" });
+    // A background poll: it does not keep the session alive (core.middleware.IdleTimeoutMiddleware).
+    const reply = await fetch(root.dataset.url, { credentials: "same-origin", headers: { "X-Background-Poll": "1" } });
     if (!reply.ok) return;
     const data = await reply.json();
     for (const panel of data.panels) (panel.type === "map" ? drawMap : drawChart)(panel);
