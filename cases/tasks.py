@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import io
+import tempfile
 
 from celery import shared_task
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.http import QueryDict
 from django.utils import translation
 
@@ -53,10 +53,12 @@ def _case_export(job: GeneratedFile) -> None:
         workbook = exports.cases_workbook(
             cases, can_see_contact=can_see_contact(person), progress=progress, title=title
         )
-        out = io.BytesIO()
-        workbook.save(out)
         job.filename = exports.export_filename()
-    job.file.save(f"cases-export-{job.pk}.xlsx", ContentFile(out.getvalue()), save=False)
+        # Through a temporary file, not memory: a 100k-row workbook is tens of megabytes.
+        with tempfile.TemporaryFile() as out:
+            workbook.save(out)
+            out.seek(0)
+            job.file.save(f"cases-export-{job.pk}.xlsx", File(out), save=False)
 
 
 @shared_task

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench import cases as bench
+from bench import exports as exports_bench
 from cases.models import Case
 
 
@@ -21,3 +22,18 @@ def test_a_tiny_bench_prints_the_three_ratios(settings):
     assert names[-3:] == ["intake_ratio", "metrics_ratio", "queue_ratio"]
     assert figures["cases"] == 300 and all(figures[name] > 0 for name in names[-3:])
     assert not Case.objects.exists()  # the queue page was measured again on empty tables
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tiny_exports_bench_prints_speed_and_memory_for_both_sizes():
+    lines: list[str] = []
+    figures = exports_bench.run([60, 600], say=lines.append)
+    names = [line.split(":")[0] for line in lines]
+    assert names[1:] == [
+        "rows_per_second_60",
+        "peak_memory_mb_60",
+        "rows_per_second_600",
+        "peak_memory_mb_600",
+        "memory_growth",
+    ]
+    assert all(figures[name] > 0 for name in names)

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from bulletins.actions import upload_bulletin_template
 from bulletins.models import BulletinTemplate, TemplateKind
 from bulletins.round_report import default_round_template
-from core.tests.sheets import assert_forwardable
+from core.tests.sheets import assert_forwardable, assert_prints_whole, needs_office
 from framework.queries import checklist_for
 from inspections.actions import Answer, submit_visit
 from inspections.tests.conftest import photo
@@ -82,6 +82,11 @@ def test_the_word_report_holds_scope_ranking_problems_photos_and_overdue(county,
     assert after_second[1] != ""
     assert len(_rows(overdue)) == 4 and {r[1] for r in _rows(overdue)[1:]} == {"城关街道", "柳河镇"}
     assert all(int(r[6]) >= 20 for r in _rows(overdue)[1:])
+
+
+@needs_office
+def test_the_excel_report_prints_without_hashes(county, login, round_, make):
+    assert_prints_whole(make(login(county.office_admin), round_, "xlsx"), "轮次", "未整改完成")
 
 
 def test_the_excel_report_holds_the_same_numbers(county, login, round_, make):

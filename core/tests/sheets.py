@@ -5,8 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -57,3 +62,49 @@ def assert_forwardable(sheet: Worksheet, autofilter: bool = True) -> list[Any]:
             if "%" in fmt and cell.value is not None:
                 assert isinstance(cell.value, int | float)
     return titles
+
+
+OFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+needs_office = pytest.mark.skipif(not OFFICE, reason="LibreOffice (libreoffice-calc) is not installed here")
+
+
+def printed_pages(data: bytes) -> list[str]:
+    """The workbook printed to PDF by LibreOffice headless, as the text of each page (every sheet, in order)."""
+    assert OFFICE
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "export.xlsx"
+        source.write_bytes(data)
+        profile = Path(folder) / "profile"  # its own profile: parallel runs do not share a lock
+        subprocess.run(
+            [
+                OFFICE,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                folder,
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(Path(folder) / "export.pdf"), "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+
+
+def assert_prints_whole(data: bytes, first: str, last: str) -> list[str]:
+    """Printed, no cell shows ### (a column too narrow for its number or date), and every page of the first
+    sheet repeats its header from the first column title to the last (so each page holds every column: one page
+    wide); returns the pages."""
+    pages = printed_pages(data)
+    assert pages
+    assert not any("###" in page for page in pages), "a column too narrow: ### printed"
+    assert first in pages[0] and last in pages[0]
+    return pages

@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from core.excel import open_workbook
-from core.tests.sheets import assert_forwardable
+from core.tests.sheets import assert_forwardable, assert_prints_whole, needs_office
 from framework.csv_loader import load_csv
 from framework.excel import export_edition, import_edition, snapshot, template
 from framework.models import Edition
@@ -105,6 +105,11 @@ def test_the_export_speaks_the_templates_words(edition):
         "问卷调查",
         "实景模拟",
     }
+
+
+@needs_office
+def test_the_export_prints_without_hashes(edition):
+    assert_prints_whole(export_edition(edition), "项目编号", "备注")
 
 
 def test_the_export_downloads_as_the_edition_name(edition, county, login):

@@ -13,7 +13,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from core.excel import active_sheet
-from core.tests.sheets import assert_forwardable
+from core.tests.sheets import OFFICE, assert_forwardable, assert_prints_whole
 from surveys.actions import submit_response
 from surveys.exports import bank_path
 from surveys.models import Channel, Question, Questionnaire, Response
@@ -148,6 +148,8 @@ def test_the_excel_and_word_reports_hold_the_numbers(county, run, questionnaire,
     assert support_row[3:6] == (4, 3, 0.75) and support_row[8] == 0.8 and support_row[9] == "接近"
     assert workbook["率"]["F3"].number_format == "0.0%"
     assert workbook["答卷"].max_row == 6
+    if OFFICE:
+        assert_prints_whole(client.get(reverse("surveys:run_export", args=[run.pk])).content, "版本", "结果")
     assert isinstance(workbook["答卷"]["M3"].value, dt.datetime)
     document = Document(io.BytesIO(client.get(reverse("surveys:run_summary", args=[run.pk])).content))
     assert "共收回问卷 4 份" in document.paragraphs[1].text

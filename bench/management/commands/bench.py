@@ -3,20 +3,23 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import override_settings
 
-from bench import cases, scores
+from bench import cases, exports, scores
 
 
 class Command(BaseCommand):
     help = (
         "Benchmark at scale in a throw-away database and print `name: value` lines ending with the ratios. "
         "`chuangwen bench cases` uses 1M cases; `chuangwen bench scores` 1M cases and 100k inspection results; "
-        "--quick uses a tenth. Meant for PostgreSQL (DATABASE_URL)."
+        "`chuangwen bench exports` exports 10k and 100k cases; --quick uses a tenth. Meant for PostgreSQL "
+        "(DATABASE_URL)."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("target", choices=["cases", "scores"])
+        parser.add_argument("target", choices=["cases", "scores", "exports"])
         parser.add_argument(
-            "--quick", action="store_true", help="100k cases instead of 1M (scores: 10k results)"
+            "--quick",
+            action="store_true",
+            help="100k cases instead of 1M (scores: 10k results; exports: 1k and 10k cases)",
         )
         parser.add_argument("--cases", type=int, help="how many cases (overrides --quick)")
         parser.add_argument("--requests", type=int, default=300, help="cases: intake requests per side")
@@ -48,6 +51,10 @@ class Command(BaseCommand):
             creation.destroy_test_db(old_name, verbosity=0)
 
     def _run(self, target: str, total: int, options: dict) -> None:
+        if target == "exports":
+            largest = options["cases"] or (10_000 if options["quick"] else 100_000)
+            exports.run([max(largest // 10, 1), largest], self.stdout.write)
+            return
         if target == "scores":
             scores.run(total, options["results"] or max(total // 10, 1), self.stdout.write)
             return
