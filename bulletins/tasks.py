@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from celery import shared_task
 from django.core.files.base import ContentFile
 
 from bulletins import documents
@@ -10,6 +9,7 @@ from bulletins.models import DocumentKind
 from inspections.models import Round
 from jobs.actions import run_job, step
 from jobs.models import GeneratedFile
+from jobs.tasks import job_task
 from scoring.models import Publication
 
 
@@ -33,11 +33,11 @@ def _round_report(job: GeneratedFile) -> None:
     _write(job, DocumentKind.ROUND, round_, f"round-{round_.pk}")
 
 
-@shared_task
+@job_task
 def make_bulletin(job_id: int) -> str:
     return run_job(job_id, _bulletin)
 
 
-@shared_task
+@job_task
 def make_round_report(job_id: int) -> str:
     return run_job(job_id, _round_report)

@@ -18,6 +18,7 @@ from cases.pressure import run_tick
 from core import periodic
 from jobs.actions import run_job, step
 from jobs.models import GeneratedFile
+from jobs.tasks import job_task
 
 TICK_LOCK = "cases:tick-running"
 
@@ -61,7 +62,7 @@ def _case_export(job: GeneratedFile) -> None:
             job.file.save(f"cases-export-{job.pk}.xlsx", File(out), save=False)
 
 
-@shared_task
+@job_task
 def make_case_export(job_id: int) -> str:
     """The Excel file of a large case list, with progress."""
     return run_job(job_id, _case_export, "created_by")

@@ -202,6 +202,8 @@ SECURE_HSTS_PRELOAD = SECURE
 BEHIND_PROXY = env_bool("BEHIND_PROXY")
 PROXY_HOPS = max(1, env_int("PROXY_HOPS", 1))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# With the cache down a limit cannot count: it lets the request through rather than closing the portal.
+RATELIMIT_FAIL_OPEN = True
 # Every limit and lockout keys on the same address: rate limits, axes' records and the audit log.
 RATELIMIT_IP_META_KEY = "core.http.client_address"
 AXES_CLIENT_IP_CALLABLE = "core.http.client_address"
@@ -248,7 +250,14 @@ MATERIAL_ESCALATE_AFTER_DAYS = env_int("MATERIAL_ESCALATE_AFTER_DAYS", 2)
 # --- Cache and background jobs -----------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis down is no cache, not a 500 (core.cache); a hung Redis is given a second, not the socket's default.
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -260,7 +269,34 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not _BRO
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL or "cache+memory://")
 CELERY_TIMEZONE = TIME_ZONE
+# A task's message is acknowledged when the task has run, and given back when its worker dies (killed, out of
+# memory): another worker runs it (a file job counts its attempts, jobs.actions.run_job). A file job may run
+# JOB_TIME_LIMIT_SECONDS (jobs.tasks.job_task); the sweeper (jobs.tasks.sweep_jobs, every JOB_SWEEP_SECONDS)
+# fails a job no worker started within JOB_STALE_MINUTES or whose worker went silent, and its page says so.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+JOB_TIME_LIMIT_SECONDS = env_int("JOB_TIME_LIMIT_SECONDS", 10 * 60)
+JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 30)
+JOB_SWEEP_SECONDS = env_int("JOB_SWEEP_SECONDS", 60)
+# With the broker down, handing a job over fails within seconds instead of retrying for 20 (the request waited).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Jobs keep their state in the database (jobs.GeneratedFile): nobody waits on a task's result, so none is stored
+# (and handing a job over does not subscribe to a result store that may be down with the broker).
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis gives an unacknowledged message to another worker after this long: longer than any job may run.
+    "visibility_timeout": 2 * JOB_TIME_LIMIT_SECONDS,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "max_retries": 1,
+}
 # Beat's schedule is what each app registers (core.periodic, assembled in chuangwen/celery.py). The pressure jobs
 # (reminders, overdue marks, escalation) are idempotent, so a short interval is harmless.
 CASE_TICK_SECONDS = env_int("CASE_TICK_SECONDS", 300)

@@ -24,6 +24,13 @@ class GeneratedFile(models.Model):
     file = models.FileField(upload_to="generated/%Y/%m/", blank=True)
     filename = models.CharField(max_length=200, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # The outbox: the Celery task that makes the file, and when the broker took the job (empty: not handed over yet,
+    # so the sweeper hands it over again). `updated_at` moves with every progress step: a running job whose
+    # `updated_at` stands still past the time limit lost its worker. `attempts` counts the runs a worker began.
+    task = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -35,6 +42,9 @@ class GeneratedFile(models.Model):
 
     def __str__(self) -> str:
         return self.filename or self.kind
+
+    # A job its worker began this many times without finishing (each run killed the worker) is failed, not retried.
+    MAX_ATTEMPTS = 3
 
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)

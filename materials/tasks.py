@@ -12,11 +12,12 @@ from core.models import Period
 from framework.models import Node
 from jobs.actions import run_job, step
 from jobs.models import GeneratedFile
+from jobs.tasks import job_task
 from materials.bundle import build_bundle, safe, spooled_zip
 from materials.pressure import run_tick
 
 
-@shared_task
+@job_task
 def make_bundle(job_id: int) -> str:
     return run_job(job_id, _bundle)
 

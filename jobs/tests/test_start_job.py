@@ -9,6 +9,8 @@ from jobs.models import GeneratedFile
 
 
 class Queue:
+    name = "jobs.tests.queue"
+
     def __init__(self, broken: bool = False) -> None:
         self.broken = broken
         self.sent: list[int] = []

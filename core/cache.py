@@ -1,0 +1,83 @@
+"""The cache degrades to no cache when Redis is down: a read misses, a write is dropped, and the page is built from
+the database. Django's Redis backend raises instead, which turned every home page, the dashboard and `/report/`
+into a 500 during a Redis outage.
+
+After a failure Redis is left alone for `RETRY_SECONDS`, so an outage costs one connection attempt per process
+every few seconds, not one per cache call; the first failure of an outage and the recovery are logged."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+RETRY_SECONDS = 5.0
+T = TypeVar("T")
+
+
+class ForgivingRedisCache(RedisCache):
+    """Django's RedisCache whose failures are misses (reads), no-ops (writes) and False (add, touch, has_key)."""
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._down_until: float | None = None  # None: Redis answered last time
+
+    def _try(self, call: Callable[[], T], fallback: T) -> T:
+        now = time.monotonic()
+        if self._down_until is not None and now < self._down_until:
+            return fallback
+        try:
+            result = call()
+        except RedisError as exc:
+            if self._down_until is None:
+                logger.warning("Redis cache unavailable, serving without it: %s", exc)
+            self._down_until = now + RETRY_SECONDS
+            return fallback
+        if self._down_until is not None:
+            logger.warning("Redis cache available again")
+            self._down_until = None
+        return result
+
+    def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> bool:
+        return self._try(lambda: RedisCache.add(self, key, value, timeout, version), False)
+
+    def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
+        return self._try(lambda: RedisCache.get(self, key, default, version), default)
+
+    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> None:
+        self._try(lambda: RedisCache.set(self, key, value, timeout, version), None)
+
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> bool:
+        return self._try(lambda: RedisCache.touch(self, key, timeout, version), False)
+
+    def delete(self, key: Any, version: Any = None) -> bool:
+        return self._try(lambda: RedisCache.delete(self, key, version), False)
+
+    def get_many(self, keys: Any, version: Any = None) -> dict[Any, Any]:
+        return self._try(lambda: RedisCache.get_many(self, keys, version), {})
+
+    def has_key(self, key: Any, version: Any = None) -> bool:
+        return self._try(lambda: RedisCache.has_key(self, key, version), False)
+
+    def incr(self, key: Any, delta: int = 1, version: Any = None) -> int:
+        result = self._try(lambda: RedisCache.incr(self, key, delta, version), None)
+        if result is None:
+            # A counter that cannot be read is a missing one, as Django says it: ValueError (rate limits fail open).
+            raise ValueError(f"Key {key!r} not found: the cache is unavailable")
+        return result
+
+    def set_many(self, data: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> list[Any]:
+        return self._try(lambda: RedisCache.set_many(self, data, timeout, version), [])
+
+    def delete_many(self, keys: Any, version: Any = None) -> None:
+        self._try(lambda: RedisCache.delete_many(self, keys, version), None)
+
+    def clear(self) -> None:
+        self._try(lambda: RedisCache.clear(self), None)
