@@ -51,3 +51,18 @@ def document_parts(kind: str, now: dt.datetime, number: str = "") -> dict:
         "printer": office,
         "printed_on": cn_date(now),
     }
+
+
+def sample_parts(number: str) -> dict:
+    """The same parts for a sample (an uploaded template's trial render), without asking the database."""
+    office = f"{settings.CHUANGWEN_JURISDICTION}创建文明城市工作办公室"
+    return {
+        "office": office,
+        "number": number,
+        "issued": True,
+        "signature": office,
+        "date": "2026年6月15日",
+        "cc": CC,
+        "printer": office,
+        "printed_on": "2026年6月15日",
+    }
