@@ -16,7 +16,7 @@ from jinja2.exceptions import SecurityError
 from bulletins import documents
 from bulletins.access import can_issue_documents, can_make_bulletins, can_manage_templates
 from bulletins.bulletin import render_docx, sample_context
-from bulletins.common import default_prefix, format_number, office_name
+from bulletins.common import default_prefix, format_number
 from bulletins.models import BulletinTemplate, DocumentKind, IssuedDocument, NumberSequence, TemplateKind
 from bulletins.round_report import render_round_docx, sample_round_context
 from bulletins.tasks import make_bulletin, make_round_report
@@ -27,6 +27,7 @@ from jobs.actions import start_job
 from jobs.models import GeneratedFile
 from org.access import require
 from org.models import Person
+from org.queries import office_name
 from scoring.models import Publication
 
 BULLETIN_FORMATS = {"docx", "pdf", "xlsx"}

@@ -9,17 +9,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from bulletins.models import DocumentKind
-from org.models import Unit, UnitKind
+from org.queries import office_name
 
 CC = "抄送：县委办公室，县人民政府办公室，县文明委各成员单位。"
 # Each kind numbers on its own, so each has its own code after the office's (示创办, 示创办督).
 KIND_SUFFIX: dict[str, str] = {DocumentKind.BULLETIN: "", DocumentKind.ROUND: "督"}
-
-
-def office_name() -> str:
-    """The issuing office (发文机关): the campaign office unit, or the jurisdiction's 创建办 by its full name."""
-    office = Unit.objects.filter(kind=UnitKind.OFFICE, is_active=True).order_by("path").first()
-    return office.name if office else f"{settings.CHUANGWEN_JURISDICTION}创建文明城市工作办公室"
 
 
 def default_prefix(kind: str) -> str:
@@ -50,4 +44,19 @@ def document_parts(kind: str, now: dt.datetime, number: str = "") -> dict:
         "cc": CC,
         "printer": office,
         "printed_on": cn_date(now),
+    }
+
+
+def sample_parts(number: str) -> dict:
+    """The same parts for a sample (an uploaded template's trial render), without asking the database."""
+    office = f"{settings.CHUANGWEN_JURISDICTION}创建文明城市工作办公室"
+    return {
+        "office": office,
+        "number": number,
+        "issued": True,
+        "signature": office,
+        "date": "2026年6月15日",
+        "cc": CC,
+        "printer": office,
+        "printed_on": "2026年6月15日",
     }

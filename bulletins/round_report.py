@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
-from bulletins.common import document_parts
+from bulletins.common import document_parts, sample_parts
 from bulletins.models import DocumentKind
 from bulletins.photos import photo_bytes
 from cases.models import CasePhoto
@@ -370,7 +370,7 @@ def sample_round_context() -> dict:
         "photo_data": None,
     }
     return {
-        **document_parts(DocumentKind.ROUND, timezone.now(), "示创办督〔2026〕1号"),
+        **sample_parts("示创办督〔2026〕1号"),
         "title": "示例督查通报",
         "addressee": "各街道（乡镇）、县直各部门：",
         "jurisdiction": "示范县",

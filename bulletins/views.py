@@ -10,11 +10,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bulletins import actions, bulletin, round_report
 from bulletins.access import can_issue_documents, can_manage_templates, can_see_register
-from bulletins.common import default_prefix, office_name
+from bulletins.common import default_prefix
 from bulletins.models import BulletinTemplate, DocumentKind, IssuedDocument, NumberSequence, TemplateKind
 from inspections.access import get_round_for
 from org.access import require
 from org.http import PersonRequest
+from org.queries import office_name
 from scoring.models import Publication
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Min, QuerySet
 from shapely.geometry import Point
@@ -15,7 +16,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.prepared import PreparedGeometry, prep
 
 from core.geo import Bounds, contains_point, parse_boundary
-from org.models import Grid, Person, Unit
+from org.models import Grid, Person, Unit, UnitKind
 
 GRID_INDEX_KEY = "org:grid-index-version"
 GRID_INDEX_SECONDS = 300  # a grid changed outside org.actions (the Django admin, SQL) counts after this long
@@ -141,3 +142,10 @@ def unit_tree(units: QuerySet[Unit]) -> list[Unit]:
     for unit in rows:
         unit.indent = unit.depth - top
     return rows
+
+
+def office_name() -> str:
+    """The issuing office of the campaign's documents (发文机关): the campaign office unit, or the jurisdiction's
+    创建办 by its full name."""
+    office = Unit.objects.filter(kind=UnitKind.OFFICE, is_active=True).order_by("path").first()
+    return office.name if office else f"{settings.CHUANGWEN_JURISDICTION}创建文明城市工作办公室"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("runs/<int:pk>/fill/<int:questionnaire_pk>/", views.fill, name="fill"),
     path("runs/<int:pk>/export.xlsx", views.run_export, name="run_export"),
     path("runs/<int:pk>/summary.docx", views.run_summary, name="run_summary"),
+    path("runs/<int:pk>/summary.pdf", views.run_summary, {"fmt": "pdf"}, name="run_summary_pdf"),
     path("questionnaires/new/", views.questionnaire_edit, name="questionnaire_create"),
     path("questionnaires/<int:pk>/", views.questionnaire_detail, name="questionnaire_detail"),
     path("questionnaires/<int:pk>/edit/", views.questionnaire_edit, name="questionnaire_edit"),

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import subprocess
 import uuid
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from docx import Document
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
+from core import officialdoc as od
 from core.excel import active_sheet
 from core.tests.sheets import OFFICE, assert_forwardable, assert_prints_whole
 from surveys.actions import submit_response
@@ -130,7 +134,7 @@ def test_a_closed_public_link_is_not_found(county, run, client):
     assert client.get(reverse("survey_public", args=[run.public_token])).status_code == 404
 
 
-def test_the_excel_and_word_reports_hold_the_numbers(county, run, questionnaire, login):
+def test_the_excel_and_word_reports_hold_the_numbers(county, run, questionnaire, login, tmp_path):
     for support, rating in [("A", 5), ("A", 2), ("B", 4), ("A", 4)]:
         submit_response(
             run,
@@ -151,8 +155,14 @@ def test_the_excel_and_word_reports_hold_the_numbers(county, run, questionnaire,
     if OFFICE:
         assert_prints_whole(client.get(reverse("surveys:run_export", args=[run.pk])).content, "版本", "结果")
     assert isinstance(workbook["答卷"]["M3"].value, dt.datetime)
-    document = Document(io.BytesIO(client.get(reverse("surveys:run_summary", args=[run.pk])).content))
-    assert "共收回问卷 4 份" in document.paragraphs[1].text
+    word = client.get(reverse("surveys:run_summary", args=[run.pk]))
+    assert quote("问卷调查情况报告（草稿）.docx") in word["Content-Disposition"]
+    document = Document(io.BytesIO(word.content))
+    assert any("共收回问卷 4 份" in p.text for p in document.paragraphs)
+    assert (
+        getattr(document.paragraphs[0].style, "name", "") == od.OFFICE.name
+        and round(getattr(document.sections[0].top_margin, "mm", 0)) == 37
+    )
     table = document.tables[0]
     assert [cell.text for cell in table.rows[1].cells] == [
         "您是否支持参评全国文明城市？",
@@ -161,6 +171,16 @@ def test_the_excel_and_word_reports_hold_the_numbers(county, run, questionnaire,
         "80%",
         "接近目标",
     ]
+    assert table.rows[0]._tr.get_or_add_trPr().find(qn("w:tblHeader")) is not None
+    pdf = tmp_path / "s.pdf"
+    pdf.write_bytes(client.get(reverse("surveys:run_summary_pdf", args=[run.pk])).content)
+    text = "".join(
+        subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    blocks = [p.text for p in document.paragraphs] + [c.text for r in table.rows for c in r.cells]
+    assert [b for b in blocks if "".join(b.split()) not in text] == []
 
 
 def test_a_questionnaire_round_trips_through_excel(county, questionnaire, login):
