@@ -1,0 +1,302 @@
+"""Reads of the address registry: where a point lies, search by name or pinyin, the nearest address to a point,
+and the county's own base map by box and zoom. All answered from the registry's indexed columns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from shapely.geometry import mapping, shape
+from shapely.ops import unary_union
+
+from addresses.models import Doorplate, Place, PlaceKind, Road, RoadKind
+from addresses.pinyin import normalise_query
+from core.geo import Bounds, degree_box, distance_m
+from org.models import Grid, Unit, UnitKind
+from org.queries import grid_id_at
+
+SEARCH_LIMIT = 10
+CJK = re.compile(r"[\u3400-\u9fff]")
+# "人民路18", "人民 18号", "rmlu 18": a name, then the number on the plate.
+NAME_AND_NUMBER = re.compile(r"^(.*?)[\s#]*(\d+[-\d]*)\s*号?$")
+REVERSE_STEPS_M = (
+    60,
+    200,
+    600,
+)  # widen the box only when nothing is near: most points are in a built-up area
+NEAR_M = 12  # closer than this, the point is at the address; farther, "附近"
+
+
+# --- Where a point lies ---------------------------------------------------------------------------
+
+
+def town_of_unit(unit: Unit) -> int | None:
+    """The town (街道/乡镇) a unit is in, itself included: read from its path, one query for the kinds."""
+    chain = unit.chain_ids()
+    towns = set(Unit.objects.filter(pk__in=chain, kind=UnitKind.TOWN).values_list("pk", flat=True))
+    return next((pk for pk in chain if pk in towns), None)
+
+
+def towns_by_grid() -> dict[int, int | None]:
+    """Each grid's town, for loading many rows at once."""
+    kinds = dict(Unit.objects.values_list("pk", "kind"))
+    result: dict[int, int | None] = {}
+    for grid_id, path in Grid.objects.values_list("pk", "unit__path"):
+        chain = [int(step) for step in reversed(path.strip("/").split("/"))]
+        result[grid_id] = next((pk for pk in chain if kinds.get(pk) == UnitKind.TOWN), None)
+    return result
+
+
+def locate(lon: float, lat: float) -> tuple[int | None, int | None]:
+    """The grid and the town a point lies in (None, None outside every grid)."""
+    grid_id = grid_id_at(lon, lat)
+    if grid_id is None:
+        return None, None
+    grid = Grid.objects.select_related("unit").get(pk=grid_id)
+    return grid_id, town_of_unit(grid.unit)
+
+
+# --- Search -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    """One search result, as the map module shows it and a form takes it."""
+
+    kind: str  # road, doorplate, place
+    id: int
+    label: str  # what fills an address field
+    detail: str  # where it is: town · grid, or the place's kind
+    lon: float
+    lat: float
+    bounds: list[float] | None = None  # [west, south, east, north] for a road or an area
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def _names_matching(queryset: QuerySet, text: str) -> QuerySet:
+    """Rows whose name contains the Chinese text, or whose pinyin keys begin with the typed letters."""
+    if CJK.search(text):
+        return queryset.filter(name__contains=text.replace(" ", ""))
+    key = normalise_query(text)
+    return queryset.filter(search_keys__contains=f" {key}") if key else queryset.none()
+
+
+def _where(row: Any) -> str:
+    parts = [row.town.name if row.town else "", row.grid.name if row.grid else ""]
+    return " · ".join(part for part in parts if part)
+
+
+def _road_hit(road: Road) -> Hit:
+    return Hit("road", road.pk, road.name, road.get_kind_display(), road.lon, road.lat, list(road.bounds))
+
+
+def _doorplate_hit(plate: Doorplate) -> Hit:
+    return Hit("doorplate", plate.pk, plate.label, _where(plate), plate.lon, plate.lat)
+
+
+def _place_hit(place: Place) -> Hit:
+    box = list(place.bounds) if place.geometry else None
+    where = _where(place) or place.get_kind_display()
+    return Hit("place", place.pk, place.name, where, place.lon, place.lat, box)
+
+
+def search(text: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
+    """Roads, doorplates and places for what a person typed: a name or its pinyin (full, initials or mixed),
+    optionally followed by a number ("人民路18", "rmlu 18"). Shortest names first: the likeliest meant."""
+    text = text.strip()[:50]
+    if not text:
+        return []
+    found = NAME_AND_NUMBER.match(text)
+    name, number = (found.group(1).strip(), found.group(2)) if found else (text, "")
+    if number and not name:
+        return []
+    roads = list(_names_matching(Road.objects.all(), name).order_by("name")[:50])
+    roads.sort(key=lambda road: (len(road.name), road.name))
+    hits: list[Hit] = [] if number else [_road_hit(road) for road in roads[:3]]
+    if roads:
+        plates = Doorplate.objects.filter(road__in=roads[:3]).select_related("road", "town", "grid")
+        if number:
+            plates = plates.filter(number_value__gte=int(number.split("-")[0]), number__startswith=number)
+        ordered = sorted(
+            plates.order_by("road", "number_value")[: limit * 3],
+            key=lambda p: (roads.index(p.road), p.number_value, p.number),
+        )
+        hits += [_doorplate_hit(plate) for plate in ordered[: limit - len(hits)]]
+    if len(hits) < limit and not number:
+        places = _names_matching(Place.objects.exclude(kind=PlaceKind.WATER), name).select_related(
+            "town", "grid"
+        )
+        nearest_first = sorted(places[:50], key=lambda place: (len(place.name), place.name))
+        hits += [_place_hit(place) for place in nearest_first[: limit - len(hits)]]
+    return hits[:limit]
+
+
+# --- Reverse lookup ------------------------------------------------------------------------------
+
+
+@dataclass
+class Nearby:
+    """The address nearest a point, written as a person says it: "人民路18号附近，城关街道 第3网格"."""
+
+    address: str
+    distance_m: float | None
+    doorplate_id: int | None
+    place_id: int | None
+    grid_id: int | None
+    town_id: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def _nearest(queryset: QuerySet, lon: float, lat: float) -> tuple[Any, float] | None:
+    for metres in REVERSE_STEPS_M:
+        box = degree_box(lon, lat, metres)
+        rows = list(
+            queryset.filter(
+                lat__gte=box.min_lat, lat__lte=box.max_lat, lon__gte=box.min_lon, lon__lte=box.max_lon
+            )[:500]
+        )
+        if rows:
+            # The box's corners reach past the circle: a row there may not be the nearest, so it waits for the
+            # next, wider box.
+            best = min(rows, key=lambda row: distance_m(lon, lat, row.lon, row.lat))
+            metres_away = distance_m(lon, lat, best.lon, best.lat)
+            if metres_away <= metres:
+                return best, metres_away
+    return None
+
+
+def reverse(lon: float, lat: float) -> Nearby:
+    """The nearest doorplate (else place) within REVERSE_STEPS_M, and the town and grid the point lies in."""
+    grid_id = grid_id_at(lon, lat)
+    grid = Grid.objects.select_related("unit").filter(pk=grid_id).first() if grid_id else None
+    town_id = town_of_unit(grid.unit) if grid else None
+    town = Unit.objects.filter(pk=town_id).first() if town_id else None
+    plate = _nearest(Doorplate.objects.select_related("road"), lon, lat)
+    place = None if plate else _nearest(Place.objects.exclude(kind=PlaceKind.WATER), lon, lat)
+    found = plate or place
+    where = " ".join(part for part in (town.name if town else "", grid.name if grid else "") if part)
+    if found is None:
+        return Nearby(where, None, None, None, grid_id, town_id)
+    row, metres = found
+    name = row.label if plate else row.name
+    near = name if metres < NEAR_M else _("%(name)s nearby") % {"name": name}
+    address = _("%(near)s, %(where)s") % {"near": near, "where": where} if where else near
+    return Nearby(
+        address,
+        round(metres, 1),
+        row.pk if plate else None,
+        row.pk if place else None,
+        grid_id,
+        town_id,
+    )
+
+
+# --- The base map ----------------------------------------------------------------------------------
+
+# Which roads a zoom level shows, and from which zoom their names are written.
+ROAD_MIN_ZOOM = {
+    RoadKind.HIGHWAY: 0,
+    RoadKind.MAIN: 0,
+    RoadKind.SECONDARY: 12,
+    RoadKind.BRANCH: 14,
+    RoadKind.LANE: 15,
+}
+ROAD_LABEL_ZOOM = {
+    RoadKind.HIGHWAY: 12,
+    RoadKind.MAIN: 13,
+    RoadKind.SECONDARY: 14,
+    RoadKind.BRANCH: 15,
+    RoadKind.LANE: 16,
+}
+PLACE_MIN_ZOOM = 14
+PLACE_LABEL_ZOOM = 15
+GRID_MIN_ZOOM = 13
+TOWNS_KEY = "addresses:town-outlines"
+MAX_FEATURES = 4000
+
+
+def _in_box(queryset: QuerySet, box: Bounds) -> QuerySet:
+    return queryset.filter(
+        max_lon__gte=box.min_lon, min_lon__lte=box.max_lon, max_lat__gte=box.min_lat, min_lat__lte=box.max_lat
+    )
+
+
+def _tolerance(zoom: int) -> float:
+    """About a third of a screen pixel at this zoom, in degrees: simplification nobody can see."""
+    return 360.0 / (256 * 2**zoom) / 3
+
+
+def _feature(geometry: dict, zoom: int, **properties: Any) -> dict:
+    simple = shape(geometry).simplify(_tolerance(zoom), preserve_topology=True)
+    return {"type": "Feature", "geometry": mapping(simple), "properties": properties}
+
+
+def town_outlines() -> list[dict]:
+    """Each town's outline: the union of its grids (cached; a county's few dozen towns change rarely)."""
+    cached = cache.get(TOWNS_KEY)
+    if cached is not None:
+        return cached
+    by_town: dict[int, list] = {}
+    towns = towns_by_grid()
+    for grid_id, boundary in Grid.objects.values_list("pk", "boundary"):
+        town_id = towns.get(grid_id)
+        if town_id is not None:
+            by_town.setdefault(town_id, []).append(shape(boundary))
+    names = dict(Unit.objects.filter(pk__in=by_town).values_list("pk", "name"))
+    outlines = []
+    for town_id, shapes in by_town.items():
+        union = unary_union(shapes).buffer(0)
+        outlines.append({"name": names[town_id], "geometry": mapping(union), "bounds": list(union.bounds)})
+    cache.set(TOWNS_KEY, outlines, 300)
+    return outlines
+
+
+def forget_town_outlines() -> None:
+    cache.delete(TOWNS_KEY)
+
+
+def base_map(box: Bounds, zoom: int) -> dict:
+    """The county's own base map within the box at this zoom, as one GeoJSON FeatureCollection whose features
+    say their layer ("town", "grid", "water", "place", "road") and whether their name is written."""
+    features: list[dict] = []
+    for town in town_outlines():
+        west, south, east, north = town["bounds"]
+        if east >= box.min_lon and west <= box.max_lon and north >= box.min_lat and south <= box.max_lat:
+            features.append(
+                _feature(town["geometry"], zoom, layer="town", name=town["name"], label=zoom >= 12)
+            )
+    if zoom >= GRID_MIN_ZOOM:
+        for name, boundary in _in_box(Grid.objects.all(), box).values_list("name", "boundary")[:MAX_FEATURES]:
+            features.append(_feature(boundary, zoom, layer="grid", name=name, label=False))
+    water = _in_box(Place.objects.filter(kind=PlaceKind.WATER, geometry__isnull=False), box)
+    for name, geometry in water.values_list("name", "geometry")[:MAX_FEATURES]:
+        features.append(_feature(geometry, zoom, layer="water", name=name, label=zoom >= 14))
+    if zoom >= PLACE_MIN_ZOOM:
+        places = _in_box(Place.objects.exclude(kind=PlaceKind.WATER), box).values_list(
+            "name", "kind", "geometry", "lon", "lat"
+        )
+        for name, kind, geometry, lon, lat in places[:MAX_FEATURES]:
+            point = geometry or {"type": "Point", "coordinates": [lon, lat]}
+            features.append(
+                _feature(point, zoom, layer="place", kind=kind, name=name, label=zoom >= PLACE_LABEL_ZOOM)
+            )
+    kinds = [kind for kind, least in ROAD_MIN_ZOOM.items() if zoom >= least]
+    roads = _in_box(Road.objects.filter(kind__in=kinds, geometry__isnull=False), box)
+    for name, kind, geometry in roads.values_list("name", "kind", "geometry")[:MAX_FEATURES]:
+        label = zoom >= ROAD_LABEL_ZOOM[RoadKind(kind)]
+        features.append(_feature(geometry, zoom, layer="road", kind=kind, name=name, label=label))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def sites_nearby_filter(lon: float, lat: float, metres: float) -> Q:
+    """A prefilter for rows with lon/lat within `metres` (a box; the caller measures the exact distance)."""
+    box = degree_box(lon, lat, metres)
+    return Q(lon__gte=box.min_lon, lon__lte=box.max_lon, lat__gte=box.min_lat, lat__lte=box.max_lat)
