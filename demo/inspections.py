@@ -78,6 +78,8 @@ def build_demo_sites() -> int:
             doorplate_id = None
             if door is not None:  # the site stands at a door of the registry and takes its standard address
                 lon, lat, address, doorplate_id = door
+            else:  # a grid without doorplates: its town and village, as a rural address is written
+                address = f"{community.parent.name if community.parent else ''}{community.name}"
             sites.append(
                 Site(
                     name=name,

@@ -348,7 +348,7 @@
     // A form's address search outside any map: a pick fills the address, and the form's map when it has one.
     const target = document.getElementById(input.dataset.cwAddressSearch);
     attachSearch(input, (hit) => {
-      input.value = "";
+      input.value = hit.label;
       if (target) target.value = hit.label;
       const mapElement = input.dataset.cwMapElement && document.getElementById(input.dataset.cwMapElement);
       if (mapElement && mapElement.cwMap) {
