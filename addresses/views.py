@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
-from addresses import actions, imports, queries
+from addresses import actions, geocoder, imports, queries
 from addresses.access import can_edit_addresses, can_see_registry
 from addresses.forms import DoorplateForm, ImportForm, PlaceForm, RoadForm
 from addresses.models import Doorplate, Place, Road
@@ -48,9 +48,12 @@ def _float(request: HttpRequest, name: str) -> float | None:
 
 
 @require_GET
-@cache_control(max_age=60, public=True)
+@cache_control(max_age=60, private=True)
 def search(request: HttpRequest) -> JsonResponse:
-    hits = queries.search(request.GET.get("q", ""))
+    text = request.GET.get("q", "")
+    hits = queries.search(text)
+    if not hits and can_see_registry(request.user) and (online := geocoder.geocode(text)):
+        hits = [online]  # not in the registry: the configured online geocoder's answer, for office staff only
     return JsonResponse({"results": [hit.as_dict() for hit in hits]})
 
 

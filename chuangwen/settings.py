@@ -318,6 +318,15 @@ def tile_source(url: str) -> list[str]:
     return [f"{scheme}:" if "{" in host else f"{scheme}://{host}"]
 
 
+# Where each tile preset's images come from (org/templatetags/maps.py holds their URLs).
+MAP_PRESET_SOURCES = {
+    "tianditu": ["https://*.tianditu.gov.cn"],
+    "tianditu-image": ["https://*.tianditu.gov.cn"],
+    "amap": ["https://*.is.autonavi.com"],
+    "tencent": ["https://*.map.gtimg.com"],
+}
+MAP_TILE_SOURCES = MAP_PRESET_SOURCES.get(MAP_TILES, tile_source(MAP_TILE_URL))
+
 # Content-Security-Policy (django-csp): scripts only from this site or inline with the response's nonce
 # (`<script nonce="{{ request.csp_nonce }}">`); no inline event handlers, no javascript: links, no eval. Styles
 # keep 'unsafe-inline' (style attributes, Leaflet and htmx set styles): styles cannot run code.
@@ -326,7 +335,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, "'unsafe-inline'"],
-        "img-src": [SELF, "data:", "blob:", *tile_source(MAP_TILE_URL)],
+        "img-src": [SELF, "data:", "blob:", *MAP_TILE_SOURCES],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "worker-src": [SELF],

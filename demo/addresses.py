@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
+from typing import cast
 
 from django.db import transaction
 from shapely.geometry import LineString, MultiLineString, Polygon, mapping, shape
@@ -218,15 +219,15 @@ class RegistryBuilder:
                 start[1] + math.sin(angle + 1.6) * 700 * d_lat,
             )
             self.road(name, RoadKind.LANE, LineString(self.wobble(self.subdivide(start, end, 4), 10)))
-        for name, kind in SEAT_PLACES:
+        for name, place_kind in SEAT_PLACES:
             lon = centre.x + self.rng.uniform(-2500, 2500) * d_lon
             lat = centre.y + self.rng.uniform(-2000, 2000) * d_lat
             self.place(
                 name,
-                kind,
+                place_kind,
                 lon,
                 lat,
-                120 if kind in {PlaceKind.PARK, PlaceKind.SCHOOL, PlaceKind.HOSPITAL} else 60,
+                120 if place_kind in {PlaceKind.PARK, PlaceKind.SCHOOL, PlaceKind.HOSPITAL} else 60,
             )
         self.core = core
         return core
@@ -328,8 +329,10 @@ class RegistryBuilder:
     def plates_for(self, road: Road) -> list[Doorplate]:
         if road.kind == RoadKind.HIGHWAY:
             return []
-        geometry = shape(road.geometry)
-        lines = list(geometry.geoms) if isinstance(geometry, MultiLineString) else [geometry]
+        geometry = shape(road.geometry or {})
+        lines = (
+            list(geometry.geoms) if isinstance(geometry, MultiLineString) else [cast(LineString, geometry)]
+        )
         plates: list[Doorplate] = []
         odd, even = 1, 2
         for line in lines:

@@ -296,6 +296,20 @@
     return marker;
   }
 
+  // Orders a list beside a map (data-cw-nearest="<map id>", items with data-lon/data-lat) nearest first and writes
+  // each distance into its [data-distance].
+  function nearestFirst(mapId, here) {
+    document.querySelectorAll(`[data-cw-nearest="${mapId}"]`).forEach((list) => {
+      const items = Array.from(list.children).map((item) => {
+        const metres = here.distanceTo(L.latLng(parseFloat(item.dataset.lat), parseFloat(item.dataset.lon)));
+        const shown = item.querySelector("[data-distance]");
+        if (shown) shown.textContent = metres < 1000 ? `${Math.round(metres)} m` : `${(metres / 1000).toFixed(1)} km`;
+        return [metres, item];
+      });
+      items.sort((a, b) => a[0] - b[0]).forEach((pair) => list.appendChild(pair[1]));
+    });
+  }
+
   function pointMap(element) {
     const data = pageData(`${element.id}-data`) || { points: [] };
     const fields = data.pick ? data.pick.map((id) => document.getElementById(id)) : null;
@@ -333,7 +347,8 @@
         const me = { lat: position.coords.latitude, lon: position.coords.longitude, kind: "me", label: words.you };
         points.addLayer(pointMarker(me));
         frame(map, [points], { maxZoom: 17 });
-      }, () => {}, { timeout: 8000 });
+        nearestFirst(element.id, L.latLng(me.lat, me.lon));
+      }, () => {}, { timeout: 8000, maximumAge: 60000 });
     }
     element.cwMap = map;
     element.cwPlace = place;
@@ -341,7 +356,7 @@
   }
 
   window.cwMap = {
-    config, create, frame, label, tooltip, popup, grids, pageData, show, attachSearch, reverse, pointMarker,
+    config, create, frame, label, tooltip, popup, grids, pageData, show, attachSearch, reverse, pointMarker, nearestFirst,
   };
   document.querySelectorAll("[data-cw-map]").forEach(pointMap);
   document.querySelectorAll("[data-cw-address-search]").forEach((input) => {
