@@ -160,6 +160,8 @@ class Doorplate(Located):
 class Place(Shaped):
     """A named place: a 小区 or building, a school, a market, a park, a body of water …"""
 
+    name = models.CharField(_("name"), max_length=100, db_index=True)  # a name's start is searched by btree
+
     kind = models.CharField(_("kind"), max_length=20, choices=PlaceKind.choices, default=PlaceKind.OTHER)
     doorplate = models.ForeignKey(
         Doorplate,

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
@@ -79,10 +81,16 @@ class Hit:
         return self.__dict__.copy()
 
 
-def _names_matching(queryset: QuerySet, text: str) -> QuerySet:
-    """Rows whose name contains the Chinese text, or whose pinyin keys begin with the typed letters."""
+def _names_matching(queryset: QuerySet, text: str, short_prefix: bool = False) -> QuerySet:
+    """Rows whose name contains the Chinese text, or whose pinyin keys begin with the typed letters.
+
+    With `short_prefix` (the many places), one or two characters match the start of a name only: a trigram
+    index needs three to narrow a "contains" down, and a name's start is what a btree answers at once."""
     if CJK.search(text):
-        return queryset.filter(name__contains=text.replace(" ", ""))
+        text = text.replace(" ", "")
+        if short_prefix and len(text) < 3:
+            return queryset.filter(name__startswith=text)
+        return queryset.filter(name__contains=text)
     key = normalise_query(text)
     return queryset.filter(search_keys__contains=f" {key}") if key else queryset.none()
 
@@ -129,9 +137,8 @@ def search(text: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
         )
         hits += [_doorplate_hit(plate) for plate in ordered[: limit - len(hits)]]
     if len(hits) < limit and not number:
-        places = _names_matching(Place.objects.exclude(kind=PlaceKind.WATER), name).select_related(
-            "town", "grid"
-        )
+        places = _names_matching(Place.objects.exclude(kind=PlaceKind.WATER), name, short_prefix=True)
+        places = places.select_related("town", "grid")
         nearest_first = sorted(places[:50], key=lambda place: (len(place.name), place.name))
         hits += [_place_hit(place) for place in nearest_first[: limit - len(hits)]]
     return hits[:limit]
@@ -155,45 +162,71 @@ class Nearby:
         return self.__dict__.copy()
 
 
-def _nearest(queryset: QuerySet, lon: float, lat: float) -> tuple[Any, float] | None:
+KNN_CANDIDATES = (
+    8  # nearest by degrees first; the nearest in metres is among them (a degree of longitude is shorter)
+)
+
+
+def _nearest_rows(queryset: QuerySet, lon: float, lat: float) -> list[tuple[int, float, float]]:
+    """(pk, lon, lat) of rows near the point, cheap tuples: on PostgreSQL the few nearest by the GiST index on
+    point(lon, lat) (a k-nearest-neighbour scan, migration 0002); elsewhere the rows in widening boxes."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(queryset.model._meta.db_table)
+        order = RawSQL(f"point({table}.lon, {table}.lat) <-> point(%s, %s)", (lon, lat))
+        return list(queryset.order_by(order).values_list("pk", "lon", "lat")[:KNN_CANDIDATES])
     for metres in REVERSE_STEPS_M:
         box = degree_box(lon, lat, metres)
         rows = list(
             queryset.filter(
                 lat__gte=box.min_lat, lat__lte=box.max_lat, lon__gte=box.min_lon, lon__lte=box.max_lon
-            )[:500]
+            ).values_list("pk", "lon", "lat")[:2000]
         )
-        if rows:
-            # The box's corners reach past the circle: a row there may not be the nearest, so it waits for the
-            # next, wider box.
-            best = min(rows, key=lambda row: distance_m(lon, lat, row.lon, row.lat))
-            metres_away = distance_m(lon, lat, best.lon, best.lat)
-            if metres_away <= metres:
-                return best, metres_away
-    return None
+        # The box's corners reach past its circle: a row there may not be the nearest, so it waits for the next,
+        # wider box unless it is within the circle.
+        if rows and min(distance_m(lon, lat, r[1], r[2]) for r in rows) <= metres:
+            return rows
+    return []
+
+
+def _nearest(queryset: QuerySet, lon: float, lat: float) -> tuple[int, float] | None:
+    """The pk of the nearest row within the widest reverse-lookup radius, and its distance in metres."""
+    rows = _nearest_rows(queryset, lon, lat)
+    if not rows:
+        return None
+    pk, row_lon, row_lat = min(rows, key=lambda row: distance_m(lon, lat, row[1], row[2]))
+    metres = distance_m(lon, lat, row_lon, row_lat)
+    return (pk, metres) if metres <= REVERSE_STEPS_M[-1] else None
+
+
+def _town_of_grid(grid: Grid) -> Unit | None:
+    chain = grid.unit.chain_ids()
+    towns = {unit.pk: unit for unit in Unit.objects.filter(pk__in=chain, kind=UnitKind.TOWN)}
+    return next((towns[pk] for pk in chain if pk in towns), None)
 
 
 def reverse(lon: float, lat: float) -> Nearby:
     """The nearest doorplate (else place) within REVERSE_STEPS_M, and the town and grid the point lies in."""
     grid_id = grid_id_at(lon, lat)
     grid = Grid.objects.select_related("unit").filter(pk=grid_id).first() if grid_id else None
-    town_id = town_of_unit(grid.unit) if grid else None
-    town = Unit.objects.filter(pk=town_id).first() if town_id else None
-    plate = _nearest(Doorplate.objects.select_related("road"), lon, lat)
-    place = None if plate else _nearest(Place.objects.exclude(kind=PlaceKind.WATER), lon, lat)
-    found = plate or place
+    town = _town_of_grid(grid) if grid else None
     where = " ".join(part for part in (town.name if town else "", grid.name if grid else "") if part)
-    if found is None:
+    plate = _nearest(Doorplate.objects.all(), lon, lat)
+    place = None if plate else _nearest(Place.objects.exclude(kind=PlaceKind.WATER), lon, lat)
+    town_id = town.pk if town else None
+    if plate:
+        name = Doorplate.objects.select_related("road").get(pk=plate[0]).label
+    elif place:
+        name = Place.objects.values_list("name", flat=True).get(pk=place[0])
+    else:
         return Nearby(where, None, None, None, grid_id, town_id)
-    row, metres = found
-    name = row.label if plate else row.name
+    metres = (plate or place or (0, 0.0))[1]
     near = name if metres < NEAR_M else _("%(name)s nearby") % {"name": name}
     address = _("%(near)s, %(where)s") % {"near": near, "where": where} if where else near
     return Nearby(
         address,
         round(metres, 1),
-        row.pk if plate else None,
-        row.pk if place else None,
+        plate[0] if plate else None,
+        place[0] if place else None,
         grid_id,
         town_id,
     )
@@ -294,9 +327,3 @@ def base_map(box: Bounds, zoom: int) -> dict:
         label = zoom >= ROAD_LABEL_ZOOM[RoadKind(kind)]
         features.append(_feature(geometry, zoom, layer="road", kind=kind, name=name, label=label))
     return {"type": "FeatureCollection", "features": features}
-
-
-def sites_nearby_filter(lon: float, lat: float, metres: float) -> Q:
-    """A prefilter for rows with lon/lat within `metres` (a box; the caller measures the exact distance)."""
-    box = degree_box(lon, lat, metres)
-    return Q(lon__gte=box.min_lon, lon__lte=box.max_lon, lat__gte=box.min_lat, lat__lte=box.max_lat)

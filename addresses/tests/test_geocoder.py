@@ -18,7 +18,10 @@ def amap(settings, monkeypatch):
 
     def fetch(url):
         asked.append(url)
-        return {"status": "1", "geocodes": [{"location": f"{lon},{lat}", "formatted_address": "示范县某某路1号"}]}
+        return {
+            "status": "1",
+            "geocodes": [{"location": f"{lon},{lat}", "formatted_address": "示范县某某路1号"}],
+        }
 
     monkeypatch.setattr(geocoder, "_fetch", fetch)
     return asked
