@@ -69,10 +69,23 @@
     };
   }
 
-  // The middle of a line (by length), where its name is written.
-  function middle(coords) {
-    const line = Array.isArray(coords[0][0]) ? coords.reduce((a, b) => (b.length > a.length ? b : a)) : coords;
-    return line[Math.floor(line.length / 2)];
+  // Where a road's name is written: the middle of the part of the line in view (its whole middle otherwise).
+  function labelPoint(coords, view) {
+    const lines = Array.isArray(coords[0][0]) ? coords : [coords];
+    const inside = [];
+    for (const line of lines) {
+      for (let i = 1; i < line.length; i++) {
+        for (let step = 0; step < 16; step++) {
+          const t = step / 16;
+          const at = L.latLng(line[i - 1][1] + (line[i][1] - line[i - 1][1]) * t, line[i - 1][0] + (line[i][0] - line[i - 1][0]) * t);
+          if (view.contains(at)) inside.push(at);
+        }
+      }
+    }
+    if (inside.length) return inside[Math.floor(inside.length / 2)];
+    const line = lines.reduce((a, b) => (b.length > a.length ? b : a));
+    const middle = line[Math.floor(line.length / 2)];
+    return L.latLng(middle[1], middle[0]);
   }
 
   // A label on the map, as text: road names along the road's middle, place names at their middle.
@@ -112,10 +125,8 @@
         const p = f.properties;
         if (!p.label || !p.name || seen.has(p.layer + p.name)) continue;
         seen.add(p.layer + p.name);
-        let at;
-        if (p.layer === "road") at = middle(f.geometry.coordinates);
-        else at = L.geoJSON(f).getBounds().getCenter();
-        if (Array.isArray(at)) at = L.latLng(at[1], at[0]);
+        const view = map.getBounds().pad(-0.1);
+        const at = p.layer === "road" ? labelPoint(f.geometry.coordinates, view) : L.geoJSON(f).getBounds().getCenter();
         group.addLayer(mapText(at, p.name, p.layer));
       }
     }

@@ -30,7 +30,7 @@
   fetch(element.dataset.area)
     .then((response) => response.json())
     .then((data) => {
-      L.geoJSON(data, { interactive: false, style: { color: "#0d6efd", weight: 2, fillOpacity: 0.05 } }).addTo(map);
+      L.geoJSON(data, { interactive: false, style: { color: "#0d6efd", weight: 2, fill: false } }).addTo(map);
     });
   map.on("click", (event) => place(event.latlng, false, true));
   // Without a pointer: the arrow keys move the map (Leaflet's), Enter marks the place at its centre.
