@@ -22,6 +22,10 @@ from org.models import Grid, Unit, UnitKind
 from org.queries import grid_id_at
 
 SEARCH_LIMIT = 10
+# What a search result never shows: kept out of its queries (a road's line and a grid's outline are large JSON).
+HEAVY = ("geometry", "search_keys", "pinyin")
+TOWN_HEAVY = ("town__head_name", "town__head_phone", "town__liaison_name", "town__liaison_phone")
+PLATE_HIT = ("number", "number_value", "lon", "lat", "road__name", "road__kind", "town__name", "grid__name")
 CJK = re.compile(r"[\u3400-\u9fff]")
 # "人民路18", "人民 18号", "rmlu 18": a name, then the number on the plate.
 NAME_AND_NUMBER = re.compile(r"^(.*?)[\s#]*(\d+[-\d]*)\s*号?$")
@@ -124,11 +128,15 @@ def search(text: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
     name, number = (found.group(1).strip(), found.group(2)) if found else (text, "")
     if number and not name:
         return []
-    roads = list(_names_matching(Road.objects.all(), name).order_by("name")[:50])
+    roads = list(_names_matching(Road.objects.defer(*HEAVY), name).order_by("name")[:50])
     roads.sort(key=lambda road: (len(road.name), road.name))
     hits: list[Hit] = [] if number else [_road_hit(road) for road in roads[:3]]
     if roads:
-        plates = Doorplate.objects.filter(road__in=roads[:3]).select_related("road", "town", "grid")
+        plates = (
+            Doorplate.objects.filter(road__in=roads[:3])
+            .select_related("road", "town", "grid")
+            .only(*PLATE_HIT)
+        )
         if number:
             plates = plates.filter(number_value__gte=int(number.split("-")[0]), number__startswith=number)
         ordered = sorted(
@@ -138,7 +146,7 @@ def search(text: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
         hits += [_doorplate_hit(plate) for plate in ordered[: limit - len(hits)]]
     if len(hits) < limit and not number:
         places = _names_matching(Place.objects.exclude(kind=PlaceKind.WATER), name, short_prefix=True)
-        places = places.select_related("town", "grid")
+        places = places.select_related("town", "grid").defer(*HEAVY, "grid__boundary", *TOWN_HEAVY)
         nearest_first = sorted(places[:50], key=lambda place: (len(place.name), place.name))
         hits += [_place_hit(place) for place in nearest_first[: limit - len(hits)]]
     return hits[:limit]
@@ -167,19 +175,20 @@ KNN_CANDIDATES = (
 )
 
 
-def _nearest_rows(queryset: QuerySet, lon: float, lat: float) -> list[tuple[int, float, float]]:
-    """(pk, lon, lat) of rows near the point, cheap tuples: on PostgreSQL the few nearest by the GiST index on
-    point(lon, lat) (a k-nearest-neighbour scan, migration 0002); elsewhere the rows in widening boxes."""
+def _nearest_rows(queryset: QuerySet, lon: float, lat: float) -> list[tuple]:
+    """(pk, lon, lat, name…) of rows near the point, cheap tuples (`queryset` gives the values): on PostgreSQL
+    the few nearest by the GiST index on point(lon, lat) (a k-nearest-neighbour scan, migration 0002);
+    elsewhere the rows in widening boxes."""
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(queryset.model._meta.db_table)
         order = RawSQL(f"point({table}.lon, {table}.lat) <-> point(%s, %s)", (lon, lat))
-        return list(queryset.order_by(order).values_list("pk", "lon", "lat")[:KNN_CANDIDATES])
+        return list(queryset.order_by(order)[:KNN_CANDIDATES])
     for metres in REVERSE_STEPS_M:
         box = degree_box(lon, lat, metres)
         rows = list(
             queryset.filter(
                 lat__gte=box.min_lat, lat__lte=box.max_lat, lon__gte=box.min_lon, lon__lte=box.max_lon
-            ).values_list("pk", "lon", "lat")[:2000]
+            )[:2000]
         )
         # The box's corners reach past its circle: a row there may not be the nearest, so it waits for the next,
         # wider box unless it is within the circle.
@@ -188,45 +197,59 @@ def _nearest_rows(queryset: QuerySet, lon: float, lat: float) -> list[tuple[int,
     return []
 
 
-def _nearest(queryset: QuerySet, lon: float, lat: float) -> tuple[int, float] | None:
-    """The pk of the nearest row within the widest reverse-lookup radius, and its distance in metres."""
+def _nearest(queryset: QuerySet, lon: float, lat: float) -> tuple[tuple, float] | None:
+    """The nearest row (a tuple of pk, lon, lat, name…) within the widest reverse-lookup radius, and its
+    distance in metres."""
     rows = _nearest_rows(queryset, lon, lat)
     if not rows:
         return None
-    pk, row_lon, row_lat = min(rows, key=lambda row: distance_m(lon, lat, row[1], row[2]))
-    metres = distance_m(lon, lat, row_lon, row_lat)
-    return (pk, metres) if metres <= REVERSE_STEPS_M[-1] else None
+    row = min(rows, key=lambda row: distance_m(lon, lat, row[1], row[2]))
+    metres = distance_m(lon, lat, row[1], row[2])
+    return (row, metres) if metres <= REVERSE_STEPS_M[-1] else None
 
 
-def _town_of_grid(grid: Grid) -> Unit | None:
-    chain = grid.unit.chain_ids()
-    towns = {unit.pk: unit for unit in Unit.objects.filter(pk__in=chain, kind=UnitKind.TOWN)}
-    return next((towns[pk] for pk in chain if pk in towns), None)
+WHERE_KEY = "addresses:where:%d"
+WHERE_SECONDS = 300  # a grid renamed or moved to another town shows in the reverse lookup after this long
+
+
+def _where_of_grid(grid_id: int) -> tuple[str, int | None]:
+    """ "城关街道 新华社区第3网格" and the town's id, for the grid a point lies in (cached: two queries saved on
+    every lookup, and grids change rarely)."""
+    cached = cache.get(WHERE_KEY % grid_id)
+    if cached is None:
+        grid = Grid.objects.select_related("unit").only("name", "unit__path").get(pk=grid_id)
+        chain = grid.unit.chain_ids()
+        towns = dict(Unit.objects.filter(pk__in=chain, kind=UnitKind.TOWN).values_list("pk", "name"))
+        town_id = next((pk for pk in chain if pk in towns), None)
+        where = " ".join(part for part in (towns.get(town_id, "") if town_id else "", grid.name) if part)
+        cached = [where, town_id]
+        cache.set(WHERE_KEY % grid_id, cached, WHERE_SECONDS)
+    return cached[0], cached[1]
 
 
 def reverse(lon: float, lat: float) -> Nearby:
     """The nearest doorplate (else place) within REVERSE_STEPS_M, and the town and grid the point lies in."""
     grid_id = grid_id_at(lon, lat)
-    grid = Grid.objects.select_related("unit").filter(pk=grid_id).first() if grid_id else None
-    town = _town_of_grid(grid) if grid else None
-    where = " ".join(part for part in (town.name if town else "", grid.name if grid else "") if part)
-    plate = _nearest(Doorplate.objects.all(), lon, lat)
-    place = None if plate else _nearest(Place.objects.exclude(kind=PlaceKind.WATER), lon, lat)
-    town_id = town.pk if town else None
+    where, town_id = _where_of_grid(grid_id) if grid_id else ("", None)
+    plate = _nearest(Doorplate.objects.values_list("pk", "lon", "lat", "road__name", "number"), lon, lat)
+    place = None
+    if plate is None:
+        places = Place.objects.exclude(kind=PlaceKind.WATER).values_list("pk", "lon", "lat", "name")
+        place = _nearest(places, lon, lat)
     if plate:
-        name = Doorplate.objects.select_related("road").get(pk=plate[0]).label
+        name = f"{plate[0][3]}{plate[0][4]}号"
     elif place:
-        name = Place.objects.values_list("name", flat=True).get(pk=place[0])
+        name = place[0][3]
     else:
         return Nearby(where, None, None, None, grid_id, town_id)
-    metres = (plate or place or (0, 0.0))[1]
+    metres = (plate or place or ((), 0.0))[1]
     near = name if metres < NEAR_M else _("%(name)s nearby") % {"name": name}
     address = _("%(near)s, %(where)s") % {"near": near, "where": where} if where else near
     return Nearby(
         address,
         round(metres, 1),
-        plate[0] if plate else None,
-        place[0] if place else None,
+        plate[0][0] if plate else None,
+        place[0][0] if place else None,
         grid_id,
         town_id,
     )
