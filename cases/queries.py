@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +70,37 @@ def likely_duplicates(case: Case) -> list[Case]:
         return []
     others = Case.objects.filter(state__in=Case.OPEN_STATES, reported_at__lte=case.reported_at)
     return _nearby(case, others.select_related("unit"))
+
+
+MAP_NEARBY_METRES = 500
+MAP_NEARBY_LIMIT = 30
+
+
+def nearby_open_cases(case: Case, visible: QuerySet[Case]) -> list[Case]:
+    """Open cases of the same category within MAP_NEARBY_METRES, among those the person sees: the case page's
+    map shows whether this problem is one of many around."""
+    others = visible.select_related(None).filter(state__in=Case.OPEN_STATES)
+    return _nearby(case, others, MAP_NEARBY_METRES)[:MAP_NEARBY_LIMIT]
+
+
+def case_map_points(case: Case, nearby: list[Case]) -> list[dict]:
+    """The case page's map: the case (at its site, when an inspection opened it) and the open cases near it."""
+    if not case.has_location():
+        return []
+    here = {"lon": case.lon, "lat": case.lat, "kind": "site" if case.site_name else "here"}
+    here["label"] = case.site_name or case.address or case.number
+    points = [here]
+    for other in nearby:
+        points.append(
+            {
+                "lon": other.lon,
+                "lat": other.lat,
+                "kind": "case",
+                "label": f"{other.number} {other.get_state_display()}",
+                "url": reverse("cases:detail", args=[other.pk]),
+            }
+        )
+    return points
 
 
 def find_relapse_origin(case: Case) -> Case | None:

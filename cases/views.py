@@ -292,6 +292,9 @@ def case_detail(request: PersonRequest, pk: int) -> HttpResponse:
         "can_see_contact": access.can_see_contact(person),
         "overdue": case.is_overdue(),
         "relapses": case.relapses.all(),
+        "map_points": queries.case_map_points(
+            case, queries.nearby_open_cases(case, access.cases_for(person))
+        ),
     }
     return render(request, "cases/case_detail.html", context)
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "core",
     "jobs",
     "org",
+    "addresses",
     "framework",
     "cases",
     "notify",
@@ -325,12 +326,22 @@ CHUANGWEN_DOCUMENT_PREFIX = env_str("CHUANGWEN_DOCUMENT_PREFIX", f"{CHUANGWEN_JU
 PORTAL_REPORTS_PER_IP = env_rate("PORTAL_REPORTS_PER_IP", "30/h")
 PORTAL_REPORTS_PER_PHONE = env_rate("PORTAL_REPORTS_PER_PHONE", "5/h")
 SURVEY_RESPONSES_PER_IP = env_rate("SURVEY_RESPONSES_PER_IP", "30/h")
-# Map tiles need a tile server; without one the maps draw grids on a blank background.
+# The maps' background. "offline" (the default) draws the county's own base map from the address registry and the
+# grids (no internet needed: most county networks have none); "tianditu" / "tianditu-image" (天地图 vector or
+# satellite, with annotation; MAP_TIANDITU_KEY is its tk key), "amap" (高德) and "tencent" (腾讯) use those tile
+# services; "xyz" any tile server at MAP_TILE_URL (a county's own).
 MAP_TILE_URL = env_str("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
+MAP_TILES = env_str("MAP_TILES", "xyz" if MAP_TILE_URL else "offline").lower()
+MAP_TIANDITU_KEY = env_str("MAP_TIANDITU_KEY")
 # The coordinate system the tiles are drawn in: "wgs84" (OpenStreetMap, 天地图) or "gcj02" (高德, 腾讯). Data stays
 # WGS-84; with "gcj02" the maps shift it onto the tiles and clicks come back as WGS-84 (static/js/mapcrs.js).
-MAP_TILE_CRS = env_str("MAP_TILE_CRS", "wgs84").lower()
+# The 高德 and 腾讯 presets are always GCJ-02.
+MAP_TILE_CRS = "gcj02" if MAP_TILES in {"amap", "tencent"} else env_str("MAP_TILE_CRS", "wgs84").lower()
+# An online geocoder asked for what the address registry does not hold: "" (off, the default), "tianditu" or
+# "amap", with its web-service key. Only the office's address search uses it; the public form stays offline.
+ADDRESS_GEOCODER = env_str("ADDRESS_GEOCODER").lower()
+ADDRESS_GEOCODER_KEY = env_str("ADDRESS_GEOCODER_KEY")
 
 
 def tile_source(url: str) -> list[str]:
@@ -343,6 +354,15 @@ def tile_source(url: str) -> list[str]:
     return [f"{scheme}:" if "{" in host else f"{scheme}://{host}"]
 
 
+# Where each tile preset's images come from (org/templatetags/maps.py holds their URLs).
+MAP_PRESET_SOURCES = {
+    "tianditu": ["https://*.tianditu.gov.cn"],
+    "tianditu-image": ["https://*.tianditu.gov.cn"],
+    "amap": ["https://*.is.autonavi.com"],
+    "tencent": ["https://*.map.gtimg.com"],
+}
+MAP_TILE_SOURCES = MAP_PRESET_SOURCES.get(MAP_TILES, tile_source(MAP_TILE_URL))
+
 # Content-Security-Policy (django-csp): scripts only from this site or inline with the response's nonce
 # (`<script nonce="{{ request.csp_nonce }}">`); no inline event handlers, no javascript: links, no eval. Styles
 # keep 'unsafe-inline' (style attributes, Leaflet and htmx set styles): styles cannot run code.
@@ -351,7 +371,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, "'unsafe-inline'"],
-        "img-src": [SELF, "data:", "blob:", *tile_source(MAP_TILE_URL)],
+        "img-src": [SELF, "data:", "blob:", *MAP_TILE_SOURCES],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "worker-src": [SELF],

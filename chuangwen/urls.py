@@ -11,6 +11,7 @@ from surveys import views as survey_views
 urlpatterns = [
     path("", include("shell.urls")),
     path("org/", include("org.urls")),
+    path("addresses/", include("addresses.urls")),
     path("cases/", include("cases.urls")),
     path("surveys/", include("surveys.urls")),
     path("inbox/", include("notify.urls")),

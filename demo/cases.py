@@ -23,6 +23,7 @@ from shapely.geometry.base import BaseGeometry
 from cases.categories import CJT_214, load_categories
 from cases.models import Case, CaseCounter, CaseEvent, Category, CategoryKind, Priority, Source, State
 from core.workcalendar import WorkCalendar
+from demo.addresses import PlateIndex
 from org.models import Grid, Person, Role, Unit, UnitKind
 
 SEED = 20261129
@@ -93,6 +94,7 @@ class CaseBuilder:
         self.rng = random.Random(SEED)
         self.now = now or timezone.now()
         self.count = count
+        self.plates: PlateIndex | None = None  # the registry's doorplates; the bulk loader goes without
         self.calendar = WorkCalendar.load()
         self.office = list(
             Person.objects.filter(role__in=[Role.INSPECTOR, Role.OFFICE_ADMIN]).order_by("username")
@@ -147,13 +149,20 @@ class CaseBuilder:
         self, reported_at: dt.datetime, grid: Grid, category: Category, lon: float, lat: float
     ) -> Case:
         texts = DESCRIPTIONS.get(category.name) or [text.format(name=category.name) for text in GENERIC]
+        address = f"{grid.unit.parent.name if grid.unit.parent else ''}{self.rng.choice(ADDRESSES)}{self.rng.randint(1, 300)}号"
+        if self.plates is not None:  # addresses as the registry gives them (the bulk loader keeps its draw)
+            door = self.plates.nearest(grid.pk, lon, lat)
+            town = grid.unit.parent.name if grid.unit.parent else ""
+            address = f"{town}{grid.unit.name}"  # a grid without doorplates: its town and village
+            if door is not None:  # reported at a door of the registry: the address a map pick would fill
+                lon, lat, address = door[0], door[1], f"{door[2]}附近"
         source = self.rng.choices([s for s, _w in SOURCES], [w for _s, w in SOURCES])[0]
         citizen = source in {Source.CITIZEN, Source.HOTLINE_12345, Source.HOTLINE_12319}
         return Case(
             number="",
             source=source,
             description=self.rng.choice(texts),
-            address=f"{grid.unit.parent.name if grid.unit.parent else ''}{self.rng.choice(ADDRESSES)}{self.rng.randint(1, 300)}号",
+            address=address,
             lon=lon,
             lat=lat,
             grid=grid,
@@ -493,4 +502,6 @@ def build_demo_cases(count: int = 3000, now: dt.datetime | None = None) -> int:
         )
     if Case.objects.aggregate(n=Max("pk"))["n"]:
         return 0
-    return CaseBuilder(now=now, count=count).build()
+    builder = CaseBuilder(now=now, count=count)
+    builder.plates = PlateIndex()
+    return builder.build()

@@ -13,6 +13,7 @@ from shapely.geometry import Point
 
 from cases.models import Case, CaseCounter, CaseEvent, Source
 from core.geo import distance_m, parse_boundary
+from demo.addresses import PlateIndex
 from demo.cases import CaseBuilder
 from framework.models import MethodKind, SiteType
 from framework.queries import active_edition, checklist_for
@@ -59,6 +60,7 @@ def build_demo_sites() -> int:
             by_town.setdefault(grid.unit.parent_id, []).append(grid)
     sites = []
     offset = 0
+    plates = PlateIndex()
     for town_grids in by_town.values():
         names: set[str] = set()
         for i in range(SITES_PER_TOWN):
@@ -71,11 +73,19 @@ def build_demo_sites() -> int:
                 name, n = f"{base}{n}", n + 1
             names.add(name)
             lon, lat = _point_in(grid, rng)
+            address = f"{community.parent.name if community.parent else ''}{rng.choice(STREETS)}{rng.randint(1, 300)}号"
+            door = plates.nearest(grid.pk, lon, lat)
+            doorplate_id = None
+            if door is not None:  # the site stands at a door of the registry and takes its standard address
+                lon, lat, address, doorplate_id = door
+            else:  # a grid without doorplates: its town and village, as a rural address is written
+                address = f"{community.parent.name if community.parent else ''}{community.name}"
             sites.append(
                 Site(
                     name=name,
                     site_type=site_type,
-                    address=f"{community.parent.name if community.parent else ''}{rng.choice(STREETS)}{rng.randint(1, 300)}号",
+                    address=address,
+                    doorplate_id=doorplate_id,
                     lon=lon,
                     lat=lat,
                     grid=grid,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from addresses.models import Doorplate
 from framework.models import CheckItem, Edition, SiteType
 from org.models import Grid, Unit
 
@@ -23,6 +24,15 @@ class Site(models.Model):
     name = models.CharField(_("name"), max_length=200)
     site_type = models.ForeignKey(SiteType, verbose_name=_("site type"), on_delete=models.PROTECT)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    # The standard address (标准地址) the site stands at; `address` keeps its text (and is all a site without one has).
+    doorplate = models.ForeignKey(
+        Doorplate,
+        verbose_name=_("standard address"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sites",
+    )
     lon = models.FloatField(_("longitude"))
     lat = models.FloatField(_("latitude"))
     grid = models.ForeignKey(

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from addresses.queries import reverse as nearest_address
 from cases.actions import file_case, open_case
 from cases.models import Case, CasePhoto, Source, State
 from core.geo import validate_lon_lat
@@ -97,6 +98,9 @@ def submit_report(
     elif not address.strip():
         raise ValidationError(_("Give the place of the problem."))
     phone = check_phone(phone)
+    if lon is not None and lat is not None and not address.strip():
+        # A point without words (a phone without scripts, an Open311 client): the registry's nearest address.
+        address = nearest_address(lon, lat).address
     now = timezone.now()
     case = Case(
         source=Source.CITIZEN,

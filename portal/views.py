@@ -128,6 +128,10 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
             if p.kind == CasePhoto.Kind.AFTER and shows_publicly(p, case)
         ],
         "new": request.GET.get("new") == "1",
+        # The place the reporter marked; the label is the category shown above, never the reporter's words.
+        "map_points": [{"lon": case.lon, "lat": case.lat, "kind": "here", "label": report.service.name}]
+        if case.has_location()
+        else [],
     }
     return render(request, "portal/track.html", context)
 

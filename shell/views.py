@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.models import CalendarOverride
 from core.passwords import describe_rules
 from core.workcalendar import WorkCalendar
+from inspections.access import is_inspector
 from org import signin
 from org.access import can_view_audit, grids_for, people_for, require, visible_units
 from org.actions import change_own_password
@@ -50,6 +51,7 @@ def home(request: PersonRequest) -> HttpResponse:
         "grid_count": grids_for(person).count(),
         "own_unit": person.unit,
         "child_units": units.filter(parent=person.unit).order_by("name") if person.unit_id else [],
+        "sites_map": is_inspector(person),  # the inspector's sites to visit today, on a map
         **home_context(person),
     }
     return render(request, "shell/home.html", context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bench import addresses as address_bench
 from bench import cases as bench
 from bench import exports as exports_bench
 from cases.models import Case
@@ -37,3 +38,12 @@ def test_a_tiny_exports_bench_prints_speed_and_memory_for_both_sizes():
         "memory_growth",
     ]
     assert all(figures[name] > 0 for name in names)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tiny_address_bench_prints_both_figures():
+    lines: list[str] = []
+    figures = address_bench.run(total=400, requests=20, say=lines.append)
+    names = [line.split(":")[0] for line in lines]
+    assert names[-2:] == ["search_p95_ms", "reverse_p95_ms"]
+    assert figures["doorplates"] == 400 and figures["search_p95_ms"] > 0 and figures["reverse_p95_ms"] > 0

@@ -9,6 +9,11 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from addresses.actions import save_road
+from addresses.models import RoadKind
+from addresses.tests.fixtures import build_registry
+from framework.models import SiteType
+from inspections.models import Site
 from org.tests.test_maps import page_config, sign_in
 
 
@@ -63,3 +68,48 @@ def test_the_report_map_opens_on_the_county(live_server, county, page: Page):
     assert frame["x"] <= drawn["x"] and drawn["x"] + drawn["width"] <= frame["x"] + frame["width"]
     assert frame["y"] <= drawn["y"] and drawn["y"] + drawn["height"] <= frame["y"] + frame["height"]
     assert drawn["width"] > 0.8 * frame["width"] or drawn["height"] > 0.8 * frame["height"]
+
+
+PAYLOAD = '<img src=x onerror="window.__xss=1">'
+
+
+@pytest.mark.browser
+def test_names_on_maps_are_text_never_html(live_server, county, page: Page):
+    """Issue 20 item 7: a site, road or place named with markup (Excel imports carry anything) is shown as text in
+    tooltips, popups, base-map labels and search results, and no script runs."""
+    build_registry(county)
+    save_road(
+        county.office_admin,
+        None,
+        name=PAYLOAD,
+        kind=RoadKind.MAIN,
+        lon=117.01,
+        lat=35.5056,
+        geometry={"type": "LineString", "coordinates": [[117.003, 35.5056], [117.007, 35.5056]]},
+    )
+    site = Site.objects.create(
+        name=PAYLOAD,
+        site_type=SiteType.objects.order_by("pk").first(),
+        address=PAYLOAD,
+        lon=117.005,
+        lat=35.505,
+        grid=county.grid_a,
+        town=county.town_a,
+        keeper=county.community_a,
+    )
+    sign_in(page, live_server.url, "admin")
+    page.goto(f"{live_server.url}/inspections/sites/{site.pk}/")
+    page.locator("#site-place-map .leaflet-interactive").first.hover()
+    tooltip = page.locator(".leaflet-tooltip")
+    expect(tooltip).to_contain_text(PAYLOAD)
+    expect(page.locator("#site-place-map", has_text=PAYLOAD).first).to_be_visible()
+    road_label = page.locator(".cw-map-text-road", has_text=PAYLOAD)
+    expect(road_label).to_be_visible()
+    search = page.locator("#site-place-map .cw-map-search input")
+    assert search.count() == 0  # the site's map has no search; the registry page's has
+    page.goto(f"{live_server.url}/addresses/")
+    box = page.locator("#registry-map .cw-map-search input")
+    box.fill("img")
+    expect(page.get_by_role("option", name=PAYLOAD)).to_be_visible()
+    assert page.locator("img[src='x']").count() == 0
+    assert page.evaluate("() => window.__xss") is None

@@ -14,6 +14,7 @@ from conftest import PASSWORD, square
 from org.actions import save_grid
 from org.models import Grid
 from org.queries import jurisdiction_extent
+from org.templatetags.maps import tile_layers
 
 CONFIG = re.compile(r'<script id="cw-map" type="application/json">(.*?)</script>', re.S)
 
@@ -48,15 +49,47 @@ def test_the_extent_is_kept_until_a_grid_is_saved(county, django_assert_num_quer
 
 
 def test_a_map_page_carries_the_tiles_and_the_extent(county, login, settings):
+    settings.MAP_TILES = "xyz"
     settings.MAP_TILE_URL = "https://tiles.example/{z}/{x}/{y}.png"
     settings.MAP_TILE_ATTRIBUTION = "© 示例"
     html = login(county.office_admin).get(reverse("org:grid_list")).content.decode()
-    assert page_config(html) == {
-        "tiles": "https://tiles.example/{z}/{x}/{y}.png",
-        "attribution": "© 示例",
-        "bounds": [[35.5, 117.0], [pytest.approx(35.51), pytest.approx(117.02)]],
-    }
+    config = page_config(html)
+    assert config["layers"] == [
+        {"url": "https://tiles.example/{z}/{x}/{y}.png", "subdomains": "abc", "attribution": "© 示例"}
+    ]
+    assert config["basemap"] is None  # online tiles: the county's own base map is not drawn under them
+    assert config["bounds"] == [[35.5, 117.0], [pytest.approx(35.51), pytest.approx(117.02)]]
     assert html.index('id="cw-map"') < html.index("js/map.js") < html.index("js/gridmap.js")
+
+
+def test_offline_by_default_the_maps_draw_the_countys_own_base_map(county, login, settings):
+    assert settings.MAP_TILES == "offline"
+    config = page_config(login(county.office_admin).get(reverse("org:grid_list")).content.decode())
+    assert config["layers"] == []
+    assert config["basemap"] == reverse("addresses:basemap")
+    assert config["search"] == reverse("addresses:search") and config["reverse"] == reverse(
+        "addresses:reverse"
+    )
+
+
+@pytest.mark.parametrize(
+    ("preset", "host", "crs"),
+    [
+        ("tianditu", "tianditu.gov.cn/vec_w", "wgs84"),
+        ("tianditu-image", "tianditu.gov.cn/img_w", "wgs84"),
+        ("amap", "autonavi.com", "gcj02"),
+        ("tencent", "map.gtimg.com", "gcj02"),
+    ],
+)
+def test_tile_presets(county, login, settings, preset, host, crs):
+    settings.MAP_TILES, settings.MAP_TIANDITU_KEY = preset, "tk123"
+    layers = tile_layers()
+    assert host in layers[0]["url"] and layers[0]["attribution"]
+    if preset.startswith("tianditu"):
+        assert len(layers) == 2 and all(
+            layer["url"].endswith("tk=tk123") for layer in layers
+        )  # with annotation
+    assert ("gcj02" if preset in {"amap", "tencent"} else "wgs84") == crs
 
 
 @pytest.mark.browser

@@ -3,19 +3,19 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import override_settings
 
-from bench import cases, exports, scores
+from bench import addresses, cases, exports, scores
 
 
 class Command(BaseCommand):
     help = (
         "Benchmark at scale in a throw-away database and print `name: value` lines ending with the ratios. "
         "`chuangwen bench cases` uses 1M cases; `chuangwen bench scores` 1M cases and 100k inspection results; "
-        "`chuangwen bench exports` exports 10k and 100k cases; --quick uses a tenth. Meant for PostgreSQL "
-        "(DATABASE_URL)."
+        "`chuangwen bench exports` exports 10k and 100k cases; `chuangwen bench addresses` 500k doorplates "
+        "(--doorplates N); --quick uses a tenth. Meant for PostgreSQL (DATABASE_URL)."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("target", choices=["cases", "scores", "exports"])
+        parser.add_argument("target", choices=["cases", "scores", "exports", "addresses"])
         parser.add_argument(
             "--quick",
             action="store_true",
@@ -25,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=300, help="cases: intake requests per side")
         parser.add_argument(
             "--results", type=int, help="scores: how many inspection results (default: cases ÷ 10)"
+        )
+        parser.add_argument(
+            "--doorplates", type=int, default=500_000, help="addresses: how many doorplates (default 500,000)"
         )
 
     def handle(self, *args, **options) -> None:
@@ -54,6 +57,9 @@ class Command(BaseCommand):
         if target == "exports":
             largest = options["cases"] or (10_000 if options["quick"] else 100_000)
             exports.run([max(largest // 10, 1), largest], self.stdout.write)
+            return
+        if target == "addresses":
+            addresses.run(options["doorplates"], options["requests"], self.stdout.write)
             return
         if target == "scores":
             scores.run(total, options["results"] or max(total // 10, 1), self.stdout.write)

@@ -3,6 +3,7 @@ import time
 from auditlog.context import disable_auditlog
 from django.core.management.base import BaseCommand
 
+from demo.addresses import build_demo_registry
 from demo.cases import build_demo_cases, build_many_cases
 from demo.county import DEMO_PASSWORD, build_demo_county, demo_loaded, demo_logins
 from demo.framework import build_demo_edition, demo_edition_loaded, load_shipped_edition
@@ -32,6 +33,10 @@ class Command(BaseCommand):
             with disable_auditlog():
                 build_demo_county()
             self.stdout.write(self.style.SUCCESS("Demo county 示范县 loaded."))
+        with disable_auditlog():
+            plates = build_demo_registry()
+        if plates:
+            self.stdout.write(f"Standard addresses: {plates} doorplates with their roads and places added.")
         if not demo_edition_loaded():
             with disable_auditlog():
                 shipped = load_shipped_edition()
