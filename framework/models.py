@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.history import Event, action_field, state_field
+from core.text import clause
 from framework.rules import RuleKind, check_rule
 from org.models import Unit
 
@@ -121,7 +122,7 @@ class Criterion(models.Model):
         ordering = ["sort_order", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.text[:40]}".strip()
+        return f"{self.code} {clause(self.text, 40)}".strip()
 
     def clean(self) -> None:
         if self.node_id and self.node.edition_id != self.edition_id:
@@ -186,7 +187,7 @@ class Requirement(models.Model):
         ordering = ["sort_order", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.text[:40]}"
+        return f"{self.get_kind_display()}: {clause(self.text, 40)}"
 
     def clean(self) -> None:
         unknown = set(self.material_types or []) - set(MaterialType.values)
@@ -218,7 +219,7 @@ class CheckItem(models.Model):
         ordering = ["sort_order", "pk"]
 
     def __str__(self) -> str:
-        return self.text[:60]
+        return clause(self.text, 60)
 
 
 # --- Task breakdown (任务分解) -----------------------------------------------------------------
