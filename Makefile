@@ -22,7 +22,7 @@ messages: $(STAMP)
 run: install messages
 	@mkdir -p var
 	$(BIN)/chuangwen migrate --noinput -v 0
-	$(BIN)/chuangwen demo
+	DEBUG=1 $(BIN)/chuangwen demo
 	@echo "Chuangwen is starting on http://127.0.0.1:8000/"
 	DEBUG=1 $(BIN)/chuangwen runserver 127.0.0.1:8000
 

@@ -50,6 +50,11 @@ DEBUG = env_bool("DEBUG", default=False)
 # The insecure key only exists for local runs; system check chuangwen.E001 refuses it when DEBUG is off.
 INSECURE_DEV_KEY = "dev-only-insecure-key-change-me"
 SECRET_KEY = env_str("SECRET_KEY", INSECURE_DEV_KEY)
+# The key of the citizen's phone identity (portal.models.phone_hash: points, ranking, the per-phone limit), apart from
+# SECRET_KEY so either can be rotated without the other. Rotating it: set the new key and run `chuangwen
+# rehash-phones` before the web processes start (it rewrites every stored hash); chuangwen.E004 refuses the default.
+INSECURE_DEV_PHONE_KEY = "dev-only-insecure-phone-key-change-me"
+PHONE_HASH_KEY = env_str("PHONE_HASH_KEY", INSECURE_DEV_PHONE_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "shell.views.csrf_failure"

@@ -11,6 +11,14 @@ def check_production_settings(app_configs, **kwargs):
         errors.append(
             Error("SECRET_KEY is the development key.", hint="Set SECRET_KEY.", id="chuangwen.E001")
         )
+    if settings.PHONE_HASH_KEY in (settings.INSECURE_DEV_PHONE_KEY, settings.SECRET_KEY):
+        errors.append(
+            Error(
+                "PHONE_HASH_KEY is the development key or SECRET_KEY.",
+                hint="Set PHONE_HASH_KEY to its own secret (see the README, Security baseline).",
+                id="chuangwen.E004",
+            )
+        )
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         errors.append(
             Error("Production needs PostgreSQL.", hint="Set DATABASE_URL=postgres://…", id="chuangwen.E002")

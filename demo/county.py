@@ -9,8 +9,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
+from django.db.models import Count
 
 from org.models import Grid, Person, Role, Unit, UnitKind
 from org.queries import forget_grid_index
@@ -366,6 +367,14 @@ def demo_loaded() -> bool:
 @transaction.atomic
 def build_demo_county() -> None:
     CountyBuilder().build()
+
+
+def require_password_changes() -> int:
+    """Every account still on the demo password must choose its own at its next sign-in: for a demo loaded where
+    others can reach it. The demo gives its accounts one shared hash, so only shared hashes are checked."""
+    shared = Person.objects.values("password").annotate(n=Count("id")).filter(n__gt=1)
+    demo_hashes = [row["password"] for row in shared if check_password(DEMO_PASSWORD, row["password"])]
+    return Person.objects.filter(password__in=demo_hashes).update(must_change_password=True)
 
 
 def demo_logins() -> list[DemoLogin]:

@@ -31,6 +31,7 @@ from portal.models import (
     CitizenReport,
     HiddenPhoto,
     HotlineTicket,
+    PointsAward,
     PublicService,
     key_hash,
     phone_hash,
@@ -127,6 +128,26 @@ def submit_report(
         attributes=attributes or {},
         created_at=now,
     )
+
+
+# --- The phone identity's key ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rehash_phones() -> int:
+    """After PHONE_HASH_KEY changed: every report's phone identity, and its points award, rewritten with the new key
+    from the phone the case keeps. Returns how many changed. (A report whose phone was erased keeps its old hash:
+    its points stay, but a later report from the same phone is a new identity.)"""
+    changed = 0
+    reports = CitizenReport.objects.exclude(phone_hash="").exclude(case__reporter_phone="")
+    for report in reports.select_related("case").select_for_update().order_by("pk"):
+        new = phone_hash(report.case.reporter_phone)
+        if new != report.phone_hash:
+            report.phone_hash = new
+            report.save(update_fields=["phone_hash"])
+            PointsAward.objects.filter(report=report).update(phone_hash=new)
+            changed += 1
+    return changed
 
 
 # --- API keys -----------------------------------------------------------------------------------------

@@ -23,10 +23,12 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
-def phone_hash(phone: str) -> str:
-    """A keyed hash of the phone number: the tracking identity for points and ranking, not reversible to it."""
+def phone_hash(phone: str, key: str | None = None) -> str:
+    """A keyed hash of the phone number: the tracking identity for points and ranking, not reversible to it. Keyed
+    on PHONE_HASH_KEY (not SECRET_KEY: rotating one must not change the other)."""
     digits = "".join(ch for ch in phone if ch.isdigit())
-    return hmac.new(settings.SECRET_KEY.encode(), f"phone:{digits}".encode(), hashlib.sha256).hexdigest()
+    secret = key if key is not None else settings.PHONE_HASH_KEY
+    return hmac.new(secret.encode(), f"phone:{digits}".encode(), hashlib.sha256).hexdigest()
 
 
 def key_hash(key: str) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "k" * 20 + "production-secret-key-with-enough-entropy-9f3a7c1e",
+    "PHONE_HASH_KEY": "p" * 20 + "production-phone-key-with-enough-entropy-4b8d2e6a",
     "ALLOWED_HOSTS": "cw.example.gov.cn",
     "DATABASE_URL": "postgres://chuangwen@127.0.0.1:5432/chuangwen",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
@@ -48,10 +49,14 @@ def test_check_deploy_is_clean_in_production():
 
 
 def test_check_deploy_refuses_the_development_defaults():
-    env = {k: v for k, v in PRODUCTION_ENV.items() if k not in {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"}}
+    env = {
+        k: v
+        for k, v in PRODUCTION_ENV.items()
+        if k not in {"SECRET_KEY", "PHONE_HASH_KEY", "DATABASE_URL", "REDIS_URL"}
+    }
     result = _check_deploy(env)
     assert result.returncode != 0
-    for code in ("chuangwen.E001", "chuangwen.E002", "chuangwen.E003"):
+    for code in ("chuangwen.E001", "chuangwen.E002", "chuangwen.E003", "chuangwen.E004"):
         assert code in result.stderr + result.stdout
 
 

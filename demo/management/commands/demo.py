@@ -1,11 +1,12 @@
 import time
 
 from auditlog.context import disable_auditlog
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from demo.addresses import build_demo_registry
 from demo.cases import build_demo_cases, build_many_cases
-from demo.county import DEMO_PASSWORD, build_demo_county, demo_loaded, demo_logins
+from demo.county import DEMO_PASSWORD, build_demo_county, demo_loaded, demo_logins, require_password_changes
 from demo.framework import build_demo_edition, demo_edition_loaded, load_shipped_edition
 from demo.inspections import build_demo_history, build_demo_round, build_demo_sites
 from demo.materials import build_demo_materials
@@ -24,8 +25,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--cases", type=int, default=0, help="add cases until there are N (for benchmarks)"
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="load it with DEBUG=0 too (a trial server): every demo account must then change its password",
+        )
 
     def handle(self, *args, **options) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                f"The demo's accounts share the published password {DEMO_PASSWORD}: it runs with DEBUG=1 only. "
+                "On a trial server others can reach, add --force: every demo account must then choose its own "
+                "password at its first sign-in."
+            )
         if demo_loaded():
             self.stdout.write("Demo county already loaded; reusing it.")
         else:
@@ -72,6 +84,13 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo inspection rounds with results: {rounds} added.")
         if materials:
             self.stdout.write(f"Demo materials: {materials} requests with submissions in every state.")
+        if not settings.DEBUG:
+            changed = require_password_changes()
+            self.stdout.write(
+                self.style.WARNING(
+                    f"DEBUG is off: {changed} demo accounts must change their password at sign-in."
+                )
+            )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in demo_logins():
             self.stdout.write(f"  {login.username:<12} {login.role:<8} {login.unit}")
