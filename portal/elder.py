@@ -15,7 +15,9 @@ REMEMBERED_FOR = timedelta(days=365)
 
 
 def is_on(request: HttpRequest) -> bool:
-    return not request.user.is_authenticated and request.COOKIES.get(COOKIE) == "1"
+    # An error page may be drawn before the authentication middleware has run (a bad Host: no request.user).
+    user = getattr(request, "user", None)
+    return not (user and user.is_authenticated) and request.COOKIES.get(COOKIE) == "1"
 
 
 def remember(request: HttpRequest, response: HttpResponse, on: bool) -> None:

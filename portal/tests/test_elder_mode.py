@@ -48,3 +48,11 @@ def test_staff_pages_keep_their_layout(county, client):
     page = client.get("/").content.decode()
     assert ELDER_CLASS not in page
     assert 'data-testid="elder-mode"' not in page
+
+
+def test_an_error_drawn_before_sign_in_is_known_still_honours_it(db, client, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    client.cookies[COOKIE] = "1"
+    response = client.get("/report/", headers={"host": "attacker.example"})
+    assert response.status_code == 400
+    assert ELDER_CLASS in response.content.decode()
