@@ -193,6 +193,7 @@ class SheetWriter:
         self._held: list[tuple[list[Any], float | None, bytes | None]] = []
         self._started = False
         self._images: list[tuple[int, bytes]] = []
+        self._plain: list[bool] = []  # per column, set with the widths
         self._styles = self._make_styles()
 
     # -- styles --------------------------------------------------------------------------------
@@ -211,7 +212,6 @@ class SheetWriter:
             cell = WriteOnlyCell(self.sheet)
             cell.number_format = column.number_format
             cell.alignment = Alignment(
-                vertical="top",
                 wrap_text=column.kind in (Kind.TEXT, Kind.LONG),
                 horizontal="right" if column.kind in RIGHT else None,
             )
@@ -229,6 +229,8 @@ class SheetWriter:
             cell._value = value
             cell.data_type = "s"  # text, never a formula, whatever it starts with
             return cell
+        if self._plain[index]:
+            return value  # the default style fits: no cell object to make (most of a large export's time)
         return self._styled(self._styles.cells[index], value)
 
     def _styled(self, like: Any, value: Any) -> Any:
@@ -283,10 +285,15 @@ class SheetWriter:
         self._held = []
 
     def _set_widths(self) -> None:
+        """Fit the widths, and mark the columns whose cells need no style: codes, whole numbers, and text that
+        fits its width (no wrapping) look the same in the default style."""
         for index, column in enumerate(self.columns):
             letter = get_column_letter(index + 1)
             width = self.fixed_widths.get(index) or self._fitted_width(index, column)
             self.sheet.column_dimensions[letter].width = width
+            widest = max((_shown_width(column, row[index]) for row, _h, _i in self._held), default=0)
+            fits = column.kind == Kind.TEXT and widest + 2 <= width
+            self._plain.append(column.kind in (Kind.CODE, Kind.INTEGER) or fits)
 
     def _fitted_width(self, index: int, column: Column) -> float:
         header = min(text_width(column.title), 16) + 2  # long headers wrap rather than widen the column
