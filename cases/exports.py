@@ -18,7 +18,7 @@ DIRECT_EXPORT_ROWS = 2_000  # larger lists are made in the background with a pro
 PROGRESS_EVERY = 1_000
 
 
-def _columns(can_see_contact: bool) -> list[tuple[Column, Callable[[Case], Any]]]:
+def export_columns(can_see_contact: bool) -> list[tuple[Column, Callable[[Case], Any]]]:
     columns: list[tuple[Column, Callable[[Case], Any]]] = [
         (Column(_("Number"), Kind.CODE), lambda c: c.number),
         (Column(_("State")), lambda c: c.get_state_display()),
@@ -73,7 +73,7 @@ def cases_workbook(
     """A streamed workbook (constant memory) with one row per case (at most MAX_EXPORT_ROWS), in the list's
     order; `progress(rows_written)` is called every PROGRESS_EVERY rows."""
     excel = ExcelFile()
-    columns = _columns(can_see_contact)
+    columns = export_columns(can_see_contact)
     sheet = excel.sheet(_("Cases"), [column for column, _get in columns], title or Title(_("Case list")))
     if not cases.ordered:
         cases = cases.order_by("-reported_at")

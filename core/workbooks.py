@@ -43,6 +43,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 INLINE_LIST_LIMIT = 250  # Excel refuses a drop-down list written inline past 255 characters
 MINUS = "\u2212"  # the sign printed before deductions (−2.00), as documents print it
 PAPER_A4 = 9  # the paperSize code of A4
+LINE_HEIGHT = 15  # points per line of 11-point text, CJK included
 
 
 class Kind(enum.Enum):
@@ -193,6 +194,9 @@ class SheetWriter:
         self._held: list[tuple[list[Any], float | None, bytes | None]] = []
         self._started = False
         self._images: list[tuple[int, bytes]] = []
+        self._plain: list[bool] = []  # per column, set with the widths
+        self._widths: list[float] = []
+        self._wrapped: list[int] = []  # the columns whose text wraps
         self._styles = self._make_styles()
 
     # -- styles --------------------------------------------------------------------------------
@@ -211,7 +215,6 @@ class SheetWriter:
             cell = WriteOnlyCell(self.sheet)
             cell.number_format = column.number_format
             cell.alignment = Alignment(
-                vertical="top",
                 wrap_text=column.kind in (Kind.TEXT, Kind.LONG),
                 horizontal="right" if column.kind in RIGHT else None,
             )
@@ -229,6 +232,8 @@ class SheetWriter:
             cell._value = value
             cell.data_type = "s"  # text, never a formula, whatever it starts with
             return cell
+        if self._plain[index]:
+            return value  # the default style fits: no cell object to make (most of a large export's time)
         return self._styled(self._styles.cells[index], value)
 
     def _styled(self, like: Any, value: Any) -> Any:
@@ -255,6 +260,7 @@ class SheetWriter:
 
     def _write(self, row: list[Any], height: float | None, image: bytes | None) -> None:
         number = self.header_row + self.rows_written + 1
+        height = max(height or 0, self._wrapped_height(row)) or None
         if height:
             self.sheet.row_dimensions[number].height = height
         if image:
@@ -262,6 +268,18 @@ class SheetWriter:
             self.sheet.add_image(picture, f"{get_column_letter(len(self.columns))}{number}")
         self.sheet.append([self._cell(i, value) for i, value in enumerate(row)])
         self.rows_written += 1
+
+    def _wrapped_height(self, row: list[Any]) -> float:
+        """The height a row needs for its wrapped text: office suites do not all grow rows on opening (LibreOffice
+        prints them one line high, cutting the text), so it is written; 0 when one line is enough."""
+        lines = 1
+        for index in self._wrapped:
+            value = row[index] if index < len(row) else None
+            if not isinstance(value, str) or (len(value) * 2 <= self._widths[index] and "\n" not in value):
+                continue
+            usable = max(self._widths[index] - 1, 1)
+            lines = max(lines, sum(-(-text_width(line) // usable) or 1 for line in value.split("\n")))
+        return LINE_HEIGHT * lines if lines > 1 else 0
 
     def _start(self) -> None:
         """Fit the widths on the rows held so far, write the sheet's top and header, then those rows."""
@@ -283,10 +301,18 @@ class SheetWriter:
         self._held = []
 
     def _set_widths(self) -> None:
+        """Fit the widths, and mark the columns whose cells need no style: codes, whole numbers, and text that
+        fits its width (no wrapping) look the same in the default style."""
         for index, column in enumerate(self.columns):
             letter = get_column_letter(index + 1)
             width = self.fixed_widths.get(index) or self._fitted_width(index, column)
             self.sheet.column_dimensions[letter].width = width
+            self._widths.append(width)
+            widest = max((_shown_width(column, row[index]) for row, _h, _i in self._held), default=0)
+            fits = column.kind == Kind.TEXT and widest + 2 <= width
+            self._plain.append(column.kind in (Kind.CODE, Kind.INTEGER) or fits)
+            if column.kind in (Kind.TEXT, Kind.LONG) and not self._plain[-1]:
+                self._wrapped.append(index)
 
     def _fitted_width(self, index: int, column: Column) -> float:
         header = min(text_width(column.title), 16) + 2  # long headers wrap rather than widen the column

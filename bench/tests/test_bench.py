@@ -32,8 +32,12 @@ def test_a_tiny_exports_bench_prints_speed_and_memory_for_both_sizes():
     names = [line.split(":")[0] for line in lines]
     assert names[1:] == [
         "rows_per_second_60",
+        "reference_rows_per_second_60",
+        "speed_ratio_60",
         "peak_memory_mb_60",
         "rows_per_second_600",
+        "reference_rows_per_second_600",
+        "speed_ratio_600",
         "peak_memory_mb_600",
         "memory_growth",
     ]

@@ -111,3 +111,13 @@ def test_the_title_says_when_it_was_made_by_default():
     text = Title("案件清单").text()
     assert text.startswith("案件清单　made ")
     assert timezone.localtime().strftime("%Y-%m-%d") in text
+
+
+def test_rows_with_wrapped_text_are_written_tall_enough():
+    sheet = _one_sheet(
+        [Column("编号", Kind.CODE), Column("描述", Kind.LONG)],
+        [["1", "短"], ["2", "长" * 60], ["3", "一\n二\n三"]],
+    )
+    assert sheet.row_dimensions[3].height is None
+    assert sheet.row_dimensions[4].height == 45  # 120 wide in a 50-wide column: three lines
+    assert sheet.row_dimensions[5].height == 45
