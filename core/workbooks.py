@@ -278,7 +278,7 @@ class SheetWriter:
             if not isinstance(value, str) or (len(value) * 2 <= self._widths[index] and "\n" not in value):
                 continue
             usable = max(self._widths[index] - 1, 1)
-            lines = max(lines, sum(-(-text_width(line) // usable) or 1 for line in value.split("\n")))
+            lines = max(lines, int(sum(-(-text_width(line) // usable) or 1 for line in value.split("\n"))))
         return LINE_HEIGHT * lines if lines > 1 else 0
 
     def _start(self) -> None:

@@ -53,7 +53,7 @@ def check_target(url: str, *, must_resolve: bool = False) -> None:
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         raise ValidationError(_("The webhook answered with a redirect, which is not followed."))
 
 

@@ -7,8 +7,8 @@ with LOGIN_FAILURES_PER_IP failures is refused for the rest of the window, which
 
 from __future__ import annotations
 
-from axes.models import AccessAttempt
-from axes.utils import reset
+from axes.models import AccessAttempt  # type: ignore[import-untyped]
+from axes.utils import reset  # type: ignore[import-untyped]
 from django.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest

@@ -35,6 +35,6 @@ class SignInForm(AuthenticationForm):
         self.fields["captcha"] = CaptchaField(label=_("Characters in the picture"))
 
     def clean(self) -> dict[str, Any]:
-        if "captcha" in self._errors:
+        if "captcha" in self.errors:  # its own error, found before clean() runs
             return self.cleaned_data
         return super().clean()

@@ -10,7 +10,7 @@ from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -155,7 +155,8 @@ class SignInView(LoginView):
         username = self.request.POST.get("username", "").strip()
         return {**super().get_form_kwargs(), "captcha": signin.needs_captcha(self.request, username)}
 
-    def form_invalid(self, form: SignInForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:  # always a SignInForm (form_class)
+        assert isinstance(form, SignInForm)
         signin.record_failure(self.request)
         if "captcha" not in form.fields and signin.needs_captcha(self.request, form.data.get("username", "")):
             form.ask_captcha()  # this failure was the one too many: the form shown next asks it
