@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import notices
 from cases.access import can_edit_categories, can_export_cases, can_report, may_take_step
 from cases.filing import file_rows, insert_rows, next_number
 from cases.models import TRANSITIONS, Case, CaseEvent, CasePhoto, Category, Priority, State
@@ -113,9 +114,12 @@ def _move(
     to: str | None = None,
     **event: Any,
 ) -> CaseEvent:
-    """Save the new state (and the given fields) and write the history row for it."""
+    """Save the new state (and the given fields), write the history row for it and tell whoever the step hands
+    work to (cases.notices)."""
     record = _event(case, action, actor, case.state, note=note, **event)
-    return history.move(case, TRANSITIONS[action], record, to=to, fields=fields)
+    history.move(case, TRANSITIONS[action], record, to=to, fields=fields)
+    notices.announce(case, record)
+    return record
 
 
 def _required(text: str, message: str) -> str:
@@ -299,10 +303,11 @@ def dispatch_case(
         deadline = (calendar or WorkCalendar.load()).due_at(now, amount, deadline_unit)
     elif deadline <= now:
         raise ValidationError(_("The deadline must be in the future."))
+    previous_unit = case.unit_id
     redispatch = case.unit_id is not None and case.unit_id != unit.pk
     case.unit, case.deadline, case.dispatched_at = unit, deadline, now
     case.extension_requested_until, case.extension_reason = None, ""
-    data = {"deadline": deadline.isoformat(), "redispatch": redispatch}
+    data = {"deadline": deadline.isoformat(), "redispatch": redispatch, "previous_unit": previous_unit}
     fields = ["unit", "deadline", "dispatched_at", "extension_requested_until", "extension_reason"]
     if case.first_dispatched_at is None:  # the cohort: a redispatch never moves the case to another period
         case.first_dispatched_at = now

@@ -309,6 +309,8 @@ CASE_TICK_SECONDS = env_int("CASE_TICK_SECONDS", 300)
 MATERIAL_TICK_SECONDS = env_int("MATERIAL_TICK_SECONDS", 300)
 
 # --- Notifications -----------------------------------------------------------------------------
+# The address people open the system at, put in front of the links in SMS, email and work-app messages.
+SITE_URL = env_str("SITE_URL")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -109,6 +109,15 @@ def assign_task(
             "deadline": str(deadline),
         },
     )
+    for unit in [lead_unit, *others]:
+        notify_unit(
+            unit,
+            kind="task-assigned",
+            dedupe_key=f"task-assigned:{task.pk}:{unit.pk}",
+            title=_("New task: %(task)s, due %(deadline)s") % {"task": task, "deadline": deadline},
+            body=note,
+            url=reverse("framework:task_detail", args=[task.pk]),
+        )
     return task
 
 
@@ -157,7 +166,17 @@ def return_task_unit(actor: Person, task_unit: TaskUnit, note: str) -> TaskEvent
     task_unit = _lock(task_unit, kind, _("Only a task reported done can be returned."))
     if not note.strip():
         raise ValidationError(_("Say why the report is returned."))
-    return _move(actor, task_unit, kind, note.strip())
+    event = _move(actor, task_unit, kind, note.strip())
+    notify_unit(
+        task_unit.unit,
+        kind="task-returned",
+        dedupe_key=f"task-returned:{event.pk}",
+        title=_("Task report returned: %(task)s, due %(deadline)s")
+        % {"task": task_unit.task, "deadline": task_unit.task.deadline},
+        body=note.strip(),
+        url=reverse("framework:task_detail", args=[task_unit.task_id]),
+    )
+    return event
 
 
 @transaction.atomic

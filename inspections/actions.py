@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -11,6 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +26,7 @@ from inspections.access import can_inspect, can_manage_inspections
 from inspections.categories import categories_for
 from inspections.models import FAR_METRES, Finding, LineCategory, Round, Site, Verdict, Visit
 from inspections.queries import sample_sites, town_of
+from notify.actions import notify_people
 from org.access import require
 from org.models import Person, Unit
 from org.queries import grid_of_point
@@ -83,11 +86,26 @@ def create_round(
     round_.towns.set(towns)
     round_.inspectors.set(inspectors)
     sites = sample_sites(site_types, towns, per_type_per_town, seed)
-    Visit.objects.bulk_create(
+    visits = Visit.objects.bulk_create(
         Visit(round=round_, site=site, inspector=inspectors[i % len(inspectors)] if inspectors else None)
         for i, site in enumerate(sites)
     )
+    _tell_inspectors(round_, visits)
     return round_
+
+
+def _tell_inspectors(round_: Round, visits: list[Visit]) -> None:
+    """Each inspector hears, once per round, how many visits are theirs and when."""
+    counts = Counter(visit.inspector for visit in visits if visit.inspector is not None)
+    for inspector, count in counts.items():
+        notify_people(
+            [inspector],
+            kind="visits-assigned",
+            dedupe_key=f"visits-assigned:{round_.pk}",
+            title=_("%(count)d visits for you in %(round)s, %(start)s to %(end)s")
+            % {"count": count, "round": round_.name, "start": round_.starts_on, "end": round_.ends_on},
+            url=reverse("inspections:my_visits"),
+        )
 
 
 @transaction.atomic

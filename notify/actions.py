@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.records import save_validated
+from notify import routing
 from notify.access import can_manage_webhooks
 from notify.models import Channel, Delivery, Notification, WebhookEndpoint
 from notify.targets import check_target
@@ -29,6 +30,11 @@ from org.models import Person, Unit
 
 def _schedule_delivery() -> None:
     transaction.on_commit(deliver_pending.delay)
+
+
+def _save_deliveries(deliveries: list[Delivery]) -> None:
+    """Insert the deliveries, skipping any already there (same channel, address and key): nothing goes twice."""
+    Delivery.objects.bulk_create(deliveries, batch_size=ROWS_PER_INSERT, ignore_conflicts=True)
 
 
 @transaction.atomic
@@ -42,7 +48,9 @@ def notify_people(
     url: str = "",
     unit: Unit | None = None,
 ) -> list[Notification]:
-    """An inbox entry for each person, and an email to those who have an address."""
+    """An inbox entry for each person, and a delivery on each channel they chose for `kind` (notify.routing).
+    The rows are written in the caller's transaction (a step rolled back tells nobody); sending starts on commit."""
+    people = list(dict.fromkeys(people))
     created = []
     for person in people:
         notification, is_new = Notification.objects.get_or_create(
@@ -52,13 +60,7 @@ def notify_people(
         )
         if is_new:
             created.append(notification)
-            if person.email:
-                Delivery.objects.get_or_create(
-                    channel=Channel.EMAIL,
-                    address=person.email,
-                    dedupe_key=dedupe_key,
-                    defaults={"text": f"{title}\n{body}", "unit": unit},
-                )
+    _save_deliveries(routing.deliveries_for(created, routing.preferences_of(people)))
     _schedule_delivery()
     return created
 
@@ -132,7 +134,7 @@ def notify_many(
     """Send `messages` in a few queries, skipping (person, key) pairs sent before; returns the new rows, folded
     ones included (summaries not). With `summary_over`, a person due more than that many new messages of one kind
     gets one summary (`summarize`) instead: a call should hold all of a tick's messages for the people it reaches.
-    Emails go to the people who have an address, for what they see (a summary, not what it folds)."""
+    Deliveries go on each person's channels for what they see (a summary, not what it folds)."""
     messages = list(messages)
     sent = sent_pairs(sorted({m.dedupe_key for m in messages}))
     due: dict[tuple[int, str], list[tuple[Person, Message]]] = defaultdict(list)
@@ -154,18 +156,8 @@ def notify_many(
     # Conflicts are ignored rather than raised: a concurrent run may have written a pair since it was looked up.
     Notification.objects.bulk_create([*rows, *summaries], batch_size=ROWS_PER_INSERT, ignore_conflicts=True)
     shown = [row for row in rows if not row.folded] + summaries
-    emails = [
-        Delivery(
-            channel=Channel.EMAIL,
-            address=n.recipient.email,
-            dedupe_key=n.dedupe_key,
-            text=f"{n.title}\n{n.body}",
-            unit_id=n.unit_id,
-        )
-        for n in shown
-        if n.recipient.email
-    ]
-    Delivery.objects.bulk_create(emails, batch_size=ROWS_PER_INSERT, ignore_conflicts=True)
+    prefs = routing.preferences_of(n.recipient for n in shown)
+    _save_deliveries(routing.deliveries_for(shown, prefs))
     _schedule_delivery()
     return rows
 
@@ -180,27 +172,29 @@ def notify_unit(
     body: str = "",
     url: str = "",
     sms: bool = True,
+    head_sms: bool = True,
+    people: Iterable[Person] | None = None,
 ) -> list[Notification]:
-    """Everyone with an account in the unit, SMS to its head and liaison, and the unit's robot webhooks."""
+    """The unit's people (everyone with an account there, or `people`) on their channels, SMS to its liaison's
+    number and (with `head_sms`) its head's unless `sms` is off, and the unit's robot webhooks."""
+    audience = unit.people.filter(is_active=True) if people is None else people
     created = notify_people(
-        unit.people.filter(is_active=True),
-        kind=kind,
-        title=title,
-        body=body,
-        url=url,
-        dedupe_key=dedupe_key,
-        unit=unit,
+        audience, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key, unit=unit
     )
-    text = f"【{unit.name}】{title}" + (f"\n{body}" if body else "")
-    addresses = []
-    if sms:
-        addresses += [(Channel.SMS, phone) for phone in {unit.head_phone, unit.liaison_phone} if phone]
-    endpoints = WebhookEndpoint.objects.filter(is_active=True, unit=unit)
-    addresses += [(Channel.WEBHOOK, endpoint.url) for endpoint in endpoints]
-    for channel, address in addresses:
-        Delivery.objects.get_or_create(
-            channel=channel, address=address, dedupe_key=dedupe_key, defaults={"text": text, "unit": unit}
+    text = f"【{unit.name}】" + routing.text_of(Notification(title=title, body=body, url=url))
+    deliveries = routing.unit_sms(unit, kind, title, text, dedupe_key, head=head_sms) if sms else []
+    deliveries += [
+        Delivery(
+            channel=Channel.WEBHOOK,
+            address=endpoint.url,
+            dedupe_key=dedupe_key,
+            text=text,
+            unit=unit,
+            kind=kind,
         )
+        for endpoint in WebhookEndpoint.objects.filter(is_active=True, unit=unit)
+    ]
+    _save_deliveries(deliveries)
     _schedule_delivery()
     return created
 

@@ -19,22 +19,25 @@ def send_delivery(delivery_id: int) -> str:
         delivery.attempts += 1
         try:
             channels.send(delivery)
-        except Exception as exc:  # any failure of the outside world is recorded, then retried by the next run
+        except Exception as exc:  # any failure of the outside world is recorded, then retried after a backoff
             delivery.error = str(exc)[:300]
+            delivery.due_at = timezone.now() + delivery.backoff()
             if delivery.attempts >= Delivery.MAX_ATTEMPTS:
                 delivery.status = Delivery.Status.FAILED
         else:
             delivery.status = Delivery.Status.SENT
             delivery.sent_at = timezone.now()
             delivery.error = ""
-        delivery.save(update_fields=["status", "attempts", "error", "sent_at"])
+        delivery.save(update_fields=["status", "attempts", "error", "sent_at", "due_at"])
         return delivery.status
 
 
 @shared_task
 def deliver_pending() -> int:
-    """Send every pending delivery; run after each commit that adds some, and every minute by Celery beat."""
-    ids = list(Delivery.objects.filter(status=Delivery.Status.PENDING).values_list("pk", flat=True)[:500])
+    """Send every pending delivery that is due (not held for quiet hours nor waiting out a backoff); run after
+    each commit that adds some, and every minute by Celery beat."""
+    due = Delivery.objects.filter(status=Delivery.Status.PENDING, due_at__lte=timezone.now())
+    ids = list(due.order_by("due_at").values_list("pk", flat=True)[:500])
     return sum(1 for pk in ids if send_delivery(pk) == Delivery.Status.SENT)
 
 

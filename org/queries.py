@@ -16,7 +16,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.prepared import PreparedGeometry, prep
 
 from core.geo import Bounds, contains_point, parse_boundary
-from org.models import Grid, Person, Unit, UnitKind
+from org.models import Grid, Person, Role, Unit, UnitKind
 
 GRID_INDEX_KEY = "org:grid-index-version"
 GRID_INDEX_SECONDS = 300  # a grid changed outside org.actions (the Django admin, SQL) counts after this long
@@ -124,6 +124,11 @@ def people_by_unit(unit_ids: Iterable[int], roles: Iterable[str]) -> dict[int, l
         if person.unit_id is not None:  # always, by the filter
             people[person.unit_id].append(person)
     return people
+
+
+def office_admins() -> list[Person]:
+    """The people who run the office's queues: they hear of what units send back to the office."""
+    return list(Person.objects.filter(role=Role.OFFICE_ADMIN, is_active=True))
 
 
 def nearest_unit_with(unit: Unit, people: dict[int, list[Person]]) -> int | None:

@@ -10,9 +10,12 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.records import save_validated
+from notify.actions import notify_people, notify_unit
 from org.access import require
 from org.models import Person, Unit, UnitKind
 from surveys.access import can_enter_responses, can_manage_surveys
@@ -64,14 +67,32 @@ def set_quotas(actor: Person, run: SurveyRun, units: list[Unit], target: int) ->
     """Set the same target for each unit (e.g. 25 households in each community). Returns the number set."""
     require(can_manage_surveys(actor))
     for unit in units:
-        Quota.objects.update_or_create(run=run, unit=unit, defaults={"target": target})
+        quota, _created = Quota.objects.update_or_create(run=run, unit=unit, defaults={"target": target})
+        notify_unit(
+            unit,
+            kind="quota-assigned",
+            dedupe_key=f"quota-assigned:{quota.pk}:{target}",
+            title=_("Survey quota for %(unit)s in %(run)s: %(target)d responses, until %(end)s")
+            % {"unit": unit.name, "run": run.name, "target": target, "end": run.ends_on},
+            url=reverse("surveys:run_detail", args=[run.pk]),
+            sms=False,
+        )
     return len(units)
 
 
 @transaction.atomic
 def assign_surveyors(actor: Person, run: SurveyRun, surveyors: list[Person]) -> None:
     require(can_manage_surveys(actor))
+    before = set(run.surveyors.values_list("pk", flat=True))
     run.surveyors.set(surveyors)
+    notify_people(
+        [person for person in surveyors if person.pk not in before],
+        kind="quota-assigned",
+        dedupe_key=f"surveyor-assigned:{run.pk}",
+        title=_("You survey for %(run)s, %(start)s to %(end)s")
+        % {"run": run.name, "start": run.starts_on, "end": run.ends_on},
+        url=reverse("surveys:run_detail", args=[run.pk]),
+    )
 
 
 @transaction.atomic

@@ -22,8 +22,12 @@ MORNING = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)
 
 
 def inbox(person) -> list[str]:
+    """The pressure job's messages (the steps' own, such as "dispatched", are cases.notices')."""
     return list(
-        Notification.objects.filter(recipient=person).order_by("pk").values_list("dedupe_key", flat=True)
+        Notification.objects.filter(recipient=person)
+        .exclude(kind__startswith="case-")
+        .order_by("pk")
+        .values_list("dedupe_key", flat=True)
     )
 
 
@@ -91,7 +95,7 @@ def test_the_inbox_shows_only_ones_own_messages_and_marks_them_read(county, logi
         case = actions.dispatch_case(county.inspector, new_case(), unit=county.town_a)
     with time_machine.travel(deadline_of(case) - dt.timedelta(hours=1), tick=False):
         run_tick()
-    mine = Notification.objects.get(recipient=county.handler_a)
+    mine = Notification.objects.get(recipient=county.handler_a, kind="remind")
     assert login(county.handler_b).post(reverse("notify:open", args=[mine.pk])).status_code == 404
     client = login(county.handler_a)
     assert case.number in client.get(reverse("notify:inbox")).content.decode()
@@ -99,7 +103,7 @@ def test_the_inbox_shows_only_ones_own_messages_and_marks_them_read(county, logi
     assert response["Location"] == reverse("cases:detail", args=[case.pk])
     mine.refresh_from_db()
     assert mine.read_at is not None
-    assert Notification.objects.get(recipient=county.head_a).read_at is None
+    assert Notification.objects.get(recipient=county.head_a, kind="remind").read_at is None
 
 
 def test_a_tick_does_not_run_beside_another(county, new_case):

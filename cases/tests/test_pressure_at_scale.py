@@ -28,7 +28,11 @@ def dispatched(county, new_case, unit, count: int, at: dt.datetime = MORNING) ->
 
 def inbox(person) -> list[Notification]:
     """What the person sees: the inbox page's own list."""
-    return list(Notification.objects.filter(recipient=person, folded=False).order_by("pk"))
+    return list(
+        Notification.objects.filter(recipient=person, folded=False)
+        .exclude(kind__startswith="case-")
+        .order_by("pk")
+    )
 
 
 def overdue_marks(cases: list[Case]) -> dict[int, int]:
@@ -101,11 +105,12 @@ def test_above_the_threshold_a_person_gets_one_summary_and_at_it_one_message_per
         for case in Case.objects.filter(pk__in=[c.pk for c in many])
     )
     assert not folded.filter(read_at__isnull=True).exists()  # no unread badge for what was summed up
-    assert list(Delivery.objects.values_list("address", "dedupe_key")) == [
+    assert list(Delivery.objects.exclude(kind__startswith="case-").values_list("address", "dedupe_key")) == [
         ("handler@example.gov.cn", summary.dedupe_key)
     ]
     page = login(county.handler_a).get(reverse("notify:inbox"))
-    assert [n.pk for n in page.context["page"].object_list] == [summary.pk]
+    listed = [n for n in page.context["page"].object_list if not n.kind.startswith("case-")]
+    assert [n.pk for n in listed] == [summary.pk]
 
 
 def test_the_summary_speaks_chinese(county, new_case, settings):

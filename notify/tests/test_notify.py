@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -20,6 +22,15 @@ SENT: list[tuple[str, str]] = []
 class RecordingSms:
     def send(self, phone: str, text: str) -> None:
         SENT.append((phone, text))
+
+
+DAYTIME = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai, outside quiet hours
+
+
+@pytest.fixture(autouse=True)
+def _daytime():
+    with time_machine.travel(DAYTIME, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
@@ -93,13 +104,20 @@ def test_a_robot_webhook_gets_the_message(county, robot, settings):
     assert Delivery.objects.get(channel=Channel.WEBHOOK).status == Delivery.Status.SENT
 
 
-def test_a_failing_channel_is_retried_then_given_up(county, settings):
+def test_a_failing_channel_is_retried_with_backoff_then_given_up(county, settings, _daytime):
     settings.WEBHOOK_ALLOW_PRIVATE = True
     WebhookEndpoint.objects.create(name="坏地址", unit=county.town_a, url="http://127.0.0.1:9/nothing")
     notify_unit(county.town_a, kind="x", title="t", dedupe_key="f", sms=False)
-    for _ in range(Delivery.MAX_ATTEMPTS):
-        deliver_pending()
+    deliver_pending()
     delivery = Delivery.objects.get(channel=Channel.WEBHOOK)
+    assert delivery.attempts == 1 and delivery.due_at == DAYTIME + dt.timedelta(minutes=1)
+    deliver_pending()  # waiting out the backoff: not tried again yet
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1
+    for _ in range(Delivery.MAX_ATTEMPTS - 1):
+        _daytime.shift(dt.timedelta(minutes=20))
+        deliver_pending()
+    delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.FAILED and delivery.attempts == Delivery.MAX_ATTEMPTS
     assert delivery.error
 
