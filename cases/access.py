@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from cases.models import TRANSITIONS, UNIT, Case, CaseEvent, Category
+from cases.models import LEADER, TRANSITIONS, UNIT, Case, CaseEvent, Category
 from org.access import (
     get_or_404,
     is_active_person,
     is_office_admin,
     is_office_staff,
+    is_read_only,
     is_unit_staff,
     require,
     scoped,
@@ -50,6 +51,8 @@ def may_take_step(person: Person, case: Case, action: str) -> bool:
     """Whether step `action` is this person's to take on this case, whatever state the case is in."""
     if TRANSITIONS[action].by == UNIT:
         return is_unit_actor(person, case)
+    if TRANSITIONS[action].by == LEADER:
+        return can_supervise(person)
     if action in JUDGING_STEPS and is_responsible_side(person, case):
         return False
     return is_office_actor(person)
@@ -58,6 +61,11 @@ def may_take_step(person: Person, case: Case, action: str) -> bool:
 def may(person: Person, case: Case, action: str) -> bool:
     """Whether `person` may take step `action` on `case` in its current state (for buttons and the API)."""
     return case.allows(action) and may_take_step(person, case, action)
+
+
+def can_supervise(person: Person) -> bool:
+    """领导督办 is the leaders' one step: they change nothing else."""
+    return is_read_only(person) or (is_active_person(person) and person.is_superuser)
 
 
 def can_report(person: Person) -> bool:

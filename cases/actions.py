@@ -453,6 +453,29 @@ def resume_case(
     return case
 
 
+# --- Pressure by hand: 催办 and 领导督办 -------------------------------------------------------------
+
+
+@transaction.atomic
+def urge_case(actor: Person, case: Case, note: str = "") -> Case:
+    """催办: the office chases the case; counted on the case and in the unit's metrics (from the history)."""
+    case = _lock(case, Action.URGE, actor)
+    case.urge_count += 1
+    _move(case, Action.URGE, actor, note.strip(), ["urge_count"], data={"count": case.urge_count})
+    return case
+
+
+@transaction.atomic
+def supervise_case(actor: Person, case: Case, note: str = "") -> Case:
+    """领导督办: a leader takes the case under supervision; it heads the queues and each step is reported to them."""
+    case = _lock(case, Action.SUPERVISE, actor)
+    if case.is_supervised():
+        raise ValidationError(_("This case is already under leader supervision."))
+    case.supervised_by, case.supervised_at = actor, timezone.now()
+    _move(case, Action.SUPERVISE, actor, note.strip(), ["supervised_by", "supervised_at"])
+    return case
+
+
 # --- Categories ------------------------------------------------------------------------------------
 
 

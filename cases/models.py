@@ -215,6 +215,17 @@ class Case(Versioned):
     extension_requested_until = models.DateTimeField(null=True, blank=True)
     extension_reason = models.CharField(max_length=500, blank=True)
     resume_state = models.CharField(max_length=20, blank=True)  # where a deferred case goes back to
+    urge_count = models.PositiveSmallIntegerField(_("times chased (催办)"), default=0)
+    # 领导督办: the leader who supervises the case; it heads the queues and its steps are reported to them.
+    supervised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervised by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    supervised_at = models.DateTimeField(_("supervised since"), null=True, blank=True)
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("duplicate of"),
@@ -300,6 +311,9 @@ class Case(Versioned):
     def has_location(self) -> bool:
         return self.lon is not None and self.lat is not None
 
+    def is_supervised(self) -> bool:
+        return self.supervised_by_id is not None
+
     def has_extension_request(self) -> bool:
         return self.extension_requested_until is not None
 
@@ -367,6 +381,8 @@ class CaseEvent(Event):
         RESUME = "resume", pgettext_lazy("case step", "Resumed")
         RELAPSE = "relapse", pgettext_lazy("case step", "Relapse linked")
         OVERDUE = "overdue", pgettext_lazy("case step", "Overdue")
+        URGE = "urge", pgettext_lazy("case step", "Chased (催办)")
+        SUPERVISE = "supervise", pgettext_lazy("case step", "Leader supervision (领导督办)")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     action = action_field(Action.choices, _("action"))
@@ -387,7 +403,7 @@ class CaseEvent(Event):
 
 # --- The case loop as data (DESIGN.md §4) -------------------------------------------------------------
 
-OFFICE, UNIT = "office", "unit"
+OFFICE, UNIT, LEADER = "office", "unit", "leader"
 
 
 def _t(sources: Iterable[str], target: str | None, by: str) -> Transition:
@@ -420,4 +436,7 @@ TRANSITIONS: dict[str, Transition] = {
         {State.ACCEPTED, State.RETURNED, State.DISPATCHED, State.RECTIFYING}, State.DEFERRED, OFFICE
     ),
     _A.RESUME: _t({State.DEFERRED}, None, OFFICE),
+    # 催办 and 领导督办 change no state: they press on whoever holds the case.
+    _A.URGE: _t(Case.OPEN_STATES - {State.REPORTED}, None, OFFICE),
+    _A.SUPERVISE: _t(Case.OPEN_STATES, None, LEADER),
 }

@@ -46,6 +46,9 @@ NOTICES: dict[str, Notice] = {
     A.DEFER: Notice("case-deferred", gettext_lazy("Case deferred"), UNIT_SIDE),
     A.RESUME: Notice("case-resumed", gettext_lazy("Case resumed"), UNIT_SIDE),
 }
+URGED = Notice("case-urged", gettext_lazy("Chased (催办)"), UNIT_SIDE)
+SUPERVISED = Notice("case-supervised", gettext_lazy("Leader supervision (领导督办)"), UNIT_SIDE)
+PROGRESS = Notice("case-progress", gettext_lazy("Progress of a case you supervise"), OFFICE_SIDE)
 MOVED_AWAY = Notice("case-redispatched", gettext_lazy("Case moved to another unit"), UNIT_SIDE)
 
 
@@ -114,9 +117,46 @@ def _with_unit(event: CaseEvent) -> bool:
     return event.from_state in Case.UNIT_STATES or event.to_state in Case.UNIT_STATES
 
 
+def handlers(unit: Unit) -> list[Person]:
+    return people_by_unit([unit.pk], {Role.UNIT_HANDLER}).get(unit.pk, [])
+
+
+def urged(case: Case, event: CaseEvent, key: str) -> None:
+    """催办: the handlers hear; from the second time on, the unit's heads too."""
+    count = (event.data or {}).get("count", 1)
+    label = _("%(chased)s, time %(count)d") % {"chased": URGED.label, "count": count}
+    if case.unit is not None:
+        people = unit_people if count >= 2 else handlers
+        tell_unit(case.unit, case, Notice(URGED.kind, label, UNIT_SIDE), key, event.note, people)
+
+
+def supervised(case: Case, event: CaseEvent, key: str) -> None:
+    """领导督办: the unit holding the case and the office hear, also in quiet hours (an urgent kind)."""
+    if case.unit is not None:
+        tell_unit(case.unit, case, SUPERVISED, key, event.note)
+    tell_people(office_admins(), case, SUPERVISED, key, event.note)
+
+
+def progress(case: Case, event: CaseEvent, key: str) -> None:
+    """Every step of a supervised case is reported to its leader."""
+    leader = Person.objects.filter(pk=case.supervised_by_id, is_active=True).first()
+    if leader is not None:
+        label = _("%(progress)s (%(step)s)") % {
+            "progress": PROGRESS.label,
+            "step": event.get_action_display(),
+        }
+        tell_people([leader], case, Notice(PROGRESS.kind, label, OFFICE_SIDE), f"{key}:leader", event.note)
+
+
 def announce(case: Case, event: CaseEvent) -> None:
     """Tell whoever the step hands work to (NOTICES), and the supervising leader of every step."""
     key = f"case-{event.action}:{event.pk}"
+    if event.action == A.URGE:
+        urged(case, event, key)
+    elif event.action == A.SUPERVISE:
+        supervised(case, event, key)
+    elif case.is_supervised():
+        progress(case, event, key)
     notice = NOTICES.get(event.action)
     if notice is not None:
         if notice.to == OFFICE_SIDE:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -223,7 +223,9 @@ def filtered_list(
         queue = "to_rectify"
     cases = filtered.filter(queues[queue]) if queue in queues else filtered
     order = "deadline" if queue in {"to_rectify", "due_soon", "overdue"} else "-reported_at"
-    return FilteredList(filtered, cases.order_by(order), queue if queue in queues else "", queues)
+    # 领导督办 first: a supervised case heads every queue.
+    ordered = cases.order_by(F("supervised_at").asc(nulls_last=True), order)
+    return FilteredList(filtered, ordered, queue if queue in queues else "", queues)
 
 
 def queue_counts(cases: QuerySet[Case], queues: dict[str, Q]) -> dict[str, CappedCount]:
@@ -252,6 +254,7 @@ class UnitMetrics:
     extended: int = 0
     dispatches: int = 0  # dispatch steps to the unit in the period (history)
     returns: int = 0  # of which the unit returned as not theirs (history)
+    urged: int = 0  # 催办次数: times the office chased the unit's cases in the period (history)
     avg_handling_hours: float | None = None
 
     @staticmethod
@@ -314,7 +317,9 @@ def unit_metrics(
         )
     )
     events = CaseEvent.objects.filter(
-        at__gte=start, at__lt=end, action__in=[CaseEvent.Action.DISPATCH, CaseEvent.Action.RETURN]
+        at__gte=start,
+        at__lt=end,
+        action__in=[CaseEvent.Action.DISPATCH, CaseEvent.Action.RETURN, CaseEvent.Action.URGE],
     )
     if units is not None:
         events = events.filter(unit__in=units)
@@ -322,6 +327,7 @@ def unit_metrics(
         events.values("unit_id").annotate(
             dispatches=Count("id", filter=Q(action=CaseEvent.Action.DISPATCH)),
             returns=Count("id", filter=Q(action=CaseEvent.Action.RETURN)),
+            urged=Count("id", filter=Q(action=CaseEvent.Action.URGE)),
         )
     )
     ids = {row["unit_id"] for row in rows} | {row["unit_id"] for row in event_rows}
@@ -340,5 +346,5 @@ def unit_metrics(
         metrics = result.setdefault(
             row["unit_id"], UnitMetrics(unit_id=row["unit_id"], unit_name=names.get(row["unit_id"], ""))
         )
-        metrics.dispatches, metrics.returns = row["dispatches"], row["returns"]
+        metrics.dispatches, metrics.returns, metrics.urged = row["dispatches"], row["returns"], row["urged"]
     return sorted(result.values(), key=lambda m: m.unit_name)

@@ -143,6 +143,20 @@ STEPS: dict[str, Step] = {
             case_forms.NoteForm,
             lambda u, c, d: actions.resume_case(u, c, note=d["note"]),
         ),
+        Step(
+            A.URGE,
+            gettext_lazy("Chase (催办)"),
+            case_forms.NoteForm,
+            lambda u, c, d: actions.urge_case(u, c, d["note"]),
+            "warning",
+        ),
+        Step(
+            A.SUPERVISE,
+            gettext_lazy("Leader supervision (领导督办)"),
+            case_forms.NoteForm,
+            lambda u, c, d: actions.supervise_case(u, c, d["note"]),
+            "danger",
+        ),
     ]
 }
 EXTENSION_DECISIONS = {A.APPROVE_EXTENSION, A.REFUSE_EXTENSION}
@@ -157,6 +171,8 @@ def steps_for(person, case: Case) -> list[Step]:
         if step.action in EXTENSION_DECISIONS and not case.has_extension_request():
             continue
         if step.action == A.REQUEST_EXTENSION and case.has_extension_request():
+            continue
+        if step.action == A.SUPERVISE and case.is_supervised():
             continue
         allowed.append(step)
     return allowed

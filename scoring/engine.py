@@ -182,9 +182,14 @@ def rectification_facts(
     totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for unit_id, metrics in facts.case_metrics().items():
         if unit_id in owner:
-            for name in ("due", "closed_on_time", "reworked", "dispatched"):
+            for name in ("due", "closed_on_time", "reworked", "dispatched", "urged"):
                 totals[owner[unit_id]][name] += getattr(metrics, name)
     return owner, totals
+
+
+def _urged(times: int) -> str:
+    """催办次数 in the explanation: how often the office had to chase the unit (it costs no points by itself)."""
+    return _("; chased (催办) %(times)d times") % {"times": times} if times else ""
 
 
 def rectification_scores(
@@ -220,14 +225,20 @@ def rectification_scores(
             }
             if due
             else _("No cases due in the period")
-        )
+        ) + _urged(counts.get("urged", 0))
         scores[unit.pk] = ComponentScore(
             kind=component.kind,
             weight=component.weight,
             points=money(points),
             available=True,
             explanation=explanation,
-            facts={"due": due, "closed_on_time": on_time, "reworked": reworked, "on_time_rate": rate},
+            facts={
+                "due": due,
+                "closed_on_time": on_time,
+                "reworked": reworked,
+                "on_time_rate": rate,
+                "urged": counts.get("urged", 0),
+            },
         )
     return scores
 

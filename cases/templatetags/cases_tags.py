@@ -83,6 +83,26 @@ def _rework(case: Case, title: bool = True) -> SafeString:
     return format_html('<span class="badge text-bg-warning">{} {}</span>', label, case.rework_count)
 
 
+def _pressure(case: Case) -> SafeString:
+    """领导督办 and the times the office chased the case (催办), beside the state."""
+    supervised = (
+        format_html(' <span class="badge text-bg-danger">{}</span>', _("Leader supervision"))
+        if case.is_supervised()
+        else ""
+    )
+    urged = (
+        format_html(
+            ' <span class="badge text-bg-warning" data-urged="{}">{} {}</span>',
+            case.urge_count,
+            _("Chased"),
+            case.urge_count,
+        )
+        if case.urge_count
+        else ""
+    )
+    return format_html("{}{}", supervised, urged)
+
+
 def _table_row(case: Case, url: str, selectable: bool, now: dt.datetime) -> SafeString:
     overdue = case.is_overdue(now)
     select = (
@@ -119,7 +139,7 @@ def _table_row(case: Case, url: str, selectable: bool, now: dt.datetime) -> Safe
         url,
         case.number,
         _state(case),
-        _rework(case),
+        format_html("{}{}", _rework(case), _pressure(case)),
         relapse,
         case.category_name or "—",
         case.description,
@@ -150,7 +170,7 @@ def _card(case: Case, url: str, now: dt.datetime) -> SafeString:
         case.description,
         case.number,
         deadline,
-        _rework(case, title=False),
+        format_html("{}{}", _rework(case, title=False), _pressure(case)),
     )
 
 

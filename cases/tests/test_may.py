@@ -8,7 +8,7 @@ from cases import access, actions
 from cases.models import TRANSITIONS, CaseEvent, State
 
 A = CaseEvent.Action
-OFFICE_STEPS_WHILE_DISPATCHED = {A.DISPATCH, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION, A.DEFER}
+OFFICE_STEPS_WHILE_DISPATCHED = {A.DISPATCH, A.APPROVE_EXTENSION, A.REFUSE_EXTENSION, A.DEFER, A.URGE}
 UNIT_STEPS_WHILE_DISPATCHED = {A.RETURN, A.START, A.REPORT_BACK, A.REQUEST_EXTENSION}
 
 # persona → the steps they may take on a case dispatched to town A
@@ -20,7 +20,7 @@ EXPECTED = {
     "community_handler_a": set(),  # a unit below the responsible one
     "handler_b": set(),
     "department_handler": set(),
-    "leader": set(),
+    "leader": {A.SUPERVISE},  # 领导督办: the leaders' one step
     "surveyor": set(),
 }
 

@@ -66,9 +66,7 @@ def test_a_dispatch_tells_the_units_handlers_and_heads_and_its_liaison(county, n
 def test_the_message_speaks_chinese_with_number_place_deadline_and_link(county, new_case, settings):
     settings.SITE_URL = "https://cw.example.gov.cn"
     settings.LANGUAGE_CODE = "zh-hans"
-    case = actions.dispatch_case(
-        county.office_admin, new_case(address="人民路12号"), unit=county.town_a
-    )
+    case = actions.dispatch_case(county.office_admin, new_case(address="人民路12号"), unit=county.town_a)
     note = Notification.objects.get(kind="case-dispatched", recipient=county.handler_a)
     assert note.title == f"新派案件：{case.number} 暴露垃圾，地点 人民路12号，期限 11-25 17:30"
     sms = Delivery.objects.get(kind="case-dispatched", channel=Channel.SMS, person=county.handler_a)
@@ -125,7 +123,7 @@ def test_a_case_deferred_before_dispatch_tells_nobody(county, new_case):
 
 def test_a_step_rolled_back_tells_nobody(county, new_case):
     case = dispatched(county, new_case)
-    with pytest.raises(Exception):
+    with pytest.raises(actions.CaseConflict):
         actions.rework_case(county.office_admin, case, "不是待核查状态")  # refused: not reported back
     assert told("case-rework") == {}
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cases.models import Case, Source, State
+from cases.models import Case, CaseEvent, Source, State
 from core.models import Period
 from org.models import UnitKind
 from scoring import actions
@@ -81,3 +81,22 @@ def test_points_never_go_below_zero(county, scheme):
     sheet = {row.unit_name: row for row in compute_sheet(scheme)}
     assert sheet["城关街道"].component(ComponentKind.RECTIFICATION).points == Decimal("0.00")  # 0% → −70
     assert sheet["柳河镇"].component(ComponentKind.RECTIFICATION).points == Decimal("0.00")  # 300 × 0.2 = 60
+
+
+def test_the_explanation_counts_the_times_the_office_chased(county, scheme):
+    """催办次数 (CaseEvent rows of the period, a community's for its town) is told on the sheet, costing nothing."""
+    case = _case(county.community_a, state=State.DISPATCHED, on_time=None)
+    for at in (datetime(2026, 10, 21, 9, tzinfo=TZ), datetime(2026, 10, 22, 9, tzinfo=TZ)):
+        CaseEvent.objects.create(
+            case=case,
+            action=CaseEvent.Action.URGE,
+            from_state=case.state,
+            to_state=case.state,
+            unit=county.community_a,
+            at=at,
+        )
+    sheet = {row.unit_name: row for row in compute_sheet(scheme)}
+    town_a = sheet["城关街道"].component(ComponentKind.RECTIFICATION)
+    assert town_a.facts["urged"] == 2
+    assert town_a.explanation.endswith("; chased (催办) 2 times")
+    assert "chased" not in sheet["柳河镇"].component(ComponentKind.RECTIFICATION).explanation
