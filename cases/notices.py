@@ -139,7 +139,7 @@ def supervised(case: Case, event: CaseEvent, key: str) -> None:
 
 def progress(case: Case, event: CaseEvent, key: str) -> None:
     """Every step of a supervised case is reported to its leader."""
-    leader = Person.objects.filter(pk=case.supervised_by_id, is_active=True).first()
+    leader = Person.objects.filter(pk=case.supervised_by_id or 0, is_active=True).first()
     if leader is not None:
         label = _("%(progress)s (%(step)s)") % {
             "progress": PROGRESS.label,

@@ -318,8 +318,28 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chuangwen@localhost")
-# An object with send(phone, text); the default writes to the log. Point it at a provider's client in production.
-SMS_BACKEND = env_str("SMS_BACKEND", "notify.channels.LogSmsBackend")
+# Each channel's backend (notify.backends): the log by default; notify.backends.AliyunSms or .TencentSms for SMS,
+# .WeComApp and .DingTalkApp for the work apps. Email goes through EMAIL_BACKEND.
+SMS_BACKEND = env_str("SMS_BACKEND", "notify.backends.LogBackend")
+WECOM_BACKEND = env_str("WECOM_BACKEND", "notify.backends.LogBackend")
+DINGTALK_BACKEND = env_str("DINGTALK_BACKEND", "notify.backends.LogBackend")
+# SMS provider credentials, the approved sign name and template (its one parameter is `title`).
+SMS_ACCESS_KEY_ID = env_str("SMS_ACCESS_KEY_ID")
+SMS_ACCESS_KEY_SECRET = env_str("SMS_ACCESS_KEY_SECRET")
+SMS_SIGN_NAME = env_str("SMS_SIGN_NAME")
+SMS_TEMPLATE_ID = env_str("SMS_TEMPLATE_ID")
+SMS_SDK_APP_ID = env_str("SMS_SDK_APP_ID")  # Tencent Cloud only
+SMS_REGION = env_str("SMS_REGION", "ap-guangzhou")  # Tencent Cloud only
+SMS_ENDPOINT = env_str("SMS_ENDPOINT")  # empty: the provider's public endpoint
+SMS_PROTOCOL = env_str("SMS_PROTOCOL", "https")
+WECOM_API = env_str("WECOM_API", "https://qyapi.weixin.qq.com")
+WECOM_CORP_ID = env_str("WECOM_CORP_ID")
+WECOM_SECRET = env_str("WECOM_SECRET")
+WECOM_AGENT_ID = env_int("WECOM_AGENT_ID", 0)
+DINGTALK_API = env_str("DINGTALK_API", "https://oapi.dingtalk.com")
+DINGTALK_APP_KEY = env_str("DINGTALK_APP_KEY")
+DINGTALK_APP_SECRET = env_str("DINGTALK_APP_SECRET")
+DINGTALK_AGENT_ID = env_int("DINGTALK_AGENT_ID", 0)
 # Robot webhooks may not point at private, loopback or link-local addresses (notify.targets) unless this is set:
 # for a county whose WeCom/DingTalk runs on its own intranet.
 WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE")

@@ -9,3 +9,8 @@ from org.models import Person
 def can_manage_webhooks(person: Person) -> bool:
     """Robot webhooks post into the units' group chats: whoever manages the organisation manages them."""
     return can_manage_org(person)
+
+
+def can_see_deliveries(person: Person) -> bool:
+    """What left the system and what failed: the office admins follow it, and retry what failed."""
+    return can_manage_org(person)

@@ -16,11 +16,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.records import save_validated
 from notify import routing
-from notify.access import can_manage_webhooks
+from notify.access import can_manage_webhooks, can_see_deliveries
 from notify.models import Channel, Delivery, Notification, WebhookEndpoint
 from notify.targets import check_target
 from notify.tasks import deliver_pending
@@ -217,3 +218,14 @@ def save_webhook(actor: Person, endpoint: WebhookEndpoint | None, **fields) -> W
     check_target(fields.get("url") or (endpoint.url if endpoint else ""))
     endpoint = endpoint or WebhookEndpoint()
     return save_validated(endpoint, **fields)
+
+
+@transaction.atomic
+def retry_deliveries(actor: Person, deliveries: QuerySet[Delivery]) -> int:
+    """Send failed deliveries again from now, with a fresh count of attempts; sent ones are never sent again."""
+    require(can_see_deliveries(actor))
+    count = deliveries.filter(status=Delivery.Status.FAILED).update(
+        status=Delivery.Status.PENDING, attempts=0, due_at=timezone.now()
+    )
+    _schedule_delivery()
+    return count

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import json
-import logging
 import urllib.request
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
+from notify.backends import Backend, Outgoing
 from notify.models import Channel, Delivery
 from notify.targets import check_target, opener
 
-logger = logging.getLogger("chuangwen.sms")
+# The personal channels with a backend named in settings (notify.backends).
+BACKEND_CHANNELS = frozenset({Channel.SMS.value, Channel.WECOM.value, Channel.DINGTALK.value})
 
 
-class LogSmsBackend:
-    """The default SMS gateway: writes the message to the log. Replace with a provider's client in production."""
-
-    def send(self, phone: str, text: str) -> None:
-        logger.warning("SMS to %s: %s", phone, text)
+def backend(channel: str) -> Backend:
+    paths = {
+        Channel.SMS.value: settings.SMS_BACKEND,
+        Channel.WECOM.value: settings.WECOM_BACKEND,
+        Channel.DINGTALK.value: settings.DINGTALK_BACKEND,
+    }
+    return import_string(paths[channel])()
 
 
 def robot_message(text: str) -> bytes:
@@ -43,8 +46,9 @@ def send(delivery: Delivery) -> None:
     if delivery.channel == Channel.EMAIL:
         subject, _sep, body = delivery.text.partition("\n")
         send_mail(subject, body or subject, settings.DEFAULT_FROM_EMAIL, [delivery.address])
-    elif delivery.channel == Channel.SMS:
-        import_string(settings.SMS_BACKEND)().send(delivery.address, delivery.text)
+    elif delivery.channel in BACKEND_CHANNELS:
+        message = Outgoing(text=delivery.text, params=delivery.params, key=delivery.dedupe_key)
+        backend(delivery.channel).send(delivery.address, message)
     elif delivery.channel == Channel.WEBHOOK:
         post_webhook(delivery.address, delivery.text)
     else:

@@ -3,9 +3,17 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.navigation import Entry, register
-from notify.access import can_manage_webhooks
+from notify.access import can_manage_webhooks, can_see_deliveries
 
 register(
+    Entry(
+        _("Deliveries"),
+        "notify:deliveries",
+        "bi-send",
+        group="organisation",
+        order=49,
+        visible=can_see_deliveries,
+    ),
     Entry(
         _("Webhooks"),
         "notify:webhooks",

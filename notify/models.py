@@ -104,6 +104,10 @@ class Delivery(models.Model):
     def is_failed(self) -> bool:
         return self.status == self.Status.FAILED
 
+    def is_held(self) -> bool:
+        """Waiting for its time: quiet hours, or the pause after a failed attempt."""
+        return self.status == self.Status.PENDING and self.due_at > timezone.now()
+
     def backoff(self) -> dt.timedelta:
         """How long to wait after the current attempt failed: 1, 2, 4, 8 minutes…"""
         return dt.timedelta(minutes=2 ** max(self.attempts - 1, 0))

@@ -26,8 +26,8 @@ def preferences_of(people: Iterable[Person]) -> dict[int, Preferences]:
 def chosen_channels(prefs: Preferences | None, kind: Kind) -> set[str]:
     if prefs is not None and kind.code in prefs.channels:
         return set(prefs.channels[kind.code])
-    default = {Channel.EMAIL, Channel.WECOM, Channel.DINGTALK}
-    return default | {Channel.SMS} if kind.sms else default
+    default: set[str] = {Channel.EMAIL.value, Channel.WECOM.value, Channel.DINGTALK.value}
+    return default | {Channel.SMS.value} if kind.sms else default
 
 
 def address_of(person: Person, prefs: Preferences | None, channel: str) -> str:
@@ -37,7 +37,11 @@ def address_of(person: Person, prefs: Preferences | None, channel: str) -> str:
         return person.phone
     if prefs is None:
         return ""
-    return {Channel.WECOM: prefs.wecom_userid, Channel.DINGTALK: prefs.dingtalk_userid}.get(channel, "")
+    apps: dict[str, str] = {
+        Channel.WECOM.value: prefs.wecom_userid,
+        Channel.DINGTALK.value: prefs.dingtalk_userid,
+    }
+    return apps.get(channel, "")
 
 
 def quiet_until(now: dt.datetime, start: dt.time, end: dt.time) -> dt.datetime | None:

@@ -6,14 +6,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from notify import actions
-from notify.access import can_manage_webhooks
+from notify.access import can_manage_webhooks, can_see_deliveries
 from notify.forms import WebhookForm
-from notify.models import WebhookEndpoint
+from notify.models import Channel, Delivery, WebhookEndpoint
 from org.access import require
 from org.http import PersonRequest
 
@@ -67,3 +68,37 @@ def webhook_edit(request: PersonRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, _("Webhook saved."))
             return redirect("notify:webhooks")
     return render(request, "org/form.html", {"form": form, "title": _("Robot webhook")})
+
+
+@login_required
+def delivery_list(request: PersonRequest) -> HttpResponse:
+    """Every message that left (or is to leave) the system, newest first, by state and channel."""
+    require(can_see_deliveries(request.user))
+    status, channel = request.GET.get("status", ""), request.GET.get("channel", "")
+    deliveries = Delivery.objects.select_related("person", "unit").order_by("-created_at", "-pk")
+    if status in Delivery.Status.values:
+        deliveries = deliveries.filter(status=status)
+    if channel in Channel.values:
+        deliveries = deliveries.filter(channel=channel)
+    context = {
+        "page": Paginator(deliveries, 50).get_page(request.GET.get("page")),
+        "status": status,
+        "channel": channel,
+        "statuses": Delivery.Status.choices,
+        "channels": Channel.choices,
+        "failed": Delivery.objects.filter(status=Delivery.Status.FAILED).count(),
+    }
+    return render(request, "notify/delivery_list.html", context)
+
+
+@login_required
+@require_POST
+def delivery_retry(request: PersonRequest) -> HttpResponse:
+    """Retry one failed delivery (`pk` in the form) or all of them."""
+    require(can_see_deliveries(request.user))
+    chosen = Delivery.objects.all()
+    if request.POST.get("pk"):
+        chosen = chosen.filter(pk=request.POST["pk"])
+    count = actions.retry_deliveries(request.user, chosen)
+    messages.success(request, _("%(count)d deliveries will be sent again.") % {"count": count})
+    return redirect(f"{reverse('notify:deliveries')}?status=pending")

@@ -20,8 +20,8 @@ SENT: list[tuple[str, str]] = []
 
 
 class RecordingSms:
-    def send(self, phone: str, text: str) -> None:
-        SENT.append((phone, text))
+    def send(self, phone: str, message) -> None:
+        SENT.append((phone, message.text))
 
 
 DAYTIME = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai, outside quiet hours
