@@ -37,6 +37,7 @@ from framework.models import (
     TaskEventKind,
     TaskUnit,
 )
+from framework.queries import existing_tasks
 from notify.actions import notify_unit
 from org.access import require
 from org.models import Person, Unit
@@ -83,12 +84,23 @@ def assign_task(
     responsible_units: Iterable[Unit] = (),
     deadline: date,
     note: str = "",
+    reason: str = "",
 ) -> Task:
-    """分解: one lead unit and any responsible units get a criterion (or a whole node) with a deadline."""
+    """分解: one lead unit and any responsible units get a criterion (or a whole node) with a deadline. A subject
+    already broken down is broken down again only deliberately, with a reason (else: edit the existing task)."""
     require(can_manage_tasks(actor))
     subject = criterion or node
     if subject is None or (criterion is not None and node is not None):
         raise ValidationError(_("Assign either a criterion or a node."))
+    again = existing_tasks(criterion=criterion, node=node).exists()
+    if again and not reason.strip():
+        raise ValidationError(
+            {
+                "reason": _(
+                    "This is already broken down: open the existing task, or say why it needs a second one."
+                )
+            }
+        )
     edition = subject.edition
     task = Task.objects.create(
         edition=edition, criterion=criterion, node=node, deadline=deadline, note=note, created_by=actor
@@ -107,6 +119,7 @@ def assign_task(
             "lead": lead_unit.name,
             "responsible": [unit.name for unit in others],
             "deadline": str(deadline),
+            **({"again": True, "reason": reason.strip()} if again else {}),
         },
     )
     for unit in [lead_unit, *others]:

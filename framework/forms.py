@@ -31,6 +31,17 @@ class AssignForm(StyledFormMixin, forms.Form):
     )
     deadline = DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Why a second breakdown"),
+        required=False,
+        max_length=500,
+        help_text=_("Needed only when this is already broken down; otherwise edit the existing task."),
+    )
+
+    def __init__(self, *args, again: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not again:  # the reason is asked only of a deliberate second breakdown
+            del self.fields["reason"]
 
     def clean_deadline(self) -> date:
         deadline = self.cleaned_data["deadline"]

@@ -198,3 +198,10 @@ def node_rows(edition: Edition) -> list[tuple[list[tuple[str, str]], list[Criter
     for root in children.get(None, []):
         walk(root, {})
     return result
+
+
+def existing_tasks(*, criterion: Criterion | None = None, node: Node | None = None) -> QuerySet[Task]:
+    """The tasks a criterion (or node) already has: the breakdown to edit rather than repeat."""
+    if criterion is not None:
+        return Task.objects.filter(criterion=criterion)
+    return Task.objects.filter(node=node, criterion__isnull=True)

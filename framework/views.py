@@ -211,15 +211,19 @@ def task_assign(request: PersonRequest) -> HttpResponse:
         criterion = get_criterion_for(request.user, request.GET["criterion"])
     else:
         node = get_or_404(Node.objects.select_related("edition"), request.GET.get("node"))
-    form = AssignForm(request.POST or None)
+    existing = list(queries.existing_tasks(criterion=criterion, node=node).prefetch_related("units__unit"))
+    form = AssignForm(request.POST or None, again=bool(existing))
     if request.method == "POST" and form.is_valid():
-        task = actions.assign_task(request.user, criterion=criterion, node=node, **form.cleaned_data)
-        messages.success(request, _("Task assigned."))
-        return redirect("framework:task_detail", task.pk)
+        try:
+            task = actions.assign_task(request.user, criterion=criterion, node=node, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Task assigned."))
+            return redirect("framework:task_detail", task.pk)
     subject = criterion.text if criterion else str(node)
-    return render(
-        request, "framework/task_assign.html", {"form": form, "subject": subject, "criterion": criterion}
-    )
+    context = {"form": form, "subject": subject, "criterion": criterion, "existing": existing}
+    return render(request, "framework/task_assign.html", context)
 
 
 @login_required

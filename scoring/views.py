@@ -15,9 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.access import cases_for
 from core.models import Period
 from framework.queries import active_edition
-from org.access import require, sees_everything
+from org.access import require, sees_everything, visible_units
 from org.http import PersonRequest
-from org.models import UnitKind
+from org.models import Person, UnitKind
 from scoring import actions, lost, queries, whatif
 from scoring.access import can_manage_scores, can_see_live_scores, get_publication_for, publications_for
 from scoring.engine import compute_sheet, compute_sheets, source_available
@@ -60,6 +60,7 @@ def scheme_detail(request: PersonRequest, pk: int) -> HttpResponse:
     context = {
         "scheme": scheme,
         "sheet": compute_sheet(scheme),
+        "facts_units": _facts_units(request.user),
         "components": components,
         "component_forms": [(c, ComponentForm(component=c)) for c in components] if can_manage else [],
         "scheme_form": SchemeForm(instance=scheme) if can_manage else None,
@@ -176,6 +177,12 @@ def publish(request: PersonRequest, pk: int) -> HttpResponse:
     return render(request, "scoring/publish_confirm.html", context)
 
 
+def _facts_units(person: Person) -> set[int]:
+    """The units whose facts behind a score (the materials reviews) the person may open: a sheet links only
+    those, never a page that would answer 404 (the public page links none)."""
+    return set(visible_units(person).values_list("pk", flat=True))
+
+
 @login_required
 def publication_detail(request: PersonRequest, pk: int) -> HttpResponse:
     publication = get_publication_for(request.user, pk)
@@ -189,6 +196,7 @@ def publication_detail(request: PersonRequest, pk: int) -> HttpResponse:
         "kinds": KINDS,
         "formats": formats,
         "can_manage": can_manage_scores(request.user),
+        "facts_units": _facts_units(request.user),
     }
     return render(request, "scoring/publication_detail.html", context)
 

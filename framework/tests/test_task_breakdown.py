@@ -248,8 +248,12 @@ def test_my_tasks_marks_what_is_overdue(county, task, login):
 
 
 def test_the_office_sees_the_breakdown_by_unit(county, task, criterion, login):
-    actions.assign_task(
-        county.office_admin, criterion=criterion, lead_unit=county.town_b, deadline=date(2026, 12, 1)
+    actions.assign_task(  # a deliberate second breakdown of the same criterion
+        county.office_admin,
+        criterion=criterion,
+        lead_unit=county.town_b,
+        deadline=date(2026, 12, 1),
+        reason="柳河镇另设专项任务",
     )
     client = login(county.office_admin)
     page = client.get(reverse("framework:task_list"), {"unit": county.town_b.pk}).context["page"]
