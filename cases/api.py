@@ -15,7 +15,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from cases import actions
-from cases.access import cases_for, get_case_for
+from cases.access import cases_for, get_case_for, shows_actor
 from cases.models import Case, CaseEvent, Category, Priority, Source, overdue_q
 from core.text import CleanText
 from org.http import ApiRequest
@@ -65,8 +65,12 @@ class EventOut(Schema):
     note: CleanText
 
     @staticmethod
-    def resolve_actor(event: CaseEvent) -> str | None:
-        return str(event.actor) if event.actor_id else None
+    def resolve_actor(event: CaseEvent, context: dict) -> str | None:
+        if event.actor is None:
+            return None
+        return (
+            str(event.actor) if shows_actor(context["request"].auth, event.case, event) else "Campaign office"
+        )
 
 
 class CaseDetailOut(CaseOut):
@@ -74,7 +78,7 @@ class CaseDetailOut(CaseOut):
 
     @staticmethod
     def resolve_events(case: Case) -> list[CaseEvent]:
-        return list(case.events.select_related("actor"))
+        return list(case.events.select_related("actor", "case"))
 
 
 class CaseIn(Schema):
