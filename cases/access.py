@@ -103,3 +103,11 @@ def get_category_for(person: Person, pk: int, write: bool = False) -> Category:
     if write:
         require(can_edit_categories(person))
     return category
+
+
+def shows_actor(person: Person, case: Case, event: CaseEvent) -> bool:
+    """Whether `person` may read who took this step. On a case from an unpublished 暗访 the office's people stay
+    unnamed to everyone outside the office: the inspector's name would tell the unit a secret visit took place."""
+    if not case.covert or is_office_actor(person) or event.actor is None:
+        return True
+    return not is_office_staff(event.actor)

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -179,6 +180,7 @@ def open_case(
     reporter_name: str = "",
     reporter_phone: str = "",
     photos: Iterable[UploadedFile] = (),
+    covert: bool = False,
 ) -> Case:
     """File a new case from the office, an inspection or an API client: the actor's right to, the description,
     the photos by content and the grid from the location (in memory) are checked here, the rest is `file_case`."""
@@ -197,6 +199,7 @@ def open_case(
         reporter_phone=reporter_phone,
         reported_at=now,
         created_by=actor,
+        covert=covert,
     )
     images = [check_image(upload) for upload in photos]
     if lon is not None and lat is not None:
@@ -493,3 +496,9 @@ def request_case_export(actor: Person, query: str, language: str = "") -> Genera
     as `actor` sees it (their scope, their filters), so a job can never hold a case its requester cannot see."""
     require(can_export_cases(actor))
     return start_job(actor, "cases-xlsx", {"query": query, "language": language}, make_case_export)
+
+
+def reveal_covert_cases(cases: QuerySet[Case]) -> int:
+    """The 暗访 round these cases came from is published: who acted for the office is shown to the units from now
+    on. Called by the step that publishes the round, which checked its actor."""
+    return cases.filter(covert=True).update(covert=False, updated_at=timezone.now())

@@ -15,8 +15,9 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from cases import actions
-from cases.access import cases_for, get_case_for
+from cases.access import cases_for, get_case_for, shows_actor
 from cases.models import Case, CaseEvent, Category, Priority, Source, overdue_q
+from core.text import CleanText
 from org.http import ApiRequest
 from org.models import Person, Unit
 
@@ -29,8 +30,8 @@ class CaseOut(Schema):
     number: str
     state: str
     source: str
-    description: str
-    address: str
+    description: CleanText  # cleaned on the way out too: rows stored before input was cleaned
+    address: CleanText
     lon: float | None
     lat: float | None
     grid_id: int | None
@@ -61,11 +62,15 @@ class EventOut(Schema):
     unit_id: int | None
     actor: str | None
     at: dt.datetime
-    note: str
+    note: CleanText
 
     @staticmethod
-    def resolve_actor(event: CaseEvent) -> str | None:
-        return str(event.actor) if event.actor_id else None
+    def resolve_actor(event: CaseEvent, context: dict) -> str | None:
+        if event.actor is None:
+            return None
+        return (
+            str(event.actor) if shows_actor(context["request"].auth, event.case, event) else "Campaign office"
+        )
 
 
 class CaseDetailOut(CaseOut):
@@ -73,30 +78,30 @@ class CaseDetailOut(CaseOut):
 
     @staticmethod
     def resolve_events(case: Case) -> list[CaseEvent]:
-        return list(case.events.select_related("actor"))
+        return list(case.events.select_related("actor", "case"))
 
 
 class CaseIn(Schema):
     source: Source
-    description: str
+    description: CleanText
     category_id: int | None = None
     lon: float | None = None
     lat: float | None = None
-    address: str = ""
-    site_name: str = ""
+    address: CleanText = ""
+    site_name: CleanText = ""
     priority: Priority = Priority.NORMAL
-    reporter_name: str = ""
-    reporter_phone: str = ""
+    reporter_name: CleanText = ""
+    reporter_phone: CleanText = ""
 
 
 class StepIn(Schema):
     # The case's `version` as the client last read it: the step is refused (409) if the case took a step since.
     # Without it the step applies to the case as it is now.
     version: int | None = None
-    note: str = ""
+    note: CleanText = ""
     unit_id: int | None = None
     deadline: dt.datetime | None = None
-    original_number: str | None = None
+    original_number: CleanText | None = None
 
 
 class Problem(Schema):

@@ -245,6 +245,9 @@ class Case(Versioned):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Opened by a 暗访 whose round is not published yet: the office's people in its history are not named to the
+    # units (cases.access.shows_actor) until the round is published (cases.actions.reveal_covert_cases).
+    covert = models.BooleanField(_("from an unpublished secret visit"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

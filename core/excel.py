@@ -25,6 +25,7 @@ from openpyxl.workbook.workbook import Workbook as WorkbookType
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core import workbooks
+from core.text import clean_text
 from core.uploads import check_zip
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -147,7 +148,7 @@ def cell_text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a code typed as a number comes back as 3.7e+11 otherwise
-    return str(value).strip()
+    return clean_text(str(value)).strip()
 
 
 def read_sheet(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 import auditlog.middleware
 from django.conf import settings
@@ -11,6 +12,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from core.http import client_address
+from core.text import XML_ILLEGAL, clean_text
+
+if TYPE_CHECKING:
+    from django.http.request import _ImmutableQueryDict
 
 # A page polling in the background (a job's progress, the dashboard's refresh) sends this header: its requests are
 # not the person's activity.
@@ -36,6 +41,34 @@ class RequestSizeLimitMiddleware:
         if declared > settings.MAX_REQUEST_BYTES:
             return HttpResponse(status=413)
         return self.get_response(request)
+
+
+class CleanTextMiddleware:
+    """Every query parameter and form field without XML-illegal characters (core.text), before any view reads it:
+    one boundary for every form, the public report, Open311 and the survey link. Files are left as they came."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.GET = _cleaned(request.GET)
+        if request.method == "POST" and request.content_type in _FORM_TYPES:
+            request.POST = _cleaned(request.POST)
+        return self.get_response(request)
+
+
+_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def _cleaned(data: _ImmutableQueryDict) -> _ImmutableQueryDict:
+    """`data` itself when it holds nothing to clean (nearly always), else a cleaned read-only copy."""
+    if not any(XML_ILLEGAL.search(value) for values in data.lists() for value in values[1]):
+        return data
+    copy = data.copy()
+    for key, values in data.lists():
+        copy.setlist(key, [clean_text(value) for value in values])
+    copy._mutable = False  # read-only again, as Django hands it to views
+    return cast("_ImmutableQueryDict", copy)
 
 
 class PasswordChangeRequiredMiddleware:

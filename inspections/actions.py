@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.actions import dispatch_case, open_case
-from cases.models import Category, Source
+from cases.actions import dispatch_case, open_case, reveal_covert_cases
+from cases.models import Case, Category, Source
 from core.geo import distance_m, validate_lon_lat
 from core.uploads import check_image
 from framework.models import CheckItem, Edition, SiteType
@@ -115,6 +115,8 @@ def publish_round(actor: Person, round_: Round) -> Round:
     if not round_.is_published():
         round_.published_at = timezone.now()
         round_.save(update_fields=["published_at"])
+        opened = Finding.objects.filter(visit__round=round_, case__isnull=False).values("case")
+        reveal_covert_cases(Case.objects.filter(pk__in=opened))
     return round_
 
 
@@ -210,7 +212,10 @@ def submit_visit(
 
 def _open_problem(actor: Person, visit: Visit, answer: Answer, category: Category | None):
     site = visit.site
-    description = f"{site.name}（{visit.round.name}）: {answer.item.text}"
+    # An unpublished 暗访 is not named to the unit: neither the round in the text nor the inspector in the history.
+    covert = visit.round.is_hidden_kind() and not visit.round.is_published()
+    round_name = "" if covert else f"（{visit.round.name}）"
+    description = f"{site.name}{round_name}: {answer.item.text}"
     if answer.note.strip():
         description += f"\n{answer.note.strip()}"
     case = open_case(
@@ -223,6 +228,7 @@ def _open_problem(actor: Person, visit: Visit, answer: Answer, category: Categor
         address=site.address,
         site_name=site.name,
         photos=answer.photos,
+        covert=covert,
     )
     return dispatch_case(actor, case, unit=site.keeper)
 

@@ -26,6 +26,7 @@ from redis.exceptions import RedisError
 
 from cases.models import Case
 from core.forms import EARLIEST, LATEST
+from core.text import clean_value
 from portal import actions, queries
 from portal.access import public_photo_url
 from portal.models import CitizenReport, PublicService, ServiceAttribute
@@ -90,7 +91,9 @@ def _xml_item(parent: ET.Element, tag: str, item: Any) -> None:
 
 
 def render(fmt: str, root: str, data: list | dict, status: int = 200) -> HttpResponse:
-    """JSON: the list (bare array) or object itself. XML: `<root>` holding the items or the fields."""
+    """JSON: the list (bare array) or object itself. XML: `<root>` holding the items or the fields. Text is cleaned
+    of XML-illegal characters in both (core.text): a row stored before input was cleaned made the XML invalid."""
+    data = clean_value(data)
     if fmt == "json":
         body = json.dumps(data, ensure_ascii=False)
     else:

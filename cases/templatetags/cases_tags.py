@@ -17,7 +17,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from cases.models import Case, State
+from cases.access import shows_actor
+from cases.models import Case, CaseEvent, State
 
 register = template.Library()
 
@@ -188,3 +189,12 @@ def case_cards(cases: Iterable[Case]) -> SafeString:
     cases = list(cases)
     urls, now = _detail_urls(cases), timezone.now()
     return format_html_join("\n", "{}", ((_card(c, urls[c.pk], now),) for c in cases))
+
+
+@register.simple_tag
+def actor_of(event: CaseEvent, case: Case, person) -> str:
+    """Who took the step, as `person` may read it (cases.access.shows_actor): the office, unnamed, on a case from
+    an unpublished 暗访."""
+    if event.actor is None:
+        return ""
+    return str(event.actor) if shows_actor(person, case, event) else _("Campaign office")

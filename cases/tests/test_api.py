@@ -48,3 +48,16 @@ def test_bad_input_is_refused_with_a_reason(county, login):
     assert response.status_code == 422 and "not accepted" in response.json()["detail"]
     assert post(client, f"/api/v1/cases/{case_id}/teleport", {}).status_code == 404
     assert Case.objects.get(pk=case_id).state == State.REPORTED
+
+
+def test_control_characters_are_removed_from_api_text_in_and_out(county, login):
+    """The probe's `\\x01`/`\\x0c`: cleaned where the JSON API takes text, and where it gives back stored text."""
+    client = login(county.inspector)
+    body = post(
+        client, "/api/v1/cases", {"source": "media", "description": "井盖\x01缺失\x0c", "address": "\x1f路口"}
+    )
+    assert body.status_code == 201
+    case = Case.objects.get(pk=body.json()["id"])
+    assert (case.description, case.address) == ("井盖缺失", "路口")
+    Case.objects.filter(pk=case.pk).update(description="旧\x01数据")
+    assert client.get(f"/api/v1/cases/{case.pk}").json()["description"] == "旧数据"

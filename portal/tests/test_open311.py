@@ -386,3 +386,29 @@ def test_open311_answers_its_own_error_array_during_an_outage(client, service, f
     assert response.status_code == 503 and response["Retry-After"] == "60"
     assert response["Content-Type"].startswith("application/json" if fmt == "json" else "text/xml")
     assert errors(response, fmt)[0]["code"] == 503
+
+
+# --- Finding 3 of the probe: control characters in a description made the XML invalid -------------------------
+
+PROBE_TEXT = "路口\x01一堆\x0c垃圾\x1f\ufffe"
+
+
+def test_control_characters_are_removed_from_a_posted_request(client, service, api_key):
+    response = post(client, api_key, fmt="xml", description=PROBE_TEXT)
+    assert response.status_code == 200
+    assert Case.objects.get().description == "路口一堆垃圾"
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_a_stored_description_with_control_characters_still_serializes(client, service, filed, fmt):
+    report = filed()
+    Case.objects.filter(pk=report.case_id).update(description=PROBE_TEXT)  # stored before input was cleaned
+    response = client.get(f"{V2}/requests/{report.case.number}.{fmt}")
+    assert response.status_code == 200
+    if fmt == "xml":
+        root = ET.fromstring(response.content)  # raised "not well-formed (invalid token)" before
+        assert root.findtext("request/description") == "路口一堆垃圾"
+    else:
+        assert response.json()[0]["description"] == "路口一堆垃圾"
+    listed = client.get(f"{V2}/requests.{fmt}")
+    assert listed.status_code == 200 and "\x01" not in listed.content.decode()

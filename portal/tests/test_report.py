@@ -148,3 +148,13 @@ def test_a_body_larger_than_the_limit_is_refused_before_it_is_read(client, servi
     response = client.post("/report/", {**form(service), "photos": [gps_jpeg()]})
     assert response.status_code == 413
     assert not Case.objects.exists()
+
+
+def test_control_characters_in_a_citizen_report_are_removed_at_input(client, service):
+    """The probe: `\\x01` and `\\x0c` in a description broke the Open311 XML and the Excel exports."""
+    response = client.post(
+        "/report/", form(service, description="市场\x01门口\x0c垃圾", address="人民路\x0b")
+    )
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert (case.description, case.address) == ("市场门口垃圾", "人民路")
