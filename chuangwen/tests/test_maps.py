@@ -89,7 +89,7 @@ def test_names_on_maps_are_text_never_html(live_server, county, page: Page):
     )
     site = Site.objects.create(
         name=PAYLOAD,
-        site_type=SiteType.objects.order_by("pk").first(),
+        site_type=SiteType.objects.order_by("pk")[0],
         address=PAYLOAD,
         lon=117.005,
         lat=35.505,
