@@ -24,8 +24,7 @@ from org.queries import grid_id_at
 SEARCH_LIMIT = 10
 # What a search result never shows: kept out of its queries (a road's line and a grid's outline are large JSON).
 HEAVY = ("geometry", "search_keys", "pinyin")
-TOWN_HEAVY = ("town__head_name", "town__head_phone", "town__liaison_name", "town__liaison_phone")
-PLATE_HIT = ("number", "number_value", "lon", "lat", "road__name", "road__kind", "town__name", "grid__name")
+PLACE_BOX = ("min_lon", "min_lat", "max_lon", "max_lat")
 CJK = re.compile(r"[\u3400-\u9fff]")
 # "人民路18", "人民 18号", "rmlu 18": a name, then the number on the plate.
 NAME_AND_NUMBER = re.compile(r"^(.*?)[\s#]*(\d+[-\d]*)\s*号?$")
@@ -99,28 +98,20 @@ def _names_matching(queryset: QuerySet, text: str, short_prefix: bool = False) -
     return queryset.filter(search_keys__contains=f" {key}") if key else queryset.none()
 
 
-def _where(row: Any) -> str:
-    parts = [row.town.name if row.town else "", row.grid.name if row.grid else ""]
-    return " · ".join(part for part in parts if part)
-
-
 def _road_hit(road: Road) -> Hit:
     return Hit("road", road.pk, road.name, road.get_kind_display(), road.lon, road.lat, list(road.bounds))
 
 
-def _doorplate_hit(plate: Doorplate) -> Hit:
-    return Hit("doorplate", plate.pk, plate.label, _where(plate), plate.lon, plate.lat)
-
-
-def _place_hit(place: Place) -> Hit:
-    box = list(place.bounds) if place.geometry else None
-    where = _where(place) or place.get_kind_display()
-    return Hit("place", place.pk, place.name, where, place.lon, place.lat, box)
+def _grid_detail(grid_id: int | None) -> str:
+    return _where_of_grid(grid_id)[0] if grid_id else ""
 
 
 def search(text: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
     """Roads, doorplates and places for what a person typed: a name or its pinyin (full, initials or mixed),
-    optionally followed by a number ("人民路18", "rmlu 18"). Shortest names first: the likeliest meant."""
+    optionally followed by a number ("人民路18", "rmlu 18"). Shortest names first: the likeliest meant.
+
+    Three small queries without joins (a road's line and a grid's outline are large JSON, and every join is
+    planning time on a busy server); where each hit lies comes from the cached grid names."""
     text = text.strip()[:50]
     if not text:
         return []
@@ -131,24 +122,31 @@ def search(text: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
     roads = list(_names_matching(Road.objects.defer(*HEAVY), name).order_by("name")[:50])
     roads.sort(key=lambda road: (len(road.name), road.name))
     hits: list[Hit] = [] if number else [_road_hit(road) for road in roads[:3]]
-    if roads:
-        plates = (
-            Doorplate.objects.filter(road__in=roads[:3])
-            .select_related("road", "town", "grid")
-            .only(*PLATE_HIT)
-        )
+    # A number names a door on any of the likeliest roads; without one, the doors of the likeliest road.
+    chosen = roads[:3] if number else roads[:1]
+    if chosen:
+        by_id = {road.pk: road for road in chosen}
+        plates = Doorplate.objects.filter(road_id__in=list(by_id))
         if number:
             plates = plates.filter(number_value__gte=int(number.split("-")[0]), number__startswith=number)
-        ordered = sorted(
-            plates.order_by("road", "number_value")[: limit * 3],
-            key=lambda p: (roads.index(p.road), p.number_value, p.number),
-        )
-        hits += [_doorplate_hit(plate) for plate in ordered[: limit - len(hits)]]
+        doors = plates.order_by("road_id", "number_value", "number").values_list(
+            "pk", "road_id", "number", "lon", "lat", "grid_id"
+        )[: limit * 3]
+        rows = sorted(doors, key=lambda row: chosen.index(by_id[row[1]]))
+        hits += [
+            Hit("doorplate", pk, f"{by_id[road_id].name}{plate}号", _grid_detail(grid_id), lon, lat)
+            for pk, road_id, plate, lon, lat, grid_id in rows[: limit - len(hits)]
+        ]
     if len(hits) < limit and not number:
         places = _names_matching(Place.objects.exclude(kind=PlaceKind.WATER), name, short_prefix=True)
-        places = places.select_related("town", "grid").defer(*HEAVY, "grid__boundary", *TOWN_HEAVY)
-        nearest_first = sorted(places[:50], key=lambda place: (len(place.name), place.name))
-        hits += [_place_hit(place) for place in nearest_first[: limit - len(hits)]]
+        named: list[tuple[Any, ...]] = list(
+            places.values_list("pk", "name", "kind", "lon", "lat", "grid_id", *PLACE_BOX)[:50]
+        )
+        named.sort(key=lambda row: (len(row[1]), row[1]))
+        for pk, place, kind, lon, lat, grid_id, *box in named[: limit - len(hits)]:
+            area = box if box[0] != box[2] or box[1] != box[3] else None
+            detail = _grid_detail(grid_id) or str(PlaceKind(kind).label)
+            hits.append(Hit("place", pk, place, detail, lon, lat, area))
     return hits[:limit]
 
 
