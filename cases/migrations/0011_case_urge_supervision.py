@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_fill_case_first_dispatched_at'),
+        ('cases', '0010_case_covert'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
