@@ -94,6 +94,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.metrics.RequestMetricsMiddleware",
     "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -426,9 +427,21 @@ CASE_COUNT_CAP = 10_000
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
+# Logs: one JSON object a line in production (core.logformat), for a collector to index; plain text with DEBUG.
+LOG_JSON = env_bool("LOG_JSON", default=not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "core.logformat.JsonFormatter"},
+        "plain": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_JSON else "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Health and metrics (shell.views): /healthz and /readyz for the load balancer, /metrics for Prometheus. The metrics
+# need METRICS_TOKEN as a bearer token, or come only to this machine. Under gunicorn set PROMETHEUS_MULTIPROC_DIR to
+# an empty folder (prometheus_client's own variable) so /metrics adds up every worker.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")

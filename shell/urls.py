@@ -12,4 +12,7 @@ urlpatterns = [
     path("calendar/<int:pk>/remove/", views.work_calendar_remove, name="work_calendar_remove"),
     path("audit/", views.audit_log, name="audit_log"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("metrics", views.metrics, name="metrics"),
 ]

@@ -14,7 +14,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from core.models import CalendarOverride
 from core.passwords import describe_rules
@@ -32,8 +33,8 @@ from org.access import can_view_audit, grids_for, people_for, require, visible_u
 from org.actions import change_own_password
 from org.http import PersonRequest
 from org.models import UnitKind
-from shell import actions
-from shell.access import can_edit_calendar
+from shell import actions, health
+from shell.access import can_edit_calendar, can_read_metrics
 from shell.forms import CalendarOverrideForm, SignInForm
 from shell.home import home_context
 
@@ -161,6 +162,29 @@ class SignInView(LoginView):
         if "captcha" not in form.fields and signin.needs_captcha(self.request, form.data.get("username", "")):
             form.ask_captcha()  # this failure was the one too many: the form shown next asks it
         return super().form_invalid(form)
+
+
+# --- Health and metrics: for the load balancer and the monitoring, no session, no page -------------------
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """The process is up and answers (nothing else is asked: a database outage must not restart every worker)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Ready for traffic: database, applied migrations, cache, broker and storage each answer; 503 with the failing
+    ones otherwise, for the load balancer to send requests elsewhere."""
+    results = health.readiness()
+    ready = all(value == "ok" for value in results.values())
+    return JsonResponse({"ready": ready, "checks": results}, status=200 if ready else 503)
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics, for the scraper: with METRICS_TOKEN as `Authorization: Bearer`, or from this machine."""
+    if not can_read_metrics(request):
+        return HttpResponse(status=403)
+    return HttpResponse(health.metrics_text(), content_type=CONTENT_TYPE_LATEST)
 
 
 # --- Error pages: what went wrong in the person's language, never why (no paths, no exception text) ----------

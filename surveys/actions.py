@@ -142,8 +142,11 @@ def submit_response(
     channel: str,
     actor: Person | None = None,
     device_hash: str = "",
+    origin_hash: str = "",
 ) -> tuple[Response, bool]:
-    """Record a response once. A resubmission with the same client id returns the first one (created=False)."""
+    """Record a response once. A resubmission with the same client id returns the first one (created=False).
+    A public response from a sender (`origin_hash`: address and browser) who already answered this run is kept and
+    screened out: dropping the device cookie does not make a second vote."""
     existing = Response.objects.filter(run=run, client_id=submission.client_id).first()
     if existing:
         return existing, False
@@ -156,7 +159,7 @@ def submit_response(
     require(run.questionnaires.filter(pk=questionnaire.pk).exists())
     try:
         with transaction.atomic():
-            return _record(run, questionnaire, submission, channel, actor, device_hash), True
+            return _record(run, questionnaire, submission, channel, actor, device_hash, origin_hash), True
     except IntegrityError:
         # The same client id arrived twice at once (a retry racing the original): the first one counts.
         existing = Response.objects.filter(run=run, client_id=submission.client_id).first()
@@ -165,13 +168,17 @@ def submit_response(
         return existing, False
 
 
-def _record(run, questionnaire, submission, channel, actor, device_hash) -> Response:
+def _record(run, questionnaire, submission, channel, actor, device_hash, origin_hash="") -> Response:
     now = timezone.now()
     questions = list(questionnaire.questions.all())
     duration = None
     if submission.started_at and submission.started_at <= now:
         duration = int((now - submission.started_at).total_seconds())
     digest = _digest(submission.answers)
+    repeat = bool(origin_hash) and Response.objects.filter(run=run, origin_hash=origin_hash).exists()
+    screen_reason = questionnaire.screen(submission.age, submission.residence_months)
+    if repeat:
+        screen_reason = str(_("another response came from the same address and browser"))
     response = Response.objects.create(
         run=run,
         questionnaire=questionnaire,
@@ -181,9 +188,11 @@ def _record(run, questionnaire, submission, channel, actor, device_hash) -> Resp
         town=_town_of(submission.unit),
         surveyor=actor if actor and channel != Channel.ONLINE else None,
         device_hash=device_hash,
+        origin_hash=origin_hash,
+        repeat_origin=repeat,
         age=submission.age,
         residence_months=submission.residence_months,
-        screen_reason=questionnaire.screen(submission.age, submission.residence_months),
+        screen_reason=screen_reason,
         started_at=submission.started_at,
         submitted_at=now,
         duration_seconds=duration,

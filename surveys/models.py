@@ -245,6 +245,10 @@ class Response(models.Model):
         Person, verbose_name=_("surveyor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     device_hash = models.CharField(max_length=64, blank=True)
+    # A public response's sender as a keyed hash of its address and browser (surveys.views.origin_hash): a second
+    # one from the same sender in a run is kept but screened out (repeat_origin), for the office to see.
+    origin_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    repeat_origin = models.BooleanField(_("repeat from the same address and browser"), default=False)
     age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
     residence_months = models.PositiveIntegerField(_("months lived here"), null=True, blank=True)
     screen_reason = models.CharField(_("screened out because"), max_length=100, blank=True)

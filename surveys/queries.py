@@ -66,6 +66,7 @@ def flag_counts(responses: QuerySet[Response]) -> dict[str, int]:
         total=Count("id"),
         valid=Count("id", filter=Q(screen_reason="")),
         screened_out=Count("id", filter=~Q(screen_reason="")),
+        repeats=Count("id", filter=Q(repeat_origin=True)),
         too_fast=Count("id", filter=Q(too_fast=True)),
         duplicates=Count("id", filter=Q(possible_duplicate=True)),
     )

@@ -13,11 +13,13 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from core.http import client_address
 from core.officialdoc import safe_filename
 from core.officialpdf import docx_to_pdf
 from org.http import PersonRequest
@@ -215,7 +217,9 @@ def _fieldwork_units(run: SurveyRun):
     return units.select_related("parent").order_by("path")
 
 
-def _answer_submission(request, run, questionnaire, form, channel, actor=None, device_hash="", done_url=""):
+def _answer_submission(
+    request, run, questionnaire, form, channel, actor=None, device_hash="", done_url="", origin_hash=""
+):
     """Submit a valid form; reply JSON to the offline-capable page and redirect a plain form post.
 
     A plain post goes to done_url (the public thanks page) or back to the form for the next interview.
@@ -228,7 +232,7 @@ def _answer_submission(request, run, questionnaire, form, channel, actor=None, d
     if channel == Channel.ONLINE and form.is_bot():
         return JsonResponse({"ok": True}) if wants_json else redirect("survey_thanks")
     response, created = actions.submit_response(
-        run, questionnaire, form.submission(), channel, actor, device_hash
+        run, questionnaire, form.submission(), channel, actor, device_hash, origin_hash
     )
     if wants_json:
         return JsonResponse(
@@ -271,6 +275,19 @@ def _device_hash(request: HttpRequest, run: SurveyRun) -> tuple[str, str]:
     return device, hashlib.sha256(f"{run.public_token}:{device}".encode()).hexdigest()
 
 
+def origin_hash(request: HttpRequest, run: SurveyRun) -> str:
+    """The sender as the run sees it, beyond the cookie: the address and the browser's own description (user agent
+    and languages), keyed per run so the stored value identifies nobody elsewhere."""
+    sender = "|".join(
+        [
+            client_address(request),
+            request.headers.get("User-Agent", ""),
+            request.headers.get("Accept-Language", ""),
+        ]
+    )
+    return salted_hmac(f"surveys.origin:{run.public_token}", sender).hexdigest()
+
+
 def _responses_per_ip(group: str, request: HttpRequest) -> str:
     """Read at each request, so that the setting (and a test's override) holds."""
     return settings.SURVEY_RESPONSES_PER_IP
@@ -305,7 +322,15 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, _("Too many submissions from this network. Please try again later."))
         else:
             reply = _answer_submission(
-                request, run, questionnaire, form, Channel.ONLINE, None, device_hash, reverse("survey_thanks")
+                request,
+                run,
+                questionnaire,
+                form,
+                Channel.ONLINE,
+                None,
+                device_hash,
+                reverse("survey_thanks"),
+                origin_hash(request, run),
             )
             if reply is not None:
                 return reply

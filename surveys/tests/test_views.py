@@ -260,3 +260,26 @@ def test_an_answer_that_looks_like_a_formula_or_holds_control_characters_exports
     sheet = load_workbook(io.BytesIO(response.content))["答卷"]
     cells = [cell for cell in sheet[3] if isinstance(cell.value, str) and "HYPERLINK" in cell.value]
     assert [c.value for c in cells] == ['=HYPERLINK("http://x","点我")'] and cells[0].data_type == "s"
+
+
+def test_one_per_device_holds_when_the_cookie_is_dropped(county, run, questionnaire, client, login):
+    """Finding 19 of the probe: dropping the cookie made a second vote. A second response from the same address
+    and browser is kept but screened out of the rates, and the office sees how many."""
+    url = reverse("survey_public", args=[run.public_token])
+    browser = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone) MicroMessenger/8.0", "HTTP_ACCEPT_LANGUAGE": "zh-CN"}
+    data = _form(questionnaire, county.community_a, v=questionnaire.pk)
+    client.post(url, data, **browser)
+    client.cookies.clear()  # the probe's trick
+    client.post(url, {**data, "client_id": str(uuid.uuid4())}, **browser)
+    client.cookies.clear()
+    neighbour = {
+        **browser,
+        "HTTP_USER_AGENT": "Mozilla/5.0 (Android 14) Chrome/131",
+    }  # same Wi-Fi, other phone
+    client.post(url, {**data, "client_id": str(uuid.uuid4())}, **neighbour)
+    first, repeat, other = Response.objects.order_by("pk")
+    assert (first.repeat_origin, repeat.repeat_origin, other.repeat_origin) == (False, True, False)
+    assert first.is_valid_for_rates() and not repeat.is_valid_for_rates() and other.is_valid_for_rates()
+    page = login(county.office_admin).get(reverse("surveys:run_detail", args=[run.pk]))
+    assert page.context["flags"]["repeats"] == 1 and page.context["flags"]["valid"] == 2
+    assert 'data-testid="repeats"' in page.content.decode()
