@@ -14,6 +14,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -22,7 +23,7 @@ from django.utils import timezone
 from core.records import save_validated
 from notify import routing
 from notify.access import can_manage_webhooks, can_see_deliveries
-from notify.models import Channel, Delivery, Notification, WebhookEndpoint
+from notify.models import Channel, Delivery, Notification, Preferences, WebhookEndpoint
 from notify.targets import check_target
 from notify.tasks import deliver_pending
 from org.access import require
@@ -229,3 +230,13 @@ def retry_deliveries(actor: Person, deliveries: QuerySet[Delivery]) -> int:
     )
     _schedule_delivery()
     return count
+
+
+@transaction.atomic
+def save_preferences(
+    actor: Person, preferences: Preferences, channels: dict[str, list[str]], **fields: Any
+) -> Preferences:
+    """A person's own choices: which kinds reach them on which channel, quiet hours, their work-app accounts."""
+    require(preferences.person_id == actor.pk)
+    preferences.channels = {kind: sorted(chosen) for kind, chosen in channels.items()}
+    return save_validated(preferences, **fields)

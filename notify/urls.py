@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("<int:pk>/open/", views.open_notification, name="open"),
     path("read-all/", views.read_all, name="read_all"),
+    path("settings/", views.preferences, name="preferences"),
     path("deliveries/", views.delivery_list, name="deliveries"),
     path("deliveries/retry/", views.delivery_retry, name="delivery_retry"),
     path("webhooks/", views.webhook_list, name="webhooks"),

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from notify import actions
 from notify.access import can_manage_webhooks, can_see_deliveries
-from notify.forms import WebhookForm
-from notify.models import Channel, Delivery, WebhookEndpoint
+from notify.forms import PreferencesForm, WebhookForm
+from notify.models import Channel, Delivery, Preferences, WebhookEndpoint
 from org.access import require
 from org.http import PersonRequest
 
@@ -102,3 +102,17 @@ def delivery_retry(request: PersonRequest) -> HttpResponse:
     count = actions.retry_deliveries(request.user, chosen)
     messages.success(request, _("%(count)d deliveries will be sent again.") % {"count": count})
     return redirect(f"{reverse('notify:deliveries')}?status=pending")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: PersonRequest) -> HttpResponse:
+    """One's own notification settings."""
+    mine = Preferences.objects.filter(person=request.user).first() or Preferences(person=request.user)
+    form = PreferencesForm(request.POST or None, instance=mine)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in PreferencesForm.Meta.fields}
+        actions.save_preferences(request.user, mine, form.channels(), **fields)
+        messages.success(request, _("Notification settings saved."))
+        return redirect("notify:preferences")
+    return render(request, "notify/preferences.html", {"form": form})
