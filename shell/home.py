@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from cases.access import cases_for
-from cases.models import Case
+from cases.models import Case, State
 from cases.queries import (
     QUEUE_LABELS,
     office_queues,
@@ -21,9 +22,13 @@ from cases.queries import (
     unit_metrics,
     unit_queues,
 )
+from core.geo import distance_m
 from core.periods import period_bounds
 from framework.access import task_units_for
 from framework.models import TaskUnit
+from inspections.access import is_inspector
+from inspections.models import Visit
+from inspections.queries import work_list
 from materials.access import can_see_overview, requests_for
 from materials.queries import office_cards
 from org.models import Person, UnitKind
@@ -128,8 +133,45 @@ def _leader_brief(list_size: int = 3) -> dict:
     return brief
 
 
-def home_context(person: Person) -> dict:
+LISTED = 8  # rows per list on a home page; each list links to the full queue
+
+
+def unit_work(person: Person, now: dt.datetime | None = None) -> list[dict]:
+    """A unit person's cases to act on today: due today, overdue, sent back for rework, new (dispatched in the
+    last day), each row a tap to the case; 领导督办 first in each."""
+    now = now or timezone.now()
+    _start, end = _today_bounds()
+    held = cases_for(person).filter(state__in=Case.UNIT_STATES).select_related("unit")
+    lists = [
+        ("new", _("New"), held.filter(state=State.DISPATCHED, dispatched_at__gte=now - dt.timedelta(days=1))),
+        ("rework", _("Sent back for rework"), held.filter(rework_count__gt=0, state=State.RECTIFYING)),
+        ("due_today", _("Due today"), held.filter(deadline__gte=now, deadline__lt=end)),
+        ("overdue", _("Overdue"), held.filter(deadline__lt=now)),
+    ]
+    supervised_first = F("supervised_at").asc(nulls_last=True)
+    return [
+        {"name": name, "label": label, "cases": list(cases.order_by(supervised_first, "deadline")[:LISTED])}
+        for name, label, cases in lists
+    ]
+
+
+def todays_visits(person: Person, near: tuple[float, float] | None = None) -> list[Visit]:
+    """An inspector's visits still to make in rounds open today; nearest first when the phone shares where it is."""
+    visits = [visit for visit in work_list(person) if not visit.is_submitted()]
+    if near is not None:
+        lon, lat = near
+        visits.sort(key=lambda v: distance_m(lon, lat, v.site.lon, v.site.lat))
+    return visits[: LISTED * 2]
+
+
+def home_context(person: Person, near: tuple[float, float] | None = None) -> dict:
+    if is_inspector(person) and not person.is_office_admin():
+        return {"visits": todays_visits(person, near), "open_runs": open_runs(person)}
+    if person.is_surveyor():
+        return {"open_runs": open_runs(person)}
     context = {"case_cards": case_cards(person), "open_runs": open_runs(person)}
+    if person.is_unit_staff():
+        context["unit_work"] = unit_work(person)
     if person.sees_everything():
         context["brief"] = leader_brief()
     if can_see_overview(person):

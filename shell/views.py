@@ -53,9 +53,18 @@ def home(request: PersonRequest) -> HttpResponse:
         "own_unit": person.unit,
         "child_units": units.filter(parent=person.unit).order_by("name") if person.unit_id else [],
         "sites_map": is_inspector(person),  # the inspector's sites to visit today, on a map
-        **home_context(person),
+        **home_context(person, _near(request)),
     }
     return render(request, "shell/home.html", context)
+
+
+def _near(request: PersonRequest) -> tuple[float, float] | None:
+    """Where the phone says it is (`?lon=&lat=`, WGS-84), for an inspector's nearest visits first."""
+    try:
+        lon, lat = float(request.GET["lon"]), float(request.GET["lat"])
+    except (KeyError, ValueError):
+        return None
+    return (lon, lat) if -180 <= lon <= 180 and -90 <= lat <= 90 else None
 
 
 @login_required

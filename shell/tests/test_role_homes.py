@@ -1,0 +1,69 @@
+"""Each role opens on its own work: a handler on new / sent back / due today / overdue, an inspector on today's
+visits (nearest first when the phone says where it is), a surveyor on the surveys in the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, Source, State
+
+
+def _case(number, unit, state, deadline, **fields):
+    return Case.objects.create(
+        number=number,
+        source=Source.PATROL,
+        description="暴露垃圾",
+        unit=unit,
+        state=state,
+        deadline=deadline,
+        **fields,
+    )
+
+
+def test_a_handler_opens_on_new_sent_back_due_today_and_overdue(county, login):
+    now = timezone.now()
+    tonight = timezone.localtime().replace(hour=23, minute=59)
+    _case("2026-000901", county.town_a, State.DISPATCHED, now + dt.timedelta(days=3), dispatched_at=now)
+    _case("2026-000902", county.town_a, State.RECTIFYING, now + dt.timedelta(days=3), rework_count=1)
+    _case("2026-000903", county.town_a, State.RECTIFYING, tonight)
+    _case("2026-000904", county.town_a, State.RECTIFYING, now - dt.timedelta(hours=2))
+    _case("2026-000905", county.town_b, State.DISPATCHED, now - dt.timedelta(hours=2), dispatched_at=now)
+    page = login(county.handler_a).get(reverse("home"))
+    work = {section["name"]: [c.number for c in section["cases"]] for section in page.context["unit_work"]}
+    assert work == {
+        "new": ["2026-000901"],
+        "rework": ["2026-000902"],
+        "due_today": ["2026-000903"] if tonight > now else [],
+        "overdue": ["2026-000904"],
+    }
+    assert reverse("cases:detail", args=[Case.objects.get(number="2026-000904").pk]) in page.content.decode()
+
+
+def test_a_supervised_case_heads_its_list(county, login):
+    now = timezone.now()
+    _case("2026-000911", county.town_a, State.RECTIFYING, now - dt.timedelta(hours=5))
+    _case(
+        "2026-000912",
+        county.town_a,
+        State.RECTIFYING,
+        now - dt.timedelta(hours=1),
+        supervised_by=county.leader,
+        supervised_at=now,
+    )
+    page = login(county.handler_a).get(reverse("home"))
+    overdue = next(s for s in page.context["unit_work"] if s["name"] == "overdue")
+    assert [c.number for c in overdue["cases"]] == ["2026-000912", "2026-000911"]
+
+
+def test_a_surveyor_sees_no_case_queues(county, login):
+    page = login(county.surveyor).get(reverse("home"))
+    assert "case_cards" not in page.context and b'data-testid="case-queues"' not in page.content
+
+
+def test_an_inspector_opens_on_todays_visits(county, login):
+    page = login(county.inspector).get(reverse("home"))
+    assert page.context["visits"] == [] and b'data-testid="todays-visits"' in page.content
+    assert "case_cards" not in page.context
