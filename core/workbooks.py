@@ -247,6 +247,7 @@ class SheetWriter:
     def append(self, values: Sequence[Any], height: float | None = None, image: bytes | None = None) -> None:
         """One row in column order; `height` in points, `image` (PNG/JPEG bytes) anchored in the last column."""
         row = [_typed(column, value) for column, value in zip(self.columns, values, strict=False)]
+        row += [None] * (len(self.columns) - len(row))  # a short row leaves its last cells empty
         if self._started:
             self._write(row, height, image)
         else:

@@ -121,3 +121,11 @@ def test_rows_with_wrapped_text_are_written_tall_enough():
     assert sheet.row_dimensions[3].height is None
     assert sheet.row_dimensions[4].height == 45  # 120 wide in a 50-wide column: three lines
     assert sheet.row_dimensions[5].height == 45
+
+
+def test_a_row_shorter_than_the_columns_leaves_its_last_cells_empty():
+    sheet = _one_sheet([Column("编号", Kind.CODE), Column("名称"), Column("照片")], [["1", "城关"], ["2"]])
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=3)] == [
+        ["1", "城关", None],
+        ["2", None, None],
+    ]
