@@ -121,10 +121,32 @@ def point_map(
         "locate": locate,
     }
     box = format_html(
-        '<div id="{}" class="cw-map rounded border" data-cw-map style="height: {}" role="region" aria-label="{}">'
-        "</div>",
+        '<div id="{}" class="cw-map rounded border" data-cw-map style="height: {}" role="region" aria-label="{}" '
+        'aria-describedby="{}-text"></div>',
         element_id,
         height,
         label or _("Map"),
+        element_id,
     )
-    return box + json_script(data, f"{element_id}-data")
+    return (
+        box
+        + _text_alternative(element_id, data["points"], label or _("Map"), bool(pick))
+        + json_script(data, f"{element_id}-data")
+    )
+
+
+def _text_alternative(element_id: str, points: list[dict], label: str, pick: bool) -> SafeString:
+    """The map in words, under it (WCAG 1.1.1): what it shows and each point, or how to mark a place."""
+    items = format_html_join(
+        "", "<li>{}</li>", ((p.get("label") or f"{p['lat']:.5f}, {p['lon']:.5f}",) for p in points)
+    )
+    hint = _("Tap the map to mark the place, or search an address.") if pick else ""
+    return format_html(
+        '<details class="small mt-1"><summary>{}</summary><div id="{}-text">{} {}<ul class="mb-0">{}</ul></div>'
+        "</details>",
+        _("Places on the map"),
+        element_id,
+        label,
+        hint,
+        items,
+    )
