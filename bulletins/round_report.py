@@ -341,6 +341,7 @@ def _problem_sheet(excel: ExcelFile, context: dict, title: Title) -> None:
             problem["state"],
             problem.get("deadline_at"),
             "是" if problem["overdue"] else "",
+            "",  # the photo column: the thumbnail is placed over the cell
         ]
         thumbnail = _thumbnail(problem["photo_data"]) if problem.get("photo_data") else None
         if thumbnail is None:
