@@ -49,6 +49,7 @@ ORG_ADMIN = [
     ("Webhooks", "/inbox/webhooks/", "bi-robot"),
 ]
 AUDIT = [("Audit log", "/audit/", "bi-journal-text")]
+ADDRESSES = [("Standard addresses", "/addresses/", "bi-signpost-split")]  # the office's registry
 Link = tuple[str, str, str]  # label, url, icon
 Menu = tuple[str, str, list[Link]]  # label, icon, links
 
@@ -76,7 +77,11 @@ def _bar(
     items.append(SURVEYS)
     items.append(("Scores", "bi-trophy", SCORES + (SCORES_ALL if everything else [])))
     items.append(
-        ("Organisation", "bi-building", ORG + (ORG_ADMIN if org_admin else []) + (AUDIT if audit else []))
+        (
+            "Organisation",
+            "bi-building",
+            ORG + (ADDRESSES if office else []) + (ORG_ADMIN if org_admin else []) + (AUDIT if audit else []),
+        )
     )
     return items
 
@@ -177,7 +182,7 @@ def test_the_menus_are_chinese_for_a_chinese_user(county, client, settings):
         ("实地督查", ["督查轮次", "测评结果", "点位"]),
         ("问卷调查", []),
         ("考核评分", ["考核评分", "排名", "丢分分析", "模拟推演", "大屏"]),
-        ("组织机构", ["单位", "人员", "网格", "导入", "消息发送记录", "群机器人", "审计日志"]),
+        ("组织机构", ["单位", "人员", "网格", "标准地址", "导入", "消息发送记录", "群机器人", "审计日志"]),
     ]
 
 
