@@ -342,15 +342,17 @@ def _boards(request: HttpRequest, sites) -> list[dict]:
     edition = active_edition()
     duties: dict[int, list[str]] = {}
     result = []
+    urls = {site.pk: request.build_absolute_uri(reverse("site_public", args=[site.pk])) for site in sites}
+    codes = boards.qr_svgs(list(urls.values()))
     for site in sites:
         if site.site_type_id not in duties:
             lines = checklist_for(site.site_type, edition).values_list("text", flat=True)
             duties[site.site_type_id] = [line.rstrip("；;。") for line in lines[: boards.MAX_DUTIES]]
-        url = request.build_absolute_uri(reverse("site_public", args=[site.pk]))
+        url = urls[site.pk]
         result.append(
             {
                 "site": site,
-                "qr": boards.qr_svg(url),
+                "qr": codes[url],
                 "url": url,
                 "contacts": boards.contacts(site, (_("Head"), _("Liaison")), masked=False),
                 "duties": duties[site.site_type_id],

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 
 from framework.queries import checklist_for
 from inspections.actions import Answer, submit_visit
-from inspections.boards import public_phone
+from inspections.boards import public_phone, qr_svg, qr_svgs
 
 
 def test_the_map_data_is_scoped_and_carries_the_latest_score(county, login, open_round, market_a, market_b):
@@ -81,3 +83,12 @@ def test_phones_are_masked_only_when_personal():
     assert public_phone("138 1234 5678") == "138****5678"
     assert public_phone("0537-6661234") == "0537-6661234"
     assert public_phone("") == ""
+
+
+def test_board_qr_codes_are_made_once_and_reused_from_the_cache():
+    cache.clear()
+    urls = [f"https://cw.example.gov.cn/site/{n}/" for n in range(3)]
+    made = qr_svgs(urls)
+    assert set(made) == set(urls) and all(svg.startswith("<svg") for svg in made.values())
+    assert len(cache.get_many([f"qr:{hashlib.sha256(u.encode()).hexdigest()[:32]}" for u in urls])) == 3
+    assert qr_svgs(urls) == made == {url: qr_svg(url) for url in urls}
