@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from framework.editions import compare_editions, copy_edition, text_diff
@@ -69,12 +70,11 @@ def test_the_compare_screen_shows_the_diff(county, edition, login):
 
 
 def test_the_import_screen_refuses_a_bad_file_and_lists_the_problems(county, edition, login):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     upload = SimpleUploadedFile("bad.xlsx", _bad_workbook(edition))
     client = login(county.office_admin)
     response = client.post(reverse("framework:edition_import"), {"file": upload, "name": "坏"})
-    assert "sheet 测评体系, row 2, column J" in response.content.decode()
+    # Row 1 of the sheet is its title and row 2 the header, so the first criterion is on row 3.
+    assert "sheet 测评体系, row 3, column J" in response.content.decode()
     assert Edition.objects.count() == 1
     assert login(county.handler_a).post(reverse("framework:edition_import"), {}).status_code == 403
 
