@@ -138,7 +138,7 @@ def test_the_case_page_offers_only_the_allowed_steps(county, login, new_case):
         "request_extension",
     }
     office_page = login(county.inspector).get(reverse("cases:detail", args=[case.pk]))
-    assert {s.action for s, _f in office_page.context["steps"]} == {"dispatch", "defer"}
+    assert {s.action for s, _f in office_page.context["steps"]} == {"dispatch", "defer", "urge"}
 
 
 def test_bulk_dispatch_routes_each_case(county, login, new_case):

@@ -12,6 +12,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 from django.urls import Resolver404, resolve
 
 from demo.county import demo_logins
@@ -81,7 +82,8 @@ def crawl(client) -> dict[str, tuple[int, str]]:
 @pytest.fixture(scope="module")
 def demo_county(django_db_setup, django_db_blocker):
     """The demo county, built once for the module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    # The demo refuses DEBUG=0 (its accounts share a published password); tests run with DEBUG off.
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(DEBUG=True):
         call_command("demo", stdout=io.StringIO())
         yield [login.username for login in demo_logins()]
         transaction.set_rollback(True)

@@ -29,6 +29,7 @@ def test_lists_do_not_grow_queries_with_tasks(county, edition, login, django_ass
             lead_unit=county.town_a,
             responsible_units=[county.town_b, county.department],
             deadline=date(2026, 12, index + 1),
+            reason="按月分批",  # the same criteria again, deliberately
         )
     office = login(county.office_admin)
     with django_assert_max_num_queries(14):

@@ -22,6 +22,7 @@ FOREIGN_WRITES = {
     "org:person_edit": lambda c: {"pk": c.handler_b.pk},
     "org:person_reset_password": lambda c: {"pk": c.handler_b.pk},
     "org:grid_edit": lambda c: {"pk": c.grid_b.pk},
+    "org:person_unlock": lambda c: {"pk": c.handler_b.pk},
 }
 OFFICE_ONLY = ["org:unit_create", "org:person_create", "org:grid_create", "org:import"]
 LISTS = ["org:unit_list", "org:person_list", "org:grid_list", "org:grid_locate"]
@@ -65,6 +66,7 @@ def test_it_refuses_changes_to_own_objects_by_a_unit_person(county, login, name)
         "org:unit_edit": county.town_a.pk,
         "org:person_edit": county.community_handler_a.pk,
         "org:person_reset_password": county.community_handler_a.pk,
+        "org:person_unlock": county.community_handler_a.pk,
         "org:grid_edit": county.grid_a.pk,
     }
     response = client.post(reverse(name, kwargs={"pk": own[name]}), {"name": "改名"})
