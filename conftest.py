@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test.utils import override_settings
 
+from addresses.queries import forget_road_names
 from framework.models import SiteType
 from org.models import Grid, Person, Role, Unit, UnitKind
 from org.queries import forget_grid_index
@@ -98,6 +99,7 @@ def _test_settings(settings, tmp_path) -> None:
     # Rate-limit counters live in the cache; each test starts with none.
     cache.clear()
     forget_grid_index()  # the grids kept in memory for intake are the last test's, rolled back since
+    forget_road_names()  # likewise the road names the address search keeps
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from addresses.access import can_edit_addresses
 from addresses.models import Doorplate, Located, Place, Road
-from addresses.queries import forget_town_outlines, locate
+from addresses.queries import forget_registry_copies, forget_road_names, locate
 from org.access import require
 from org.models import Person
 
@@ -31,6 +31,12 @@ def _check_seen(row: Located, seen: datetime | None) -> None:
             raise ValidationError(_("Someone else changed this row meanwhile; reload it and try again."))
 
 
+def _forget_road_names() -> None:
+    # Now for this process's next read, and again once committed: another process may have reloaded meanwhile.
+    forget_road_names()
+    transaction.on_commit(forget_road_names)
+
+
 def _save(actor: Person, row: L, seen: datetime | None, fields: dict[str, Any]) -> L:
     require(can_edit_addresses(actor))
     if row.pk:
@@ -41,6 +47,8 @@ def _save(actor: Person, row: L, seen: datetime | None, fields: dict[str, Any]) 
     row.full_clean(exclude=["grid", "town"])
     row.grid_id, row.town_id = locate(row.lon, row.lat)
     row.save()
+    if isinstance(row, Road):
+        _forget_road_names()
     return row
 
 
@@ -70,8 +78,11 @@ def delete_row(actor: Person, row: Located) -> None:
     if isinstance(row, Road) and row.doorplates.exists():
         raise ValidationError(_("The road still has doorplates; remove or move them first."))
     row.delete()
+    if isinstance(row, Road):
+        _forget_road_names()
 
 
 def after_bulk_load() -> None:
-    """The base map's cached town outlines are built from the grids; a load may have come with new grids."""
-    forget_town_outlines()
+    """The base map's cached town outlines are built from the grids (a load may have come with new grids), and
+    the search's road names from the roads."""
+    forget_registry_copies()

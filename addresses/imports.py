@@ -29,7 +29,7 @@ from addresses.geometry import (
     to_wgs84,
 )
 from addresses.models import Doorplate, Place, PlaceKind, Road, RoadKind
-from addresses.queries import forget_town_outlines, locate
+from addresses.queries import forget_registry_copies, locate
 from core.excel import Column, ImportProblem, ImportReport, SheetRow, import_rows, read_sheet
 from org.access import require
 from org.models import Person
@@ -204,7 +204,7 @@ def import_registry(actor: Person, workbook: Any, system: str = CoordinateSystem
             transaction.set_rollback(True)
         else:
             report.created = created
-    forget_town_outlines()
+    forget_registry_copies()
     return report
 
 
@@ -327,5 +327,5 @@ def import_gis(
         if report.problems:
             transaction.set_rollback(True)
             report.created = []
-    forget_town_outlines()
+    forget_registry_copies()
     return report

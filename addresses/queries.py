@@ -18,12 +18,11 @@ from shapely.ops import unary_union
 from addresses.models import Doorplate, Place, PlaceKind, Road, RoadKind
 from addresses.pinyin import normalise_query
 from core.geo import Bounds, degree_box, distance_m
+from core.processcopy import ProcessCopy
 from org.models import Grid, Unit, UnitKind
 from org.queries import grid_id_at
 
 SEARCH_LIMIT = 10
-# What a search result never shows: kept out of its queries (a road's line and a grid's outline are large JSON).
-HEAVY = ("geometry", "search_keys", "pinyin")
 PLACE_BOX = ("min_lon", "min_lat", "max_lon", "max_lat")
 CJK = re.compile(r"[\u3400-\u9fff]")
 # "人民路18", "人民 18号", "rmlu 18": a name, then the number on the plate.
@@ -98,8 +97,61 @@ def _names_matching(queryset: QuerySet, text: str, short_prefix: bool = False) -
     return queryset.filter(search_keys__contains=f" {key}") if key else queryset.none()
 
 
-def _road_hit(road: Road) -> Hit:
-    return Hit("road", road.pk, road.name, road.get_kind_display(), road.lon, road.lat, list(road.bounds))
+@dataclass(frozen=True)
+class _RoadName:
+    """What the search needs of a road, kept in memory (no line, no keys' table scan)."""
+
+    pk: int
+    name: str
+    kind: str
+    lon: float
+    lat: float
+    bounds: tuple[float, float, float, float]
+    keys: str  # the pinyin search keys, " key key …"
+
+
+def _load_road_names() -> list[_RoadName]:
+    rows = Road.objects.order_by("name").values_list(
+        "pk", "name", "kind", "lon", "lat", *PLACE_BOX, "search_keys"
+    )
+    return [
+        _RoadName(pk, name, kind, lon, lat, (west, south, east, north), keys)
+        for pk, name, kind, lon, lat, west, south, east, north, keys in rows
+    ]
+
+
+# A city's few thousand road names, matched in Python: a short pinyin prefix ("rm") is a poor trigram query
+# (it narrows little and rechecks many rows), and the roads are read on every keystroke of every search box.
+ROAD_NAMES_KEY = "addresses:road-names-version"
+ROAD_NAMES_CHECK_SECONDS = 5
+ROAD_NAMES_MAX_AGE_SECONDS = 300
+_road_names = ProcessCopy(
+    ROAD_NAMES_KEY, _load_road_names, ROAD_NAMES_CHECK_SECONDS, ROAD_NAMES_MAX_AGE_SECONDS
+)
+
+
+def forget_road_names() -> None:
+    """Called by every road write and bulk load."""
+    _road_names.forget()
+
+
+def _roads_matching(text: str) -> list[_RoadName]:
+    """Roads whose name contains the Chinese text, or one of whose pinyin keys begins with the typed letters;
+    shortest names first (the likeliest meant)."""
+    if CJK.search(text):
+        text = text.replace(" ", "")
+        found = [road for road in _road_names.get() if text in road.name]
+    else:
+        key = normalise_query(text)
+        needle = f" {key}"
+        found = [road for road in _road_names.get() if needle in road.keys] if key else []
+    found.sort(key=lambda road: (len(road.name), road.name))
+    return found
+
+
+def _road_hit(road: _RoadName) -> Hit:
+    kind = str(RoadKind(road.kind).label) if road.kind in RoadKind.values else road.kind
+    return Hit("road", road.pk, road.name, kind, road.lon, road.lat, list(road.bounds))
 
 
 def _grid_detail(grid_id: int | None) -> str:
@@ -110,8 +162,9 @@ def search(text: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
     """Roads, doorplates and places for what a person typed: a name or its pinyin (full, initials or mixed),
     optionally followed by a number ("人民路18", "rmlu 18"). Shortest names first: the likeliest meant.
 
-    Three small queries without joins (a road's line and a grid's outline are large JSON, and every join is
-    planning time on a busy server); where each hit lies comes from the cached grid names."""
+    Roads from the names kept in memory, then two small queries without joins (a road's line and a grid's
+    outline are large JSON, and every join is planning time on a busy server); where each hit lies comes from
+    the cached grid names."""
     text = text.strip()[:50]
     if not text:
         return []
@@ -119,8 +172,7 @@ def search(text: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
     name, number = (found.group(1).strip(), found.group(2)) if found else (text, "")
     if number and not name:
         return []
-    roads = list(_names_matching(Road.objects.defer(*HEAVY), name).order_by("name")[:50])
-    roads.sort(key=lambda road: (len(road.name), road.name))
+    roads = _roads_matching(name)[:3]
     hits: list[Hit] = [] if number else [_road_hit(road) for road in roads[:3]]
     # A number names a door on any of the likeliest roads; without one, the doors of the likeliest road.
     chosen = roads[:3] if number else roads[:1]
@@ -315,6 +367,12 @@ def town_outlines() -> list[dict]:
 
 def forget_town_outlines() -> None:
     cache.delete(TOWNS_KEY)
+
+
+def forget_registry_copies() -> None:
+    """After a bulk load of roads, places or grids: the town outlines and the road names are read anew."""
+    forget_town_outlines()
+    forget_road_names()
 
 
 def base_map(box: Bounds, zoom: int) -> dict:

@@ -22,7 +22,7 @@ from django.test import RequestFactory
 from addresses import views
 from addresses.models import Doorplate, Place, PlaceKind, Road, RoadKind
 from addresses.pinyin import initials, syllables
-from addresses.queries import forget_town_outlines, towns_by_grid
+from addresses.queries import forget_registry_copies, towns_by_grid
 from bench.measure import Figures, copy_rows, demo_county
 from org.models import Grid
 from org.queries import grid_id_at, jurisdiction_extent
@@ -135,7 +135,7 @@ def fill(total: int, rng: random.Random, say: Callable[[str], None]) -> list[Roa
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE addresses_road, addresses_doorplate, addresses_place")
-    forget_town_outlines()
+    forget_registry_copies()
     return roads
 
 

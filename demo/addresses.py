@@ -19,7 +19,7 @@ from shapely.geometry import LineString, MultiLineString, Polygon, mapping, shap
 from shapely.ops import nearest_points, unary_union
 
 from addresses.models import Doorplate, Place, PlaceKind, Road, RoadKind
-from addresses.queries import forget_town_outlines, towns_by_grid
+from addresses.queries import forget_registry_copies, towns_by_grid
 from demo.county import STREETS
 from org.models import Grid, Unit, UnitKind
 from org.queries import grid_id_at
@@ -389,7 +389,7 @@ class RegistryBuilder:
             place.town_id = self.town_of_grid.get(place.grid_id) if place.grid_id else None
             place.fill_derived()
         Place.objects.bulk_create(self.places)
-        forget_town_outlines()
+        forget_registry_copies()
 
 
 @transaction.atomic

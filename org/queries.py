@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.prepared import PreparedGeometry, prep
 
 from core.geo import Bounds, contains_point, parse_boundary
+from core.processcopy import ProcessCopy
 from org.models import Grid, Person, Role, Unit, UnitKind
 
 GRID_INDEX_KEY = "org:grid-index-version"
@@ -48,40 +47,7 @@ class _IndexedGrid:
     shape: PreparedGeometry
 
 
-@dataclass
-class _LoadedGrids:
-    version: str
-    loaded_at: float
-    checked_at: float
-    grids: list[_IndexedGrid]
-
-
-_loaded: _LoadedGrids | None = None  # this process's copy; read once per call (threads may replace it)
-
-
-def forget_grid_index() -> None:
-    """Called by every grid write: this process reloads at once, the others (sharing the cache) within
-    GRID_VERSION_SECONDS."""
-    global _loaded
-    _loaded = None
-    cache.delete_many([GRID_INDEX_KEY, EXTENT_KEY])
-
-
-def _indexed_grids() -> list[_IndexedGrid]:
-    """All grids with prepared shapes, kept in this process while the shared version token is unchanged. The
-    token is read at most every GRID_VERSION_SECONDS: filing a case would otherwise cost a cache round trip."""
-    global _loaded
-    loaded, now = _loaded, time.monotonic()
-    if loaded is not None and now - loaded.checked_at < GRID_VERSION_SECONDS:
-        return loaded.grids
-    version = cache.get(GRID_INDEX_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        if not cache.add(GRID_INDEX_KEY, version, None):
-            version = cache.get(GRID_INDEX_KEY) or version
-    if loaded is not None and loaded.version == version and now - loaded.loaded_at < GRID_INDEX_SECONDS:
-        loaded.checked_at = now
-        return loaded.grids
+def _load_grids() -> list[_IndexedGrid]:
     rows = Grid.objects.order_by("code").values_list(
         "pk", "code", "min_lon", "min_lat", "max_lon", "max_lat", "boundary"
     )
@@ -89,8 +55,22 @@ def _indexed_grids() -> list[_IndexedGrid]:
     for pk, code, min_lon, min_lat, max_lon, max_lat, boundary in rows:
         shape: BaseGeometry = parse_boundary(boundary)
         grids.append(_IndexedGrid(pk, code, min_lon, min_lat, max_lon, max_lat, prep(shape)))
-    _loaded = _LoadedGrids(version, now, now, grids)
     return grids
+
+
+# All grids with prepared shapes: a county has a few hundred, and case intake asks on every report.
+_grids = ProcessCopy(GRID_INDEX_KEY, _load_grids, GRID_VERSION_SECONDS, GRID_INDEX_SECONDS)
+
+
+def forget_grid_index() -> None:
+    """Called by every grid write: this process reloads at once, the others (sharing the cache) within
+    GRID_VERSION_SECONDS."""
+    _grids.forget()
+    cache.delete(EXTENT_KEY)
+
+
+def _indexed_grids() -> list[_IndexedGrid]:
+    return _grids.get()
 
 
 def jurisdiction_extent() -> Bounds | None:

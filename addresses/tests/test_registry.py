@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
 from addresses import queries
-from addresses.actions import delete_row, save_doorplate
-from addresses.models import Doorplate
+from addresses.actions import delete_row, save_doorplate, save_road
+from addresses.models import Doorplate, Road
 from addresses.pinyin import search_keys
 from addresses.tests.fixtures import build_registry
+from core import processcopy
 
 
 @pytest.fixture
@@ -50,6 +52,29 @@ def test_search_by_pinyin_and_initials(registry, typed):
 @pytest.mark.parametrize("typed", ["人民路18", "人民路 18号", "rmlu 18", "rml18"])
 def test_a_number_finds_the_doorplate(registry, typed):
     assert labels(typed) == ["人民路18号"]
+
+
+def test_a_road_the_office_adds_or_renames_is_found_at_once(county, registry):
+    assert labels("gmj") == []  # the road names are now held in this process
+    save_road(county.office_admin, None, name="光明街", lon=117.004, lat=35.504)
+    assert labels("gmj") == ["光明街"]
+    save_road(county.office_admin, registry.renmin, None, name="人民大道")
+    assert labels("人民")[0] == "人民大道"
+    assert "人民路" not in labels("rmlu")
+
+
+def test_a_road_added_in_another_process_counts_within_seconds(registry, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(processcopy.time, "monotonic", lambda: clock[0])
+    queries.forget_road_names()
+    assert labels("gmj") == []
+    # Another process adds a road: its forgetting reaches this one only through the shared cache.
+    Road.objects.create(name="光明街", lon=117.004, lat=35.504)
+    cache.delete(queries.ROAD_NAMES_KEY)
+    clock[0] += queries.ROAD_NAMES_CHECK_SECONDS / 2
+    assert labels("gmj") == []  # not asked yet
+    clock[0] += queries.ROAD_NAMES_CHECK_SECONDS
+    assert labels("gmj") == ["光明街"]
 
 
 def test_places_are_found_and_water_is_not_an_address(registry):
@@ -101,7 +126,7 @@ def test_a_road_with_doorplates_cannot_be_removed(county, registry):
         delete_row(county.office_admin, registry.jianshe)
     delete_row(county.office_admin, registry.plate_jianshe_3)
     delete_row(county.office_admin, registry.jianshe)
-    assert not Doorplate.objects.filter(road__name="建设路").exists()
+    assert not Doorplate.objects.filter(road__name="光明街").exists()
 
 
 def test_the_api_is_public_and_answers_json(client, registry):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conftest import square
+from core import processcopy
 from core.geo import parse_boundary
 from org import queries
 from org.models import Grid
@@ -110,7 +111,7 @@ def test_a_grid_saved_in_another_process_counts_within_seconds(county, monkeypat
     from django.core.cache import cache
 
     clock = [1000.0]
-    monkeypatch.setattr(queries.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(processcopy.time, "monotonic", lambda: clock[0])
     queries.forget_grid_index()
     assert queries.grid_id_at(117.005, 35.505) == county.grid_a.pk
     # Another process moves grid A far away (its forget_grid_index only reaches the shared cache).
