@@ -15,11 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.records import save_validated
+from jobs.actions import start_job
+from jobs.models import GeneratedFile
 from notify.actions import notify_people, notify_unit
 from org.access import require
 from org.models import Person, Unit, UnitKind
 from surveys.access import can_enter_responses, can_manage_surveys
 from surveys.models import Answer, Channel, Question, Questionnaire, Quota, Response, SurveyRun
+from surveys.tasks import make_run_export
 
 
 @transaction.atomic
@@ -228,3 +231,10 @@ def _answer(response: Response, question: Question, value: Any) -> Answer:
         text=text,
         favourable=question.is_favourable(choices, rating),
     )
+
+
+@transaction.atomic
+def request_run_export(actor: Person, run: SurveyRun, language: str = "") -> GeneratedFile:
+    """Queue the Excel file of a large run. The worker reads the responses as `actor` sees them (the caller got
+    the run through `get_run_for`), so the file never holds a response its requester cannot see."""
+    return start_job(actor, "survey-xlsx", {"run": run.pk, "language": language}, make_run_export)

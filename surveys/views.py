@@ -351,10 +351,21 @@ def survey_thanks(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def run_export(request: PersonRequest, pk: int) -> HttpResponse:
+    """The run's Excel file: at once for a small run; a large one is made in the background (this page asks
+    first, its button posts here and the job's page follows the progress)."""
     run = get_run_for(request.user, pk)
-    response = HttpResponse(exports.run_workbook(run, responses_for(request.user, run)), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="survey-{run.pk}.xlsx"'
+    responses = responses_for(request.user, run)
+    if request.method == "POST":
+        job = actions.request_run_export(request.user, run, getattr(request, "LANGUAGE_CODE", ""))
+        return redirect("jobs:job", job.pk)
+    count = responses.count()
+    if count > exports.DIRECT_EXPORT_RESPONSES:
+        return render(request, "surveys/export_large.html", {"run": run, "count": count})
+    response = HttpResponse(exports.run_workbook(run, responses), content_type=XLSX)
+    name = exports.run_export_filename(run)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name) or ""
     return response
 
 

@@ -18,6 +18,8 @@ from openpyxl import load_workbook
 from core import officialdoc as od
 from core.excel import active_sheet
 from core.tests.sheets import OFFICE, assert_forwardable, assert_prints_whole
+from jobs.models import GeneratedFile
+from surveys import exports
 from surveys.actions import submit_response
 from surveys.exports import bank_path
 from surveys.models import Channel, Question, Questionnaire, Response
@@ -283,3 +285,41 @@ def test_one_per_device_holds_when_the_cookie_is_dropped(county, run, questionna
     page = login(county.office_admin).get(reverse("surveys:run_detail", args=[run.pk]))
     assert page.context["flags"]["repeats"] == 1 and page.context["flags"]["valid"] == 2
     assert 'data-testid="repeats"' in page.content.decode()
+
+
+def test_a_large_run_is_exported_in_the_background_as_its_requester_sees_it(
+    county, run, questionnaire, login, monkeypatch, django_capture_on_commit_callbacks
+):
+    for rating in (5, 4, 3):
+        submit_response(
+            run,
+            questionnaire,
+            submission(questionnaire, county.community_a, rating=rating),
+            Channel.HOUSEHOLD,
+            county.surveyor,
+        )
+    monkeypatch.setattr(exports, "DIRECT_EXPORT_RESPONSES", 2)
+    client = login(county.office_admin)
+    url = reverse("surveys:run_export", args=[run.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and b'data-testid="export-start"' in page.content  # asks first
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    job = GeneratedFile.objects.latest("pk")
+    assert response["Location"] == reverse("jobs:job", args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == GeneratedFile.Status.DONE, job.error
+    assert job.filename == f"{run.name}（问卷调查答卷与比率）.xlsx"
+    workbook = load_workbook(job.file.open("rb"))
+    assert workbook["答卷"].max_row == 2 + 3  # the title, the header and every response
+    # Another person's job is theirs alone.
+    assert login(county.surveyor).get(reverse("jobs:job", args=[job.pk])).status_code == 404
+
+
+def test_a_small_run_downloads_at_once_under_a_chinese_name(county, run, questionnaire, login):
+    submit_response(
+        run, questionnaire, submission(questionnaire, county.community_a), Channel.HOUSEHOLD, county.surveyor
+    )
+    response = login(county.office_admin).get(reverse("surveys:run_export", args=[run.pk]))
+    assert response.status_code == 200
+    assert quote(f"{run.name}（问卷调查答卷与比率）.xlsx") in response["Content-Disposition"]

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import override_settings
 
-from bench import addresses, cases, exports, scores
+from bench import addresses, cases, exports, pages, scores
 
 
 class Command(BaseCommand):
@@ -11,11 +11,11 @@ class Command(BaseCommand):
         "Benchmark at scale in a throw-away database and print `name: value` lines ending with the ratios. "
         "`chuangwen bench cases` uses 1M cases; `chuangwen bench scores` 1M cases and 100k inspection results; "
         "`chuangwen bench exports` exports 10k and 100k cases; `chuangwen bench addresses` 500k doorplates "
-        "(--doorplates N); --quick uses a tenth. Meant for PostgreSQL (DATABASE_URL)."
+        "(--doorplates N); `chuangwen bench pages` times every page the demo roles reach; --quick uses a tenth. Meant for PostgreSQL (DATABASE_URL)."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("target", choices=["cases", "scores", "exports", "addresses"])
+        parser.add_argument("target", choices=["cases", "scores", "exports", "addresses", "pages"])
         parser.add_argument(
             "--quick",
             action="store_true",
@@ -38,6 +38,9 @@ class Command(BaseCommand):
             )
         if total < 1 or (options["results"] is not None and options["results"] < 1):
             raise CommandError("--cases and --results must be positive")
+        self.site_urlconf = (
+            settings.ROOT_URLCONF
+        )  # the pages bench walks the site, not the cases bench's urls
         creation = connection.creation
         old_name = creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
@@ -54,6 +57,10 @@ class Command(BaseCommand):
             creation.destroy_test_db(old_name, verbosity=0)
 
     def _run(self, target: str, total: int, options: dict) -> None:
+        if target == "pages":
+            with override_settings(ROOT_URLCONF=self.site_urlconf):
+                pages.run(5, self.stdout.write)
+            return
         if target == "exports":
             largest = options["cases"] or (10_000 if options["quick"] else 100_000)
             exports.run([max(largest // 10, 1), largest], self.stdout.write)
