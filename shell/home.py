@@ -225,6 +225,12 @@ def late_cases(person: Person, now: dt.datetime | None = None) -> dict:
     return {"rows": rows, "count": overdue.count(), "url": f"{reverse('cases:list')}?queue=overdue"}
 
 
+def supervised_by(person: Person) -> list[Case]:
+    """The open cases a leader supervises (领导督办), the most pressing deadline first."""
+    cases = cases_for(person).filter(supervised_by=person, state__in=Case.OPEN_STATES)
+    return list(cases.order_by(F("deadline").asc(nulls_last=True))[:LISTED])
+
+
 def home_context(person: Person, near: tuple[float, float] | None = None) -> dict:
     if is_inspector(person) and not person.is_office_admin():
         return {"visits": todays_visits(person, near), "near": near}
@@ -238,6 +244,8 @@ def home_context(person: Person, near: tuple[float, float] | None = None) -> dic
         context["unit_work"] = unit_work(person)
     if person.sees_everything():
         context["brief"] = leader_brief()
+    if person.is_read_only():
+        context["supervised"] = supervised_by(person)
     if can_see_overview(person):
         context["material_cards"] = office_cards(requests_for(person))
     if not person.sees_everything():
