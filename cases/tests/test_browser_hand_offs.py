@@ -67,7 +67,7 @@ def test_dispatch_rework_and_chase_reach_the_handler_at_once(
 
     sign_in(page, base, "handler_a")
     page.goto(f"{base}/cases/?queue=rework")
-    expect(page.locator(f'[data-urged="2"]').first).to_be_visible()
+    expect(page.locator('[data-urged="2"]').first).to_be_visible()
     page.goto(f"{base}/")
     expect(page.get_by_test_id("work-rework")).to_contain_text("催办 2")
     inbox_shows(page, base, "第2次", case.number)
