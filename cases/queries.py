@@ -118,15 +118,17 @@ def find_relapse_origin(case: Case) -> Case | None:
 
 def overdue_by_town(limit: int = 16) -> list[tuple[str, int]]:
     """Overdue cases per town (a community's count for its town), most first: counted per unit in SQL (no
-    joins), then rolled up to towns over the small unit table."""
+    joins), then rolled up to towns over the small unit table. Departments' and companies' cases belong to no
+    town and are left out (they used to show as one nameless "—" row at the top)."""
     per_unit = Case.objects.filter(overdue_q()).values("unit_id").annotate(n=Count("id")).order_by()
     counts = {row["unit_id"]: row["n"] for row in per_unit}
     towns: dict[str, int] = {}
     for pk, kind, name, parent in Unit.objects.filter(pk__in=counts).values_list(
         "pk", "kind", "name", "parent__name"
     ):
-        town = name if kind == UnitKind.TOWN else (parent or "—")
-        towns[town] = towns.get(town, 0) + counts[pk]
+        town = name if kind == UnitKind.TOWN else parent if kind == UnitKind.COMMUNITY else None
+        if town:
+            towns[town] = towns.get(town, 0) + counts[pk]
     return sorted(towns.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 

@@ -121,7 +121,9 @@ def _leader_brief(list_size: int = 3) -> dict:
         brief["due"] = due
         brief["close_rate"] = sum(m.closed for m in metrics) / due if due else None
         brief["on_time_rate"] = sum(m.closed_on_time for m in metrics) / due if due else None
-    run = SurveyRun.objects.exclude(status=SurveyRun.Status.DRAFT).order_by("-starts_on").first()
+    # The latest run with answers: a run just started (no answers yet) has no rates to brief on.
+    answered = SurveyRun.objects.exclude(status=SurveyRun.Status.DRAFT).filter(responses__isnull=False)
+    run = answered.order_by("-starts_on", "-pk").first()
     if run is not None:
         rows = [row for row in rates(run, run.responses.all()) if row.rate.target is not None]
         brief["run"] = run

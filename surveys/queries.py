@@ -75,7 +75,9 @@ def field_day(run: SurveyRun, surveyor: Person, today: dt.date | None = None) ->
     rows = quota_progress(run, responses)
     left = sum(max(row.quota.target - row.filled, 0) for row in rows)
     start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
-    valid_today = responses.filter(screen_reason="", submitted_at__gte=start)
+    valid_today = responses.filter(
+        screen_reason="", submitted_at__gte=start, submitted_at__lt=start + dt.timedelta(days=1)
+    )
     mine = valid_today.filter(surveyor=surveyor).count()
     this_morning = left + valid_today.count()
     days_left = max((run.ends_on - today).days + 1, 1)
