@@ -26,8 +26,9 @@ from PIL import Image
 
 from cases import actions as case_actions
 from cases.categories import CJT_214
-from cases.models import Case, Category, CategoryKind, Source
+from cases.models import Case, CaseEvent, Category, CategoryKind, Source
 from cases.pressure import run_tick
+from demo.cases import DESCRIPTIONS
 from framework.models import MethodKind, SiteType
 from framework.queries import active_edition
 from inspections.actions import create_round
@@ -42,9 +43,11 @@ ADDRESSES = ["人民路", "建设路", "解放路", "新华街", "文化路", "�
 SUPERVISED_TOWNS = 4  # 领导督办 on the due-today case of the first towns
 
 
-def mark(today: dt.date) -> str:
-    """Ends the description of each case made for `today`: how a later run knows the day is done."""
-    return f"（今日演示 {today:%Y-%m-%d}）"
+def mark(case: Case, today: dt.date) -> None:
+    """Marks the case's report row as made for `today` (out of sight): how a later run knows the day is done."""
+    report = case.events.get(action=CaseEvent.Action.REPORT)
+    report.data = {**report.data, "demo_today": today.isoformat()}
+    report.save(update_fields=["data"])
 
 
 def _jpeg(rng: random.Random) -> SimpleUploadedFile:
@@ -81,42 +84,44 @@ class TodayBuilder:
         assert found is not None  # the demo county tiles the county with grids
         return found
 
-    def open(self, unit: Unit, what: str) -> Case:
+    def open(self, unit: Unit) -> Case:
+        """A problem found by an inspector somewhere in the unit's grid, described as the demo's cases are."""
         grid = self.grid_for(unit)
         category = self.rng.choice(self.categories) if self.categories else None
         name = category.name if category else "市容问题"
-        lon = (grid.min_lon + grid.max_lon) / 2
-        lat = (grid.min_lat + grid.max_lat) / 2
-        return case_actions.open_case(
+        margin_lon, margin_lat = (grid.max_lon - grid.min_lon) / 5, (grid.max_lat - grid.min_lat) / 5
+        case = case_actions.open_case(
             self.inspector,
             source=Source.INSPECTION,
-            description=f"{what}：{name}{mark(self.today)}",
+            description=self.rng.choice(DESCRIPTIONS.get(name, [f"督查发现{name}，请及时处置"])),
             category=category,
-            lon=lon,
-            lat=lat,
+            lon=round(self.rng.uniform(grid.min_lon + margin_lon, grid.max_lon - margin_lon), 6),
+            lat=round(self.rng.uniform(grid.min_lat + margin_lat, grid.max_lat - margin_lat), 6),
             address=f"{self.rng.choice(ADDRESSES)}{self.rng.randint(1, 200)}号",
         )
+        mark(case, self.today)
+        return case
 
-    def dispatched(self, unit: Unit, what: str, deadline: dt.datetime) -> Case:
-        return case_actions.dispatch_case(self.admin, self.open(unit, what), unit=unit, deadline=deadline)
+    def dispatched(self, unit: Unit, deadline: dt.datetime) -> Case:
+        return case_actions.dispatch_case(self.admin, self.open(unit), unit=unit, deadline=deadline)
 
     # --- the stories of a unit -----------------------------------------------------------------
     def unit_day(self, unit: Unit, handler: Person, supervise: bool) -> None:
         now = self.now
         tonight = timezone.localtime(now).replace(hour=23, minute=59, second=0, microsecond=0)
-        self.dispatched(unit, "新派", now + dt.timedelta(days=3))
-        due = self.dispatched(unit, "今日到期", now + (tonight - now) / 2)
+        self.dispatched(unit, now + dt.timedelta(days=3))
+        due = self.dispatched(unit, now + (tonight - now) / 2)
         if supervise and self.leader is not None:
             due = case_actions.supervise_case(self.leader, due, "今天下班前办结，办结后报我")
         case_actions.start_rectifying(handler, due, "已安排人员处置")
         self.overdue(unit, handler)
-        back = self.dispatched(unit, "退回返工", now + dt.timedelta(days=2))
+        back = self.dispatched(unit, now + dt.timedelta(days=2))
         back = case_actions.report_back(handler, back, "已清理完毕", [_jpeg(self.rng)])
         case_actions.rework_case(self.admin, back, "复核发现仍未清理干净，请返工")
 
     def overdue(self, unit: Unit, handler: Person) -> None:
         """Dispatched four days ago with a deadline two days ago (the history says so), chased twice since."""
-        case = self.dispatched(unit, "已超期", self.now + dt.timedelta(days=1))
+        case = self.dispatched(unit, self.now + dt.timedelta(days=1))
         case = case_actions.start_rectifying(handler, case)
         dispatched_at = self.now - dt.timedelta(days=4)
         Case.objects.filter(pk=case.pk).update(
@@ -126,8 +131,14 @@ class TodayBuilder:
             deadline=self.now - dt.timedelta(days=2),
         )
         for event in case.events.all():
-            event.at = dispatched_at - dt.timedelta(hours=2) if event.action == "report" else dispatched_at
-            event.data = {**event.data, "deadline": (self.now - dt.timedelta(days=2)).isoformat()}
+            if event.action == CaseEvent.Action.REPORT:
+                event.at = dispatched_at - dt.timedelta(hours=2)
+            else:
+                event.at = dispatched_at + dt.timedelta(
+                    hours=1 if event.action == CaseEvent.Action.START else 0
+                )
+            if event.action == CaseEvent.Action.DISPATCH:
+                event.data = {**event.data, "deadline": (self.now - dt.timedelta(days=2)).isoformat()}
             event.save(update_fields=["at", "data"])
         case.refresh_from_db()
         case = case_actions.urge_case(self.admin, case, "已超期，请立即处理")
@@ -135,8 +146,8 @@ class TodayBuilder:
 
     def office_day(self, town: Unit, handler: Person) -> None:
         """A report to accept, and a report-back to verify."""
-        self.open(town, "待受理")
-        case = self.dispatched(town, "待核查", self.now + dt.timedelta(days=2))
+        self.open(town)
+        case = self.dispatched(town, self.now + dt.timedelta(days=2))
         case_actions.report_back(handler, case, "已整改，请核查", [_jpeg(self.rng)])
 
     # --- everyone ---------------------------------------------------------------------------------
@@ -220,7 +231,9 @@ class TodayBuilder:
 
 def demo_today_loaded(today: dt.date | None = None) -> bool:
     today = today or timezone.localdate()
-    return Case.objects.filter(description__endswith=mark(today)).exists()
+    return CaseEvent.objects.filter(
+        action=CaseEvent.Action.REPORT, data__demo_today=today.isoformat()
+    ).exists()
 
 
 def build_demo_today(now: dt.datetime | None = None) -> int:

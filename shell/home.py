@@ -33,8 +33,9 @@ from inspections.queries import work_list
 from materials.access import can_see_overview, requests_for
 from materials.queries import office_cards
 from org.models import Person, Role, Unit, UnitKind
+from scoring.access import publications_for
 from scoring.engine import compute_sheet
-from scoring.queries import live_scheme
+from scoring.queries import latest_publications, live_scheme
 from surveys.access import runs_for
 from surveys.models import SurveyRun
 from surveys.queries import FieldDay, field_day, rates
@@ -184,29 +185,21 @@ def field_days(person: Person) -> list[FieldDay]:
     return [field_day(run, person, today) for run in runs.order_by("ends_on")[:3]]
 
 
-def _sheet_ranks(scheme) -> dict[int, tuple[int, str, int]]:
-    """unit → (rank, total, how many ranked) on the scheme's live sheet, as of at most a minute ago (like the
-    brief: every head's home page would otherwise score every unit of its kind)."""
-
-    def ranks() -> dict[int, tuple[int, str, int]]:
-        sheet = compute_sheet(scheme)
-        return {row.unit_id: (row.rank, str(row.total), len(sheet)) for row in sheet}
-
-    found = cache.get_or_set(f"sheet-ranks:{scheme.pk}", ranks, BRIEF_CACHE_SECONDS)
-    assert isinstance(found, dict)  # what ranks() made
-    return found
-
-
-def unit_standing(unit: Unit) -> dict:
-    """Where a unit stands: its rank on its kind's live score sheet (if there is one) and its handling figures
-    (结案率, 按期结案率, 催办次数) for the sheet's period, else for the last 90 days."""
+def unit_standing(person: Person, unit: Unit) -> dict:
+    """Where a unit stands: its rank on the latest score sheet published to it (units never see live scores) and
+    its own handling figures (结案率, 按期结案率, 催办次数) for the current period, else the last 90 days."""
     standing: dict = {}
+    published = latest_publications(unit.kind, publications_for(person))
+    if published:
+        publication = published[-1]
+        row = next((r for r in publication.sheet if r.get("unit_id") == unit.pk), None)
+        if row is not None:
+            standing.update(
+                publication=publication, rank=row["rank"], total=row["total"], of=len(publication.sheet)
+            )
     scheme = live_scheme(unit.kind)
     if scheme is not None:
         start, end = period_bounds(scheme.period)
-        place = _sheet_ranks(scheme).get(unit.pk)
-        if place is not None:
-            standing.update(scheme=scheme, rank=place[0], total=place[1], of=place[2])
     else:
         end = timezone.now()
         start = end - dt.timedelta(days=90)
@@ -240,7 +233,7 @@ def home_context(person: Person, near: tuple[float, float] | None = None) -> dic
         return {"field_days": field_days(person)}
     context = {"case_cards": case_cards(person), "open_runs": open_runs(person)}
     if person.role == Role.UNIT_HEAD and person.unit is not None:
-        context["standing"] = unit_standing(person.unit)
+        context["standing"] = unit_standing(person, person.unit)
         context["late"] = late_cases(person)
     elif person.is_unit_staff():
         context["unit_work"] = unit_work(person)

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from cases.models import Case, Source, State
 from core.models import Period
-from scoring.actions import create_period
+from org.models import UnitKind
+from scoring.actions import create_period, publish
 
 
 def _case(number, unit, state, deadline, **fields):
@@ -77,7 +78,7 @@ def test_an_inspector_opens_on_todays_visits(county, login):
 
 @time_machine.travel(dt.datetime(2026, 12, 2, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
 def test_a_unit_head_opens_on_the_units_standing_and_what_is_late(county, login):
-    create_period(county.office_admin, Period.Kind.QUARTER, 2026, 4)  # live town sheet: town A, town B
+    period = create_period(county.office_admin, Period.Kind.QUARTER, 2026, 4)  # town A, town B
     now = timezone.now()
     _case("2026-000921", county.town_a, State.RECTIFYING, now - dt.timedelta(hours=3), urge_count=2)
     _case("2026-000922", county.community_a, State.RECTIFYING, now - dt.timedelta(days=3))  # escalated
@@ -92,6 +93,9 @@ def test_a_unit_head_opens_on_the_units_standing_and_what_is_late(county, login)
     assert late["count"] == 2
     standing = page.context["standing"]
     assert standing["overdue"] == 1  # the town's own cases (the community's count under the community)
+    assert "rank" not in standing  # the live sheet is the office's until it is published
+    publish(county.office_admin, period.schemes.get(unit_kind=UnitKind.TOWN), "季度通报")
+    standing = login(county.head_a).get(reverse("home")).context["standing"]
     assert (standing["rank"], standing["of"]) in {(1, 2), (2, 2)}
     html = page.content.decode()
     assert 'data-testid="unit-standing"' in html and 'data-testid="late-list"' in html
