@@ -26,6 +26,8 @@ from org.models import Person
 
 # The office's steps that judge the unit's work: never by someone of the unit answerable for the case.
 JUDGING_STEPS = frozenset({CaseEvent.Action.VERIFY, CaseEvent.Action.REWORK})
+# Steps of the office that a leader may take as well: pressing a supervised case harder is what 督办 is for.
+LEADER_TOO = frozenset({CaseEvent.Action.SHORTEN_DEADLINE})
 
 
 # --- Who may do what ---------------------------------------------------------------------------
@@ -55,11 +57,13 @@ def may_take_step(person: Person, case: Case, action: str) -> bool:
         return can_supervise(person)
     if action in JUDGING_STEPS and is_responsible_side(person, case):
         return False
-    return is_office_actor(person)
+    return is_office_actor(person) or (action in LEADER_TOO and can_supervise(person))
 
 
 def may(person: Person, case: Case, action: str) -> bool:
     """Whether `person` may take step `action` on `case` in its current state (for buttons and the API)."""
+    if action == CaseEvent.Action.SHORTEN_DEADLINE and not case.is_supervised():
+        return False  # only a supervised case's deadline is shortened (the action says so to whoever tries)
     return case.allows(action) and may_take_step(person, case, action)
 
 

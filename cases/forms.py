@@ -146,6 +146,10 @@ class ApproveExtensionForm(NoteForm):
     )
 
 
+class ShortenDeadlineForm(NoteForm):
+    until = DateTimeField(label=_("New deadline"), widget=DateTimeLocalInput())
+
+
 class DuplicateForm(NoteForm):
     original = forms.CharField(label=_("Number of the original case"), max_length=20)
 

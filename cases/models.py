@@ -386,6 +386,7 @@ class CaseEvent(Event):
         OVERDUE = "overdue", pgettext_lazy("case step", "Overdue")
         URGE = "urge", pgettext_lazy("case step", "Chased (催办)")
         SUPERVISE = "supervise", pgettext_lazy("case step", "Leader supervision (领导督办)")
+        SHORTEN_DEADLINE = "shorten_deadline", pgettext_lazy("case step", "Deadline shortened")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     action = action_field(Action.choices, _("action"))
@@ -442,4 +443,6 @@ TRANSITIONS: dict[str, Transition] = {
     # 催办 and 领导督办 change no state: they press on whoever holds the case.
     _A.URGE: _t(Case.OPEN_STATES - {State.REPORTED}, None, OFFICE),
     _A.SUPERVISE: _t(Case.OPEN_STATES, None, LEADER),
+    # A supervised case held by a unit may be given less time, by the office or the leaders (cases.access).
+    _A.SHORTEN_DEADLINE: _t(Case.UNIT_STATES, None, OFFICE),
 }

@@ -45,6 +45,7 @@ NOTICES: dict[str, Notice] = {
     A.REFUSE_EXTENSION: Notice("case-extension-refused", gettext_lazy("Extension refused"), UNIT_SIDE),
     A.DEFER: Notice("case-deferred", gettext_lazy("Case deferred"), UNIT_SIDE),
     A.RESUME: Notice("case-resumed", gettext_lazy("Case resumed"), UNIT_SIDE),
+    A.SHORTEN_DEADLINE: Notice("case-deadline-shortened", gettext_lazy("Deadline shortened"), UNIT_SIDE),
 }
 URGED = Notice("case-urged", gettext_lazy("Chased (催办)"), UNIT_SIDE)
 SUPERVISED = Notice("case-supervised", gettext_lazy("Leader supervision (领导督办)"), UNIT_SIDE)
@@ -138,7 +139,9 @@ def supervised(case: Case, event: CaseEvent, key: str) -> None:
 
 
 def progress(case: Case, event: CaseEvent, key: str) -> None:
-    """Every step of a supervised case is reported to its leader."""
+    """Every step of a supervised case is reported to its leader (not the steps the leader takes)."""
+    if event.actor_id is not None and event.actor_id == case.supervised_by_id:
+        return
     leader = Person.objects.filter(pk=case.supervised_by_id or 0, is_active=True).first()
     if leader is not None:
         label = _("%(progress)s (%(step)s)") % {

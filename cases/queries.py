@@ -118,15 +118,17 @@ def find_relapse_origin(case: Case) -> Case | None:
 
 def overdue_by_town(limit: int = 16) -> list[tuple[str, int]]:
     """Overdue cases per town (a community's count for its town), most first: counted per unit in SQL (no
-    joins), then rolled up to towns over the small unit table."""
+    joins), then rolled up to towns over the small unit table. Departments' and companies' cases belong to no
+    town and are left out (they used to show as one nameless "—" row at the top)."""
     per_unit = Case.objects.filter(overdue_q()).values("unit_id").annotate(n=Count("id")).order_by()
     counts = {row["unit_id"]: row["n"] for row in per_unit}
     towns: dict[str, int] = {}
     for pk, kind, name, parent in Unit.objects.filter(pk__in=counts).values_list(
         "pk", "kind", "name", "parent__name"
     ):
-        town = name if kind == UnitKind.TOWN else (parent or "—")
-        towns[town] = towns.get(town, 0) + counts[pk]
+        town = name if kind == UnitKind.TOWN else parent if kind == UnitKind.COMMUNITY else None
+        if town:
+            towns[town] = towns.get(town, 0) + counts[pk]
     return sorted(towns.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 
@@ -255,6 +257,7 @@ class UnitMetrics:
     dispatches: int = 0  # dispatch steps to the unit in the period (history)
     returns: int = 0  # of which the unit returned as not theirs (history)
     urged: int = 0  # 催办次数: times the office chased the unit's cases in the period (history)
+    supervised: int = 0  # 领导督办: the unit's cases a leader took under supervision in the period (history)
     avg_handling_hours: float | None = None
 
     @staticmethod
@@ -319,7 +322,12 @@ def unit_metrics(
     events = CaseEvent.objects.filter(
         at__gte=start,
         at__lt=end,
-        action__in=[CaseEvent.Action.DISPATCH, CaseEvent.Action.RETURN, CaseEvent.Action.URGE],
+        action__in=[
+            CaseEvent.Action.DISPATCH,
+            CaseEvent.Action.RETURN,
+            CaseEvent.Action.URGE,
+            CaseEvent.Action.SUPERVISE,
+        ],
     )
     if units is not None:
         events = events.filter(unit__in=units)
@@ -328,6 +336,7 @@ def unit_metrics(
             dispatches=Count("id", filter=Q(action=CaseEvent.Action.DISPATCH)),
             returns=Count("id", filter=Q(action=CaseEvent.Action.RETURN)),
             urged=Count("id", filter=Q(action=CaseEvent.Action.URGE)),
+            supervised=Count("id", filter=Q(action=CaseEvent.Action.SUPERVISE)),
         )
     )
     ids = {row["unit_id"] for row in rows} | {row["unit_id"] for row in event_rows}
@@ -346,5 +355,6 @@ def unit_metrics(
         metrics = result.setdefault(
             row["unit_id"], UnitMetrics(unit_id=row["unit_id"], unit_name=names.get(row["unit_id"], ""))
         )
-        metrics.dispatches, metrics.returns, metrics.urged = row["dispatches"], row["returns"], row["urged"]
+        metrics.dispatches, metrics.returns = row["dispatches"], row["returns"]
+        metrics.urged, metrics.supervised = row["urged"], row["supervised"]
     return sorted(result.values(), key=lambda m: m.unit_name)

@@ -157,6 +157,13 @@ STEPS: dict[str, Step] = {
             lambda u, c, d: actions.supervise_case(u, c, d["note"]),
             "danger",
         ),
+        Step(
+            A.SHORTEN_DEADLINE,
+            gettext_lazy("Shorten the deadline"),
+            case_forms.ShortenDeadlineForm,
+            lambda u, c, d: actions.shorten_deadline(u, c, d["until"], d["note"]),
+            "danger",
+        ),
     ]
 }
 EXTENSION_DECISIONS = {A.APPROVE_EXTENSION, A.REFUSE_EXTENSION}

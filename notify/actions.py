@@ -18,7 +18,9 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.records import save_validated
 from notify import routing
@@ -27,6 +29,7 @@ from notify.models import Channel, Delivery, Notification, Preferences, WebhookE
 from notify.targets import check_target
 from notify.tasks import deliver_pending
 from org.access import require
+from org.actions import name_liaison
 from org.models import Person, Unit
 
 
@@ -240,3 +243,27 @@ def save_preferences(
     require(preferences.person_id == actor.pk)
     preferences.channels = {kind: sorted(chosen) for kind, chosen in channels.items()}
     return save_validated(preferences, **fields)
+
+
+@transaction.atomic
+def appoint_liaison(actor: Person, unit: Unit, name: str, phone: str) -> bool:
+    """The unit names its liaison (org.actions.name_liaison, with its audit row); the unit's people hear of it and
+    the new liaison gets an SMS at once, as they will for every step of the unit's cases. False: nothing changed."""
+    change = name_liaison(actor, unit, name, phone)
+    if change is None:
+        return False
+    unit.refresh_from_db(fields=["liaison_name", "liaison_phone"])
+    title = _("%(unit)s names its liaison: %(name)s %(phone)s") % {
+        "unit": unit.name,
+        "name": name or "—",
+        "phone": phone or "—",
+    }
+    notify_unit(
+        unit,
+        kind="liaison-named",
+        title=title,
+        dedupe_key=f"liaison-named:{change.pk}",
+        url=reverse("notify:liaison"),
+        head_sms=False,
+    )
+    return True

@@ -36,6 +36,9 @@ KINDS: dict[str, Kind] = {
         Kind("case-resumed", _("A deferred case is resumed"), sms=True),
         Kind("case-urged", _("The office chases a case (催办)"), sms=True),
         Kind("case-supervised", _("A leader supervises a case (领导督办)"), sms=True, urgent=True),
+        Kind(
+            "case-deadline-shortened", _("A supervised case's deadline is shortened"), sms=True, urgent=True
+        ),
         Kind("case-progress", _("Progress of a case I supervise")),
         Kind("remind", _("A case falls due soon")),
         Kind("overdue", _("A case becomes overdue"), sms=True),
@@ -53,6 +56,7 @@ KINDS: dict[str, Kind] = {
         Kind("task-assigned", _("A task is assigned to my unit"), sms=True),
         Kind("task-returned", _("A task report is returned"), sms=True),
         Kind("task-reminder", _("The office chases a task (催办)"), sms=True),
+        Kind("liaison-named", _("My unit names its liaison (联络员)")),
     ]
 }
 

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.navigation import Entry, register
-from notify.access import can_manage_webhooks, can_see_deliveries
+from notify.access import can_manage_webhooks, can_name_own_liaison, can_see_deliveries
 
 register(
     Entry(
@@ -13,6 +13,14 @@ register(
         group="organisation",
         order=49,
         visible=can_see_deliveries,
+    ),
+    Entry(
+        _("Our liaison"),
+        "notify:liaison",
+        "bi-telephone",
+        group="organisation",
+        order=48,
+        visible=can_name_own_liaison,
     ),
     Entry(
         _("Webhooks"),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:pk>/open/", views.open_notification, name="open"),
     path("read-all/", views.read_all, name="read_all"),
     path("settings/", views.preferences, name="preferences"),
+    path("liaison/", views.liaison, name="liaison"),
     path("deliveries/", views.delivery_list, name="deliveries"),
     path("deliveries/retry/", views.delivery_retry, name="delivery_retry"),
     path("webhooks/", views.webhook_list, name="webhooks"),

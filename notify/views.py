@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from notify import actions
 from notify.access import can_manage_webhooks, can_see_deliveries
-from notify.forms import PreferencesForm, WebhookForm
+from notify.forms import LiaisonForm, PreferencesForm, WebhookForm
 from notify.models import Channel, Delivery, Preferences, WebhookEndpoint
-from org.access import require
+from org.access import can_name_liaison, require
 from org.http import PersonRequest
 
 
@@ -116,3 +116,25 @@ def preferences(request: PersonRequest) -> HttpResponse:
         messages.success(request, _("Notification settings saved."))
         return redirect("notify:preferences")
     return render(request, "notify/preferences.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def liaison(request: PersonRequest) -> HttpResponse:
+    """The unit head names the unit's liaison (联络员), who gets an SMS for every step of the unit's cases."""
+    unit = request.user.unit
+    require(unit is not None and can_name_liaison(request.user, unit))
+    assert unit is not None  # for the type checker: `require` refused a person without a unit
+    form = LiaisonForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = actions.appoint_liaison(
+                request.user, unit, form.cleaned_data["name"], form.cleaned_data["phone"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if changed:
+                messages.success(request, _("Liaison saved; your unit and the liaison have been told."))
+            return redirect("notify:liaison")
+    return render(request, "notify/liaison.html", {"form": form, "unit": unit})

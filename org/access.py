@@ -17,7 +17,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from org.models import Grid, Person, Unit
+from org.models import Grid, Person, Role, Unit
 
 M = TypeVar("M", bound=Model)
 
@@ -93,6 +93,13 @@ def scoped(person: Person | AnonymousUser, queryset: QuerySet[M], unit_field: st
 def can_manage_org(person: Person | AnonymousUser) -> bool:
     """Units, people and grids are managed by the office admins."""
     return is_office_admin(person)
+
+
+def can_name_liaison(person: Person | AnonymousUser, unit: Unit) -> bool:
+    """A unit names its own liaison (联络员): its head does, and the office that manages the organisation."""
+    if not is_active_person(person):
+        return False
+    return can_manage_org(person) or (person.role == Role.UNIT_HEAD and person.unit_id == unit.pk)
 
 
 def can_view_audit(person: Person | AnonymousUser) -> bool:

@@ -182,14 +182,18 @@ def rectification_facts(
     totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for unit_id, metrics in facts.case_metrics().items():
         if unit_id in owner:
-            for name in ("due", "closed_on_time", "reworked", "dispatched", "urged"):
+            for name in ("due", "closed_on_time", "reworked", "dispatched", "urged", "supervised"):
                 totals[owner[unit_id]][name] += getattr(metrics, name)
     return owner, totals
 
 
-def _urged(times: int) -> str:
-    """催办次数 in the explanation: how often the office had to chase the unit (it costs no points by itself)."""
-    return _("; chased (催办) %(times)d times") % {"times": times} if times else ""
+def _urged(times: int, supervised: int = 0) -> str:
+    """催办次数 and 领导督办 in the explanation: how often the office had to chase the unit and how many of its cases
+    a leader had to take up (neither costs points by itself)."""
+    text = _("; chased (催办) %(times)d times") % {"times": times} if times else ""
+    if supervised:
+        text += _("; %(count)d under leader supervision (领导督办)") % {"count": supervised}
+    return text
 
 
 def rectification_scores(
@@ -225,7 +229,7 @@ def rectification_scores(
             }
             if due
             else _("No cases due in the period")
-        ) + _urged(counts.get("urged", 0))
+        ) + _urged(counts.get("urged", 0), counts.get("supervised", 0))
         scores[unit.pk] = ComponentScore(
             kind=component.kind,
             weight=component.weight,
@@ -238,6 +242,7 @@ def rectification_scores(
                 "reworked": reworked,
                 "on_time_rate": rate,
                 "urged": counts.get("urged", 0),
+                "supervised": counts.get("supervised", 0),
             },
         )
     return scores

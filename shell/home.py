@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F, QuerySet
 from django.urls import reverse
@@ -31,12 +32,13 @@ from inspections.models import Visit
 from inspections.queries import work_list
 from materials.access import can_see_overview, requests_for
 from materials.queries import office_cards
-from org.models import Person, UnitKind
+from org.models import Person, Role, Unit, UnitKind
+from scoring.access import publications_for
 from scoring.engine import compute_sheet
-from scoring.queries import live_scheme
+from scoring.queries import latest_publications, live_scheme
 from surveys.access import runs_for
 from surveys.models import SurveyRun
-from surveys.queries import rates
+from surveys.queries import FieldDay, field_day, rates
 
 # The brief is as fresh as the dashboard's panels.
 BRIEF_CACHE_SECONDS = 60
@@ -120,7 +122,9 @@ def _leader_brief(list_size: int = 3) -> dict:
         brief["due"] = due
         brief["close_rate"] = sum(m.closed for m in metrics) / due if due else None
         brief["on_time_rate"] = sum(m.closed_on_time for m in metrics) / due if due else None
-    run = SurveyRun.objects.exclude(status=SurveyRun.Status.DRAFT).order_by("-starts_on").first()
+    # The latest run with answers: a run just started (no answers yet) has no rates to brief on.
+    answered = SurveyRun.objects.exclude(status=SurveyRun.Status.DRAFT).filter(responses__isnull=False)
+    run = answered.order_by("-starts_on", "-pk").first()
     if run is not None:
         rows = [row for row in rates(run, run.responses.all()) if row.rate.target is not None]
         brief["run"] = run
@@ -155,25 +159,88 @@ def unit_work(person: Person, now: dt.datetime | None = None) -> list[dict]:
     ]
 
 
-def todays_visits(person: Person, near: tuple[float, float] | None = None) -> list[Visit]:
-    """An inspector's visits still to make in rounds open today; nearest first when the phone shares where it is."""
+def todays_visits(
+    person: Person, near: tuple[float, float] | None = None
+) -> list[tuple[Visit, float | None]]:
+    """An inspector's visits still to make in rounds open today, each with how far it is (metres) when the phone
+    shares where it is, and then nearest first."""
     visits = [visit for visit in work_list(person) if not visit.is_submitted()]
-    if near is not None:
-        lon, lat = near
-        visits.sort(key=lambda v: distance_m(lon, lat, v.site.lon, v.site.lat))
-    return visits[: LISTED * 2]
+    if near is None:
+        return [(visit, None) for visit in visits[: LISTED * 2]]
+    lon, lat = near
+    far = sorted(
+        ((visit, distance_m(lon, lat, visit.site.lon, visit.site.lat)) for visit in visits), key=_second
+    )
+    return list(far[: LISTED * 2])
+
+
+def _second(pair: tuple[Visit, float]) -> float:
+    return pair[1]
+
+
+def field_days(person: Person) -> list[FieldDay]:
+    """A surveyor's runs open today: today's share, done so far, and the next respondent to find."""
+    today = timezone.localdate()
+    runs = person.survey_runs.filter(status=SurveyRun.Status.OPEN, starts_on__lte=today, ends_on__gte=today)
+    return [field_day(run, person, today) for run in runs.order_by("ends_on")[:3]]
+
+
+def unit_standing(person: Person, unit: Unit) -> dict:
+    """Where a unit stands: its rank on the latest score sheet published to it (units never see live scores) and
+    its own handling figures (结案率, 按期结案率, 催办次数) for the current period, else the last 90 days."""
+    standing: dict = {}
+    published = latest_publications(unit.kind, publications_for(person))
+    if published:
+        publication = published[-1]
+        row = next((r for r in publication.sheet if r.get("unit_id") == unit.pk), None)
+        if row is not None:
+            standing.update(
+                publication=publication, rank=row["rank"], total=row["total"], of=len(publication.sheet)
+            )
+    scheme = live_scheme(unit.kind)
+    if scheme is not None:
+        start, end = period_bounds(scheme.period)
+    else:
+        end = timezone.now()
+        start = end - dt.timedelta(days=90)
+    metrics = unit_metrics(start, end, Unit.objects.filter(pk=unit.pk))
+    standing["metrics"] = metrics[0] if metrics else None
+    standing["overdue"] = Case.objects.filter(overdue_q(), unit=unit).count()
+    return standing
+
+
+def late_cases(person: Person, now: dt.datetime | None = None) -> dict:
+    """What is late in the head's units: overdue cases, 领导督办 first, then the longest overdue; those overdue past
+    the escalation delay (the head has been told) are marked."""
+    now = now or timezone.now()
+    overdue = cases_for(person).filter(overdue_q(now))
+    escalate_before = now - dt.timedelta(hours=settings.CASE_ESCALATE_AFTER_HOURS)
+    cases = overdue.order_by(F("supervised_at").asc(nulls_last=True), "deadline")[:LISTED]
+    rows = [(case, case.deadline is not None and case.deadline <= escalate_before) for case in cases]
+    return {"rows": rows, "count": overdue.count(), "url": f"{reverse('cases:list')}?queue=overdue"}
+
+
+def supervised_by(person: Person) -> list[Case]:
+    """The open cases a leader supervises (领导督办), the most pressing deadline first."""
+    cases = cases_for(person).filter(supervised_by=person, state__in=Case.OPEN_STATES)
+    return list(cases.order_by(F("deadline").asc(nulls_last=True))[:LISTED])
 
 
 def home_context(person: Person, near: tuple[float, float] | None = None) -> dict:
     if is_inspector(person) and not person.is_office_admin():
-        return {"visits": todays_visits(person, near), "open_runs": open_runs(person)}
+        return {"visits": todays_visits(person, near), "near": near}
     if person.is_surveyor():
-        return {"open_runs": open_runs(person)}
+        return {"field_days": field_days(person)}
     context = {"case_cards": case_cards(person), "open_runs": open_runs(person)}
-    if person.is_unit_staff():
+    if person.role == Role.UNIT_HEAD and person.unit is not None:
+        context["standing"] = unit_standing(person, person.unit)
+        context["late"] = late_cases(person)
+    elif person.is_unit_staff():
         context["unit_work"] = unit_work(person)
     if person.sees_everything():
         context["brief"] = leader_brief()
+    if person.is_read_only():
+        context["supervised"] = supervised_by(person)
     if can_see_overview(person):
         context["material_cards"] = office_cards(requests_for(person))
     if not person.sees_everything():

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from org.models import UnitKind
-from surveys.models import Answer, Question, Quota, Response, SurveyRun
+from org.models import Person, Unit, UnitKind
+from surveys.models import Answer, Question, Questionnaire, Quota, Response, SurveyRun
 from surveys.rates import Rate
 
 # What a rate can be grouped by, and the response field behind each grouping.
@@ -45,6 +48,56 @@ def quota_progress(run: SurveyRun, responses: QuerySet[Response]) -> list[QuotaR
         )
         rows.append(QuotaRow(quota, filled, out_unit.get(quota.unit_id, 0)))
     return rows
+
+
+@dataclass
+class FieldDay:
+    """A surveyor's day in one run: their share of what is left, what they have done today, and where to go
+    next (the community furthest behind its quota) with which questionnaire."""
+
+    run: SurveyRun
+    done_today: int
+    target_today: int
+    left: int  # valid responses the run's quotas still need
+    next_unit: Unit | None
+    next_left: int
+    questionnaire: Questionnaire | None
+
+    @property
+    def share(self) -> float:
+        return min(self.done_today / self.target_today, 1.0) if self.target_today else 1.0
+
+
+def field_day(run: SurveyRun, surveyor: Person, today: dt.date | None = None) -> FieldDay:
+    """Today's share = what the quotas needed this morning, over the days left and the run's surveyors."""
+    today = today or timezone.localdate()
+    responses = run.responses.all()
+    rows = quota_progress(run, responses)
+    left = sum(max(row.quota.target - row.filled, 0) for row in rows)
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    valid_today = responses.filter(
+        screen_reason="", submitted_at__gte=start, submitted_at__lt=start + dt.timedelta(days=1)
+    )
+    mine = valid_today.filter(surveyor=surveyor).count()
+    this_morning = left + valid_today.count()
+    days_left = max((run.ends_on - today).days + 1, 1)
+    target = math.ceil(this_morning / days_left / max(run.surveyors.count(), 1)) if this_morning else 0
+    behind = sorted((row for row in rows if row.filled < row.quota.target), key=lambda row: row.share)
+    next_unit, next_left = None, 0
+    if behind:
+        next_unit, next_left = _community_of(behind[0], responses), behind[0].quota.target - behind[0].filled
+    questionnaire = run.questionnaires.order_by("group_code", "pk").first()
+    return FieldDay(run, mine, target, left, next_unit, next_left, questionnaire)
+
+
+def _community_of(row: QuotaRow, responses: QuerySet[Response]) -> Unit:
+    """The quota's community, or for a town's quota the community of the town with the fewest responses."""
+    unit = row.quota.unit
+    if unit.kind != UnitKind.TOWN:
+        return unit
+    communities = Unit.objects.filter(parent=unit, kind=UnitKind.COMMUNITY, is_active=True)
+    counts = dict(responses.filter(unit__parent=unit).values_list("unit").annotate(n=Count("id")))
+    return min(communities.order_by("path"), key=lambda c: counts.get(c.pk, 0), default=unit)
 
 
 def surveyor_progress(responses: QuerySet[Response]) -> list[dict]:

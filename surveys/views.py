@@ -254,7 +254,10 @@ def fill(request: PersonRequest, pk: int, questionnaire_pk: int) -> HttpResponse
     channel = request.POST.get("channel", Channel.HOUSEHOLD)
     if channel not in (Channel.HOUSEHOLD, Channel.STREET, Channel.PAPER):
         channel = Channel.HOUSEHOLD
-    form = ResponseForm(request.POST or None, questionnaire=questionnaire, units=_fieldwork_units(run))
+    units = _fieldwork_units(run)
+    # `?unit=`: the community the surveyor's home page sent them to (the one furthest behind its quota).
+    initial = {"unit": request.GET["unit"]} if request.GET.get("unit", "").isdigit() else {}
+    form = ResponseForm(request.POST or None, questionnaire=questionnaire, units=units, initial=initial)
     if request.method == "POST":
         reply = _answer_submission(request, run, questionnaire, form, channel, request.user)
         if reply is not None:

@@ -32,6 +32,13 @@ def test_it_offers_each_person_their_own_steps(county, new_case, persona):
     assert {step for step in TRANSITIONS if access.may(person, case, step)} == EXPECTED[persona]
 
 
+def test_the_deadline_of_a_supervised_case_is_shortened_by_the_office_or_a_leader(county, new_case):
+    case = actions.dispatch_case(county.inspector, new_case(), unit=county.town_a)
+    case = actions.supervise_case(county.leader, case)
+    people = {name for name in EXPECTED if access.may(getattr(county, name), case, A.SHORTEN_DEADLINE)}
+    assert people == {"office_admin", "inspector", "leader"}
+
+
 def test_a_disabled_account_may_take_no_step(county, new_case):
     case = actions.dispatch_case(county.inspector, new_case(), unit=county.town_a)
     for person in (county.inspector, county.handler_a):

@@ -89,3 +89,6 @@ def test_a_leader_supervises_it_heads_the_queue_and_hears_of_each_step(county, n
     assert progress.recipient == county.leader and "Reported back" in progress.title
     with pytest.raises(ValidationError):
         actions.supervise_case(county.leader, second)
+    start = DAYTIME - dt.timedelta(days=1)
+    metrics = {m.unit_id: m for m in unit_metrics(start, start + dt.timedelta(days=2))}
+    assert metrics[county.town_a.pk].supervised == 1 and metrics[county.town_a.pk].urged == 0

@@ -83,13 +83,18 @@ def test_points_never_go_below_zero(county, scheme):
     assert sheet["柳河镇"].component(ComponentKind.RECTIFICATION).points == Decimal("0.00")  # 300 × 0.2 = 60
 
 
-def test_the_explanation_counts_the_times_the_office_chased(county, scheme):
-    """催办次数 (CaseEvent rows of the period, a community's for its town) is told on the sheet, costing nothing."""
+def test_the_explanation_counts_the_times_the_office_chased_and_leader_supervision(county, scheme):
+    """催办次数 and 领导督办 (CaseEvent rows of the period, a community's for its town) are told on the sheet,
+    costing nothing."""
     case = _case(county.community_a, state=State.DISPATCHED, on_time=None)
-    for at in (datetime(2026, 10, 21, 9, tzinfo=TZ), datetime(2026, 10, 22, 9, tzinfo=TZ)):
+    for at, action in (
+        (datetime(2026, 10, 21, 9, tzinfo=TZ), CaseEvent.Action.URGE),
+        (datetime(2026, 10, 22, 9, tzinfo=TZ), CaseEvent.Action.URGE),
+        (datetime(2026, 10, 23, 9, tzinfo=TZ), CaseEvent.Action.SUPERVISE),
+    ):
         CaseEvent.objects.create(
             case=case,
-            action=CaseEvent.Action.URGE,
+            action=action,
             from_state=case.state,
             to_state=case.state,
             unit=county.community_a,
@@ -97,6 +102,6 @@ def test_the_explanation_counts_the_times_the_office_chased(county, scheme):
         )
     sheet = {row.unit_name: row for row in compute_sheet(scheme)}
     town_a = sheet["城关街道"].component(ComponentKind.RECTIFICATION)
-    assert town_a.facts["urged"] == 2
-    assert town_a.explanation.endswith("; chased (催办) 2 times")
+    assert (town_a.facts["urged"], town_a.facts["supervised"]) == (2, 1)
+    assert town_a.explanation.endswith("; chased (催办) 2 times; 1 under leader supervision (领导督办)")
     assert "chased" not in sheet["柳河镇"].component(ComponentKind.RECTIFICATION).explanation

@@ -56,14 +56,16 @@ def test_a_leader_sees_the_standing_the_handling_and_nothing_to_act_on(county, l
     _case("2026-000806", county.town_a, State.DISPATCHED, overdue)
     _case("2026-000807", county.town_a, State.DISPATCHED, overdue)
     _case("2026-000808", county.town_b, State.DISPATCHED, overdue)
+    for number in ("2026-000809", "2026-000810", "2026-000811"):  # a department's: no town's
+        _case(number, county.department, State.DISPATCHED, overdue)
     page = login(county.leader).get(reverse("home"))
     brief = page.context["brief"]
     assert [(row.unit_name, row.total) for row in brief["top"]] == [
         ("柳河镇", Decimal("2.00")),
         ("城关街道", 0),
     ]
-    assert brief["overdue"] == 3
-    assert brief["overdue_towns"][0] == ("城关街道", 2)
+    assert brief["overdue"] == 6
+    assert brief["overdue_towns"] == [("城关街道", 2), ("柳河镇", 1)]
     assert b'data-testid="leader-brief"' in page.content
 
 

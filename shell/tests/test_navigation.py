@@ -48,6 +48,7 @@ ORG_ADMIN = [
     ("Deliveries", "/inbox/deliveries/", "bi-send"),
     ("Webhooks", "/inbox/webhooks/", "bi-robot"),
 ]
+LIAISON = [("Our liaison", "/inbox/liaison/", "bi-telephone")]  # a unit head names the unit's liaison
 AUDIT = [("Audit log", "/audit/", "bi-journal-text")]
 ADDRESSES = [("Standard addresses", "/addresses/", "bi-signpost-split")]  # the office's registry
 Link = tuple[str, str, str]  # label, url, icon
@@ -62,6 +63,7 @@ def _bar(
     inspector: bool = False,
     org_admin: bool = False,
     audit: bool = False,
+    head: bool = False,
 ) -> list[Link | Menu]:
     """The bar as (label, url, icon) for a link and (label, icon, [links]) for a menu."""
     items: list[Link | Menu] = [HOME, *(MY_WORK if my_work else [])]
@@ -80,7 +82,11 @@ def _bar(
         (
             "Organisation",
             "bi-building",
-            ORG + (ADDRESSES if office else []) + (ORG_ADMIN if org_admin else []) + (AUDIT if audit else []),
+            ORG
+            + (ADDRESSES if office else [])
+            + (LIAISON if head else [])
+            + (ORG_ADMIN if org_admin else [])
+            + (AUDIT if audit else []),
         )
     )
     return items
@@ -93,7 +99,7 @@ EXPECTED = {
     "leader": _bar(everything=True, audit=True),
     "surveyor": UNIT_PERSON,
     "handler_a": UNIT_PERSON,
-    "head_a": UNIT_PERSON,
+    "head_a": _bar(my_work=True, head=True),
     "community_handler_a": UNIT_PERSON,
     "department_handler": UNIT_PERSON,
 }

@@ -11,6 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, Source, State
+from core.models import Period
+from org.models import UnitKind
+from scoring.actions import create_period, publish
 
 
 def _case(number, unit, state, deadline, **fields):
@@ -71,3 +74,30 @@ def test_an_inspector_opens_on_todays_visits(county, login):
     page = login(county.inspector).get(reverse("home"))
     assert page.context["visits"] == [] and b'data-testid="todays-visits"' in page.content
     assert "case_cards" not in page.context
+
+
+@time_machine.travel(dt.datetime(2026, 12, 2, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+def test_a_unit_head_opens_on_the_units_standing_and_what_is_late(county, login):
+    period = create_period(county.office_admin, Period.Kind.QUARTER, 2026, 4)  # town A, town B
+    now = timezone.now()
+    _case("2026-000921", county.town_a, State.RECTIFYING, now - dt.timedelta(hours=3), urge_count=2)
+    _case("2026-000922", county.community_a, State.RECTIFYING, now - dt.timedelta(days=3))  # escalated
+    _case("2026-000923", county.town_a, State.RECTIFYING, now + dt.timedelta(days=2))  # not late
+    _case("2026-000924", county.town_b, State.RECTIFYING, now - dt.timedelta(days=3))  # another town
+    page = login(county.head_a).get(reverse("home"))
+    late = page.context["late"]
+    assert [(case.number, escalated) for case, escalated in late["rows"]] == [
+        ("2026-000922", True),
+        ("2026-000921", False),
+    ]
+    assert late["count"] == 2
+    standing = page.context["standing"]
+    assert standing["overdue"] == 1  # the town's own cases (the community's count under the community)
+    assert "rank" not in standing  # the live sheet is the office's until it is published
+    publish(county.office_admin, period.schemes.get(unit_kind=UnitKind.TOWN), "季度通报")
+    standing = login(county.head_a).get(reverse("home")).context["standing"]
+    assert (standing["rank"], standing["of"]) in {(1, 2), (2, 2)}
+    html = page.content.decode()
+    assert 'data-testid="unit-standing"' in html and 'data-testid="late-list"' in html
+    assert reverse("notify:liaison") in html  # the head names the unit's liaison from here
+    assert "unit_work" not in page.context  # the lists of the handlers' own work are the handlers'

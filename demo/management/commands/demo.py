@@ -13,6 +13,7 @@ from demo.materials import build_demo_materials
 from demo.portal import build_demo_portal
 from demo.scoring import build_demo_field_results, build_demo_scores
 from demo.surveys import build_demo_surveys
+from demo.today import build_demo_today
 
 
 class Command(BaseCommand):
@@ -76,6 +77,10 @@ class Command(BaseCommand):
             rounds = build_demo_history()
             materials = build_demo_materials()
             inspected = build_demo_field_results()
+            # Last: today's work goes through the actions, over everything the builders above made.
+            today = build_demo_today()
+        if today:
+            self.stdout.write(f"Today's work: new, due, overdue and sent-back cases for {today} units.")
         if sites:
             self.stdout.write(f"Demo sites: {sites} added.")
         if inspected:
