@@ -24,6 +24,7 @@ from core.excel import (
     problems_from_validation,
     read_sheet,
 )
+from core.officialpdf import place_footer_block
 from core.workbooks import Column as SheetColumn
 from core.workbooks import ExcelFile, Kind, Title
 from org.models import Person
@@ -364,7 +365,7 @@ def run_summary_docx(run: SurveyRun, responses: QuerySet[Response]) -> bytes:
             (office, f"{_cn_date(today)}印发"),
         ],
     )
-    return od.save(document)
+    return place_footer_block(od.save(document))  # the 版记 on the last even page
 
 
 def _cn_date(day) -> str:
