@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bulletins import bulletin, round_report, survey_report
 from bulletins.models import BulletinTemplate, DocumentKind
-from core.officialdoc import safe_filename
+from core.http import safe_filename
 from inspections.models import Round
 from scoring.models import Publication
 from surveys.models import SurveyRun

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,6 +12,7 @@ from bulletins import actions, bulletin, documents, round_report, survey_report
 from bulletins.access import can_issue_documents, can_manage_templates, can_see_register
 from bulletins.common import default_prefix
 from bulletins.models import BulletinTemplate, DocumentKind, IssuedDocument, NumberSequence, TemplateKind
+from core.http import attachment
 from inspections.access import get_round_for
 from org.access import require
 from org.http import PersonRequest
@@ -73,7 +73,7 @@ def bulletin_templates(request: PersonRequest) -> HttpResponse:
 
 def _docx(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename) or ""
+    response["Content-Disposition"] = attachment(filename)
     return response
 
 
@@ -105,9 +105,7 @@ def survey_report_draft(request: PersonRequest, pk: int, fmt: str) -> HttpRespon
     context = survey_report.survey_context(run, responses_for(request.user, run))
     content = documents.render_context(DocumentKind.SURVEY, context, fmt)
     response = HttpResponse(content, content_type=DOCX if fmt == "docx" else "application/pdf")
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=True, filename=documents.filename(context, fmt)) or ""
-    )
+    response["Content-Disposition"] = attachment(documents.filename(context, fmt))
     return response
 
 

@@ -597,16 +597,3 @@ def move_footer_block_to_even_page(document) -> None:
         body_sectpr.remove(reference)
     for footer in (last.footer, last.even_page_footer):
         footer.is_linked_to_previous = False  # a footer of its own, empty: no page number
-
-
-def safe_filename(name: str) -> str:
-    """A document's file name as it is downloaded or saved: no path separators ("街道/乡镇" would cut the name),
-    no characters Windows refuses, at most 200 characters with the extension kept. The response header carries
-    it per RFC 6266 (`filename*`, UTF-8), which Django's FileResponse writes."""
-    cleaned = "".join(
-        "－" if ch in "/\\" else ("_" if ch in ':*?"<>|' or ord(ch) < 32 else ch) for ch in name
-    )
-    if len(cleaned) > 200:
-        stem, _, ext = cleaned.rpartition(".")
-        cleaned = f"{stem[: 199 - len(ext)]}.{ext}"
-    return cleaned

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from core.http import client_address
+from core.http import attachment, client_address
 from org.http import PersonRequest
 from org.models import Unit, UnitKind
 from surveys import actions, exports, queries
@@ -197,7 +197,7 @@ def questionnaire_import(request: PersonRequest, pk: int) -> HttpResponse:
 def questionnaire_export(request: PersonRequest, pk: int) -> HttpResponse:
     questionnaire = get_questionnaire_for(request.user, pk, manage=True)
     response = HttpResponse(exports.questionnaire_workbook(questionnaire), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="questionnaire-{questionnaire.pk}.xlsx"'
+    response["Content-Disposition"] = attachment(f"{_('Questionnaire')}-{questionnaire.name}.xlsx")
     return response
 
 
@@ -350,5 +350,5 @@ def survey_thanks(request: HttpRequest) -> HttpResponse:
 def run_export(request: PersonRequest, pk: int) -> HttpResponse:
     run = get_run_for(request.user, pk)
     response = HttpResponse(exports.run_workbook(run, responses_for(request.user, run)), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="survey-{run.pk}.xlsx"'
+    response["Content-Disposition"] = attachment(f"{_('Survey answers')}-{run.name}.xlsx")
     return response

@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from core import officialdoc as od
+from core.http import safe_filename
 from core.officialpdf import docx_to_pdf, place_footer_block
 from core.tests.sheets import needs_writer, printed_pages
 
@@ -242,9 +243,9 @@ def test_an_office_suite_prints_the_word_files_footer_block_alone_on_an_even_pag
 
 
 def test_file_names_have_no_path_separators():
-    name = od.safe_filename("示范县2026年第四季度街道/乡镇通报（示创办〔2026〕12号）.docx")
+    name = safe_filename("示范县2026年第四季度街道/乡镇通报（示创办〔2026〕12号）.docx")
     assert name == "示范县2026年第四季度街道－乡镇通报（示创办〔2026〕12号）.docx"
-    assert od.safe_filename('a\\b:c*?"<>|\x01.pdf') == "a－b_c_______.pdf"
-    assert len(od.safe_filename("字" * 300 + ".docx")) == 200 and od.safe_filename(
-        "字" * 300 + ".docx"
-    ).endswith(".docx")
+    assert safe_filename('a\\b:c*?"<>|\x01.pdf') == "a－b_c_______.pdf"
+    assert len(safe_filename("字" * 300 + ".docx")) == 200 and safe_filename("字" * 300 + ".docx").endswith(
+        ".docx"
+    )
