@@ -8,13 +8,15 @@ import subprocess
 from urllib.parse import quote
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
-from bulletins.actions import issue_document
-from bulletins.models import DocumentKind, IssuedDocument
+from bulletins.actions import issue_document, upload_bulletin_template
+from bulletins.models import BulletinTemplate, DocumentKind, IssuedDocument, TemplateKind
+from bulletins.survey_report import default_survey_template
 from core import officialdoc as od
 from surveys.actions import submit_response
 from surveys.models import Channel
@@ -90,3 +92,22 @@ def test_only_the_office_admins_issue_a_survey_report(county, answered):
         with pytest.raises(PermissionDenied):
             issue_document(person, DocumentKind.SURVEY, answered)
     assert not IssuedDocument.objects.exists()
+
+
+def test_an_office_restyles_the_survey_template_and_a_broken_one_is_refused(county, answered, login):
+    shipped = default_survey_template()
+    upload = SimpleUploadedFile("调查报告.docx", shipped)
+    template = upload_bulletin_template(county.office_admin, "调查报告", upload, kind=TemplateKind.SURVEY)
+    assert template.kind == TemplateKind.SURVEY and template.is_active
+    broken = Document(io.BytesIO(shipped))
+    broken.add_paragraph("{{ run | attr('__class__') }}{% for %}")
+    buffer = io.BytesIO()
+    broken.save(buffer)
+    with pytest.raises(ValidationError):
+        upload_bulletin_template(
+            county.office_admin,
+            "坏模板",
+            SimpleUploadedFile("坏.docx", buffer.getvalue()),
+            kind=TemplateKind.SURVEY,
+        )
+    assert BulletinTemplate.objects.filter(kind=TemplateKind.SURVEY).count() == 1
