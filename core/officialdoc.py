@@ -564,6 +564,17 @@ def footer_block_table(document) -> Table | None:
     return None
 
 
+def anchor_footer_block(document) -> bool:
+    """Give the 版记 the paragraph after it that a floating table anchors to (a template made before it had one,
+    or restyled without it: LibreOffice then drops the table). Returns whether one was added."""
+    table = footer_block_table(document)
+    following = table._tbl.getnext() if table is not None else None
+    if table is None or (following is not None and following.tag == qn("w:p")):
+        return False
+    table._tbl.addnext(_hairline())
+    return True
+
+
 def footer_block_on_own_page(document) -> bool:
     """Whether the 版记 stands in a last section of its own that starts on an even page."""
     sections = document.sections

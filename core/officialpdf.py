@@ -311,9 +311,12 @@ def place_footer_block(data: bytes) -> bytes:
     ends on an even page with room at its foot, the 版记 stays anchored there; otherwise it moves to a section
     of its own starting on an even page. The PDF then follows what the Word file says."""
     parts = docx_parts(data)
-    if not parts.closing or parts.own_page or _on_last_page(parts) is not None:
+    if not parts.closing or parts.own_page:
         return data
     document = Document(io.BytesIO(data))
+    anchored = od.anchor_footer_block(document)
+    if _on_last_page(parts) is not None:
+        return od.save(document) if anchored else data
     od.move_footer_block_to_even_page(document)
     return od.save(document)
 

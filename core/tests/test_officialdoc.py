@@ -232,6 +232,18 @@ def test_the_footer_block_closes_the_last_even_page_in_word_and_pdf(tmp_path, te
         assert not _pdf_text(pdf, tmp_path, pages - 1).strip()  # a blank page before it, unnumbered too
 
 
+def test_a_footer_block_without_a_paragraph_after_it_gets_one_to_anchor_to():
+    """A template restyled or made before the anchor: the table ends the body, which LibreOffice drops."""
+    document = Document(io.BytesIO(_document()))
+    block = od.footer_block_table(document)
+    assert block is not None
+    block._tbl.getnext().getparent().remove(block._tbl.getnext())
+    assert block._tbl.getnext().tag == qn("w:sectPr")
+    placed = Document(io.BytesIO(place_footer_block(od.save(document))))
+    placed_block = od.footer_block_table(placed)
+    assert placed_block is not None and placed_block._tbl.getnext().tag == qn("w:p")
+
+
 @needs_writer
 def test_an_office_suite_prints_the_word_files_footer_block_alone_on_an_even_page():
     """LibreOffice Writer lays out the Word file's section: whatever page its text ends on, the 版记 comes on the
