@@ -22,6 +22,7 @@ from addresses.forms import DoorplateForm, ImportForm, PlaceForm, RoadForm
 from addresses.models import Doorplate, Place, Road
 from core.excel import open_workbook, template_workbook
 from core.geo import Bounds
+from core.http import attachment
 from org.access import require
 from org.http import PersonRequest
 
@@ -160,5 +161,5 @@ def import_template(request: PersonRequest) -> HttpResponse:
     response = HttpResponse(
         template_workbook(imports.TEMPLATE_SHEETS, imports.TEMPLATE_NOTES), content_type=XLSX
     )
-    response["Content-Disposition"] = 'attachment; filename="chuangwen-addresses-template.xlsx"'
+    response["Content-Disposition"] = attachment(f"{_('Address import template')}.xlsx")
     return response

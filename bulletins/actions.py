@@ -19,6 +19,7 @@ from bulletins.bulletin import render_docx, sample_context
 from bulletins.common import default_prefix, format_number
 from bulletins.models import BulletinTemplate, DocumentKind, IssuedDocument, NumberSequence, TemplateKind
 from bulletins.round_report import render_round_docx, sample_round_context
+from bulletins.survey_report import render_survey_docx, sample_survey_context
 from bulletins.tasks import make_bulletin, make_round_report
 from core.officialpdf import docx_to_pdf
 from core.uploads import check_zip
@@ -74,6 +75,8 @@ def upload_bulletin_template(
     try:
         if kind == TemplateKind.ROUND:
             render_round_docx(sample_round_context(), data)
+        elif kind == TemplateKind.SURVEY:
+            render_survey_docx(sample_survey_context(), data)
         else:
             render_docx(sample_context(), data)
     except SecurityError as exc:
@@ -105,7 +108,7 @@ def _sequence(kind: str, year: int) -> NumberSequence:
 
 
 @transaction.atomic
-def issue_document(actor: Person, kind: str, source: Publication | Round) -> IssuedDocument:
+def issue_document(actor: Person, kind: str, source: documents.Source) -> IssuedDocument:
     """Give the document its number (文号) and keep its Word file and the PDF made from it in the register.
     A number is given only here, never to a draft; a rendering that fails gives none (the transaction rolls back)."""
     require(can_issue_documents(actor))
@@ -128,7 +131,7 @@ def issue_document(actor: Person, kind: str, source: Publication | Round) -> Iss
         serial=sequence.last,
         number=number,
         title=context["title"],
-        source={"publication" if kind == DocumentKind.BULLETIN else "round": source.pk},
+        source={documents.SOURCES[kind]: source.pk},
         filename=stem,
         issued_by=actor,
         issued_at=now,

@@ -13,7 +13,7 @@ from org.queries import office_name
 
 CC = "抄送：县委办公室，县人民政府办公室，县文明委各成员单位。"
 # Each kind numbers on its own, so each has its own code after the office's (示创办, 示创办督).
-KIND_SUFFIX: dict[str, str] = {DocumentKind.BULLETIN: "", DocumentKind.ROUND: "督"}
+KIND_SUFFIX: dict[str, str] = {DocumentKind.BULLETIN: "", DocumentKind.ROUND: "督", DocumentKind.SURVEY: "调"}
 
 
 def default_prefix(kind: str) -> str:

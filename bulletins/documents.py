@@ -7,13 +7,25 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bulletins import bulletin, round_report
+from bulletins import bulletin, round_report, survey_report
 from bulletins.models import BulletinTemplate, DocumentKind
-from core.officialdoc import safe_filename
+from core.http import safe_filename
 from inspections.models import Round
 from scoring.models import Publication
+from surveys.models import SurveyRun
 
-FORMATS = {DocumentKind.BULLETIN: ("docx", "pdf", "xlsx"), DocumentKind.ROUND: ("docx", "pdf", "xlsx")}
+FORMATS: dict[str, tuple[str, ...]] = {
+    DocumentKind.BULLETIN: ("docx", "pdf", "xlsx"),
+    DocumentKind.ROUND: ("docx", "pdf", "xlsx"),
+    DocumentKind.SURVEY: ("docx", "pdf"),
+}
+# What each kind is made from, as the register's `source` names it.
+SOURCES: dict[str, str] = {
+    DocumentKind.BULLETIN: "publication",
+    DocumentKind.ROUND: "round",
+    DocumentKind.SURVEY: "survey_run",
+}
+Source = Publication | Round | SurveyRun
 
 
 @dataclass(frozen=True)
@@ -31,12 +43,14 @@ def active_template(kind: str) -> bytes | None:
         return handle.read()
 
 
-def context_for(
-    kind: str, source: Publication | Round, number: str = "", now: dt.datetime | None = None
-) -> dict:
+def context_for(kind: str, source: Source, number: str = "", now: dt.datetime | None = None) -> dict:
+    """The document's context; a survey report counts every response of the run (the office issues it)."""
     if kind == DocumentKind.BULLETIN:
         assert isinstance(source, Publication)
         return bulletin.bulletin_context(source, number, now)
+    if kind == DocumentKind.SURVEY:
+        assert isinstance(source, SurveyRun)
+        return survey_report.survey_context(source, source.responses.all(), number, now)
     assert isinstance(source, Round)
     return round_report.round_context(source, now, number)
 
@@ -55,6 +69,11 @@ def render_context(kind: str, context: dict, fmt: str) -> bytes:
             "pdf": lambda: bulletin.render_pdf(context, template),
             "xlsx": lambda: bulletin.render_xlsx(context),
         }
+    elif kind == DocumentKind.SURVEY:
+        renderers = {
+            "docx": lambda: survey_report.render_survey_docx(context, template),
+            "pdf": lambda: survey_report.render_survey_pdf(context, template),
+        }
     else:
         renderers = {
             "docx": lambda: round_report.render_round_docx(context, template),
@@ -64,8 +83,6 @@ def render_context(kind: str, context: dict, fmt: str) -> bytes:
     return renderers[fmt]()
 
 
-def render(
-    kind: str, source: Publication | Round, fmt: str, number: str = "", now: dt.datetime | None = None
-) -> Rendered:
+def render(kind: str, source: Source, fmt: str, number: str = "", now: dt.datetime | None = None) -> Rendered:
     context = context_for(kind, source, number, now)
     return Rendered(render_context(kind, context, fmt), filename(context, fmt), context["title"])

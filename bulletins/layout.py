@@ -132,3 +132,37 @@ def round_template() -> bytes:
     )
     _tail(document)
     return od.save(document)
+
+
+def survey_template() -> bytes:
+    """问卷调查情况报告 of a survey run: how it ran, every question's rate against its target, rates by town,
+    what must improve."""
+    document = od.new_document("问卷调查情况报告（模板）", AUTHOR)
+    _head(document)
+    body, h1 = od.BODY, od.HEADING1
+    _lines(
+        document,
+        [
+            ("{{ starts_on }}至{{ ends_on }}，县创建办组织开展了{{ run }}。现将调查情况报告如下。", body),
+            ("一、调查基本情况", h1),
+            ("{{ basics_text }}", body),
+            ("{{ method_text }}", body),
+            ("二、调查结果", h1),
+            ("{{ rates_table }}", body),
+            ("三、各街道（乡镇）情况", h1),
+            ("{{ town_text }}", body),
+            ("{%p if towns %}", body),
+            ("{{ towns_table }}", body),
+            ("{%p endif %}", body),
+            ("四、需重点改进的方面", h1),
+            ("{%p for m in missed %}", body),
+            ("{{ loop.index }}. {{ m.question }}：肯定率{{ m.rate }}，低于目标{{ m.target }}。", body),
+            ("{%p endfor %}", body),
+            ("{%p if not missed %}", body),
+            ("各题肯定率均达到或接近目标。", body),
+            ("{%p endif %}", body),
+            ("{{ closing }}", od.CLOSING),
+        ],
+    )
+    _tail(document)
+    return od.save(document)

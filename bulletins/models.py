@@ -11,6 +11,7 @@ from org.models import Person
 class TemplateKind(models.TextChoices):
     BULLETIN = "bulletin", _("Score bulletin (考核通报)")
     ROUND = "round", _("Inspection round report (督查通报)")
+    SURVEY = "survey", _("Survey report (问卷调查情况报告)")
 
 
 class BulletinTemplate(models.Model):
@@ -39,6 +40,7 @@ class DocumentKind(models.TextChoices):
 
     BULLETIN = "bulletin", _("Score bulletin (考核通报)")
     ROUND = "round", _("Inspection round report (督查通报)")
+    SURVEY = "survey", _("Survey report (问卷调查情况报告)")
 
 
 class NumberSequence(models.Model):

@@ -20,7 +20,7 @@ from bulletins.models import DocumentKind
 from bulletins.photos import photo_bytes
 from cases.models import CasePhoto
 from core import officialdoc as od
-from core.officialpdf import docx_to_pdf
+from core.officialpdf import docx_to_pdf, place_footer_block
 from core.sandbox import document_environment
 from core.uploads import open_image
 from core.workbooks import Column, ExcelFile, Kind, Title
@@ -212,7 +212,7 @@ def render_round_docx(context: dict, template: bytes | None = None) -> bytes:
     od.center_signature(document.docx)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return place_footer_block(buffer.getvalue())  # the 版记 on the last even page
 
 
 def render_round_pdf(context: dict, template: bytes | None = None) -> bytes:

@@ -12,4 +12,6 @@ urlpatterns = [
     path("register/<int:pk>.<str:fmt>", views.issued_file, name="issued_file"),
     path("templates/default.docx", views.default_bulletin_template, name="default_template"),
     path("templates/round-default.docx", views.default_round_template, name="default_round_template"),
+    path("templates/survey-default.docx", views.default_survey_template, name="default_survey_template"),
+    path("surveys/<int:pk>.<str:fmt>", views.survey_report_draft, name="survey_report"),
 ]

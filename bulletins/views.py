@@ -8,15 +8,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bulletins import actions, bulletin, round_report
+from bulletins import actions, bulletin, documents, round_report, survey_report
 from bulletins.access import can_issue_documents, can_manage_templates, can_see_register
 from bulletins.common import default_prefix
 from bulletins.models import BulletinTemplate, DocumentKind, IssuedDocument, NumberSequence, TemplateKind
+from core.http import attachment
 from inspections.access import get_round_for
 from org.access import require
 from org.http import PersonRequest
 from org.queries import office_name
 from scoring.models import Publication
+from surveys.access import get_run_for, responses_for
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -71,26 +73,46 @@ def bulletin_templates(request: PersonRequest) -> HttpResponse:
 
 def _docx(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment(filename)
     return response
 
 
 @login_required
 def default_bulletin_template(request: PersonRequest) -> HttpResponse:
     require(can_manage_templates(request.user))
-    return _docx(bulletin.default_template(), "bulletin-template.docx")
+    return _docx(bulletin.default_template(), "考核情况通报模板.docx")
 
 
 @login_required
 def default_round_template(request: PersonRequest) -> HttpResponse:
     require(can_manage_templates(request.user))
-    return _docx(round_report.default_round_template(), "round-report-template.docx")
+    return _docx(round_report.default_round_template(), "督查情况通报模板.docx")
+
+
+@login_required
+def default_survey_template(request: PersonRequest) -> HttpResponse:
+    require(can_manage_templates(request.user))
+    return _docx(survey_report.default_survey_template(), "问卷调查情况报告模板.docx")
+
+
+@login_required
+def survey_report_draft(request: PersonRequest, pk: int, fmt: str) -> HttpResponse:
+    """The survey report as a draft (no number yet) in Word or as the PDF made from it, counting the responses
+    the person may see."""
+    run = get_run_for(request.user, pk)
+    if fmt not in documents.FORMATS[DocumentKind.SURVEY]:
+        raise Http404
+    context = survey_report.survey_context(run, responses_for(request.user, run))
+    content = documents.render_context(DocumentKind.SURVEY, context, fmt)
+    response = HttpResponse(content, content_type=DOCX if fmt == "docx" else "application/pdf")
+    response["Content-Disposition"] = attachment(documents.filename(context, fmt))
+    return response
 
 
 @login_required
 @require_POST
 def issue(request: PersonRequest, kind: str, pk: int) -> HttpResponse:
-    """Issue a bulletin or round report: it takes its number (文号) and goes into the register."""
+    """Issue a bulletin, round report or survey report: it takes its number (文号) and goes into the register."""
     if kind == DocumentKind.BULLETIN:
         source: Publication | object = get_object_or_404(
             Publication.objects.select_related("scheme__period"), pk=pk
@@ -99,6 +121,9 @@ def issue(request: PersonRequest, kind: str, pk: int) -> HttpResponse:
     elif kind == DocumentKind.ROUND:
         source = get_round_for(request.user, pk)
         back = redirect("inspections:round_detail", pk)
+    elif kind == DocumentKind.SURVEY:
+        source = get_run_for(request.user, pk)
+        back = redirect("surveys:run_detail", pk)
     else:
         raise Http404
     try:

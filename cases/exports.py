@@ -61,7 +61,8 @@ def export_title(person: Person, filters: dict[str, Any]) -> Title:
 
 
 def export_filename() -> str:
-    return f"cases-{timezone.localtime().strftime('%Y%m%d-%H%M')}.xlsx"
+    """问题清单-20261202-1730.xlsx: what and when, in the language of the person (Chinese first)."""
+    return f"{_('Case list')}-{timezone.localtime().strftime('%Y%m%d-%H%M')}.xlsx"
 
 
 def cases_workbook(

@@ -28,6 +28,7 @@ from cases.access import cases_for, get_case_for, get_category_for
 from cases.models import Case, CaseEvent, CasePhoto, Category
 from cases.queries import QUEUE_LABELS
 from core.counting import CappedPaginator
+from core.http import attachment
 from org.access import get_or_404, grids_for, require, sees_everything, visible_units
 from org.http import PersonRequest
 
@@ -242,7 +243,7 @@ def case_export(request: PersonRequest) -> HttpResponse:
         title=exports.export_title(request.user, form.filters()),
     )
     response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{exports.export_filename()}"'
+    response["Content-Disposition"] = attachment(exports.export_filename())
     workbook.save(response)
     return response
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from docx import Document
 from docx.document import Document as DocumentType
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -530,17 +530,81 @@ def add_footer_block(document, lines: Sequence[tuple[str, str]]) -> Table:
             top.set(qn("w:sz"), thick if index == 0 else thin)
             if index == len(lines) - 1:
                 _set(borders, "w:bottom", val="single", sz=thick, color="000000")
+    # A floating table anchors to the paragraph after it, and Word wants a paragraph to end the body: one point
+    # high, so it never pushes the 版记 onto another page.
+    table._tbl.addnext(_hairline())
     return table
 
 
-def safe_filename(name: str) -> str:
-    """A document's file name as it is downloaded or saved: no path separators ("街道/乡镇" would cut the name),
-    no characters Windows refuses, at most 200 characters with the extension kept. The response header carries
-    it per RFC 6266 (`filename*`, UTF-8), which Django's FileResponse writes."""
-    cleaned = "".join(
-        "－" if ch in "/\\" else ("_" if ch in ':*?"<>|' or ord(ch) < 32 else ch) for ch in name
-    )
-    if len(cleaned) > 200:
-        stem, _, ext = cleaned.rpartition(".")
-        cleaned = f"{stem[: 199 - len(ext)]}.{ext}"
-    return cleaned
+HAIRLINE_TWIPS = "20"
+
+
+def _hairline():
+    """An empty paragraph one point high."""
+    p = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    _set(ppr, "w:spacing", line=HAIRLINE_TWIPS, lineRule="exact", before="0", after="0")
+    p.append(ppr)
+    return p
+
+
+def is_hairline(p: Paragraph) -> bool:
+    """The 版记's anchor or the section break before it: nothing to print."""
+    ppr = p._p.pPr
+    spacing = ppr.find(qn("w:spacing")) if ppr is not None else None
+    return spacing is not None and spacing.get(qn("w:line")) == HAIRLINE_TWIPS and not p.text.strip()
+
+
+def footer_block_table(document) -> Table | None:
+    """The 版记 table (`add_footer_block` marks it with its caption), or None."""
+    for table in document.tables:
+        caption = table._tbl.tblPr.find(qn("w:tblCaption"))
+        if caption is not None and caption.get(qn("w:val")) == FOOTER_BLOCK_CAPTION:
+            return table
+    return None
+
+
+def anchor_footer_block(document) -> bool:
+    """Give the 版记 the paragraph after it that a floating table anchors to (a template made before it had one,
+    or restyled without it: LibreOffice then drops the table). Returns whether one was added."""
+    table = footer_block_table(document)
+    following = table._tbl.getnext() if table is not None else None
+    if table is None or (following is not None and following.tag == qn("w:p")):
+        return False
+    table._tbl.addnext(_hairline())
+    return True
+
+
+def footer_block_on_own_page(document) -> bool:
+    """Whether the 版记 stands in a last section of its own that starts on an even page."""
+    sections = document.sections
+    return len(sections) > 1 and sections[-1].start_type == WD_SECTION_START.EVEN_PAGE
+
+
+def move_footer_block_to_even_page(document) -> None:
+    """Put the 版记 in a last section of its own that starts on an even page, at the foot of it (vertical
+    alignment bottom, the table still anchored to the foot) and without a page number (GB/T 9704 7.5: the 版记
+    page and a blank page before it carry none). Word inserts the blank page itself when the text ends on an
+    even page, so the 版记 closes the last even page however Word breaks the pages before it."""
+    table = footer_block_table(document)
+    if table is None or footer_block_on_own_page(document):
+        return
+    body_sectpr = document.sections[-1]._sectPr
+    # The text's section ends at a paragraph carrying a copy of the page setup (a section break), one point high
+    # so it never pushes the text onto another page.
+    breaker = _hairline()
+    breaker.find(qn("w:pPr")).append(body_sectpr.clone())
+    table._tbl.addprevious(breaker)
+    last = document.sections[-1]
+    last.start_type = WD_SECTION_START.EVEN_PAGE
+    align = body_sectpr.find(qn("w:vAlign"))
+    if align is None:
+        align = OxmlElement("w:vAlign")
+        body_sectpr.insert_element_before(
+            align, "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid"
+        )
+    align.set(qn("w:val"), "bottom")
+    for reference in body_sectpr.findall(qn("w:footerReference")):  # the text's numbered footers stay with it
+        body_sectpr.remove(reference)
+    for footer in (last.footer, last.even_page_footer):
+        footer.is_linked_to_previous = False  # a footer of its own, empty: no page number

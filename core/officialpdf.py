@@ -16,6 +16,7 @@ import base64
 import html
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from docx import Document
 from docx.document import Document as DocumentType
@@ -56,7 +57,8 @@ tr {{ break-inside: avoid; }}
 td, th {{ border: 0.5pt solid #000; padding: 1pt 5pt; vertical-align: middle; font-weight: normal; }}
 td p, th p {{ line-height: 1.3; }}
 td.keep {{ white-space: nowrap; }}
-.closing {{ page: closing; break-before: page; }}
+.closing {{ page: closing; break-before: left; }}
+@page :blank {{ @bottom-right {{ content: none; }} @bottom-left {{ content: none; }} }}
 .closing-call {{ height: 0; }}
 .footer-block {{ float: footnote; }}
 .footer-block::footnote-marker {{ content: none; }}
@@ -242,7 +244,8 @@ def _blocks(document: DocumentType) -> tuple[list[str], str]:
     parts, closing = [], ""
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
-            parts.append(_paragraph_html(item, document))
+            if not od.is_hairline(item):
+                parts.append(_paragraph_html(item, document))
         elif _is_footer_block(item):
             closing = _table_html(item, document)
         else:
@@ -257,23 +260,73 @@ def _page(title: str, body: str) -> str:
     )
 
 
-def docx_to_html(data: bytes) -> tuple[str, str, str]:
-    """(title, body HTML, 版记 HTML) of a Word document."""
+@dataclass(frozen=True)
+class Parts:
+    title: str
+    body: str
+    closing: str  # the 版记 table, "" when there is none
+    own_page: bool  # the Word file already puts the 版记 on an even page of its own
+
+
+def docx_parts(data: bytes) -> Parts:
     document = Document(io.BytesIO(data))
     parts, closing = _blocks(document)
-    return document.core_properties.title or "", "".join(parts), closing
+    return Parts(
+        document.core_properties.title or "", "".join(parts), closing, od.footer_block_on_own_page(document)
+    )
+
+
+def docx_to_html(data: bytes) -> tuple[str, str, str]:
+    """(title, body HTML, 版记 HTML) of a Word document."""
+    parts = docx_parts(data)
+    return parts.title, parts.body, parts.closing
+
+
+def _render(title: str, body: str):
+    from weasyprint import HTML  # imported here: it needs Pango, which only PDF generation should require
+
+    return HTML(string=_page(title, body)).render()
+
+
+def _on_last_page(parts: Parts):
+    """The PDF with the 版记 at the foot of the text's last page, if that page is even and has room; else None
+    (the 版记 then needs an even page of its own)."""
+    pages = len(_render(parts.title, parts.body).pages)
+    if pages % 2:
+        return None
+    block = f'<p class="closing-call">&#8203;<div class="footer-block">{parts.closing}</div></p>'
+    rendered = _render(parts.title, parts.body + block)
+    return rendered if len(rendered.pages) == pages else None
+
+
+def _on_even_page(parts: Parts) -> bytes:
+    """The 版记 at the foot of the next even page (after a blank page if the text ends on an even one), as
+    Word lays out a section that starts on an even page; neither page is numbered."""
+    tail = f'<div class="closing"><p class="closing-call">&#8203;<div class="footer-block">{parts.closing}</div></p></div>'
+    return _render(parts.title, parts.body + tail).write_pdf()
+
+
+def place_footer_block(data: bytes) -> bytes:
+    """The Word file with its 版记 closing the last even page: where the text (laid out as the PDF lays it out)
+    ends on an even page with room at its foot, the 版记 stays anchored there; otherwise it moves to a section
+    of its own starting on an even page. The PDF then follows what the Word file says."""
+    parts = docx_parts(data)
+    if not parts.closing or parts.own_page:
+        return data
+    document = Document(io.BytesIO(data))
+    anchored = od.anchor_footer_block(document)
+    if _on_last_page(parts) is not None:
+        return od.save(document) if anchored else data
+    od.move_footer_block_to_even_page(document)
+    return od.save(document)
 
 
 def docx_to_pdf(data: bytes) -> bytes:
-    from weasyprint import HTML  # imported here: it needs Pango, which only PDF generation should require
-
-    title, body, closing = docx_to_html(data)
-    if not closing:
-        return HTML(string=_page(title, body)).write_pdf()
-    pages = len(HTML(string=_page(title, body)).render().pages)
-    block = f'<div class="footer-block">{closing}</div>'
-    if pages % 2:  # the text ends on an odd page: the 版记 goes to the foot of the next, unnumbered
-        tail = f'<div class="closing"><p class="closing-call">&#8203;{block}</p></div>'
-    else:
-        tail = f'<p class="closing-call">&#8203;{block}</p>'
-    return HTML(string=_page(title, body + tail)).write_pdf()
+    parts = docx_parts(data)
+    if not parts.closing:
+        return _render(parts.title, parts.body).write_pdf()
+    if not parts.own_page:
+        rendered = _on_last_page(parts)
+        if rendered is not None:
+            return rendered.write_pdf()
+    return _on_even_page(parts)

@@ -268,6 +268,9 @@ class SheetWriter:
             picture = XlImage(io.BytesIO(image))
             self.sheet.add_image(picture, f"{get_column_letter(len(self.columns))}{number}")
         self.sheet.append([self._cell(i, value) for i, value in enumerate(row)])
+        if height:
+            # The row is written: its height is no longer needed, and held for every row it would grow with them.
+            del self.sheet.row_dimensions[number]
         self.rows_written += 1
 
     def _wrapped_height(self, row: list[Any]) -> float:

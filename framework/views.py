@@ -13,11 +13,11 @@ from django.db.models import Count, Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.excel import open_workbook
+from core.http import attachment
 from framework import actions, queries
 from framework.access import (
     can_edit_framework,
@@ -375,7 +375,7 @@ def task_export(request: PersonRequest) -> HttpResponse:
     )
     data = breakdown_workbook(tasks_for(request.user), edition)
     response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="task-breakdown.xlsx"'
+    response["Content-Disposition"] = attachment(f"{_('Task breakdown')}.xlsx")
     return response
 
 
@@ -386,14 +386,14 @@ def task_export(request: PersonRequest) -> HttpResponse:
 def edition_export(request: PersonRequest, pk: int) -> HttpResponse:
     edition = get_edition_for(request.user, pk)
     response = HttpResponse(export_edition(edition), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, export_filename(edition)) or ""
+    response["Content-Disposition"] = attachment(export_filename(edition))
     return response
 
 
 @login_required
 def edition_template(request: PersonRequest) -> HttpResponse:
     response = HttpResponse(template(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="framework-template.xlsx"'
+    response["Content-Disposition"] = attachment(f"{_('Framework import template')}.xlsx")
     return response
 
 

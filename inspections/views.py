@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.categories import CJT_214, LOCAL
 from cases.models import Category, CategoryKind
 from core.excel import open_workbook, template_workbook
+from core.http import attachment
 from framework.models import SiteType
 from framework.queries import active_edition, checklist_for
 from inspections import actions, boards, imports, queries
@@ -269,7 +270,7 @@ def site_import_template(request: PersonRequest) -> HttpResponse:
     require(can_manage_inspections(request.user))
     sheets = [(imports.SITES_SHEET, imports.SITE_COLUMNS, imports.TEMPLATE_EXAMPLES)]
     response = HttpResponse(template_workbook(sheets, imports.TEMPLATE_NOTES), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="chuangwen-sites-template.xlsx"'
+    response["Content-Disposition"] = attachment(f"{_('Site import template')}.xlsx")
     return response
 
 

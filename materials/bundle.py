@@ -4,7 +4,6 @@ missing. Built in the background (jobs.GeneratedFile) with progress."""
 
 from __future__ import annotations
 
-import io
 import re
 import tempfile
 import zipfile
@@ -12,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
-from docx import Document
 
+from core import officialdoc as od
 from core.models import Period
 from core.workbooks import Column, ExcelFile, Kind, Title
 from framework.models import Criterion, MaterialType, Node
@@ -136,15 +135,16 @@ def accepted(period: Period, project: Node | None = None):
     return rows, paths
 
 
-def _report_docx(text: str, title: str) -> bytes:
-    document = Document()
-    document.add_heading(title, level=1)
+def _report_docx(text: str, title: str, unit: str) -> bytes:
+    """A unit's written report as a Word file on the 公文 page (GB/T 9704: A4, margins, 22 lines of 28 characters,
+    a 小标宋 title and a 仿宋 body); not a document the office issues, so no masthead, number or 版记."""
+    document = od.new_document(title, unit)
+    od.paragraph(document, title, od.TITLE)
     for paragraph in text.splitlines():
         if paragraph.strip():
-            document.add_paragraph(paragraph.strip())
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+            od.paragraph(document, paragraph.strip(), od.BODY)
+    od.paragraph(document, unit, od.SIGNATURE)
+    return od.save(document)
 
 
 def build_bundle(
@@ -187,7 +187,7 @@ def build_bundle(
             # (kind, name, the content written here, or the stored file copied)
             items: list[tuple[str, str, bytes, MaterialFile | None]] = []
             if submission.text.strip():
-                report = _report_docx(submission.text, standard)
+                report = _report_docx(submission.text, standard, request.unit.name)
                 items.append((MaterialType.REPORT, f"{_kind_label(MaterialType.REPORT)}.docx", report, None))
             for item in submission.files.all():
                 items.append(

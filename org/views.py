@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.excel import open_workbook, template_workbook
+from core.http import attachment
 from org import actions, imports, signin
 from org.access import (
     can_manage_org,
@@ -264,6 +265,10 @@ def import_view(request: PersonRequest) -> HttpResponse:
     return render(request, "org/import.html", {"form": form, "report": report})
 
 
+def _template_names() -> dict[str, str]:
+    return {"units": _("Unit import template"), "people": _("People import template")}
+
+
 @login_required
 def import_template(request: PersonRequest, kind: str) -> HttpResponse:
     require(can_manage_org(request.user))
@@ -306,5 +311,5 @@ def import_template(request: PersonRequest, kind: str) -> HttpResponse:
             "任何一行有错误时整个文件不导入，并列出每个错误的行、列和原因。",
         ]
     response = HttpResponse(template_workbook(sheets, notes), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="chuangwen-{kind}-template.xlsx"'
+    response["Content-Disposition"] = attachment(f"{_template_names()[kind]}.xlsx")
     return response

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from cases.models import CasePhoto
+from core.http import attachment
 from org.access import require
 from org.http import PersonRequest
 from portal import access, actions, elder, queries
@@ -274,7 +275,7 @@ def points_export(request: PersonRequest) -> HttpResponse:
     require(access.can_export_points(request.user))
     points_rules.award_points()
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="points.xlsx"'
+    response["Content-Disposition"] = attachment(f"{_('Citizen points')}.xlsx")
     points_rules.ranking_workbook(points_rules.ranking(limit=100_000)).save(response)
     return response
 

@@ -12,9 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone, translation
+from django.utils import translation
 
-from core import officialdoc as od
 from core.excel import (
     Column,
     ImportProblem,
@@ -29,7 +28,6 @@ from core.officialdoc import safe_filename
 from core.workbooks import Column as SheetColumn
 from core.workbooks import ExcelFile, Kind, Title
 from org.models import Person
-from org.queries import office_name
 from surveys import actions, queries
 from surveys.models import (
     Answer,
@@ -360,66 +358,3 @@ def run_workbook(
             ]
         )
     return excel.to_bytes()
-
-
-STATUS_NAMES = {"met": "达标", "close": "接近目标", "missed": "未达标", "": "—"}
-
-
-def run_summary_title(run: SurveyRun) -> str:
-    return f"{settings.CHUANGWEN_JURISDICTION}{run.name}问卷调查情况报告"
-
-
-def run_summary_docx(run: SurveyRun, responses: QuerySet[Response]) -> bytes:
-    """The survey report as a 公文 (core/officialdoc.py): masthead, how the survey ran, the rate of every question
-    against its target, what must improve, signature and 版记. A draft: the number is left for the office."""
-    office, today = office_name(), timezone.localdate()
-    document = od.new_document(run_summary_title(run), "创文")
-    od.add_masthead(document, office, f"{settings.CHUANGWEN_DOCUMENT_PREFIX}调〔{today.year}〕　号")
-    od.paragraph(document, run_summary_title(run), od.TITLE)
-    od.paragraph(document, "各街道（乡镇）、县直各部门：", od.ADDRESSEE)
-    flags = queries.flag_counts(responses)
-    od.paragraph(document, "一、调查基本情况", od.HEADING1)
-    od.paragraph(
-        document,
-        f"调查时间：{_cn_date(run.starts_on)}至{_cn_date(run.ends_on)}。共收回问卷 {flags['total']} 份，"
-        f"有效问卷 {flags['valid']} 份（筛除 {flags['screened_out']} 份）；用时过短 {flags['too_fast']} 份，"
-        f"疑似重复 {flags['duplicates']} 份。",
-    )
-    rows = queries.rates(run, responses)
-    od.paragraph(document, "二、调查结果", od.HEADING1)
-    columns = [od.Column("题目"), od.Column("有效回答", numeric=True), od.Column("率", numeric=True)]
-    columns += [od.Column("目标", numeric=True), od.Column("结果")]
-    od.add_table(
-        document,
-        columns,
-        [
-            [
-                row.question.text,
-                row.rate.valid,
-                f"{row.rate.value * 100:.1f}%",
-                "—" if row.rate.target is None else f"{float(row.rate.target) * 100:.0f}%",
-                STATUS_NAMES[row.rate.status],
-            ]
-            for row in rows
-        ],
-    )
-    missed = [row for row in rows if row.rate.status == "missed"]
-    od.paragraph(document, "三、需重点改进", od.HEADING1)
-    for i, row in enumerate(missed, start=1):
-        od.paragraph(document, f"{i}. {row.question.text}：{row.rate.value * 100:.1f}%，低于目标。")
-    if not missed:
-        od.paragraph(document, "各题均达到或接近目标。")
-    od.paragraph(document, "请各单位对照调查结果，查找短板，抓好整改，提升群众满意度。", od.CLOSING)
-    od.add_signature(document, office, _cn_date(today))
-    od.add_footer_block(
-        document,
-        [
-            ("抄送：县委办公室，县人民政府办公室，县文明委各成员单位。", ""),
-            (office, f"{_cn_date(today)}印发"),
-        ],
-    )
-    return od.save(document)
-
-
-def _cn_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"

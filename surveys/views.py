@@ -14,14 +14,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from core.http import client_address
-from core.officialdoc import safe_filename
-from core.officialpdf import docx_to_pdf
+from core.http import attachment, client_address
 from org.http import PersonRequest
 from org.models import Unit, UnitKind
 from surveys import actions, exports, queries
@@ -38,7 +35,6 @@ from surveys.models import Channel, Question, Questionnaire, SurveyRun
 from surveys.rates import sample_size
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
@@ -201,7 +197,7 @@ def questionnaire_import(request: PersonRequest, pk: int) -> HttpResponse:
 def questionnaire_export(request: PersonRequest, pk: int) -> HttpResponse:
     questionnaire = get_questionnaire_for(request.user, pk, manage=True)
     response = HttpResponse(exports.questionnaire_workbook(questionnaire), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="questionnaire-{questionnaire.pk}.xlsx"'
+    response["Content-Disposition"] = attachment(f"{_('Questionnaire')}-{questionnaire.name}.xlsx")
     return response
 
 
@@ -367,19 +363,5 @@ def run_export(request: PersonRequest, pk: int) -> HttpResponse:
     if count > exports.DIRECT_EXPORT_RESPONSES:
         return render(request, "surveys/export_large.html", {"run": run, "count": count})
     response = HttpResponse(exports.run_workbook(run, responses), content_type=XLSX)
-    name = exports.run_export_filename(run)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name) or ""
-    return response
-
-
-@login_required
-def run_summary(request: PersonRequest, pk: int, fmt: str = "docx") -> HttpResponse:
-    """The survey report as a 公文, in Word or as the PDF made from the Word file."""
-    run = get_run_for(request.user, pk)
-    content = exports.run_summary_docx(run, responses_for(request.user, run))
-    if fmt == "pdf":
-        content = docx_to_pdf(content)
-    response = HttpResponse(content, content_type=DOCX if fmt == "docx" else "application/pdf")
-    name = safe_filename(f"{exports.run_summary_title(run)}（草稿）.{fmt}")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name) or ""
+    response["Content-Disposition"] = attachment(exports.run_export_filename(run))
     return response

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import subprocess
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import time_machine
@@ -171,3 +172,14 @@ def test_the_round_report_pdf_holds_the_word_text(county, login, round_, make, t
     ]
     assert [b for b in blocks if "".join(b.split()) not in text] == []
     assert "71.4%" in text and "示创办督〔2026〕　号" in "".join(p.text for p in word.paragraphs)
+
+
+def test_the_round_reports_are_named_by_county_round_kind_and_draft(county, login, round_, make):
+    client = login(county.office_admin)
+    for fmt in ("docx", "pdf", "xlsx"):
+        make(client, round_, fmt)
+        job = GeneratedFile.objects.latest("pk")
+        assert job.filename == f"示范县六月督查督查情况通报（草稿）.{fmt}"
+        with time_machine.travel(LATER, tick=False):  # the session was made then
+            download = client.get(reverse("jobs:download", args=[job.pk]))
+        assert quote(job.filename) in download["Content-Disposition"]

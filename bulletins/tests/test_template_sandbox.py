@@ -16,15 +16,18 @@ from docx import Document
 from bulletins.bulletin import default_template, render_docx, sample_context
 from bulletins.models import BulletinTemplate, TemplateKind
 from bulletins.round_report import default_round_template, render_round_docx, sample_round_context
+from bulletins.survey_report import default_survey_template, render_survey_docx, sample_survey_context
 
 PAYLOAD = "{{ cycler.__init__.__globals__.os.popen('id').read() }}"
 DEFAULTS: dict[str, Callable[[], bytes]] = {
     TemplateKind.BULLETIN: default_template,
     TemplateKind.ROUND: default_round_template,
+    TemplateKind.SURVEY: default_survey_template,
 }
 RENDERERS: dict[str, Callable[[bytes], bytes]] = {
     TemplateKind.BULLETIN: lambda data: render_docx(sample_context(), data),
     TemplateKind.ROUND: lambda data: render_round_docx(sample_round_context(), data),
+    TemplateKind.SURVEY: lambda data: render_survey_docx(sample_survey_context(), data),
 }
 
 

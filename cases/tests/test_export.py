@@ -8,7 +8,8 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from cases import exports
@@ -70,7 +71,13 @@ def test_a_large_list_is_made_in_the_background_and_downloaded(
     asked = client.get(reverse("cases:export") + f"?unit={county.town_b.pk}")
     assert asked.status_code == 200 and "2100" in asked.content.decode()  # says how many, asks first
     job = _run_export(client, f"unit={county.town_b.pk}", django_capture_on_commit_callbacks)
-    assert job.progress == 100 and job.filename.startswith("cases-") and job.filename.endswith(".xlsx")
+    assert (
+        job.progress == 100
+        and job.filename.startswith(f"{_('Case list')}-")
+        and job.filename.endswith(".xlsx")
+    )
+    with translation.override("zh-hans"):  # the worker's language, the site's (LANGUAGE_CODE)
+        assert exports.export_filename().startswith("案件清单-")
     progress_page = client.get(reverse("jobs:job", args=[job.pk])).content.decode()
     assert reverse("jobs:download", args=[job.pk]) in progress_page
     rows = _rows(_download(client, job))

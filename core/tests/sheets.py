@@ -66,22 +66,32 @@ def assert_forwardable(sheet: Worksheet, autofilter: bool = True) -> list[Any]:
 
 OFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_office = pytest.mark.skipif(not OFFICE, reason="LibreOffice (libreoffice-calc) is not installed here")
+WRITER = bool(OFFICE) and any(
+    Path(folder, "libswlo.so").exists()
+    for folder in ("/usr/lib/libreoffice/program", "/opt/libreoffice/program")
+)
+needs_writer = pytest.mark.skipif(
+    not WRITER, reason="LibreOffice Writer (libreoffice-writer-nogui) is not installed here"
+)
 
 
-def printed_pages(data: bytes) -> list[str]:
-    """The workbook printed to PDF by LibreOffice headless, as the text of each page (every sheet, in order)."""
+def printed_pages(data: bytes, suffix: str = ".xlsx") -> list[str]:
+    """The file (a workbook, or a Word document with suffix ".docx") printed to PDF by LibreOffice headless, as
+    the text of each page in order; the blank pages a section inserts (to start on an even page) are printed
+    too, as a duplex printer would."""
     assert OFFICE
     with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "export.xlsx"
+        source = Path(folder) / f"export{suffix}"
         source.write_bytes(data)
         profile = Path(folder) / "profile"  # its own profile: parallel runs do not share a lock
+        keep_blank = '{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
         subprocess.run(
             [
                 OFFICE,
                 f"-env:UserInstallation={profile.as_uri()}",
                 "--headless",
                 "--convert-to",
-                "pdf",
+                f"pdf:writer_pdf_Export:{keep_blank}" if suffix == ".docx" else "pdf",
                 "--outdir",
                 folder,
                 str(source),

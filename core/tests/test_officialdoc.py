@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 
 import pytest
 from docx import Document
+from docx.enum.section import WD_SECTION_START
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from core import officialdoc as od
-from core.officialpdf import docx_to_pdf
+from core.http import safe_filename
+from core.officialpdf import docx_to_pdf, place_footer_block
+from core.tests.sheets import needs_writer, printed_pages
 
 COLUMNS = [
     od.Column("名次", numeric=True),
@@ -22,7 +26,7 @@ COLUMNS = [
 ]
 
 
-def _document(paragraphs: int = 3) -> bytes:
+def _document(paragraphs: int = 3, lines: int = 0) -> bytes:
     document = od.new_document("测试通报", "创文")
     od.add_masthead(document, "示范县创建文明城市工作办公室", "示创办〔2026〕12号")
     od.paragraph(document, "示范县2026年第四季度考核情况通报", od.TITLE)
@@ -31,6 +35,8 @@ def _document(paragraphs: int = 3) -> bytes:
     od.paragraph(document, "（一）加减分情况", od.HEADING2)
     for _ in range(paragraphs):
         od.paragraph(document, "现将有关情况通报如下。" * 8, od.BODY)
+    for _ in range(lines):
+        od.paragraph(document, "现将有关情况通报如下。", od.BODY)
     od.add_table(
         document, COLUMNS, [[1, "城关街道", "2026-000123", "95.50"], [2, "柳河镇", "2026-000124", "90.00"]]
     )
@@ -193,19 +199,65 @@ def test_the_pdf_has_the_words_of_the_word_file_in_the_fallback_faces(tmp_path):
     assert "—1—" in "".join(_pdf_text(pdf, tmp_path, 1).split())
 
 
-@pytest.mark.parametrize("paragraphs", [3, 14])
-def test_the_footer_block_closes_an_even_page(tmp_path, paragraphs):
-    pdf = docx_to_pdf(_document(paragraphs))
+# (paragraphs, one-line paragraphs) of text ending: on an even page with room at its foot; on an odd page; on an
+# even page without room.
+EVEN_WITH_ROOM, ODD, EVEN_FULL = (3, 0), (8, 0), (16, 2)
+
+
+@pytest.mark.parametrize("text", [EVEN_WITH_ROOM, ODD, EVEN_FULL])
+def test_the_footer_block_closes_the_last_even_page_in_word_and_pdf(tmp_path, text):
+    data = place_footer_block(_document(*text))
+    document = Document(io.BytesIO(data))
+    block = od.footer_block_table(document)
+    assert block is not None
+    assert block._tbl.tblPr.find(qn("w:tblpPr")).get(qn("w:tblpYSpec")) == "bottom"  # at the foot in Word
+    pdf = docx_to_pdf(data)
     pages = _pages(pdf, tmp_path)
     assert pages % 2 == 0
-    last = _pdf_text(pdf, tmp_path, pages)
-    assert "2026年12月31日印发" in last
+    text_of_last = "".join(_pdf_text(pdf, tmp_path, pages).split())
+    last = re.sub(r"—\d+—", "", text_of_last)  # the page number, wherever the text extraction puts it
+    assert last.endswith("抄送：县委办公室。示范县创建文明城市工作办公室2026年12月31日印发")
+    if text == EVEN_WITH_ROOM:  # under the text of its last page, in one section
+        assert len(document.sections) == 1 and "2026年12月31日" in last.removesuffix("2026年12月31日印发")
+        return
+    # A section of its own, starting on an even page, the 版记 at its foot and no page number; the PDF alike.
+    section = document.sections[-1]
+    assert len(document.sections) == 2 and section.start_type == WD_SECTION_START.EVEN_PAGE
+    assert section._sectPr.find(qn("w:vAlign")).get(qn("w:val")) == "bottom"
+    assert not section.footer.is_linked_to_previous and not section.even_page_footer.is_linked_to_previous
+    assert "PAGE" not in section.footer._element.xml + section.even_page_footer._element.xml
+    assert "PAGE" in document.sections[0].footer._element.xml  # the text keeps its numbers
+    assert text_of_last.startswith("抄送") and "—" not in text_of_last  # alone on its page, unnumbered
+    if text == EVEN_FULL:
+        assert not _pdf_text(pdf, tmp_path, pages - 1).strip()  # a blank page before it, unnumbered too
+
+
+def test_a_footer_block_without_a_paragraph_after_it_gets_one_to_anchor_to():
+    """A template restyled or made before the anchor: the table ends the body, which LibreOffice drops."""
+    document = Document(io.BytesIO(_document()))
+    block = od.footer_block_table(document)
+    assert block is not None
+    block._tbl.getnext().getparent().remove(block._tbl.getnext())
+    assert block._tbl.getnext().tag == qn("w:sectPr")
+    placed = Document(io.BytesIO(place_footer_block(od.save(document))))
+    placed_block = od.footer_block_table(placed)
+    assert placed_block is not None and placed_block._tbl.getnext().tag == qn("w:p")
+
+
+@needs_writer
+def test_an_office_suite_prints_the_word_files_footer_block_alone_on_an_even_page():
+    """LibreOffice Writer lays out the Word file's section: whatever page its text ends on, the 版记 comes on the
+    next even page, alone and unnumbered (its grid differs from Word's, so the page the text ends on may differ)."""
+    pages = printed_pages(place_footer_block(_document(*ODD)), ".docx")
+    assert len(pages) % 2 == 0
+    last = "".join(pages[-1].split())
+    assert last.startswith("抄送：县委办公室。") and last.endswith("印发") and "—" not in last
 
 
 def test_file_names_have_no_path_separators():
-    name = od.safe_filename("示范县2026年第四季度街道/乡镇通报（示创办〔2026〕12号）.docx")
+    name = safe_filename("示范县2026年第四季度街道/乡镇通报（示创办〔2026〕12号）.docx")
     assert name == "示范县2026年第四季度街道－乡镇通报（示创办〔2026〕12号）.docx"
-    assert od.safe_filename('a\\b:c*?"<>|\x01.pdf') == "a－b_c_______.pdf"
-    assert len(od.safe_filename("字" * 300 + ".docx")) == 200 and od.safe_filename(
-        "字" * 300 + ".docx"
-    ).endswith(".docx")
+    assert safe_filename('a\\b:c*?"<>|\x01.pdf') == "a－b_c_______.pdf"
+    assert len(safe_filename("字" * 300 + ".docx")) == 200 and safe_filename("字" * 300 + ".docx").endswith(
+        ".docx"
+    )

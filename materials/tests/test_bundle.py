@@ -7,8 +7,10 @@ import zipfile
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from docx import Document
 from openpyxl import load_workbook
 
+from core import officialdoc as od
 from core.tests.sheets import assert_forwardable
 from jobs.models import GeneratedFile
 from materials import actions
@@ -50,6 +52,17 @@ def test_the_zip_is_organised_by_the_framework_tree_with_an_index(
             f"{root}/索引.xlsx",
         ]
     )
+    report = Document(io.BytesIO(archive.read(next(n for n in names if n.endswith(".docx")))))
+    section = report.sections[0]
+    assert (
+        round(getattr(section.top_margin, "mm", 0)) == 37
+        and round(getattr(section.page_width, "mm", 0)) == 210
+    )
+    assert [(getattr(p.style, "name", ""), p.text) for p in report.paragraphs] == [
+        (od.TITLE.name, "2 文化活动常态开展。"),
+        (od.BODY.name, "本季度开展文化活动十二场。"),
+        (od.SIGNATURE.name, "城关街道"),
+    ]
     pdf_name = next(n for n in names if n.endswith(".pdf"))
     assert archive.read(pdf_name) == PDF
     index = load_workbook(io.BytesIO(archive.read(f"{root}/索引.xlsx")))

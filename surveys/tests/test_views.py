@@ -157,10 +157,10 @@ def test_the_excel_and_word_reports_hold_the_numbers(county, run, questionnaire,
     if OFFICE:
         assert_prints_whole(client.get(reverse("surveys:run_export", args=[run.pk])).content, "版本", "结果")
     assert isinstance(workbook["答卷"]["M3"].value, dt.datetime)
-    word = client.get(reverse("surveys:run_summary", args=[run.pk]))
-    assert quote("问卷调查情况报告（草稿）.docx") in word["Content-Disposition"]
+    word = client.get(reverse("bulletins:survey_report", args=[run.pk, "docx"]))
+    assert quote("示范县第四季度测评问卷调查情况报告（草稿）.docx") in word["Content-Disposition"]
     document = Document(io.BytesIO(word.content))
-    assert any("共收回问卷 4 份" in p.text for p in document.paragraphs)
+    assert any("共收回问卷4份，有效问卷4份" in p.text for p in document.paragraphs)
     assert (
         getattr(document.paragraphs[0].style, "name", "") == od.OFFICE.name
         and round(getattr(document.sections[0].top_margin, "mm", 0)) == 37
@@ -175,7 +175,7 @@ def test_the_excel_and_word_reports_hold_the_numbers(county, run, questionnaire,
     ]
     assert table.rows[0]._tr.get_or_add_trPr().find(qn("w:tblHeader")) is not None
     pdf = tmp_path / "s.pdf"
-    pdf.write_bytes(client.get(reverse("surveys:run_summary_pdf", args=[run.pk])).content)
+    pdf.write_bytes(client.get(reverse("bulletins:survey_report", args=[run.pk, "pdf"])).content)
     text = "".join(
         subprocess.run(
             ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True

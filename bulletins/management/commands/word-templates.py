@@ -10,12 +10,13 @@ from bulletins.bulletin import TEMPLATES
 
 
 class Command(BaseCommand):
-    help = "Rebuild the shipped 公文 Word templates (bulletin and round report) from bulletins/layout.py."
+    help = "Rebuild the shipped 公文 Word templates (bulletin, round report, survey report) from bulletins/layout.py."
 
     def handle(self, *args, **options) -> None:
         for name, build in (
             ("bulletin.docx", layout.bulletin_template),
             ("round_report.docx", layout.round_template),
+            ("survey_report.docx", layout.survey_template),
         ):
             path = TEMPLATES / name
             path.write_bytes(build())
