@@ -18,13 +18,13 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from core import backup
-from org.models import Person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -121,7 +121,7 @@ def test_backup_then_restore_into_an_empty_database_gives_back_every_row_and_fil
 
     for table, count in source_counts.items():
         assert target.query(f"SELECT COUNT(*) FROM {_quote(table)}") == [(count,)], table
-    people = sorted(Person.objects.values_list("username", "password", "unit__name"))
+    people = sorted(get_user_model().objects.values_list("username", "password", "unit__name"))
     restored = target.query(
         "SELECT p.username, p.password, u.name FROM org_person p JOIN org_unit u ON u.id = p.unit_id"
     )
