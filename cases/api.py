@@ -18,8 +18,9 @@ from cases import actions
 from cases.access import cases_for, get_case_for, shows_actor
 from cases.models import Case, CaseEvent, Category, Priority, Source, overdue_q
 from core.text import CleanText
+from org.apiauth import api_auth
 from org.http import ApiRequest
-from org.models import Person, Unit
+from org.models import ApiScope, Person, Unit
 
 router = Router(tags=["cases"])
 A = CaseEvent.Action
@@ -128,7 +129,7 @@ def get_case(request: ApiRequest, case_id: int):
     return get_case_for(request.auth, case_id)
 
 
-@router.post("/cases", response={201: CaseOut, 403: Problem, 422: Problem})
+@router.post("/cases", response={201: CaseOut, 403: Problem, 422: Problem}, auth=api_auth(ApiScope.FILE))
 def create_case(request: ApiRequest, payload: CaseIn):
     data = payload.dict()
     category_id = data.pop("category_id")
@@ -162,7 +163,9 @@ API_STEPS: dict[str, Callable[[Person, Case, StepIn], Case]] = {
 
 
 @router.post(
-    "/cases/{case_id}/{step}", response={200: CaseOut, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+    "/cases/{case_id}/{step}",
+    response={200: CaseOut, 403: Problem, 404: Problem, 409: Problem, 422: Problem},
+    auth=api_auth(ApiScope.STEPS),
 )
 def take_step(request: ApiRequest, case_id: int, step: str, payload: StepIn):
     case = get_case_for(request.auth, case_id)
