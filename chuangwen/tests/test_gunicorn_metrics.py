@@ -37,7 +37,7 @@ def shared_database_url(tmp_path: Path) -> str:
         copy = tmp_path / "served.sqlite3"
         connection.ensure_connection()
         target = sqlite3.connect(copy)
-        connection.connection.backup(target)  # type: ignore[union-attr]
+        connection.connection.backup(target)
         target.close()
         return f"sqlite:///{copy}"
     auth = f"{db['USER']}:{db['PASSWORD']}@" if db.get("PASSWORD") else f"{db['USER']}@"
