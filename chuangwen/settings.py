@@ -115,7 +115,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "chuangwen.urls"
+# `chuangwen bench load` serves bench.cases (these URLs plus a bare insert view, its reference) through gunicorn.
+ROOT_URLCONF = env_str("ROOT_URLCONF", "chuangwen.urls")
 WSGI_APPLICATION = "chuangwen.wsgi.application"
 
 TEMPLATES = [
