@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -28,9 +30,17 @@ schema.app = WSGIHandler()  # chooses the in-process transport; each test passes
 
 
 @pytest.fixture
-def app() -> WSGIHandler:
-    """Built per test, so its middleware reads the test settings (plain HTTP, no redirect to HTTPS)."""
-    return WSGIHandler()
+def app():
+    """Built per test, so its middleware reads the test settings (plain HTTP, no redirect to HTTPS). As Django's
+    test client does, requests leave the database connection alone: closing it at the end of each request would
+    close the test's transaction (on PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield WSGIHandler()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
