@@ -11,15 +11,17 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from cases import actions
 from cases.access import cases_for, get_case_for, shows_actor
 from cases.models import Case, CaseEvent, Category, Priority, Source, overdue_q
+from core.ids import BIGINT_MAX, RowId
 from core.text import CleanText
+from org.apiauth import api_auth
 from org.http import ApiRequest
-from org.models import Person, Unit
+from org.models import ApiScope, Person, Unit
 
 router = Router(tags=["cases"])
 A = CaseEvent.Action
@@ -84,7 +86,7 @@ class CaseDetailOut(CaseOut):
 class CaseIn(Schema):
     source: Source
     description: CleanText
-    category_id: int | None = None
+    category_id: RowId | None = None
     lon: float | None = None
     lat: float | None = None
     address: CleanText = ""
@@ -99,7 +101,7 @@ class StepIn(Schema):
     # Without it the step applies to the case as it is now.
     version: int | None = None
     note: CleanText = ""
-    unit_id: int | None = None
+    unit_id: RowId | None = None
     deadline: dt.datetime | None = None
     original_number: CleanText | None = None
 
@@ -108,10 +110,22 @@ class Problem(Schema):
     detail: str
 
 
+class BoundedLimitOffset(LimitOffsetPagination):
+    """Ninja's limit/offset with the offset bounded too (a huge one overflowed PostgreSQL's bigint: a 500)."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=10**9)
+
+
 @router.get("/cases", response=list[CaseOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_cases(
-    request: ApiRequest, state: str | None = None, unit_id: int | None = None, overdue: bool = False
+    request: ApiRequest,
+    state: str | None = None,
+    # Not RowId: paginate's wrapper resolves the annotations where RowId is unknown.
+    unit_id: int | None = Query(None, ge=1, le=BIGINT_MAX),
+    overdue: bool = False,
 ):
     cases = cases_for(request.auth).order_by("-reported_at")
     if state:
@@ -124,11 +138,11 @@ def list_cases(
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut)
-def get_case(request: ApiRequest, case_id: int):
+def get_case(request: ApiRequest, case_id: RowId):
     return get_case_for(request.auth, case_id)
 
 
-@router.post("/cases", response={201: CaseOut, 403: Problem, 422: Problem})
+@router.post("/cases", response={201: CaseOut, 403: Problem, 422: Problem}, auth=api_auth(ApiScope.FILE))
 def create_case(request: ApiRequest, payload: CaseIn):
     data = payload.dict()
     category_id = data.pop("category_id")
@@ -162,9 +176,11 @@ API_STEPS: dict[str, Callable[[Person, Case, StepIn], Case]] = {
 
 
 @router.post(
-    "/cases/{case_id}/{step}", response={200: CaseOut, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+    "/cases/{case_id}/{step}",
+    response={200: CaseOut, 403: Problem, 404: Problem, 409: Problem, 422: Problem},
+    auth=api_auth(ApiScope.STEPS),
 )
-def take_step(request: ApiRequest, case_id: int, step: str, payload: StepIn):
+def take_step(request: ApiRequest, case_id: RowId, step: str, payload: StepIn):
     case = get_case_for(request.auth, case_id)
     if step not in API_STEPS:
         return Status(404, {"detail": f"unknown step {step!r}"})

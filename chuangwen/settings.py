@@ -115,7 +115,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "chuangwen.urls"
+# `chuangwen bench load` serves bench.cases (these URLs plus a bare insert view, its reference) through gunicorn.
+ROOT_URLCONF = env_str("ROOT_URLCONF", "chuangwen.urls")
 WSGI_APPLICATION = "chuangwen.wsgi.application"
 
 TEMPLATES = [
@@ -445,3 +446,16 @@ LOGGING = {
 # an empty folder (prometheus_client's own variable) so /metrics adds up every worker.
 METRICS_TOKEN = env_str("METRICS_TOKEN")
 PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
+
+# Error reports (core.errorreports): off unless SENTRY_DSN is set (Sentry or a self-hosted GlitchTip); phones and
+# names are scrubbed before anything is sent. SENTRY_TRACES_SAMPLE_RATE > 0 also sends request timings.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from core import errorreports
+
+    errorreports.init(
+        SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production" if not DEBUG else "development"),
+        release=env_str("SENTRY_RELEASE"),
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+    )

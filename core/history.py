@@ -89,6 +89,11 @@ class Versioned(models.Model):
         abstract = True
 
 
+def seen_version(posted: str | None) -> int | None:
+    """The version a form's hidden `version` field carried; None from an old page without one (no check)."""
+    return int(posted) if posted and posted.isdigit() and len(posted) < 10 else None
+
+
 @dataclass(frozen=True)
 class Transition:
     """One step of a state machine: the states it starts from, the state it leads to, and whose step it is."""

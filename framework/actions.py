@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core import history
 from core.history import Transition
@@ -55,14 +56,23 @@ STEPS: dict[str, Transition] = {
 }
 
 
+# The share moved after the actor's page was shown (a new report, a confirmation, a return): nothing is saved.
+STALE = _lazy(
+    "This unit's share changed after you opened the page (see the history). Nothing of yours was saved: check "
+    "the page as it is now and send again if still needed."
+)
+
+
 def _lock(task_unit: TaskUnit, kind: str, refusal: str) -> TaskUnit:
-    """The share, locked for this transaction, if step `kind` fits its progress (else `refusal` is raised)."""
+    """The share, locked for this transaction, if step `kind` fits its progress (else `refusal` is raised) and, when
+    the actor's page said which version it showed (`task_unit.seen_version`), if it did not move since."""
+    step = STEPS[kind]
+
+    def refuse(locked: TaskUnit) -> ValidationError:
+        return ValidationError(STALE if step.allows(locked.progress) else refusal)
+
     return history.lock(
-        TaskUnit.objects,
-        task_unit.pk,
-        STEPS[kind],
-        refuse=lambda _locked: ValidationError(refusal),
-        field="progress",
+        TaskUnit.objects, task_unit.pk, step, refuse=refuse, field="progress", seen=task_unit.seen_version
     )
 
 
@@ -92,6 +102,8 @@ def assign_task(
     subject = criterion or node
     if subject is None or (criterion is not None and node is not None):
         raise ValidationError(_("Assign either a criterion or a node."))
+    # Two people breaking the same subject down at once: the second waits here, then sees the first's task.
+    type(subject).objects.select_for_update().filter(pk=subject.pk).first()
     again = existing_tasks(criterion=criterion, node=node).exists()
     if again and not reason.strip():
         raise ValidationError(

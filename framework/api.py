@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from ninja import Router, Schema
 
+from core.ids import RowId
 from framework.access import editions_for, get_criterion_for, get_site_type_for, task_units_for
 from framework.queries import checklist_for
 from org.http import ApiRequest
@@ -68,12 +69,12 @@ def list_editions(request: ApiRequest):
 
 
 @router.get("/framework/criteria/{pk}", response=CriterionOut)
-def get_criterion(request: ApiRequest, pk: int):
+def get_criterion(request: ApiRequest, pk: RowId):
     return get_criterion_for(request.auth, pk)
 
 
 @router.get("/framework/site-types/{pk}/checklist", response=list[CheckItemOut])
-def site_type_checklist(request: ApiRequest, pk: int):
+def site_type_checklist(request: ApiRequest, pk: RowId):
     items = checklist_for(get_site_type_for(request.auth, pk))
     return [
         {"id": i.pk, "text": i.text, "deduction": i.deduction, "criterion_id": i.requirement.criterion_id}

@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.history import Event, action_field, state_field
+from core.history import Event, Versioned, action_field, state_field
 from core.text import clause
 from framework.rules import RuleKind, check_rule
 from org.models import Unit
@@ -272,8 +272,9 @@ class Task(models.Model):
         return node
 
 
-class TaskUnit(models.Model):
-    """One unit's share of a task and its progress."""
+class TaskUnit(Versioned):
+    """One unit's share of a task and its progress. Versioned: the office confirms or returns the report its page
+    showed, and a unit reports on the state it saw; a share that moved since is refused."""
 
     OPEN_PROGRESS: ClassVar[set[str]] = {Progress.NOT_STARTED, Progress.IN_PROGRESS}
     CAN_REPORT: ClassVar[set[str]] = {Progress.NOT_STARTED, Progress.IN_PROGRESS}

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import history
 from core.excel import open_workbook
 from core.http import attachment
 from framework import actions, queries
@@ -302,6 +303,7 @@ def task_detail(request: PersonRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_unit_report(request: PersonRequest, pk: int) -> HttpResponse:
     task_unit = get_task_unit_for(request.user, pk, write=True)
+    task_unit.seen_version = history.seen_version(request.POST.get("version"))
     form = ReportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -315,6 +317,7 @@ def task_unit_report(request: PersonRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your report is saved."))
         except ValidationError as error:
             _problems(request, error)
+            _keep_typed(request, form.cleaned_data["note"])
     else:
         _problems(request, ValidationError([e for errors in form.errors.values() for e in errors]))
     return redirect("framework:task_detail", task_unit.task_id)
@@ -322,6 +325,7 @@ def task_unit_report(request: PersonRequest, pk: int) -> HttpResponse:
 
 def _office_step(request: PersonRequest, pk: int, step, done_message: str) -> HttpResponse:
     task_unit = get_task_unit_for(request.user, pk, office=True)
+    task_unit.seen_version = history.seen_version(request.POST.get("version"))
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
@@ -329,7 +333,14 @@ def _office_step(request: PersonRequest, pk: int, step, done_message: str) -> Ht
             messages.success(request, done_message % {"unit": task_unit.unit.name})
         except ValidationError as error:
             _problems(request, error)
+            _keep_typed(request, form.cleaned_data["note"])
     return redirect("framework:task_detail", task_unit.task_id)
+
+
+def _keep_typed(request: HttpRequest, text: str) -> None:
+    """A refused step loses nothing: what the person wrote comes back with the refusal, to copy."""
+    if text.strip():
+        messages.info(request, _("What you wrote (not saved): %(text)s") % {"text": text.strip()})
 
 
 @login_required

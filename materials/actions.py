@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core import history
 from core.history import Transition
@@ -59,6 +60,14 @@ STEPS: dict[str, Transition] = {
 }
 
 
+# Someone else reviewed, rescored or moved the deadline after the actor's page was shown: nothing is saved, and
+# the actor sees what they had typed again (the view keeps it) with the page as it is now.
+STALE = _lazy(
+    "Someone changed this material after you opened the page (see its history). Nothing of yours was saved: "
+    "check the page as it is now and send again if still needed."
+)
+
+
 def _event(
     actor: Person | None,
     request: MaterialRequest,
@@ -73,9 +82,16 @@ def _event(
 
 
 def _lock(request: MaterialRequest, step: Transition, refusal: str) -> MaterialRequest:
-    """The request, locked for this transaction, if `step` fits its state (else `refusal` is raised)."""
+    """The request, locked for this transaction, if `step` fits its state (else `refusal` is raised) and, when the
+    actor's form said which version it showed (`request.seen_version`), if nobody changed it since."""
     rows = MaterialRequest.objects.select_related("criterion", "unit")
-    return history.lock(rows, request.pk, step, refuse=lambda _locked: ValidationError(refusal))
+
+    def refuse(locked: MaterialRequest) -> ValidationError:
+        if step.allows(locked.state):
+            return ValidationError(STALE)
+        return ValidationError(refusal)
+
+    return history.lock(rows, request.pk, step, refuse=refuse, seen=request.seen_version)
 
 
 def _move(
@@ -83,10 +99,12 @@ def _move(
     request: MaterialRequest,
     kind: str,
     submission: Submission | None = None,
-    **fields: Any,
+    fields: Iterable[str] = (),
+    **event_fields: Any,
 ) -> RequestEvent:
-    event = RequestEvent(request=request, submission=submission, action=kind, actor=actor, **fields)
-    return history.move(request, STEPS[kind], event)
+    """A step: the request's state (if the step moves it) and `fields` saved, its version counted, history written."""
+    event = RequestEvent(request=request, submission=submission, action=kind, actor=actor, **event_fields)
+    return history.move(request, STEPS[kind], event, fields=fields)
 
 
 def _url(request: MaterialRequest) -> str:
@@ -482,7 +500,7 @@ def rescore(
     before = request.score
     score, grade = grading.resolve(request.criterion, points, grade)
     _set_score(actor, request, score, grade)
-    _event(
+    _move(
         actor,
         request,
         EventKind.SCORED,
@@ -519,11 +537,11 @@ def change_deadline(
     request = _lock(request, STEPS[EventKind.DEADLINE], _("The material is already accepted."))
     before = request.deadline
     request.deadline = deadline
-    request.save(update_fields=["deadline", "updated_at"])
-    _event(
+    _move(
         actor,
         request,
         EventKind.DEADLINE,
+        fields=["deadline"],
         note=note.strip(),
         data={"before": str(before), "after": str(deadline)},
     )

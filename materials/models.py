@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.history import Event, action_field, state_field
+from core.history import Event, Versioned, action_field, state_field
 from core.models import Period
 from framework.models import Criterion, MaterialType
 from org.models import Person, Unit
@@ -34,8 +34,9 @@ def submitted_late(first_submitted_at: datetime | None, deadline: date) -> bool:
     return first_submitted_at is not None and timezone.localdate(first_submitted_at) > deadline
 
 
-class MaterialRequest(models.Model):
-    """One unit's share of one criterion's materials for one period."""
+class MaterialRequest(Versioned):
+    """One unit's share of one criterion's materials for one period. Versioned: the office's review, rescoring
+    and deadline forms send the version they showed, and a request that changed since is refused."""
 
     # The unit still owes something: these count as overdue after the deadline.
     OPEN_STATES: ClassVar[set[str]] = {RequestState.REQUESTED, RequestState.DRAFT, RequestState.RETURNED}

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import history
 from core.models import Period
 from framework.models import Criterion, MaterialType, MethodKind, Node
 from framework.queries import active_edition
@@ -353,6 +354,7 @@ def submit(request: PersonRequest, pk: int) -> HttpResponse:
 
 def _review(request: PersonRequest, pk: int, step, done: str) -> HttpResponse:
     material = get_request_for(request.user, pk, manage=True)
+    material.seen_version = history.seen_version(request.POST.get("version"))
     form = ReviewForm(request.POST, grades=grading.grades_for(material.criterion), possible=material.possible)
     form.is_valid()
     data = form.cleaned_data
@@ -361,7 +363,14 @@ def _review(request: PersonRequest, pk: int, step, done: str) -> HttpResponse:
         messages.success(request, done % {"unit": material.unit.name})
     except ValidationError as error:
         _problems(request, error)
+        _keep_typed(request, data.get("comment", ""))
     return redirect("materials:request_detail", material.pk)
+
+
+def _keep_typed(request: HttpRequest, text: str) -> None:
+    """A refused review loses nothing: what the person wrote comes back with the refusal, to copy."""
+    if text.strip():
+        messages.info(request, _("What you wrote (not saved): %(text)s") % {"text": text.strip()})
 
 
 @login_required

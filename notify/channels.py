@@ -1,4 +1,5 @@
-"""The ways a delivery leaves the system. Each sender raises on failure; the task records it and retries later."""
+"""The ways a delivery leaves the system. Each sender raises on failure; the task records it and retries later,
+except a failure no retry can mend (`Undeliverable`), which fails the delivery at once."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ from django.utils.module_loading import import_string
 
 from notify.backends import Backend, Outgoing
 from notify.models import Channel, Delivery
-from notify.targets import check_target, opener
+from notify.targets import RefusedTarget, check_target, opener
+
+
+class Undeliverable(Exception):
+    """The delivery cannot succeed however often it is tried (a refused target, an unknown channel)."""
+
 
 # The personal channels with a backend named in settings (notify.backends).
 BACKEND_CHANNELS = frozenset({Channel.SMS.value, Channel.WECOM.value, Channel.DINGTALK.value})
@@ -50,6 +56,9 @@ def send(delivery: Delivery) -> None:
         message = Outgoing(text=delivery.text, params=delivery.params, key=delivery.dedupe_key)
         backend(delivery.channel).send(delivery.address, message)
     elif delivery.channel == Channel.WEBHOOK:
-        post_webhook(delivery.address, delivery.text)
+        try:
+            post_webhook(delivery.address, delivery.text)
+        except RefusedTarget as refused:
+            raise Undeliverable(" ".join(refused.messages)) from refused
     else:
-        raise ValueError(f"unknown channel {delivery.channel}")
+        raise Undeliverable(f"unknown channel {delivery.channel}")

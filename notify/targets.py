@@ -16,6 +16,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 
+class RefusedTarget(ValidationError):
+    """A target refused by rule (not http(s), a private address, a redirect): sending again cannot help, so a
+    delivery to it fails at once instead of being retried."""
+
+
 def addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
     """The host's addresses: itself when it is one, else what it resolves to (nothing when it does not)."""
     try:
@@ -35,7 +40,7 @@ def check_target(url: str, *, must_resolve: bool = False) -> None:
     only the production network knows, and is checked again then)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError({"url": _("A webhook URL starts with https:// or http://.")})
+        raise RefusedTarget({"url": _("A webhook URL starts with https:// or http://.")})
     if settings.WEBHOOK_ALLOW_PRIVATE:
         return
     found = addresses(parts.hostname)
@@ -44,7 +49,7 @@ def check_target(url: str, *, must_resolve: bool = False) -> None:
             {"url": _("The webhook's host %(host)s cannot be found.") % {"host": parts.hostname}}
         )
     if any(not address.is_global for address in found):
-        raise ValidationError(
+        raise RefusedTarget(
             {
                 "url": _("A webhook may not point at a private, loopback or link-local address (%(host)s).")
                 % {"host": parts.hostname}
@@ -54,7 +59,7 @@ def check_target(url: str, *, must_resolve: bool = False) -> None:
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
-        raise ValidationError(_("The webhook answered with a redirect, which is not followed."))
+        raise RefusedTarget(_("The webhook answered with a redirect, which is not followed."))
 
 
 # The opener every post goes through: no redirects (a public host could send the post on to an internal one).

@@ -19,6 +19,9 @@ def send_delivery(delivery_id: int) -> str:
         delivery.attempts += 1
         try:
             channels.send(delivery)
+        except channels.Undeliverable as exc:  # no retry can mend it: failed now, for the office to see
+            delivery.error = str(exc)[:300]
+            delivery.status = Delivery.Status.FAILED
         except Exception as exc:  # any failure of the outside world is recorded, then retried after a backoff
             delivery.error = str(exc)[:300]
             delivery.due_at = timezone.now() + delivery.backoff()

@@ -17,7 +17,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from org.models import Grid, Person, Role, Unit
+from org.models import ApiToken, Grid, Person, Role, Unit
 
 M = TypeVar("M", bound=Model)
 
@@ -147,3 +147,30 @@ def get_grid_for(person: Person, pk: int, write: bool = False) -> Grid:
     if write:
         require(can_manage_org(person))
     return grid
+
+
+# --- API tokens ---------------------------------------------------------------------------------------
+
+
+def can_issue_token(actor: Person | AnonymousUser, person: Person) -> bool:
+    """Anyone active may issue tokens acting as themselves (a token can do no more than its person); the office
+    admins issue them for the integration accounts in their scope."""
+    if not is_active_person(actor) or not person.is_active:
+        return False
+    return actor.pk == person.pk or (
+        can_manage_org(actor) and people_for(actor).filter(pk=person.pk).exists()
+    )
+
+
+def tokens_for(person: Person) -> QuerySet[ApiToken]:
+    """One's own tokens; an office admin also sees (and may revoke) those of everyone in scope."""
+    tokens = ApiToken.objects.select_related("person", "created_by")
+    if not is_active_person(person):
+        return tokens.none()
+    if can_manage_org(person):
+        return tokens.filter(person__in=people_for(person))
+    return tokens.filter(person=person)
+
+
+def get_token_for(person: Person, pk: int) -> ApiToken:
+    return get_or_404(tokens_for(person), pk)

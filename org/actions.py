@@ -7,18 +7,22 @@ actor through its middleware, commands and tasks through `auditlog.context.set_a
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.passwords import temporary_password
 from core.records import save_validated
 from org import signin
-from org.access import can_manage_org, can_name_liaison, require
-from org.models import Grid, Person, Unit
+from org.access import can_issue_token, can_manage_org, can_name_liaison, require, tokens_for
+from org.models import ApiScope, ApiToken, ApiTokenEvent, Grid, Person, Unit
 from org.queries import forget_grid_index
 
 
@@ -118,3 +122,80 @@ def save_grid(actor: Person, grid: Grid | None, **fields: Any) -> Grid:
     forget_grid_index()
     transaction.on_commit(forget_grid_index)  # again, so no lookup in between keeps the old shape
     return grid
+
+
+# --- API tokens -----------------------------------------------------------------------------------------
+
+TOKEN_MAX_DAYS = 366
+
+
+class ScopeRefused(Exception):
+    """A usable token asked for something its scopes do not cover (403, recorded)."""
+
+
+@transaction.atomic
+def issue_token(
+    actor: Person, person: Person, name: str, scopes: list[str], days: int, address: str | None = None
+) -> tuple[ApiToken, str]:
+    """A new token acting as `person`; the token itself is returned once and only its digest is kept."""
+    require(can_issue_token(actor, person))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("Name the client that will use the token."))
+    chosen = sorted(set(scopes))
+    if not chosen or not set(chosen) <= set(ApiScope.values):
+        raise ValidationError(_("Choose at least one scope."))
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise ValidationError(_("A token lasts from 1 to %(days)s days.") % {"days": TOKEN_MAX_DAYS})
+    raw = ApiToken.new_token()
+    token = ApiToken.objects.create(
+        person=person,
+        name=name[:100],
+        prefix=raw[:8],
+        token_hash=ApiToken.digest(raw),
+        scopes=chosen,
+        created_by=actor,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    ApiTokenEvent.objects.create(
+        token=token, action=ApiTokenEvent.Action.ISSUED, actor=actor, address=address, data={"scopes": chosen}
+    )
+    return token, raw
+
+
+@transaction.atomic
+def revoke_token(actor: Person, token: ApiToken, address: str | None = None) -> ApiToken:
+    require(tokens_for(actor).filter(pk=token.pk).exists())
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if not token.is_revoked():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        ApiTokenEvent.objects.create(
+            token=token, action=ApiTokenEvent.Action.REVOKED, actor=actor, address=address
+        )
+    return token
+
+
+def use_token(raw: str, scope: str, *, address: str | None, method: str, path: str) -> Person | None:
+    """The person a bearer token acts as, for one request needing `scope`, with the use recorded.
+
+    None for a token that is unknown, revoked, expired or whose person is disabled (the API answers 401, the
+    same for each, so a probe learns nothing); `ScopeRefused` for a usable token without the scope (403).
+    """
+    if not raw.startswith(ApiToken.PREFIX):
+        return None
+    token = ApiToken.objects.select_related("person").filter(token_hash=ApiToken.digest(raw)).first()
+    if token is None or not token.is_usable():
+        return None
+    data = {"method": method, "path": path[:200], "scope": scope}
+    if not token.allows(scope):
+        ApiTokenEvent.objects.create(
+            token=token, action=ApiTokenEvent.Action.REFUSED, actor=token.person, address=address, data=data
+        )
+        raise ScopeRefused(scope)
+    now = timezone.now()
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_from=address)
+    ApiTokenEvent.objects.create(
+        token=token, action=ApiTokenEvent.Action.USED, actor=token.person, address=address, at=now, data=data
+    )
+    return token.person

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
 
 from core.geo import validate_lon_lat
+from core.ids import RowId
 from org.access import get_grid_for, get_unit_for, grids_for, people_for, sees_everything, visible_units
 from org.http import ApiRequest
 from org.queries import grid_of_point
@@ -69,7 +70,7 @@ def list_units(request: ApiRequest, kind: str | None = None):
 
 
 @router.get("/units/{unit_id}", response=UnitOut)
-def get_unit(request: ApiRequest, unit_id: int):
+def get_unit(request: ApiRequest, unit_id: RowId):
     return get_unit_for(request.auth, unit_id)
 
 
@@ -96,5 +97,5 @@ def locate_grid(request: ApiRequest, lon: float, lat: float):
 
 
 @router.get("/grids/{grid_id}", response=GridOut)
-def get_grid(request: ApiRequest, grid_id: int):
+def get_grid(request: ApiRequest, grid_id: RowId):
     return get_grid_for(request.auth, grid_id)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
 from core.geo import parse_boundary, validate_lon_lat
-from org.models import Grid, Person, Unit
+from org.models import ApiScope, Grid, Person, Unit
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -92,3 +92,26 @@ class ImportForm(StyledFormMixin, forms.Form):
     KIND_CHOICES = [("units", _("Units")), ("people", _("People"))]
     kind = forms.ChoiceField(label=_("What to import"), choices=KIND_CHOICES)
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+class TokenForm(StyledFormMixin, forms.Form):
+    """Issue an API token: who it acts as (office admins choose among their people), for which client, what it
+    may do and for how long."""
+
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("acts as"))
+    name = forms.CharField(label=_("client"), max_length=100, help_text=_("e.g. 12345 hotline platform"))
+    scopes = forms.MultipleChoiceField(
+        label=_("scopes"),
+        choices=ApiScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[ApiScope.READ],
+    )
+    days = forms.IntegerField(label=_("valid for (days)"), min_value=1, max_value=366, initial=90)
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = people
+        if people.count() == 1:
+            field.initial = people.first()

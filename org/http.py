@@ -18,6 +18,6 @@ class PersonRequest(HtmxRequest):
 
 
 class ApiRequest(HttpRequest):
-    """A request to the JSON API, authenticated by the session (`ninja.security.django_auth`)."""
+    """A request to the JSON API, authenticated by the session or a bearer token (`org.apiauth`)."""
 
     auth: Person

@@ -11,6 +11,9 @@ register(
     Entry(_("People"), "org:person_list", "bi-people", group="organisation", order=20),
     Entry(_("Grids"), "org:grid_list", "bi-grid-3x3", group="organisation", order=30),
     Entry(
+        _("API tokens"), "org:token_list", "bi-key", group="organisation", order=50, visible=can_manage_org
+    ),
+    Entry(
         _("Import"),
         "org:import",
         "bi-file-earmark-arrow-up",

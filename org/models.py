@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.geo import Bounds, parse_boundary
+from core.history import Event, action_field
 
 phone_validator = RegexValidator(
     r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$",
@@ -240,3 +244,88 @@ class Grid(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.fill_bounds()
         super().save(*args, **kwargs)
+
+
+# --- API tokens -----------------------------------------------------------------------------------------
+
+
+class ApiScope(models.TextChoices):
+    """What a token may do through the JSON API; within that, its person's own rights still decide."""
+
+    READ = "cases:read", _("Read cases and reference data")
+    FILE = "cases:file", _("File cases")
+    STEPS = "cases:steps", _("Take steps on cases")
+
+
+class ApiToken(models.Model):
+    """A bearer token for an integration (a 12345 platform, a mobile app) acting as one person.
+
+    Only the SHA-256 of the token is kept: it is 32 random bytes, so a plain digest cannot be guessed back, and a
+    lookup by digest costs one index probe. The token itself is shown once, when issued.
+    """
+
+    PREFIX = "cw_"
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("acts as"), on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    name = models.CharField(_("client"), max_length=100)
+    prefix = models.CharField(_("token starts with"), max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    created_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    last_used_from = models.GenericIPAddressField(_("last used from"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def new_token() -> str:
+        return ApiToken.PREFIX + secrets.token_urlsafe(32)
+
+    @staticmethod
+    def digest(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    def is_usable(self) -> bool:
+        return not self.is_revoked() and not self.is_expired() and self.person.is_active
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    def scope_labels(self) -> list[str]:
+        return [str(ApiScope(scope).label) for scope in self.scopes if scope in ApiScope.values]
+
+
+class ApiTokenEvent(Event):
+    """The history of a token: issued, each use (method and path in `data`), each refusal, revoked."""
+
+    class Action(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        USED = "used", _("Used")
+        REFUSED = "refused", _("Refused (scope)")
+        REVOKED = "revoked", _("Revoked")
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="events")
+    action = action_field(Action.choices, _("action"))
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta(Event.Meta):
+        verbose_name = _("API token event")
+        verbose_name_plural = _("API token events")
+        indexes = [models.Index(fields=["token", "at"], name="apitokenevent_token_at")]

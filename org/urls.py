@@ -18,6 +18,9 @@ urlpatterns = [
     path("grids/locate/", views.grid_locate, name="grid_locate"),
     path("grids/<int:pk>/", views.grid_detail, name="grid_detail"),
     path("grids/<int:pk>/edit/", views.grid_edit, name="grid_edit"),
+    path("tokens/", views.token_list, name="token_list"),
+    path("tokens/<int:pk>/", views.token_detail, name="token_detail"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("import/", views.import_view, name="import"),
     path("import/template/<str:kind>.xlsx", views.import_template, name="import_template"),
 ]

@@ -13,21 +13,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.excel import open_workbook, template_workbook
-from core.http import attachment
+from core.http import attachment, client_address
 from org import actions, imports, signin
 from org.access import (
     can_manage_org,
     get_grid_for,
     get_person_for,
+    get_token_for,
     get_unit_for,
     grids_for,
     people_for,
     require,
+    tokens_for,
     visible_units,
 )
-from org.forms import GridForm, ImportForm, LocateForm, PersonCreateForm, PersonEditForm, UnitForm
+from org.forms import GridForm, ImportForm, LocateForm, PersonCreateForm, PersonEditForm, TokenForm, UnitForm
 from org.http import PersonRequest
-from org.models import Role, UnitKind
+from org.models import Person, Role, UnitKind
 from org.queries import grid_of_point, unit_tree
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -313,3 +315,52 @@ def import_template(request: PersonRequest, kind: str) -> HttpResponse:
     response = HttpResponse(template_workbook(sheets, notes), content_type=XLSX)
     response["Content-Disposition"] = attachment(f"{_template_names()[kind]}.xlsx")
     return response
+
+
+# --- API tokens ---------------------------------------------------------------------------------------
+
+
+def _token_people(person: Person):
+    """Whom the person may issue tokens for: themselves, and an office admin everyone active in scope."""
+    if can_manage_org(person):
+        return people_for(person).filter(is_active=True)
+    return Person.objects.filter(pk=person.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_list(request: PersonRequest) -> HttpResponse:
+    people = _token_people(request.user)
+    form = TokenForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, raw = actions.issue_token(
+                request.user,
+                form.cleaned_data["person"],
+                form.cleaned_data["name"],
+                form.cleaned_data["scopes"],
+                form.cleaned_data["days"],
+                address=client_address(request),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return render(request, "org/token_issued.html", {"token": token, "raw": raw})
+    tokens = tokens_for(request.user)
+    return render(request, "org/token_list.html", {"tokens": tokens, "form": form})
+
+
+@login_required
+def token_detail(request: PersonRequest, pk: int) -> HttpResponse:
+    token = get_token_for(request.user, pk)
+    events = token.events.select_related("actor").order_by("-at", "-pk")[:100]
+    return render(request, "org/token_detail.html", {"token": token, "events": events})
+
+
+@login_required
+@require_POST
+def token_revoke(request: PersonRequest, pk: int) -> HttpResponse:
+    token = get_token_for(request.user, pk)
+    actions.revoke_token(request.user, token, address=client_address(request))
+    messages.success(request, _("Token “%(name)s” is revoked: it no longer works.") % {"name": token.name})
+    return redirect("org:token_list")

@@ -63,3 +63,32 @@ def test_a_post_to_an_internal_address_fails_without_connecting(county):
     deliver_pending()
     delivery = Delivery.objects.get(channel=Channel.WEBHOOK)
     assert "private, loopback or link-local" in delivery.error
+
+
+def test_a_webhook_refused_as_a_private_target_fails_at_once_without_retries(county):
+    """Issue 20.16's follow-up: a refusal by rule is not an outage; retrying it 5 times over half an hour only
+    hides the failure from the office."""
+    WebhookEndpoint.objects.create(name="旧", unit=county.town_a, url="http://10.0.0.8/robot")
+    notify_unit(county.town_a, kind="x", title="t", dedupe_key="private-once", sms=False)
+
+    deliver_pending()
+
+    delivery = Delivery.objects.get(channel=Channel.WEBHOOK)
+    assert delivery.status == Delivery.Status.FAILED
+    assert delivery.attempts == 1
+    assert "private, loopback or link-local" in delivery.error
+
+
+def test_a_webhook_that_fails_in_transit_is_still_retried(county, monkeypatch):
+    def unreachable(url, text):
+        raise OSError("connection reset")
+
+    monkeypatch.setattr("notify.channels.post_webhook", unreachable)
+    WebhookEndpoint.objects.create(name="外网", unit=county.town_a, url="https://1.2.3.4/robot")
+    notify_unit(county.town_a, kind="x", title="t", dedupe_key="transient", sms=False)
+
+    deliver_pending()
+
+    delivery = Delivery.objects.get(channel=Channel.WEBHOOK)
+    assert delivery.status == Delivery.Status.PENDING and delivery.attempts == 1
+    assert "connection reset" in delivery.error

@@ -9,7 +9,8 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from org.access import visible_units
-from org.models import Person, Role, Unit
+from org.actions import issue_token
+from org.models import ApiScope, Person, Role, Unit
 from org.queries import nearest_unit_with, people_by_unit
 
 # (url name, kwargs builder) → what town A's handler gets for town B's objects.
@@ -25,8 +26,10 @@ FOREIGN_WRITES = {
     "org:person_unlock": lambda c: {"pk": c.handler_b.pk},
 }
 OFFICE_ONLY = ["org:unit_create", "org:person_create", "org:grid_create", "org:import"]
-LISTS = ["org:unit_list", "org:person_list", "org:grid_list", "org:grid_locate"]
+LISTS = ["org:unit_list", "org:person_list", "org:grid_list", "org:grid_locate", "org:token_list"]
 TEMPLATES = ["org:import_template"]
+# Another person's API token: not found, to read or to revoke (tokens are one's own; the office admin's excepted).
+TOKENS = ["org:token_detail", "org:token_revoke"]
 
 
 def test_it_covers_every_org_url():
@@ -34,7 +37,14 @@ def test_it_covers_every_org_url():
     names = {
         f"org:{name}" for name in resolver.namespace_dict["org"][1].reverse_dict if isinstance(name, str)
     }
-    covered = set(FOREIGN_READS) | set(FOREIGN_WRITES) | set(OFFICE_ONLY) | set(LISTS) | set(TEMPLATES)
+    covered = (
+        set(FOREIGN_READS)
+        | set(FOREIGN_WRITES)
+        | set(OFFICE_ONLY)
+        | set(LISTS)
+        | set(TEMPLATES)
+        | set(TOKENS)
+    )
     assert names == covered
 
 
@@ -43,6 +53,18 @@ def test_it_hides_another_towns_objects(county, login, name):
     client = login(county.handler_a)
     response = client.get(reverse(name, kwargs=FOREIGN_READS[name](county)))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", TOKENS)
+def test_it_hides_another_persons_api_tokens(county, login, name):
+    token, _ = issue_token(county.handler_b, county.handler_b, "app", [ApiScope.READ], 30)
+    client = login(county.handler_a)
+    url = reverse(name, kwargs={"pk": token.pk})
+    assert client.post(url).status_code == 404
+    assert client.get(url).status_code in {404, 405}
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert list(client.get(reverse("org:token_list")).context["tokens"]) == []
 
 
 @pytest.mark.parametrize("name", sorted(FOREIGN_WRITES))

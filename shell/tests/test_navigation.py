@@ -47,6 +47,7 @@ ORG_ADMIN = [
     ("Import", "/org/import/", "bi-file-earmark-arrow-up"),
     ("Deliveries", "/inbox/deliveries/", "bi-send"),
     ("Webhooks", "/inbox/webhooks/", "bi-robot"),
+    ("API tokens", "/org/tokens/", "bi-key"),
 ]
 LIAISON = [("Our liaison", "/inbox/liaison/", "bi-telephone")]  # a unit head names the unit's liaison
 AUDIT = [("Audit log", "/audit/", "bi-journal-text")]
@@ -188,7 +189,10 @@ def test_the_menus_are_chinese_for_a_chinese_user(county, client, settings):
         ("实地督查", ["督查轮次", "测评结果", "点位"]),
         ("问卷调查", []),
         ("考核评分", ["考核评分", "排名", "丢分分析", "模拟推演", "大屏"]),
-        ("组织机构", ["单位", "人员", "网格", "标准地址", "导入", "消息发送记录", "群机器人", "审计日志"]),
+        (
+            "组织机构",
+            ["单位", "人员", "网格", "标准地址", "导入", "消息发送记录", "群机器人", "API 令牌", "审计日志"],
+        ),
     ]
 
 

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import override_settings
 
-from bench import addresses, cases, exports, pages, scores
+from bench import addresses, cases, exports, load, pages, scores
 
 
 class Command(BaseCommand):
@@ -11,11 +11,13 @@ class Command(BaseCommand):
         "Benchmark at scale in a throw-away database and print `name: value` lines ending with the ratios. "
         "`chuangwen bench cases` uses 1M cases; `chuangwen bench scores` 1M cases and 100k inspection results; "
         "`chuangwen bench exports` exports 10k and 100k cases; `chuangwen bench addresses` 500k doorplates "
-        "(--doorplates N); `chuangwen bench pages` times every page the demo roles reach; --quick uses a tenth. Meant for PostgreSQL (DATABASE_URL)."
+        "(--doorplates N); `chuangwen bench pages` times every page the demo roles reach; `chuangwen bench load` "
+        "drives gunicorn with a mixed workload (--workers, --clients, --seconds) and prints requests, errors, lost, "
+        "p50/p95/p99 and throughput_ratio; --quick uses a tenth. Meant for PostgreSQL (DATABASE_URL)."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("target", choices=["cases", "scores", "exports", "addresses", "pages"])
+        parser.add_argument("target", choices=["cases", "scores", "exports", "addresses", "pages", "load"])
         parser.add_argument(
             "--quick",
             action="store_true",
@@ -25,6 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=300, help="cases: intake requests per side")
         parser.add_argument(
             "--results", type=int, help="scores: how many inspection results (default: cases ÷ 10)"
+        )
+        parser.add_argument("--workers", type=int, default=4, help="load: gunicorn workers")
+        parser.add_argument("--clients", type=int, default=16, help="load: concurrent clients")
+        parser.add_argument(
+            "--seconds", type=float, help="load: how long the mixed workload runs (quick: 20)"
         )
         parser.add_argument(
             "--doorplates", type=int, default=500_000, help="addresses: how many doorplates (default 500,000)"
@@ -60,6 +67,10 @@ class Command(BaseCommand):
         if target == "pages":
             with override_settings(ROOT_URLCONF=self.site_urlconf):
                 pages.run(5, self.stdout.write)
+            return
+        if target == "load":
+            seconds = options["seconds"] or (20.0 if options["quick"] else 60.0)
+            load.run(options["quick"], options["workers"], options["clients"], seconds, self.stdout.write)
             return
         if target == "exports":
             largest = options["cases"] or (10_000 if options["quick"] else 100_000)
