@@ -53,12 +53,12 @@ def category_choices() -> QuerySet[Category]:
     return (
         Category.objects.filter(is_active=True, parent__isnull=False)
         .select_related("parent")
-        .order_by("kind", "standard_ref", "parent__code", "code")
+        .order_by("-kind", "standard_ref", "parent__code", "code")  # "event" before "component"
     )
 
 
 class GroupedCategoryIterator(ModelChoiceIterator):
-    """The minor classes under their major class (an <optgroup> "事件 · 01 市容环境"), events before components."""
+    """The minor classes under their major class (an <optgroup> "CJ/T 214 · 事件 · 01 市容环境"), events first."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
@@ -66,7 +66,7 @@ class GroupedCategoryIterator(ModelChoiceIterator):
         groups: dict[int, tuple[str, list]] = {}
         for category in self.queryset:
             major = category.parent
-            name = f"{category.get_kind_display()} · {major.label}" if major is not None else ""
+            name = major.label if major is not None else ""
             groups.setdefault(major.pk if major else 0, (name, []))[1].append(self.choice(category))
         yield from groups.values()
 

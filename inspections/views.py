@@ -226,7 +226,7 @@ def line_categories(request: PersonRequest) -> HttpResponse:
     for category in events:
         major = category.parent
         if major is not None:  # always: the events listed are minor categories
-            groups.setdefault(f"{category.get_kind_display()} · {major.label}", []).append(category)
+            groups.setdefault(major.label, []).append(category)
     context = {
         "edition": edition,
         "types": types,

@@ -45,21 +45,31 @@
 
   function enhance(select) {
     const multiple = select.multiple;
+    // Indent below the list's top level (a list without the office starts at its departments and towns).
+    const top = Math.min(...Array.from(select.options, (option) => (option.value ? depth(option.text) : 99)));
+    // The empty choice ("全部", "暂不选择") is the box's placeholder, and a clear button goes back to it.
+    const empty = select.querySelector('option[value=""]');
+    const plugins = multiple ? { remove_button: { title: me.dataset.remove || "" } } : {};
+    if (empty && !multiple) plugins.clear_button = { title: me.dataset.clear || "" };
     const picker = new window.TomSelect(select, {
-      plugins: multiple ? ["remove_button"] : [],
+      plugins,
       maxOptions: null,
-      allowEmptyOption: true,
+      allowEmptyOption: false,
+      placeholder: empty ? empty.textContent : undefined,
       searchField: ["text", "optgroup"],
       hidePlaceholder: false,
       render: {
         option: (data, escape) => {
-          const indent = select.dataset.picker === "tree" ? depth(data.text) : 0;
-          return `<div class="cw-pick-depth-${Math.min(indent, 4)}">${escape(data.text.trim())}</div>`;
+          const indent = select.dataset.picker === "tree" ? depth(data.text) - top : 0;
+          return `<div class="cw-pick-depth-${Math.max(0, Math.min(indent, 4))}">${escape(data.text.trim())}</div>`;
         },
         item: (data, escape) => `<div>${escape(data.text.trim())}</div>`,
         no_results: () => `<div class="no-results">${escape(me.dataset.none || "—")}</div>`,
       },
     });
+    // The search box now carries the name and the value: the original select, kept for the form, is hidden from
+    // screen readers too (Tom Select only hides it from sight), so it is not read twice.
+    select.setAttribute("aria-hidden", "true");
     // A select named by its table's headers (aria-labelledby) rather than a <label for>: its search box too.
     const labelledBy = select.getAttribute("aria-labelledby");
     if (labelledBy && !picker.focus_node.hasAttribute("aria-labelledby")) {
