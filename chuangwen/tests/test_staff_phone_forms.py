@@ -5,7 +5,7 @@ the screen, every field keeps a label one can see."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, ViewportSize
 
 from cases import actions
 from cases.conftest import categories, new_case, rubbish  # noqa: F401
@@ -15,7 +15,7 @@ from portal.tests.test_large_text_and_keyboard import FITS, OUTSIDE_THE_SCREEN, 
 from surveys.tests.conftest import questionnaire, run  # noqa: F401
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def _fits(page: Page, url: str) -> None:
