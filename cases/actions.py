@@ -354,8 +354,15 @@ def report_back(actor: Person, case: Case, note: str, photos: list[UploadedFile]
 
 
 @transaction.atomic
-def verify_case(actor: Person, case: Case, note: str = "", calendar: WorkCalendar | None = None) -> Case:
-    """The office checks the result on site and closes the case. On time = reported back before the deadline."""
+def verify_case(
+    actor: Person,
+    case: Case,
+    note: str = "",
+    calendar: WorkCalendar | None = None,
+    photos: Iterable[UploadedFile] = (),
+) -> Case:
+    """The office checks the result on site (核查, with its own photos if taken) and closes the case. On time =
+    reported back before the deadline."""
     case = _lock(case, Action.VERIFY, actor)
     calendar = calendar or WorkCalendar.load()
     # A case to verify was dispatched and reported back: both times are set.
@@ -365,17 +372,20 @@ def verify_case(actor: Person, case: Case, note: str = "", calendar: WorkCalenda
     case.handling_hours = round(
         calendar.working_time_between(case.dispatched_at, case.submitted_at).total_seconds() / 3600, 2
     )
-    _move(case, Action.VERIFY, actor, note, ["closed_at", "closed_on_time", "handling_hours"])
+    event = _move(case, Action.VERIFY, actor, note, ["closed_at", "closed_on_time", "handling_hours"])
+    attach_photos(case, event, CasePhoto.Kind.CHECK, photos, actor)
     return case
 
 
 @transaction.atomic
-def rework_case(actor: Person, case: Case, note: str) -> Case:
-    """Verification failed: back to the unit (返工), counted against it. The deadline stays."""
+def rework_case(actor: Person, case: Case, note: str, photos: Iterable[UploadedFile] = ()) -> Case:
+    """Verification failed: back to the unit (返工), counted against it, with the check's photos of what is still
+    wrong if taken. The deadline stays."""
     note = _required(note, _("Say what is still wrong."))
     case = _lock(case, Action.REWORK, actor)
     case.rework_count += 1
-    _move(case, Action.REWORK, actor, note, ["rework_count"])
+    event = _move(case, Action.REWORK, actor, note, ["rework_count"])
+    attach_photos(case, event, CasePhoto.Kind.CHECK, photos, actor)
     return case
 
 

@@ -14,13 +14,13 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from cases.models import Category, CategoryKind
+from cases.models import LOCAL_STANDARD, Category, CategoryKind
 from core.workcalendar import DeadlineUnit
 
 CJT_214 = "CJ/T 214-2007"
 GBT_47678 = "GB/T 47678.5-2026"
 # The campaign's own problem classes (公益宣传, 公示, 未成年人保护 …): checklist lines no 数字城管 class fits.
-LOCAL = "local"
+LOCAL = LOCAL_STANDARD
 CAMPAIGN_FILE = "campaign_categories.csv"
 FILES = ("event_categories.csv", "component_categories.csv", "gbt47678_event_examples.csv")
 PACKAGED_DIR = Path(__file__).resolve().parent / "data"

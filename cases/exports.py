@@ -23,7 +23,7 @@ def export_columns(can_see_contact: bool) -> list[tuple[Column, Callable[[Case],
         (Column(_("Number"), Kind.CODE), lambda c: c.number),
         (Column(_("State")), lambda c: c.get_state_display()),
         (Column(_("Source")), lambda c: c.get_source_display()),
-        (Column(_("Category code"), Kind.CODE), lambda c: c.category_code),
+        (Column(_("Category standard")), lambda c: c.category_standard),
         (Column(_("Category")), lambda c: c.category_name),
         (Column(_("Description"), Kind.LONG), lambda c: c.description),
         (Column(_("Address")), lambda c: c.address),
@@ -78,7 +78,7 @@ def cases_workbook(
     sheet = excel.sheet(_("Cases"), [column for column, _get in columns], title or Title(_("Case list")))
     if not cases.ordered:
         cases = cases.order_by("-reported_at")
-    rows = cases.select_related("unit", "grid")[:MAX_EXPORT_ROWS]
+    rows = cases.select_related("unit", "grid", "category")[:MAX_EXPORT_ROWS]
     for written, case in enumerate(rows.iterator(chunk_size=2000), start=1):
         sheet.append([get(case) for _column, get in columns])
         if progress is not None and written % PROGRESS_EVERY == 0:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,8 @@ from cases.queries import FilteredList, filtered_list
 from core.forms import DateField, DateTimeField, StyledFormMixin, form_field
 from core.geo import gcj02_to_wgs84
 from org.access import grids_for, visible_units
-from org.models import Grid, Person, Unit
+from org.forms import UnitChoiceField
+from org.models import Grid, Person, Unit, UnitKind
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -48,15 +50,39 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 def category_choices() -> QuerySet[Category]:
-    return Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent")
+    return (
+        Category.objects.filter(is_active=True, parent__isnull=False)
+        .select_related("parent")
+        .order_by("-kind", "standard_ref", "parent__code", "code")  # "event" before "component"
+    )
+
+
+class GroupedCategoryIterator(ModelChoiceIterator):
+    """The minor classes under their major class (an <optgroup> "CJ/T 214 · 事件 · 01 市容环境"), events first."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[int, tuple[str, list]] = {}
+        for category in self.queryset:
+            major = category.parent
+            name = major.label if major is not None else ""
+            groups.setdefault(major.pk if major else 0, (name, []))[1].append(self.choice(category))
+        yield from groups.values()
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
-    """Minor categories labelled with their major class, so a long list reads as groups (市容环境 · 0102 暴露垃圾)."""
+    """Minor categories grouped by major class, each named with its standard and kind so codes never clash
+    ("CJ/T 214 · 事件 · 0101 私搭乱建"); the picker (Tom Select) searches them by code, name or class."""
+
+    iterator = GroupedCategoryIterator
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.Select(attrs={"data-picker": "search"}))
+        super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj: Category) -> str:
-        major = f"{obj.parent.name} · " if obj.parent is not None else ""
-        return f"{major}{obj.code} {obj.name}"
+        return obj.label
 
 
 class CaseForm(StyledFormMixin, forms.Form):
@@ -103,16 +129,35 @@ class RequiredNoteForm(NoteForm):
     note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
+class CheckForm(NoteForm):
+    """核查: the office's look at the fix on site, with its own photos (kept apart from the unit's)."""
+
+    photos = PhotosField(label=_("Photos of the check"), required=False)
+
+
+class ReworkForm(RequiredNoteForm):
+    photos = PhotosField(label=_("Photos of what is still wrong"), required=False)
+
+
 class AcceptForm(NoteForm):
     category = CategoryChoiceField(
         label=_("Category"), queryset=category_choices(), required=False, empty_label=_("Keep as reported")
     )
 
 
+def dispatch_units() -> QuerySet[Unit]:
+    """The units a case can go to: not the office nor the command post (指挥部), who dispatch, never fix."""
+    return (
+        Unit.objects.filter(is_active=True)
+        .exclude(kind__in=[UnitKind.OFFICE, UnitKind.COMMAND_POST])
+        .order_by("path")
+    )
+
+
 class DispatchForm(NoteForm):
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("Responsible unit"),
-        queryset=Unit.objects.filter(is_active=True).order_by("path"),
+        queryset=dispatch_units(),
         required=False,
         empty_label=_("Automatic (grid, else category)"),
         help_text=_("Empty: the unit owning the grid, else the category's default unit."),
@@ -163,9 +208,9 @@ class DuplicateForm(NoteForm):
 
 class BulkDispatchForm(StyledFormMixin, forms.Form):
     cases = forms.ModelMultipleChoiceField(queryset=Case.objects.none(), widget=forms.MultipleHiddenInput)
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("Responsible unit"),
-        queryset=Unit.objects.filter(is_active=True).order_by("path"),
+        queryset=dispatch_units(),
         required=False,
         help_text=_("Empty: each case goes to the unit its location or category routes it to."),
     )
@@ -180,8 +225,8 @@ class CaseFilterForm(StyledFormMixin, forms.Form):
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All states")), *State.choices]
     )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=category_choices(), required=False)
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    category = CategoryChoiceField(label=_("Category"), queryset=category_choices(), required=False)
     source = forms.ChoiceField(
         label=_("Source"), required=False, choices=[("", _("All sources")), *Source.choices]
     )

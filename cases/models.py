@@ -22,11 +22,26 @@ from org.models import Grid, Unit
 
 # A category without its own deadline (and without a parent's) gets this one.
 DEFAULT_DEADLINE = (5, DeadlineUnit.WORKING_DAYS)
+# The standard_ref of the campaign's own problem classes (公益宣传, 公示 …): their codes are internal, never shown.
+LOCAL_STANDARD = "local"
 
 
 class CategoryKind(models.TextChoices):
     EVENT = "event", _("Event (事件)")
     COMPONENT = "component", _("Component (部件)")
+
+
+def category_label(standard_ref: str, kind: str, code: str, name: str = "") -> str:
+    """The standard (without its year), the kind, the code and the name: "CJ/T 214 · 事件 · 0101 私搭乱建".
+
+    A code alone clashes (0101 is an event class and a component class, in two standards); the campaign's own
+    classes are named "创文自定" and show no code, theirs being an internal key ("C101")."""
+    kind_label = str(CategoryKind(kind).label) if kind in CategoryKind.values else ""
+    if standard_ref in ("", LOCAL_STANDARD):
+        parts = [str(_("Campaign's own")) if standard_ref else "", kind_label, name]
+    else:
+        parts = [standard_ref.rsplit("-", 1)[0], kind_label, f"{code} {name}".strip()]
+    return " · ".join(part for part in parts if part)
 
 
 class Category(models.Model):
@@ -76,7 +91,17 @@ class Category(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return self.label
+
+    @property
+    def standard_name(self) -> str:
+        """The standard as written ("CJ/T 214-2007"), or "创文自定" for the campaign's own classes."""
+        return str(_("Campaign's own")) if self.standard_ref == LOCAL_STANDARD else self.standard_ref
+
+    @property
+    def label(self) -> str:
+        """ "CJ/T 214 · 事件 · 0101 私搭乱建": the standard and kind make the code unique; what people read."""
+        return category_label(self.standard_ref, self.kind, self.code, self.name)
 
     @property
     def major_code(self) -> str:
@@ -320,6 +345,12 @@ class Case(Versioned):
     def has_extension_request(self) -> bool:
         return self.extension_requested_until is not None
 
+    @property
+    def category_standard(self) -> str:
+        """The filed category's standard, kind and code ("CJ/T 214 · 事件 · 0101"), from the snapshot."""
+        kind = self.category.kind if self.category is not None else ""
+        return category_label(self.category_ref, kind, self.category_code)
+
     def snapshot_category(self) -> None:
         category = self.category
         self.category_ref = category.standard_ref if category else ""
@@ -338,6 +369,7 @@ class CasePhoto(models.Model):
     class Kind(models.TextChoices):
         BEFORE = "before", _("Before")
         AFTER = "after", _("After")
+        CHECK = "check", _("On-site check (核查)")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
     event = models.ForeignKey(

@@ -9,11 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField, StyledFormMixin
 from framework.models import CheckItem, Criterion, SiteType
-from org.forms import UnitChoiceField
+from org.forms import UnitChoiceField, UnitSelectMultiple
 from org.models import Unit
 
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several units from the indented tree, searchable, with a button that adds every town (镇街) at once."""
+
+    widget = UnitSelectMultiple
+
     def label_from_instance(self, obj: Unit) -> str:
         return f"{'　' * obj.depth}{obj.name}"
 
@@ -26,8 +30,7 @@ class AssignForm(StyledFormMixin, forms.Form):
         queryset=Unit.objects.filter(is_active=True).order_by("path"),
         label=_("Responsible units"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_("Hold Ctrl (⌘ on a Mac) to pick several."),
+        help_text=_("Type to search; pick as many as needed."),
     )
     deadline = DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -116,14 +119,22 @@ class EditionImportForm(StyledFormMixin, forms.Form):
 
 
 class CheckItemForm(StyledFormMixin, forms.ModelForm):
+    """One row of the criterion's check-item table: the column heading and the row's site are its visible label."""
+
     class Meta:
         model = CheckItem
         fields = ["text", "deduction"]
-        # The table's column headings are their labels on screen; a screen reader needs them on the fields too.
-        widgets = {
-            "text": forms.TextInput(attrs={"aria-label": _("Check")}),
-            "deduction": forms.NumberInput(attrs={"aria-label": _("Deduction")}),
-        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].widget.attrs["aria-labelledby"] = f"checks-{name} {self.prefix}-site"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:  # the error under the field is read out with it
+                self.fields[name].widget.attrs["aria-describedby"] = f"{self.prefix}-{name}-error"
 
 
 CheckItemFormSet = forms.modelformset_factory(CheckItem, form=CheckItemForm, extra=0, can_delete=False)

@@ -19,12 +19,14 @@ class RoundForm(StyledFormMixin, forms.Form):
         label=_("site types"),
         queryset=SiteType.objects.filter(active=True),
         required=False,
+        widget=forms.SelectMultiple(attrs={"data-picker": "search"}),
         help_text=_("None chosen: all types."),
     )
     towns = forms.ModelMultipleChoiceField(
         label=_("towns"),
         queryset=Unit.objects.filter(kind=UnitKind.TOWN),
         required=False,
+        widget=forms.SelectMultiple(attrs={"data-picker": "search"}),
         help_text=_("None chosen: all towns."),
     )
     per_type_per_town = forms.IntegerField(
@@ -37,7 +39,9 @@ class RoundForm(StyledFormMixin, forms.Form):
         help_text=_("Empty: a new seed is drawn and recorded. The same seed picks the same sites."),
     )
     inspectors = forms.ModelMultipleChoiceField(
-        label=_("inspectors"), queryset=Person.objects.filter(role=Role.INSPECTOR, is_active=True)
+        label=_("inspectors"),
+        queryset=Person.objects.filter(role=Role.INSPECTOR, is_active=True),
+        widget=forms.SelectMultiple(attrs={"data-picker": "search"}),
     )
 
     def clean(self):

@@ -14,8 +14,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cases.access import cases_for
 from cases.categories import CJT_214, LOCAL
-from cases.models import Category, CategoryKind
+from cases.models import CasePhoto, Category, CategoryKind
 from core.excel import open_workbook, template_workbook
 from core.http import attachment
 from framework.models import SiteType
@@ -190,6 +191,7 @@ def visit_detail(request: PersonRequest, pk: int) -> HttpResponse:
     context = {
         "visit": visit,
         "lines": lines,
+        "photos": _finding_photos(request.user, findings.values()),
         "editable": editable,
         "errors": errors,
         "verdicts": Verdict.choices,
@@ -225,7 +227,7 @@ def line_categories(request: PersonRequest) -> HttpResponse:
     for category in events:
         major = category.parent
         if major is not None:  # always: the events listed are minor categories
-            groups.setdefault(f"{major.code} {major.name}", []).append(category)
+            groups.setdefault(major.label, []).append(category)
     context = {
         "edition": edition,
         "types": types,
@@ -234,6 +236,17 @@ def line_categories(request: PersonRequest) -> HttpResponse:
         "groups": groups,
     }
     return render(request, "inspections/line_categories.html", context)
+
+
+def _finding_photos(person, findings) -> dict[int, list[CasePhoto]]:
+    """A submitted visit's photos, by check line: those of the cases its failed lines opened, when the person may
+    see the case (an unpublished 暗访's case is not every viewer's)."""
+    visible = cases_for(person).filter(pk__in=[f.case_id for f in findings if f.case_id]).values("pk")
+    photos: dict[int, list[CasePhoto]] = {}
+    by_case = {f.case_id: f.check_item_id for f in findings if f.case_id}
+    for photo in CasePhoto.objects.filter(case__in=visible, kind=CasePhoto.Kind.BEFORE).order_by("pk"):
+        photos.setdefault(by_case[photo.case_id], []).append(photo)
+    return photos
 
 
 def _int(value: str | None) -> int:

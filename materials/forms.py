@@ -33,7 +33,6 @@ class IssueForm(StyledFormMixin, forms.Form):
         Unit.objects.none(),
         label=_("Also ask these units"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     note = forms.CharField(
         label=_("Note to the units"),

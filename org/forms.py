@@ -8,10 +8,30 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
 from core.geo import parse_boundary, validate_lon_lat
-from org.models import ApiScope, Grid, Person, Unit
+from org.models import ApiScope, Grid, Person, Unit, UnitKind
+
+
+class UnitSelectMultiple(forms.SelectMultiple):
+    """A searchable multiple pick of units whose towns are marked, for the picker's "all towns" button."""
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__({"data-picker": "tree", "data-picker-all-label": _("All towns"), **(attrs or {})})
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None) -> dict[str, Any]:
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        unit = getattr(value, "instance", None)
+        if isinstance(unit, Unit) and unit.kind == UnitKind.TOWN:
+            option["attrs"]["data-town"] = "1"
+        return option
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    """Units as an indented tree (by their depth), searchable by name in the picker (static/js/pickers.js)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.Select(attrs={"data-picker": "tree"}))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Unit) -> str:
         return f"{'　' * obj.depth}{obj.name}"
 

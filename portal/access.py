@@ -9,7 +9,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from cases.access import can_report
-from cases.models import Case, CasePhoto
+from cases.models import CasePhoto
 from org.access import is_office_admin, is_office_staff
 from org.models import Person
 from portal import queries
@@ -64,10 +64,13 @@ def get_report_by_code(code: str) -> PublicReport:
 _PHOTO_SIGNER = signing.Signer(salt="portal.public-photo")
 
 
-def shows_publicly(photo: CasePhoto, case: Case) -> bool:
-    """The tracking page's rule: the problem's photos at once, the fix's photos once the case is closed (an
-    after-photo before verification may show a fix the office has not accepted)."""
-    return photo.kind == CasePhoto.Kind.BEFORE or case.is_closed()
+def shows_publicly(photo: CasePhoto, accepted: int | None) -> bool:
+    """The tracking page's rule (`accepted`: the event of the accepted report-back, queries.accepted_report_back): the problem's photos at once; of the fix, only the photos of the report-back the
+    office accepted, once it closed the case (an earlier report-back sent back for rework showed a fix that was not
+    accepted); never the office's own on-site check photos."""
+    if photo.kind == CasePhoto.Kind.BEFORE:
+        return True
+    return photo.kind == CasePhoto.Kind.AFTER and accepted is not None and photo.event_id == accepted
 
 
 def public_photo_url(photo: CasePhoto) -> str:
@@ -87,6 +90,6 @@ def get_public_photo(token: str) -> CasePhoto:
         .filter(pk=pk, case__citizen_report__isnull=False)
         .first()
     )
-    if photo is None or not shows_publicly(photo, photo.case):
+    if photo is None or not shows_publicly(photo, queries.accepted_report_back(photo.case)):
         raise Http404
     return photo

@@ -36,6 +36,15 @@ def public_photos() -> QuerySet[CasePhoto]:
     return CasePhoto.objects.filter(hidden_from_public__isnull=True).order_by("uploaded_at", "pk")
 
 
+def accepted_report_back(case: Case) -> int | None:
+    """The report-back the office accepted: the last one of a closed case (a rework sent the earlier ones back);
+    None while the case is open."""
+    if not case.is_closed():
+        return None
+    events = case.events.filter(action=CaseEvent.Action.REPORT_BACK).order_by("-at", "-pk")
+    return events.values_list("pk", flat=True).first()
+
+
 def public_reports() -> QuerySet[PublicReport]:
     """Reports with what the public pages and Open311 show, in a fixed number of queries: the public photos, and
     the office's note on the step that brought the case to its state (the reason of a refusal, for status_notes)."""

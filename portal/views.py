@@ -118,6 +118,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
         context = {"form": form, "not_found": True}
         return render(request, "portal/track_lookup.html", context, status=404)
     case = report.case
+    accepted = queries.accepted_report_back(case)
     context = {
         "report": report,
         "case": case,
@@ -126,7 +127,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
         "after": [
             public_photo_url(p)
             for p in case.public_photos
-            if p.kind == CasePhoto.Kind.AFTER and shows_publicly(p, case)
+            if p.kind == CasePhoto.Kind.AFTER and shows_publicly(p, accepted)
         ],
         "new": request.GET.get("new") == "1",
         # The place the reporter marked; the label is the category shown above, never the reporter's words.

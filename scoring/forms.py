@@ -12,11 +12,13 @@ from org.models import Unit
 from scoring.models import DEFAULT_PARAMS, Adjustment, Component, Scheme
 
 PARAM_LABELS = {
-    "on_time_target": _("On-time closure target (0–1)"),
+    "on_time_target": _("On-time closure target (%)"),
     "per_point_below": _("Points off per percentage point below target"),
     "per_rework": _("Points off per rework"),
-    "late_penalty": _("Share of a material's score lost when first submitted after its deadline (0–1)"),
+    "late_penalty": _("Share of a material's score lost when first submitted after its deadline (%)"),
 }
+# Parameters kept as a share (0.7) and entered as a percentage (70), as people say them.
+PERCENT_PARAMS = {"on_time_target", "late_penalty"}
 
 
 class PeriodForm(StyledFormMixin, forms.ModelForm):
@@ -40,15 +42,23 @@ class ComponentForm(StyledFormMixin, forms.Form):
         self.component = component
         self.fields["weight"].initial = component.weight
         for name, default in DEFAULT_PARAMS[component.kind].items():
+            value = component.params.get(name, default)
+            percent = name in PERCENT_PARAMS
             self.fields[f"param_{name}"] = forms.FloatField(
                 label=PARAM_LABELS.get(name, name),
                 min_value=0,
-                initial=component.params.get(name, default),
+                max_value=100 if percent else None,
+                initial=round(value * 100, 4) if percent else value,
                 widget=forms.NumberInput(attrs={"class": "form-control", "step": "any"}),
             )
 
     def params(self) -> dict:
-        return {name[6:]: value for name, value in self.cleaned_data.items() if name.startswith("param_")}
+        """The parameters as stored: a percentage entered becomes a share."""
+        return {
+            name[6:]: value / 100 if name[6:] in PERCENT_PARAMS else value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("param_")
+        }
 
     @property
     def weight_value(self) -> Decimal:

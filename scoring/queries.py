@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from inspections.models import Round, Visit
 from materials.models import MaterialRequest, RequestState
-from scoring.models import Publication, Scheme
+from scoring.models import DEFAULT_PARAMS, Component, ComponentKind, Publication, Scheme
 
 
 def latest_publications(unit_kind: str, visible: QuerySet[Publication] | None = None) -> list[Publication]:
@@ -115,3 +115,20 @@ def publish_warnings(scheme: Scheme, today: date) -> list[str]:
     if unsent:
         warnings.append(_("%(n)d materials have not been sent by their units.") % {"n": unsent})
     return warnings
+
+
+def material_late_share(material: MaterialRequest) -> Decimal:
+    """The share of a late material's score the score sheet takes off: the `late_penalty` of the material component
+    of the period's scheme that scores the unit (the scheme of its own kind, else of a unit above it: a community's
+    material counts in its town's score)."""
+    kinds = [material.unit.kind, *material.unit.ancestors().values_list("kind", flat=True)]
+    components = Component.objects.filter(
+        scheme__period_id=material.period_id, scheme__unit_kind__in=kinds, kind=ComponentKind.MATERIAL
+    )
+    component = min(components, key=lambda c: kinds.index(c.scheme.unit_kind), default=None)
+    share = (
+        component.param("late_penalty")
+        if component
+        else DEFAULT_PARAMS[ComponentKind.MATERIAL]["late_penalty"]
+    )
+    return Decimal(str(min(share, 1.0)))

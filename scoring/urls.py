@@ -20,3 +20,4 @@ urlpatterns += [
     path("lost/facts/", views.lost_facts, name="lost_facts"),
 ]
 urlpatterns += [path("what-if/", views.what_if, name="what_if")]
+urlpatterns += [path("materials/<int:pk>/late/", views.material_late, name="material_late")]

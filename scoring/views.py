@@ -15,12 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.access import cases_for
 from core.models import Period
 from framework.queries import active_edition
+from materials.access import get_request_for
 from org.access import require, sees_everything, visible_units
 from org.http import PersonRequest
 from org.models import Person, UnitKind
 from scoring import actions, lost, queries, whatif
 from scoring.access import can_manage_scores, can_see_live_scores, get_publication_for, publications_for
-from scoring.engine import compute_sheet, compute_sheets, source_available
+from scoring.engine import compute_sheet, compute_sheets, money, source_available
 from scoring.forms import AdjustmentForm, ComponentForm, PeriodForm, SchemeForm
 from scoring.models import Adjustment, Component, ComponentKind, Publication, Scheme
 from scoring.simulation import simulate
@@ -62,7 +63,10 @@ def scheme_detail(request: PersonRequest, pk: int) -> HttpResponse:
         "sheet": compute_sheet(scheme),
         "facts_units": _facts_units(request.user),
         "components": components,
-        "component_forms": [(c, ComponentForm(component=c)) for c in components] if can_manage else [],
+        # Each component's form gets its own ids, so each label names its own field.
+        "component_forms": [(c, ComponentForm(component=c, auto_id=f"c{c.pk}-%s")) for c in components]
+        if can_manage
+        else [],
         "scheme_form": SchemeForm(instance=scheme) if can_manage else None,
         "adjustment_form": AdjustmentForm(scheme=scheme) if can_manage else None,
         "adjustments": scheme.adjustments.select_related("unit"),
@@ -322,3 +326,21 @@ def what_if(request: PersonRequest) -> HttpResponse:
             }
         )
     return render(request, "scoring/what_if.html", context)
+
+
+@login_required
+def material_late(request: PersonRequest, pk: int) -> HttpResponse:
+    """What a late material's score counts for on the score sheet ("7.50 − 20% 逾期 = 6.00"), or before it is scored,
+    the share it will lose: shown on the material's page (materials sits below scoring, so the page asks here)."""
+    material = get_request_for(request.user, pk)
+    if not material.was_submitted_late():
+        return HttpResponse("")
+    share = queries.material_late_share(material)
+    score = material.score if material.is_accepted() else None
+    context = {
+        "material": material,
+        "percent": f"{float(share) * 100:g}",
+        "counted": money(score * (1 - share)) if score is not None else None,
+        "most": money(material.possible * (1 - share)),
+    }
+    return render(request, "scoring/_material_late.html", context)

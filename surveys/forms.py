@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin, form_field
@@ -113,6 +114,22 @@ class QuotaForm(StyledFormMixin, forms.Form):
         return list(Unit.objects.filter(parent__in=towns, kind=UnitKind.COMMUNITY).order_by("path"))
 
 
+class CommunityIterator(ModelChoiceIterator):
+    """The communities under their town (an <optgroup> per town), so a county's 300 villages can be found."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        towns: dict[str, list] = {}
+        for unit in self.queryset:
+            towns.setdefault(unit.parent.name if unit.parent else "", []).append(self.choice(unit))
+        yield from towns.items()
+
+
+class CommunityChoiceField(forms.ModelChoiceField):
+    iterator = CommunityIterator
+
+
 class ResponseForm(StyledFormMixin, forms.Form):
     """The questionnaire as a form: screening questions first, then one field per question (q<id>)."""
 
@@ -122,7 +139,7 @@ class ResponseForm(StyledFormMixin, forms.Form):
     )  # ms since the epoch, from the browser
     lat = forms.FloatField(widget=forms.HiddenInput, required=False, min_value=-90, max_value=90)
     lon = forms.FloatField(widget=forms.HiddenInput, required=False, min_value=-180, max_value=180)
-    unit = forms.ModelChoiceField(label=_("Community where you live"), queryset=Unit.objects.none())
+    unit = CommunityChoiceField(label=_("Community where you live"), queryset=Unit.objects.none())
     age = forms.IntegerField(label=_("Age"), min_value=0, max_value=120)
     residence_months = forms.IntegerField(label=_("Months lived in this county"), min_value=0, max_value=1200)
 

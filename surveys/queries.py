@@ -170,3 +170,28 @@ def rate_matrix(run: SurveyRun, responses: QuerySet[Response], grouping: str = "
         entry = series.setdefault(row.question.pk, {"name": row.question.text[:30], "values": {}})
         entry["values"][row.group] = round(row.rate.value * 100, 1)
     return {"groups": groups, "series": list(series.values())}
+
+
+def surveyor_counts(run: SurveyRun, surveyor: Person) -> dict[str, int]:
+    """What the surveyor has entered in this run: today and in all (the fieldwork form shows it)."""
+    today = timezone.localdate()
+    return Response.objects.filter(run=run, surveyor=surveyor).aggregate(
+        today=Count("id", filter=Q(submitted_at__date=today)),
+        total=Count("id"),
+    )
+
+
+def quota_by_community(run: SurveyRun, communities: QuerySet[Unit]) -> dict[int, dict]:
+    """For each community of the form, the quota it counts towards (its own, else its town's) and how far it is:
+    {community id: {"name": quota's unit, "filled": valid responses, "target": …}}."""
+    rows = {row.quota.unit_id: row for row in quota_progress(run, run.responses.all())}
+    found = {}
+    for community in communities:
+        row = rows.get(community.pk) or rows.get(community.parent_id or 0)
+        if row is not None:
+            found[community.pk] = {
+                "name": row.quota.unit.name,
+                "filled": row.filled,
+                "target": row.quota.target,
+            }
+    return found

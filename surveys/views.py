@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -231,13 +233,18 @@ def _answer_submission(
         run, questionnaire, form.submission(), channel, actor, device_hash, origin_hash
     )
     if wants_json:
-        return JsonResponse(
-            {"ok": True, "created": created, "id": response.pk}, status=201 if created else 200
-        )
+        reply: dict[str, Any] = {"ok": True, "created": created, "id": response.pk}
+        if actor is not None:  # the fieldwork form's counters, as they stand after this response
+            unit = form.cleaned_data["unit"]
+            reply["mine"] = queries.surveyor_counts(run, actor)
+            reply["quota"] = queries.quota_by_community(run, Unit.objects.filter(pk=unit.pk)).get(unit.pk)
+        return JsonResponse(reply, status=201 if created else 200)
     if done_url:
         return redirect(done_url)
     messages.success(request, _("Response saved.") if created else _("This response was already saved."))
-    return redirect(request.path)
+    # The next respondent is met the same way in the same community: the form keeps both.
+    unit = form.cleaned_data["unit"]
+    return redirect(f"{request.path}?{urlencode({'channel': channel, 'unit': unit.pk})}")
 
 
 @login_required
@@ -247,7 +254,7 @@ def fill(request: PersonRequest, pk: int, questionnaire_pk: int) -> HttpResponse
     if not can_enter_responses(request.user, run):
         raise PermissionDenied
     questionnaire = get_object_or_404(run.questionnaires, pk=questionnaire_pk)
-    channel = request.POST.get("channel", Channel.HOUSEHOLD)
+    channel = request.POST.get("channel") or request.GET.get("channel", Channel.HOUSEHOLD)
     if channel not in (Channel.HOUSEHOLD, Channel.STREET, Channel.PAPER):
         channel = Channel.HOUSEHOLD
     units = _fieldwork_units(run)
@@ -264,6 +271,8 @@ def fill(request: PersonRequest, pk: int, questionnaire_pk: int) -> HttpResponse
         "form": form,
         "channel": channel,
         "channels": [(c, label) for c, label in Channel.choices if c != Channel.ONLINE],
+        "mine": queries.surveyor_counts(run, request.user),
+        "quotas": queries.quota_by_community(run, units),
     }
     return render(request, "surveys/fill.html", context)
 
@@ -313,7 +322,7 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
     form = ResponseForm(
         request.POST or None,
         questionnaire=questionnaire,
-        units=Unit.objects.filter(kind=UnitKind.COMMUNITY).order_by("path"),
+        units=Unit.objects.filter(kind=UnitKind.COMMUNITY).select_related("parent").order_by("path"),
         public=True,
     )
     if request.method == "POST":

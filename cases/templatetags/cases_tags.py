@@ -108,10 +108,11 @@ def _table_row(case: Case, url: str, selectable: bool, now: dt.datetime) -> Safe
     overdue = case.is_overdue(now)
     select = (
         format_html(
-            '<td><input type="checkbox" class="form-check-input" name="cases" value="{}" aria-label="{}">'
-            '<input type="hidden" name="version-{}" value="{}"></td>',
+            # The case's number in the next cell is the box's label one can see.
+            '<td><input type="checkbox" class="form-check-input" name="cases" value="{}" '
+            'aria-labelledby="case-{}-number"><input type="hidden" name="version-{}" value="{}"></td>',
             case.pk,
-            case.number,
+            case.pk,
             case.pk,
             case.version,
         )
@@ -131,13 +132,14 @@ def _table_row(case: Case, url: str, selectable: bool, now: dt.datetime) -> Safe
     else:
         deadline = "—"
     return format_html(
-        '<tr class="{}">{}<td class="font-monospace small text-nowrap"><a href="{}">{}</a></td>'
+        '<tr class="{}">{}<td class="font-monospace small text-nowrap"><a href="{}" id="case-{}-number">{}</a></td>'
         '<td class="text-nowrap">{}{}{}</td><td class="small">{}</td>'
         '<td class="small text-truncate" style="max-width: 28rem;">{}{}</td><td class="small">{}</td>'
         '<td class="small text-nowrap">{}</td><td class="small text-nowrap">{}</td></tr>',
         "table-danger" if overdue else "",
         select,
         url,
+        case.pk,
         case.number,
         _state(case),
         format_html("{}{}", _rework(case), _pressure(case)),

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from cases import actions
 from conftest import PASSWORD
+from core.tests.browser import pick
 
 pytestmark = pytest.mark.browser
 # Each step uploads and re-encodes photos; on a busy CI machine that can take longer than the 5 s default.
@@ -61,7 +62,7 @@ def test_dispatch_rectify_rework_report_again_and_close(live_server, county, new
 
     sign_in(page, live_server.url, "admin")
     page.goto(url)
-    page.get_by_test_id("steps").get_by_label("责任单位").select_option(label="城关街道")
+    pick(page.get_by_test_id("steps"), "责任单位", "城关街道")
     take_step(page, "派遣")
     expect(page.get_by_test_id("case-unit")).to_have_text("城关街道")
 

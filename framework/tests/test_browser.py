@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD
+from core.tests.browser import pick
 from framework.models import Progress, TaskUnit
 from framework.tests.conftest import PDF
 
@@ -45,7 +46,7 @@ def test_a_criterion_goes_from_the_office_to_a_town_and_back(
     expect(page.get_by_test_id("criterion-text")).to_contain_text("农贸市场干净整洁")
     page.screenshot(path=tmp_path / "criterion.png", full_page=True)
     page.get_by_test_id("assign").click()
-    page.get_by_label("牵头单位").select_option(label="城关街道")
+    pick(page, "牵头单位", "城关街道")
     page.get_by_label("完成时限").fill(str(date.today() + timedelta(days=30)))
     page.get_by_role("button", name="分解").click()
     expect(page.get_by_test_id("task-units")).to_contain_text("城关街道")

@@ -116,6 +116,14 @@ def test_the_inspector_submits_through_the_page(county, login, visit):
     assert [(r.label, r.visits, r.score_rate, r.pass_rate) for r in rows] == [
         ("城关街道", 1, 2.5 / 3.5, 2 / 3)
     ]
+    # The submitted visit shows the failed line's photos (issue 19.11), each opening.
+    shown = client.get(reverse("inspections:visit_detail", args=[visit.pk])).content.decode()
+    photo_pk = Case.objects.get().photos.get().pk
+    assert (
+        'data-testid="finding-photos"' in shown
+        and reverse("cases:photo", args=[photo_pk, "thumbnail"]) in shown
+    )
+    assert client.get(reverse("cases:photo", args=[photo_pk, "thumbnail"])).status_code == 200
 
 
 @time_machine.travel(NOW)

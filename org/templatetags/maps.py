@@ -89,6 +89,7 @@ def map_settings() -> dict:
         "bounds": bounds,
         "words": {
             "search": _("Search an address or place (拼音 initials work)"),
+            "find": _("Find on the map"),
             "nothing": _("No such address in the registry."),
             "you": _("You are here"),
         },

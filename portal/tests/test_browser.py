@@ -9,6 +9,7 @@ from playwright.sync_api import Page, ViewportSize, expect
 
 from cases.models import Case, Source, State
 from cases.tests.test_browser import sign_in, take_step
+from core.tests.browser import pick
 
 pytestmark = pytest.mark.browser
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -48,7 +49,7 @@ def test_report_verify_dispatch_and_follow(live_server, county, service, page: P
     sign_in(page, live_server.url, "inspector")
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     take_step(page, "立案")
-    page.get_by_test_id("steps").get_by_label("责任单位").select_option(label="城关街道")
+    pick(page.get_by_test_id("steps"), "责任单位", "城关街道")
     take_step(page, "派遣")
 
     page.context.clear_cookies()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from PIL import Image
 
-from cases.actions import dispatch_case, report_back, start_rectifying, verify_case
+from cases.actions import dispatch_case, report_back, rework_case, start_rectifying, verify_case
 from cases.conftest import photo
+from cases.models import CasePhoto
 from portal.access import public_photo_url
 from portal.actions import hide_photo, submit_report
 from portal.conftest import IN_GRID_A, SECRET_PHONE, gps_jpeg
@@ -83,3 +84,22 @@ def test_after_photos_are_not_served_before_closure_nor_by_sequential_urls(clien
     assert client.get(public_photo_url(after)).status_code == 200
     stored = [after.original.name, after.public.name, after.thumbnail.name]
     assert not any(case.number in name for name in stored)  # file names say nothing to guess from
+
+
+def test_only_the_accepted_report_backs_photos_are_public_never_the_checks(client, service, county):
+    """Issue 19.11: a fix sent back for rework, and the office's own 核查 photos, stay off the tracking page."""
+    report = submit_report(service=service, description="垃圾", lon=IN_GRID_A[0], lat=IN_GRID_A[1])
+    case = dispatch_case(county.inspector, report.case, unit=county.town_a)
+    start_rectifying(county.handler_a, case)
+    report_back(county.handler_a, case, "已清理", [photo("first.jpg")])
+    rework_case(county.inspector, case, "仍有垃圾", [photo("still-dirty.jpg")])
+    report_back(county.handler_a, case, "再次清理", [photo("second.jpg")])
+    verify_case(county.inspector, case, "通过", photos=[photo("checked.jpg")])
+    first, second = case.photos.filter(kind=CasePhoto.Kind.AFTER).order_by("pk")
+    checks = list(case.photos.filter(kind=CasePhoto.Kind.CHECK))
+    assert len(checks) == 2  # the rework's and the verification's
+    page = client.get(f"/track/{report.tracking_code}/").content.decode()
+    assert public_photo_url(second) in page and client.get(public_photo_url(second)).status_code == 200
+    for hidden in [first, *checks]:
+        assert public_photo_url(hidden) not in page
+        assert client.get(public_photo_url(hidden)).status_code == 404

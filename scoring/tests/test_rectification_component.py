@@ -8,6 +8,7 @@ from itertools import count
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 
 from cases.models import Case, CaseEvent, Source, State
 from core.models import Period
@@ -105,3 +106,34 @@ def test_the_explanation_counts_the_times_the_office_chased_and_leader_supervisi
     assert (town_a.facts["urged"], town_a.facts["supervised"]) == (2, 1)
     assert town_a.explanation.endswith("; chased (催办) 2 times; 1 under leader supervision (领导督办)")
     assert "chased" not in sheet["柳河镇"].component(ComponentKind.RECTIFICATION).explanation
+
+
+def test_the_on_time_target_is_entered_and_shown_as_a_percentage(county, scheme, login):
+    """Issue 19.12: people say "70%", not "0.7"; the share stays the stored value."""
+    component = scheme.components.get(kind=ComponentKind.RECTIFICATION)
+    client = login(county.office_admin)
+    page = client.get(
+        reverse("scoring:scheme_detail", args=[scheme.pk]), headers={"Accept-Language": "zh-hans"}
+    )
+    html = page.content.decode()
+    assert "按期结案率目标（%）" in html and 'name="param_on_time_target" value="70.0"' in html
+    client.post(
+        reverse("scoring:component_edit", args=[component.pk]),
+        {
+            "weight": "50",
+            "param_on_time_target": "85",
+            "param_per_point_below": "1",
+            "param_per_rework": "0.2",
+        },
+    )
+    component.refresh_from_db()
+    assert component.params["on_time_target"] == pytest.approx(0.85)
+    over = {
+        "weight": "50",
+        "param_on_time_target": "120",
+        "param_per_point_below": "1",
+        "param_per_rework": "0.2",
+    }
+    client.post(reverse("scoring:component_edit", args=[component.pk]), over)
+    component.refresh_from_db()
+    assert component.params["on_time_target"] == pytest.approx(0.85)  # 120% refused

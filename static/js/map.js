@@ -262,10 +262,14 @@
     const Control = L.Control.extend({
       onAdd() {
         const box = L.DomUtil.create("div", "cw-map-search leaflet-bar");
+        // A label one can see (not only an aria-label), as on every other field.
+        const label = L.DomUtil.create("label", "cw-map-search-label", box);
         const input = L.DomUtil.create("input", "form-control form-control-sm", box);
+        input.id = `${map.getContainer().id || "map"}-search`;
+        label.htmlFor = input.id;
+        label.textContent = words.find || "";
         input.type = "search";
         input.placeholder = words.search || "";
-        input.setAttribute("aria-label", words.search || "");
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
         attachSearch(input, (hit) => {

@@ -54,6 +54,31 @@
     if (first) first.closest("[data-field]").scrollIntoView({ behavior: "smooth", block: "center" });
   }
 
+  const KEEP = ["channel", "unit"];
+  const quotas = JSON.parse(document.getElementById("survey-quotas")?.textContent || "null");
+  // The chosen community's quota under its field: "新华社区配额：已完成 12 / 30 份有效问卷".
+  function showQuota() {
+    const line = document.getElementById("unit-quota");
+    const unit = form.elements.unit;
+    if (!line || !quotas || !unit) return;
+    const quota = quotas[unit.value];
+    line.textContent = quota ? form.dataset.msgQuota.replace("{name}", quota.name)
+      .replace("{filled}", quota.filled).replace("{target}", quota.target) : "";
+  }
+  // After a response is saved, the surveyor's counts and the community's quota as the server has them now.
+  function counted(data) {
+    for (const [key, value] of Object.entries(data.mine || {})) {
+      const shown = document.querySelector(`[data-mine="${key}"]`);
+      if (shown) shown.textContent = value;
+    }
+    if (data.quota && quotas) {
+      for (const [unit, quota] of Object.entries(quotas)) {
+        if (quota.name === data.quota.name) quotas[unit] = data.quota; // a town's quota is every community's
+      }
+    }
+    showQuota();
+  }
+
   let flushing = false;
   async function flush() {
     if (flushing) return;
@@ -78,9 +103,14 @@
         if (reply.ok) {
           if (item.id === form.querySelector("[name=client_id]").value) {
             localStorage.removeItem(draftKey);
+            // The next respondent is met the same way, in the same community: keep both.
+            const kept = KEEP.map((name) => [name, form.elements[name] ? form.elements[name].value : ""]);
             form.reset();
+            for (const [name, value] of kept) if (value) form.elements[name].value = value;
             clearErrors();
             fresh();
+            saveDraft();
+            counted(data);
             show(data.created === false ? form.dataset.msgDuplicate : form.dataset.msgSaved, "success");
             window.scrollTo(0, 0);
           } else sentLater += 1;
@@ -103,6 +133,8 @@
       saveDraft();
     }, () => {}, { timeout: 10000 });
   }
+  showQuota();
+  if (form.elements.unit) form.elements.unit.addEventListener("change", showQuota);
   form.addEventListener("input", saveDraft);
   form.addEventListener("change", saveDraft);
   form.addEventListener("submit", (event) => {

@@ -21,7 +21,9 @@ def test_a_response_survives_a_dropped_network_and_counts_once(
     page.get_by_role("button", name="登录").click()
     page.goto(f"{live_server.url}/surveys/runs/{run.pk}/fill/{questionnaire.pk}/")
 
-    page.get_by_label("调查社区").select_option(label="　新华社区")
+    page.get_by_label("调查方式").select_option(label="街头拦访")
+    page.get_by_label("调查社区").select_option(label="新华社区")
+    expect(page.get_by_test_id("unit-quota")).to_have_text("新华社区配额：已完成 0 / 3 份有效问卷")
     page.get_by_label("年龄").fill("45")
     page.context.set_offline(True)
     page.get_by_label("在本县居住月数").fill("120")
@@ -45,6 +47,12 @@ def test_a_response_survives_a_dropped_network_and_counts_once(
     response = Response.objects.get()
     assert response.age == 45 and response.residence_months == 120
     assert [a.favourable for a in response.answers.exclude(favourable=None)] == [True, True]
+    # The next respondent: same way of asking, same community; the counts moved (issue 19.7).
+    expect(page.get_by_label("调查社区")).to_have_value(str(county.community_a.pk))
+    expect(page.get_by_label("调查方式")).to_have_value(response.channel)
+    expect(page.get_by_label("年龄")).to_have_value("")
+    expect(page.get_by_test_id("unit-quota")).to_have_text("新华社区配额：已完成 1 / 3 份有效问卷")
+    expect(page.get_by_test_id("surveyor-progress")).to_contain_text("您今天已录入 1")
 
     # A second flush of the same queue (a retry after a lost reply) must not count twice.
     page.evaluate("window.dispatchEvent(new Event('online'))")

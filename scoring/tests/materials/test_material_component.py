@@ -129,3 +129,21 @@ def test_accepted_material_counts_in_the_simulated_framework_total(county, perio
     rows = {row.criterion.pk: row for row in simulate(edition, period).rows}
     assert rows[ads.pk].others["material"] == Decimal(8) / Decimal(30)
     assert rows[ads.pk].measured
+
+
+def test_the_material_page_says_what_the_late_score_counts_for(county, scheme, ads_a, login):
+    """Issue 19.2: before scoring, the share it will lose; after, "7.50 − 50% 逾期 = 3.75" (this scheme takes 50%)."""
+    with time_machine.travel(timezone.now() + timedelta(days=30)):
+        _send_ads(county, ads_a)
+    url = reverse("scoring:material_late", args=[ads_a.pk])
+    zh = {"Accept-Language": "zh-hans"}
+    office = login(county.office_admin)
+    page = office.get(reverse("materials:request_detail", args=[ads_a.pk]), headers=zh).content.decode()
+    assert f'hx-get="{url}"' in page
+    before = office.get(url, headers=zh).content.decode()
+    assert "扣减 50%（逾期），满分 10.00 最多计 5.00" in before
+    actions.accept(county.inspector, ads_a, points="7.5")
+    after = login(county.handler_a).get(url, headers=zh).content.decode()
+    assert "7.50 − 50% 逾期 = 3.75" in after
+    # Another town's material is not found.
+    assert login(county.handler_b).get(url).status_code == 404
