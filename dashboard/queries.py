@@ -265,7 +265,7 @@ def case_map(build: Build) -> dict:
         for g in grids
     ]
     return {
-        "title": _("Open cases: red overdue, ★ supervised by a leader"),
+        "title": _("Open cases and grids"),
         "features": features,
         "points": _points(build),
     }

@@ -26,9 +26,15 @@
   // --- Clock ----------------------------------------------------------------------------------------------------
   const clock = document.getElementById("clock");
   const clockFormat = new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", {
-    year: "numeric", month: "2-digit", day: "2-digit", weekday: "short", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
+    year: "numeric", month: "2-digit", day: "2-digit", weekday: "short",
   });
-  function tick() { clock.textContent = clockFormat.format(new Date()); }
+  const timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", {
+    hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
+  });
+  function tick() {
+    const now = new Date();
+    clock.textContent = `${clockFormat.format(now)}  ${timeFormat.format(now)}`;
+  }
 
   // --- Slots and rotation ---------------------------------------------------------------------------------------
   const hasMap = Boolean(document.getElementById("panel-map"));
@@ -185,6 +191,11 @@
     if (!chart) {
       // Drawn at the stage's design size, sharp on the display's real pixels.
       chart = charts[slot.panel.id] = echarts.init(slot.body, null, { devicePixelRatio: (window.devicePixelRatio || 1) * scale });
+      // The slot's size settles after the first data arrives (the figures strip fills in): follow it.
+      if (!slot.observer) {
+        slot.observer = new ResizeObserver(() => { const c = charts[slot.panel.id]; if (c) c.resize(); });
+        slot.observer.observe(slot.body);
+      }
     }
     chart.setOption(BUILD[key](data), true);
   }
