@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, Source, State
+from cases.models import Case, Category, Source, State
 from core.models import Period
 from dashboard import actions
 from dashboard.access import sign_link
@@ -36,7 +36,9 @@ def scores(county):
 
 
 def overdue_case(county, number="2026-000901", **fields) -> Case:
+    category, _new = Category.objects.get_or_create(code="0101", defaults={"name": "暴露垃圾"})
     return Case.objects.create(
+        category=category,
         number=number,
         source=Source.PATROL,
         description="x",
