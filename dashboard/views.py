@@ -37,6 +37,7 @@ def _show(request: HttpRequest, screen: Screen, data_url: str, display: bool) ->
         {
             "screen": screen,
             "jurisdiction": settings.CHUANGWEN_JURISDICTION,
+            "time_zone": settings.TIME_ZONE,
             "panels": chosen,
             "charts": charts,
             "has": {key: key in chosen for key in Panel.values},

@@ -25,11 +25,13 @@
 
   // --- Clock ----------------------------------------------------------------------------------------------------
   const clock = document.getElementById("clock");
+  // The county's time (the server's zone, as "data as of" is), whatever the display's own clock is set to.
+  const zone = { timeZone: words.timeZone || undefined };
   const clockFormat = new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", {
-    year: "numeric", month: "2-digit", day: "2-digit", weekday: "short",
+    year: "numeric", month: "2-digit", day: "2-digit", weekday: "short", ...zone,
   });
   const timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", {
-    hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
+    hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, ...zone,
   });
   function tick() {
     const now = new Date();
@@ -85,7 +87,7 @@
   // --- Charts ---------------------------------------------------------------------------------------------------
   const AXIS = { color: "#9fc2ff", fontSize: 16 };
   const SPLIT = { lineStyle: { color: "rgba(143, 184, 255, .15)" } };
-  const NAME_WIDTH = 96;  // design px for a town's or category's name beside a bar; longer names end in "…"
+  const NAME_WIDTH = 120;  // design px for a town's or category's name beside a bar; longer names end in "…"
 
   function barOption(data, options) {
     const labels = data.labels.slice().reverse();
@@ -157,6 +159,7 @@
             symbol: mark ? "circle" : "none", symbolSize: 6,
             lineStyle: { color, width: mark ? 3 : 1.2 }, itemStyle: { color },
             endLabel: { show: Boolean(mark), color, fontSize: 15, width: 88, overflow: "truncate", formatter: "{a}" },
+            labelLayout: { moveOverlap: "shiftY" },
             emphasis: { focus: "series" },
           };
         }),
