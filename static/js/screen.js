@@ -54,7 +54,6 @@
       title.className = "panel-title";
       const body = document.createElement("div");
       body.className = "chart";
-      body.setAttribute("role", "img");
       panel.append(title, body);
       // The slot's own charts: every slotCount-th one, starting at its index.
       const own = chartKeys.filter((_k, index) => index % slotCount === i);
@@ -179,6 +178,30 @@
     slot.body.hidden = show;
   }
 
+  // A canvas says nothing to a screen reader: each chart is described by its figures in a table, kept off screen.
+  function describe(slot, key, data) {
+    let table = slot.panel.querySelector("table");
+    if (!table) {
+      table = slot.panel.appendChild(document.createElement("table"));
+      table.className = "visually-hidden";
+      table.id = `table-${slot.panel.id}`;
+      slot.body.setAttribute("role", "img");
+      slot.body.setAttribute("aria-describedby", table.id);
+    }
+    const trend = key === "trend";
+    const columns = trend ? data.periods : data.labels;
+    const rows = trend ? data.series.map((s) => [s.name, s.values]) : [[data.title, data.values]];
+    const head = document.createElement("thead").appendChild(document.createElement("tr")).parentElement;
+    for (const text of ["", ...columns]) head.firstChild.appendChild(document.createElement("th")).textContent = text;
+    const body = document.createElement("tbody");
+    for (const [name, values] of rows) {
+      const row = body.appendChild(document.createElement("tr"));
+      row.appendChild(document.createElement("th")).textContent = name;
+      for (const value of values) row.appendChild(document.createElement("td")).textContent = value == null ? "—" : String(value);
+    }
+    table.replaceChildren(head, body);
+  }
+
   function draw(slot, key) {
     const data = last[key];
     if (!data) return;
@@ -190,6 +213,7 @@
       if (data.empty) slot.panel.querySelector(".empty").textContent = data.empty;
       return;
     }
+    describe(slot, key, data);
     let chart = charts[slot.panel.id];
     if (!chart) {
       // Drawn at the stage's design size, sharp on the display's real pixels.
@@ -248,7 +272,15 @@
     const layer = L.layerGroup(points).addTo(map);
     if (pointLayer) pointLayer.remove();
     pointLayer = layer;
-    document.getElementById("screen-map").dataset.points = String(points.length);
+    const element = document.getElementById("screen-map");
+    element.dataset.points = String(points.length);
+    element.setAttribute("aria-label", data.title);
+    // The map's text alternative: its cases as a list, kept off screen.
+    document.getElementById("map-list").replaceChildren(...data.points.map((p) => {
+      const item = document.createElement("li");
+      item.textContent = p.label;
+      return item;
+    }));
   }
 
   function drawTicker(data) {
