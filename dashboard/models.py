@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +57,15 @@ class Screen(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if (
+            not isinstance(self.panels, list)
+            or not self.panels
+            or len(set(self.panels)) != len(self.panels)
+            or any(key not in Panel.values for key in self.panels)
+        ):
+            raise ValidationError({"panels": _("Choose panels from the list, each once.")})
 
     def chosen(self) -> list[str]:
         """The screen's panels that exist, in its order (a key dropped from the code is ignored)."""

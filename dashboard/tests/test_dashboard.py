@@ -179,3 +179,18 @@ def test_only_the_office_makes_and_revokes_links(county, login):
     assert sign_link(link) in page
     client.post(reverse("dashboard:revoke", args=[link.pk]))
     assert not DisplayLink.objects.get(pk=link.pk).is_live()
+
+
+def test_a_screen_takes_known_panels_each_once(county, login):
+    from django.core.exceptions import ValidationError
+
+    for panels in (["map", "map"], ["nope"], []):
+        with pytest.raises(ValidationError):
+            actions.save_screen(
+                county.office_admin, Screen(), name="x", town=None, rotation_seconds=20, panels=panels
+            )
+    response = login(county.office_admin).post(
+        reverse("dashboard:new"), {"name": "空", "rotation_seconds": 20}
+    )
+    assert response.status_code == 200 and "Choose at least one panel." in response.content.decode()
+    assert not Screen.objects.exists()

@@ -165,3 +165,26 @@ def test_a_network_blip_keeps_the_data_and_says_so(live_server, facts, page: Pag
     expect(page.locator("[data-figure=overdue] .value")).to_have_text("1")
     page.unroute("**/screen/panel/**")
     expect(page.locator("#stale")).to_be_hidden(timeout=30_000)
+
+
+def test_a_revoked_display_link_stops_showing_on_the_tv(live_server, county, facts, page: Page):
+    from dashboard import actions
+    from dashboard.access import sign_link
+    from dashboard.models import Screen
+
+    screen = actions.save_screen(
+        county.office_admin,
+        Screen(),
+        name="大厅",
+        town=None,
+        rotation_seconds=20,
+        panels=["figures", "ranking"],
+    )
+    link = actions.make_link(county.office_admin, screen, "一楼大厅")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{live_server.url}/screen/tv/{sign_link(link)}/")
+    expect(page.locator("[data-figure=overdue] .value")).to_have_text("1")
+    expect(page.get_by_test_id("panel-ranking").locator("canvas")).to_have_count(1)
+    expect(page.get_by_test_id("panel-map")).to_have_count(0)  # not on this screen
+    actions.revoke_link(county.office_admin, link)
+    expect(page.get_by_test_id("screen")).to_have_count(0, timeout=30_000)  # the next poll puts up the 404

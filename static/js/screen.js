@@ -320,6 +320,12 @@
       try {
         // A background poll: it does not keep a session alive (core.middleware.IdleTimeoutMiddleware).
         const reply = await fetch(`${words.url}${key}/`, { credentials: "same-origin", headers: { "X-Background-Poll": "1" }, cache: "no-store" });
+        // Refused (a revoked display link, a screen taken away) or sent to sign in: the screen may no longer
+        // show what it shows. Reloading puts up whatever the server now answers for this page.
+        if (reply.status === 403 || reply.status === 404 || reply.redirected) {
+          window.location.reload();
+          return;
+        }
         if (!reply.ok) throw new Error(String(reply.status));
         const data = await reply.json();
         last[key] = data;
