@@ -51,9 +51,16 @@ class Build:
     facts: PeriodFacts
     town: Unit | None
     _open: OpenCases | None = field(default=None)
+    _scope: set[int] | None = field(default=None)
 
     def in_scope(self, unit: Unit) -> bool:
         return self.town is None or unit.path.startswith(self.town.path)
+
+    def scope_ids(self) -> set[int]:
+        """The ids of the units in the screen's scope (made once)."""
+        if self._scope is None:
+            self._scope = {u.pk for u in self.facts.units() if self.in_scope(u)}
+        return self._scope
 
     def towns(self) -> list[Unit]:
         return [u for u in self.facts.units() if u.kind == UnitKind.TOWN and u.is_active]
@@ -72,8 +79,7 @@ class Build:
     def open_rows(self) -> OpenCases:
         """The one pass over the open cases, made on first use."""
         if self._open is None:
-            inside = None if self.town is None else [u.pk for u in self.facts.units() if self.in_scope(u)]
-            self._open = open_cases(inside)
+            self._open = open_cases(None if self.town is None else sorted(self.scope_ids()))
         return self._open
 
 
@@ -81,41 +87,45 @@ class Build:
 class OpenCases:
     """Open and overdue cases per unit, open cases per category id."""
 
-    per_unit: dict[int | None, tuple[int, int]]  # unit id → (open, overdue)
-    per_category: dict[int | None, int]
+    per_unit: dict[int | None, tuple[int, int]]  # unit id → (open, overdue), the whole county
+    per_category: dict[int | None, int]  # in the screen's scope
 
 
 OPEN_SQL = """
-    SELECT GROUPING(unit_id), unit_id, category_id, COUNT(*),
+    SELECT GROUPING(unit_id), unit_id, category_id, {scoped}, COUNT(*),
            COUNT(*) FILTER (WHERE state = ANY(%(held)s) AND deadline < %(now)s)
-    FROM {table} WHERE state = ANY(%(open)s) {scope}
-    GROUP BY GROUPING SETS ((unit_id), (category_id))
+    FROM {table} WHERE state = ANY(%(open)s)
+    GROUP BY GROUPING SETS ((unit_id), (category_id{scope_key}))
 """
 
 
 def open_cases(units: list[int] | None) -> OpenCases:
-    """One scan of the open cases (of `units` when given) counted two ways at once: per unit (with the overdue)
-    and per category. PostgreSQL's GROUPING SETS keep two small tallies (grouping by both at once hashes
-    thousands of unit × category pairs: twice the time at 100k cases); elsewhere two GROUP BYs."""
+    """One scan of the open cases counted two ways at once: per unit of the whole county (with the overdue: a
+    town's screen still compares every town) and per category (of `units` when given). PostgreSQL's GROUPING SETS
+    keep two small tallies (grouping by unit and category at once hashes thousands of pairs: twice the time at
+    100k cases); elsewhere two GROUP BYs."""
     held, now = list(Case.UNIT_STATES), timezone.now()
     if connection.vendor == "postgresql":
-        scope = "AND unit_id = ANY(%(units)s)" if units is not None else ""
+        scoped = "COALESCE(unit_id = ANY(%(units)s), FALSE)" if units is not None else "TRUE"
+        scope_key = f", {scoped}" if units is not None else ""  # the county's categories need no split
         with connection.cursor() as cursor:
             cursor.execute(
-                OPEN_SQL.format(table=Case._meta.db_table, scope=scope),
+                OPEN_SQL.format(table=Case._meta.db_table, scoped=scoped, scope_key=scope_key),
                 {"held": held, "now": now, "open": list(Case.OPEN_STATES), "units": units},
             )
             rows = cursor.fetchall()
         return OpenCases(
-            per_unit={unit: (n, late) for by_category, unit, _c, n, late in rows if not by_category},
-            per_category={category: n for by_category, _u, category, n, _late in rows if by_category},
+            per_unit={unit: (n, late) for by_category, unit, _c, _s, n, late in rows if not by_category},
+            per_category={
+                category: n for by_category, _u, category, inside, n, _late in rows if by_category and inside
+            },
         )
     cases = Case.objects.filter(state__in=Case.OPEN_STATES)
-    if units is not None:
-        cases = cases.filter(unit_id__in=units)
     per_unit = (
         cases.values("unit_id").annotate(n=Count("id"), late=Count("id", filter=overdue_q(now))).order_by()
     )
+    if units is not None:
+        cases = cases.filter(unit_id__in=units)
     per_category = cases.values("category_id").annotate(n=Count("id")).order_by()
     return OpenCases(
         per_unit={r["unit_id"]: (r["n"], r["late"]) for r in per_unit},
@@ -140,7 +150,11 @@ def figures(build: Build) -> dict:
     due = sum(m.due for m in metrics)
     closed = sum(m.closed for m in metrics)
     on_time = sum(m.closed_on_time for m in metrics)
-    overdue = sum(late for _n, late in build.open_rows().per_unit.values())
+    overdue = sum(
+        late
+        for unit, (_n, late) in build.open_rows().per_unit.items()
+        if unit and _unit_in_scope(build, unit)
+    )
     survey = _survey_by_town(build)
     rows = [row for town, row in survey.items() if build.town is None or town == build.town.pk]
     attainments = [row["attainment"] for row in rows if row["valid"]]
@@ -172,14 +186,7 @@ def figures(build: Build) -> dict:
 
 
 def _unit_in_scope(build: Build, unit_id: int) -> bool:
-    if build.town is None:
-        return True
-    unit = _units_by_id(build).get(unit_id)
-    return unit is not None and build.in_scope(unit)
-
-
-def _units_by_id(build: Build) -> dict[int, Unit]:
-    return {u.pk: u for u in build.facts.units()}
+    return build.town is None or unit_id in build.scope_ids()
 
 
 def _survey_by_town(build: Build) -> dict[int, dict]:
@@ -315,7 +322,7 @@ def _points(build: Build) -> list[dict]:
     case a leader supervises, the most recently overdue, and the newest reported."""
     located = Case.objects.filter(state__in=Case.OPEN_STATES, lon__isnull=False, lat__isnull=False)
     if build.town is not None:
-        located = located.filter(unit_id__in=[u.pk for u in build.facts.units() if build.in_scope(u)])
+        located = located.filter(unit_id__in=build.scope_ids())
     now = timezone.now()
     columns = ("pk", "lon", "lat", "number", "category_name", "state", "deadline", "supervised_by_id")
     chosen: dict[int, dict] = {}
@@ -343,7 +350,7 @@ def _points(build: Build) -> list[dict]:
 def ticker(build: Build) -> dict:
     cases = Case.objects.all()
     if build.town is not None:
-        cases = cases.filter(unit_id__in=[u.pk for u in build.facts.units() if build.in_scope(u)])
+        cases = cases.filter(unit_id__in=build.scope_ids())
     reported = cases.order_by("-reported_at").values("number", "category_name", "address", "reported_at")[
         :TICKER_ROWS
     ]

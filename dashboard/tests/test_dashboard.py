@@ -109,6 +109,10 @@ def test_a_town_screen_counts_only_its_town(county, login):
     figures = {item["key"]: item["value"] for item in panel(client, "figures", screen)["items"]}
     assert figures["overdue"] == 0
     assert panel(client, "map", screen)["points"] == []
+    assert panel(client, "categories", screen)["labels"] == []
+    # The town charts still compare every town, the screen's own marked.
+    overdue = panel(client, "overdue", screen)
+    assert (overdue["labels"], overdue["values"], overdue["highlight"]) == (["城关街道"], [1], "柳河镇")
 
 
 def test_units_do_not_get_the_screen(county, login):
