@@ -288,6 +288,28 @@ class Case(Versioned):
             models.Index(fields=["lon", "lat"], name="case_lon_lat"),
             # The queues list the newest first: without this a page sorts the whole table.
             models.Index(fields=["-reported_at"], name="case_reported_at"),
+            # The 大屏's one pass over the open cases (per unit with the overdue, per category) reads this index
+            # alone: at 100k cases, 45% open, a third of the time of reading the table.
+            models.Index(
+                fields=["unit", "category"],
+                include=["state", "deadline"],
+                name="case_open_tally",
+                condition=models.Q(
+                    state__in=[
+                        State.REPORTED,
+                        State.ACCEPTED,
+                        State.DISPATCHED,
+                        State.RETURNED,
+                        State.RECTIFYING,
+                        State.SUBMITTED,
+                        State.DEFERRED,
+                    ]  # OPEN_STATES
+                ),
+            ),
+            # The 大屏's ticker lists the latest closures: without this it sorts every closed case.
+            models.Index(
+                fields=["-closed_at"], name="case_closed_at", condition=models.Q(closed_at__isnull=False)
+            ),
             # The overdue and to-rectify queues list cases held by units by deadline: without this a page sorts
             # every such case (41 ms at 300k cases, 0.1 ms with it).
             models.Index(

@@ -17,7 +17,9 @@ urlpatterns = [
     path("inbox/", include("notify.urls")),
     path("scores/", include("scoring.urls")),
     path("bulletins/", include("bulletins.urls")),
-    path("dashboard/", include("dashboard.urls")),
+    path("screen/", include("dashboard.urls")),
+    # The old dashboard page: the 大屏 replaced it (docs/architecture.md).
+    re_path(r"^dashboard/(?P<rest>)$", moved("/screen/")),
     path("jobs/", include("jobs.urls")),
     path("inspections/", include("inspections.urls")),
     path("s/<str:token>/", survey_views.public_survey, name="survey_public"),
@@ -41,7 +43,7 @@ urlpatterns += [
         r"^reports/templates/(?P<rest>(default\.docx|round-default\.docx)?)$", moved("/bulletins/templates/")
     ),
     re_path(r"^reports/jobs/(?P<rest>\d+/(download/)?)$", moved("/jobs/")),
-    re_path(r"^reports/dashboard/(?P<rest>(data/)?)$", moved("/dashboard/")),
+    re_path(r"^reports/dashboard/(?P<rest>)$", moved("/screen/")),
     re_path(r"^reports/case-export/(?P<rest>)$", moved("/cases/export/")),
 ]
 

@@ -1,4 +1,4 @@
-"""The dashboard (大屏), in the scores menu."""
+"""The 大屏 and its named screens, in the scores menu."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -8,10 +8,18 @@ from dashboard.access import can_see_dashboard
 register(
     Entry(
         _("Dashboard"),
-        "dashboard:dashboard",
+        "dashboard:screen",
         "bi-display",
         group="scores",
         order=50,
+        visible=can_see_dashboard,
+    ),
+    Entry(
+        _("Screens"),
+        "dashboard:screens",
+        "bi-collection-play",
+        group="scores",
+        order=51,
         visible=can_see_dashboard,
     ),
 )

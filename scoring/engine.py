@@ -74,18 +74,8 @@ def survey_scores(
 ) -> dict[int, ComponentScore]:
     """Points × the mean attainment of the survey questions in the period: min(rate ÷ target, 1) per question."""
     period = scheme.period
-    rows = (
-        Answer.objects.filter(
-            favourable__isnull=False,
-            response__screen_reason="",
-            response__town__in=units,
-            **in_period(period, "response__submitted_at"),
-        )
-        .values("response__town", "question", "question__target_rate")
-        .annotate(valid=Count("id"), favourable=Count("id", filter=Q(favourable=True)))
-    )
     per_town: dict[int, list[dict]] = defaultdict(list)
-    for row in rows:
+    for row in (facts or PeriodFacts(period)).survey_rows():
         per_town[row["response__town"]].append(row)
     scores = {}
     for unit in units:
@@ -118,6 +108,7 @@ class PeriodFacts:
         self._metrics: dict | None = None
         self._visits: dict | None = None
         self._units: list[Unit] | None = None
+        self._surveys: list[dict] | None = None
 
     def units(self) -> list[Unit]:
         """Every unit, in tree order (a few hundred rows): who is scored and whose facts count for whom."""
@@ -130,6 +121,22 @@ class PeriodFacts:
         if self._metrics is None:
             self._metrics = {m.unit_id: m for m in unit_metrics(*period_bounds(self.period))}
         return self._metrics
+
+    def survey_rows(self) -> list[dict]:
+        """Valid and favourable answers per (town, question) of the period's unscreened responses, with the
+        question's target: what the survey component and the 大屏's survey panel both read."""
+        if self._surveys is None:
+            self._surveys = list(
+                Answer.objects.filter(
+                    favourable__isnull=False,
+                    response__screen_reason="",
+                    **in_period(self.period, "response__submitted_at"),
+                )
+                .values("response__town", "question", "question__target_rate")
+                .annotate(valid=Count("id"), favourable=Count("id", filter=Q(favourable=True)))
+                .order_by()
+            )
+        return self._surveys
 
     def visit_sums(self) -> dict[tuple[int, int], tuple[int, Decimal]]:
         """(site's town id, keeper id) → (inspections, Σ 得分率) of the period's counted inspections."""

@@ -48,7 +48,7 @@ def test_every_map_page_draws_its_map(live_server, county, page: Page):
         "/inspections/sites/map/",
         "/org/grids/",
         f"/org/grids/{county.grid_a.pk}/",
-        "/dashboard/",
+        "/screen/",
         "/reports/",
         "/report/",
     ]:

@@ -16,8 +16,8 @@ from django.test import Client
         ("/reports/templates/round-default.docx", "/bulletins/templates/round-default.docx"),
         ("/reports/jobs/12/", "/jobs/12/"),
         ("/reports/jobs/12/download/", "/jobs/12/download/"),
-        ("/reports/dashboard/", "/dashboard/"),
-        ("/reports/dashboard/data/", "/dashboard/data/"),
+        ("/reports/dashboard/", "/screen/"),
+        ("/dashboard/", "/screen/"),
         ("/reports/case-export/", "/cases/export/"),
     ],
 )

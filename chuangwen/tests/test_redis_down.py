@@ -33,8 +33,8 @@ def test_with_redis_down_the_home_pages_and_dashboard_answer(county, login, redi
     client = login(getattr(county, persona))
     assert client.get(reverse("home")).status_code == 200
     if persona in ("office_admin", "leader"):
-        assert client.get(reverse("dashboard:dashboard")).status_code == 200
-        assert client.get(reverse("dashboard:dashboard_data")).status_code == 200
+        assert client.get(reverse("dashboard:screen")).status_code == 200
+        assert client.get(reverse("dashboard:default_panel_key", args=["ranking"])).status_code == 200
 
 
 def test_with_redis_down_a_citizen_report_is_filed(client, service, redis_down, caplog):  # noqa: F811

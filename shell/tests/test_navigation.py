@@ -36,7 +36,8 @@ SCORES = [
 ]
 SCORES_ALL = [
     ("What-if", "/scores/what-if/", "bi-lightning"),
-    ("Dashboard", "/dashboard/", "bi-display"),
+    ("Dashboard", "/screen/", "bi-display"),
+    ("Screens", "/screen/screens/", "bi-collection-play"),
 ]
 ORG = [
     ("Units", "/org/units/", "bi-diagram-3"),
@@ -188,7 +189,7 @@ def test_the_menus_are_chinese_for_a_chinese_user(county, client, settings):
         ("测评体系", ["测评体系", "任务分解", "网上申报"]),
         ("实地督查", ["督查轮次", "测评结果", "点位"]),
         ("问卷调查", []),
-        ("考核评分", ["考核评分", "排名", "丢分分析", "模拟推演", "大屏"]),
+        ("考核评分", ["考核评分", "排名", "丢分分析", "模拟推演", "大屏", "大屏配置"]),
         (
             "组织机构",
             ["单位", "人员", "网格", "标准地址", "导入", "消息发送记录", "群机器人", "API 令牌", "审计日志"],
