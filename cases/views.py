@@ -28,6 +28,7 @@ from cases.access import cases_for, get_case_for, get_category_for
 from cases.models import Case, CaseEvent, CasePhoto, Category
 from cases.queries import QUEUE_LABELS
 from core.counting import CappedPaginator
+from core.replicas import reading
 from org.access import get_or_404, grids_for, require, sees_everything, visible_units
 from org.http import PersonRequest
 
@@ -221,6 +222,7 @@ def case_list(request: PersonRequest) -> HttpResponse:
 
 
 @login_required
+@reading()
 def case_export(request: PersonRequest) -> HttpResponse:
     """The list as on screen (filters and queue) as an Excel workbook: small lists at once, large ones are made
     in the background with a progress page (the page offers that; this URL asks first)."""

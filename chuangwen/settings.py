@@ -96,6 +96,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "core.metrics.RequestMetricsMiddleware",
     "core.middleware.RequestSizeLimitMiddleware",
+    "core.replicas.PrimaryAfterWriteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -156,6 +157,22 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
         5 if env_bool("DB_PREPARED_STATEMENTS", True) else None
     )
+# Read replicas (PostgreSQL streaming standbys), for the heavy reads that ask for one (core.replicas.reading):
+# DATABASE_REPLICA_URLS is comma-separated. A replica more than REPLICA_MAX_LAG_SECONDS behind is skipped (its lag
+# checked at most every REPLICA_CHECK_SECONDS per process); a browser that wrote reads from the primary for
+# REPLICA_STICKY_SECONDS after. In tests a replica mirrors the primary's test database by name (TEST.MIRROR):
+# streaming replication brings it there.
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    _alias = f"replica{_number}"
+    DATABASES[_alias] = dj_database_url.parse(_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    DATABASES[_alias]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 10)
+REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 5)
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 15)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth and the security baseline (等保 2.0 level 2) ---------------------------------------
@@ -305,6 +322,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
     "max_retries": 1,
 }
+# Queues that never wait on each other, each with its own workers (deploy/systemd/chuangwen-worker@.service):
+# `notify` (SMS, WeCom, DingTalk and e-mail deliveries), `pressure` (reminders, overdue marks, escalations, the job
+# sweeper), `files` (exports, bulletins, round reports, material bundles: the slow ones). Anything not listed runs
+# on `default`.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "notify.tasks.deliver_pending": {"queue": "notify"},
+    "cases.tick": {"queue": "pressure"},
+    "materials.tick": {"queue": "pressure"},
+    "jobs.tasks.sweep_jobs": {"queue": "pressure"},
+    "cases.tasks.make_case_export": {"queue": "files"},
+    "bulletins.tasks.make_bulletin": {"queue": "files"},
+    "bulletins.tasks.make_round_report": {"queue": "files"},
+    "materials.tasks.make_bundle": {"queue": "files"},
+}
+# Declared, so that a worker started without -Q consumes all of them (Celery's default is its default queue only).
+CELERY_TASK_QUEUES: dict[str, dict] = {queue: {} for queue in ("default", "notify", "pressure", "files")}
 # Beat's schedule is what each app registers (core.periodic, assembled in chuangwen/celery.py). The pressure jobs
 # (reminders, overdue marks, escalation) are idempotent, so a short interval is harmless.
 CASE_TICK_SECONDS = env_int("CASE_TICK_SECONDS", 300)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.excel import open_workbook
+from core.replicas import reading
 from framework import actions, queries
 from framework.access import (
     can_edit_framework,
@@ -366,6 +367,7 @@ def attachment_download(request: PersonRequest, pk: int) -> FileResponse:
 
 
 @login_required
+@reading()
 def task_export(request: PersonRequest) -> HttpResponse:
     require(can_export_breakdown(request.user))
     edition = (
@@ -383,6 +385,7 @@ def task_export(request: PersonRequest) -> HttpResponse:
 
 
 @login_required
+@reading()
 def edition_export(request: PersonRequest, pk: int) -> HttpResponse:
     edition = get_edition_for(request.user, pk)
     response = HttpResponse(export_edition(edition), content_type=XLSX)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from cases.models import CasePhoto
+from core.replicas import reading
 from org.access import require
 from org.http import PersonRequest
 from portal import access, actions, elder, queries
@@ -270,6 +271,7 @@ def points(request: PersonRequest) -> HttpResponse:
 
 
 @login_required
+@reading()
 def points_export(request: PersonRequest) -> HttpResponse:
     require(access.can_export_points(request.user))
     points_rules.award_points()

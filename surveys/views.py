@@ -22,6 +22,7 @@ from django_ratelimit.decorators import ratelimit
 from core.http import client_address
 from core.officialdoc import safe_filename
 from core.officialpdf import docx_to_pdf
+from core.replicas import reading
 from org.http import PersonRequest
 from org.models import Unit, UnitKind
 from surveys import actions, exports, queries
@@ -198,6 +199,7 @@ def questionnaire_import(request: PersonRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reading()
 def questionnaire_export(request: PersonRequest, pk: int) -> HttpResponse:
     questionnaire = get_questionnaire_for(request.user, pk, manage=True)
     response = HttpResponse(exports.questionnaire_workbook(questionnaire), content_type=XLSX)
@@ -351,6 +353,7 @@ def survey_thanks(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reading()
 def run_export(request: PersonRequest, pk: int) -> HttpResponse:
     run = get_run_for(request.user, pk)
     response = HttpResponse(exports.run_workbook(run, responses_for(request.user, run)), content_type=XLSX)
