@@ -250,7 +250,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict] = {
     "default": {"BACKEND": env_str("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -258,6 +258,31 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Object storage through the S3 API (MinIO, Aliyun OSS, Tencent COS, Amazon S3) for uploads and generated files,
+# when STORAGE_S3_BUCKET is set; the file system stays the default. Files are private: downloads pass the app's
+# access check, then stream through the app, or with STORAGE_S3_REDIRECT=1 redirect to a signed URL valid for
+# STORAGE_S3_URL_SECONDS (the endpoint must then be reachable by browsers) (core.downloads).
+STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET")
+STORAGE_S3_REDIRECT = env_bool("STORAGE_S3_REDIRECT")
+STORAGE_S3_URL_SECONDS = env_int("STORAGE_S3_URL_SECONDS", 60)
+if STORAGE_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            "endpoint_url": env_str("STORAGE_S3_ENDPOINT_URL") or None,  # empty: Amazon S3
+            "region_name": env_str("STORAGE_S3_REGION") or None,
+            "access_key": env_str("STORAGE_S3_ACCESS_KEY") or None,  # empty: the machine's role or ~/.aws
+            "secret_key": env_str("STORAGE_S3_SECRET_KEY") or None,
+            "location": env_str("STORAGE_S3_PREFIX"),
+            "addressing_style": env_str("STORAGE_S3_ADDRESSING_STYLE") or None,  # "path" for MinIO
+            "signature_version": "s3v4",
+            "default_acl": None,  # the bucket's own (private)
+            "querystring_auth": True,
+            "querystring_expire": STORAGE_S3_URL_SECONDS,
+            "file_overwrite": False,
+        },
+    }
 # Uploads above this size are refused at the boundary (core.uploads checks per kind of file too). A request body
 # above MAX_REQUEST_BYTES is refused before it is read (core.middleware); nginx's client_max_body_size should match.
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 100 * 1024 * 1024)

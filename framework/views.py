@@ -10,13 +10,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.downloads import attachment as as_download
 from core.excel import open_workbook
 from core.replicas import reading
 from framework import actions, queries
@@ -352,15 +354,10 @@ def task_unit_remind(request: PersonRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: PersonRequest, pk: int) -> FileResponse:
+def attachment_download(request: PersonRequest, pk: int) -> HttpResponseBase:
     attachment = get_attachment_for(request.user, pk)
     # Always a download, never rendered inline: an uploaded file must not run as a page on our origin.
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
+    response = as_download(attachment.file, attachment.name, attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
