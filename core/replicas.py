@@ -121,20 +121,18 @@ def forget_checks() -> None:
 
 def replica_for_read() -> str | None:
     """A usable replica's alias for a read here, or None for the primary."""
-    if _pinned.get() or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+    fixed = _fixed.get()
+    if not (fixed or _reading.get()) or _pinned.get() or connections[DEFAULT_DB_ALIAS].in_atomic_block:
         return None
-    if fixed := _fixed.get():
-        return fixed
-    if not _reading.get():
-        return None
-    return next((alias for alias in _shuffled() if _usable(alias)), None)
+    return fixed or next((alias for alias in _shuffled() if _usable(alias)), None)
 
 
 class ReplicaRouter:
     """Django's database router (settings.DATABASE_ROUTERS)."""
 
-    def db_for_read(self, model: Any, **hints: Any) -> str | None:
-        return replica_for_read()
+    def db_for_read(self, model: Any, **hints: Any) -> str:
+        # Never None: Django would then read a row's relations from wherever the row came from, a replica too.
+        return replica_for_read() or DEFAULT_DB_ALIAS
 
     def db_for_write(self, model: Any, **hints: Any) -> str:
         return DEFAULT_DB_ALIAS

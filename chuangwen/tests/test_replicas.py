@@ -161,3 +161,13 @@ def test_a_job_reads_from_a_replica_only_once_it_holds_the_job(replica, county):
     with replicas.reading_caught_up(GeneratedFile, later.pk) as alias:
         assert alias == "default"
         assert Unit.objects.filter(pk=county.office.pk).exists()
+
+
+def test_relations_of_a_row_read_from_the_replica_are_read_from_the_primary_outside(replica, county):
+    _wait_for(replica, county.town_a.name)
+    with replicas.reading():
+        town = Unit.objects.get(pk=county.town_a.pk)
+    assert town._state.db == replica
+    _replay(replica, pause=True)
+    Unit.objects.create(name="new community", kind=UnitKind.COMMUNITY, parent=county.town_a)
+    assert town.children.filter(name="new community").exists()  # the primary, not where the town came from
