@@ -262,6 +262,9 @@ STORAGES: dict[str, dict] = {
 # when STORAGE_S3_BUCKET is set; the file system stays the default. Files are private: downloads pass the app's
 # access check, then stream through the app, or with STORAGE_S3_REDIRECT=1 redirect to a signed URL valid for
 # STORAGE_S3_URL_SECONDS (the endpoint must then be reachable by browsers) (core.downloads).
+# Behind nginx with files on disk, MEDIA_ACCEL_REDIRECT=1 lets nginx send a file the app has allowed
+# (X-Accel-Redirect to its internal /protected-media/ location) instead of a web process streaming it.
+MEDIA_ACCEL_REDIRECT = env_bool("MEDIA_ACCEL_REDIRECT")
 STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET")
 STORAGE_S3_REDIRECT = env_bool("STORAGE_S3_REDIRECT")
 STORAGE_S3_URL_SECONDS = env_int("STORAGE_S3_URL_SECONDS", 60)

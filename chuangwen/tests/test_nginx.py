@@ -23,6 +23,9 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
+
+from jobs.models import GeneratedFile
 
 SHIPPED = Path(settings.BASE_DIR) / "deploy" / "nginx" / "chuangwen.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -70,6 +73,7 @@ def _prepare(tmp: Path, upstream_port: int) -> Nginx:
         ("/etc/ssl/chuangwen/privkey.pem", str(key)),
         ("/srv/chuangwen/static/", f"{tmp}/static/"),
         ("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream_port};"),
+        ("/srv/chuangwen/media/", f"{settings.MEDIA_ROOT}/"),
     ]:
         text = _replace_once(text, old, new)
     (tmp / "chuangwen.conf").write_text(text)
@@ -192,3 +196,35 @@ def test_plain_http_is_sent_to_https(nginx):
     connection.request("GET", "/login/", headers={"Host": "localhost"})
     response = connection.getresponse()
     assert response.status == 301 and response.headers["Location"] == "https://localhost/login/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nginx_sends_a_file_only_after_the_app_allowed_it(nginx, county, settings, client):
+    settings.MEDIA_ACCEL_REDIRECT = True
+    job = GeneratedFile.objects.create(
+        created_by=county.office_admin,
+        kind="cases-xlsx",
+        status=GeneratedFile.Status.DONE,
+        filename="问题清单.xlsx",
+    )
+    job.file.save("cases-export.xlsx", ContentFile(b"PK-the-export"))
+    path = f"/jobs/{job.pk}/download/"
+
+    def session_of(person) -> dict:
+        client.force_login(person)
+        return {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+
+    cookie = session_of(county.office_admin)
+    direct = client.get(path)  # the app itself only names the file
+    assert direct["X-Accel-Redirect"] == f"/protected-media/{job.file.name}" and direct.content == b""
+    response, body = _request(nginx, "127.0.0.1", "GET", path, headers=cookie)
+    assert response.status == 200 and body == "PK-the-export"  # sent by nginx from its internal location
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "X-Accel-Redirect" not in response.headers
+
+    response, body = _request(nginx, "127.0.0.1", "GET", path, headers=session_of(county.handler_a))
+    assert response.status == 404 and "PK-the-export" not in body
+    response, body = _request(nginx, "127.0.0.1", "GET", f"/protected-media/{job.file.name}")
+    assert response.status == 404 and "PK-the-export" not in body  # internal: no client reaches it directly
