@@ -166,7 +166,8 @@ DATABASE_REPLICAS: list[str] = []
 for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     _alias = f"replica{_number}"
     DATABASES[_alias] = dj_database_url.parse(_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
-    DATABASES[_alias]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    # A replica that went away is found out (and skipped) in seconds, not after the system's TCP timeout.
+    DATABASES[_alias]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 3}
     DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
     DATABASE_REPLICAS.append(_alias)
 DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
