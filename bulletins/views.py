@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,6 +13,7 @@ from bulletins import actions, bulletin, documents, round_report, survey_report
 from bulletins.access import can_issue_documents, can_manage_templates, can_see_register
 from bulletins.common import default_prefix
 from bulletins.models import BulletinTemplate, DocumentKind, IssuedDocument, NumberSequence, TemplateKind
+from core.downloads import attachment as file_download
 from core.http import attachment
 from inspections.access import get_round_for
 from org.access import require
@@ -164,10 +166,10 @@ def register(request: PersonRequest) -> HttpResponse:
 
 
 @login_required
-def issued_file(request: PersonRequest, pk: int, fmt: str) -> FileResponse:
+def issued_file(request: PersonRequest, pk: int, fmt: str) -> HttpResponseBase:
     require(can_see_register(request.user))
     document = get_object_or_404(IssuedDocument, pk=pk)
     field = {"docx": document.docx, "pdf": document.pdf}.get(fmt)
     if not field:
         raise Http404
-    return FileResponse(field.open("rb"), as_attachment=True, filename=f"{document.filename}.{fmt}")
+    return file_download(field, f"{document.filename}.{fmt}")

@@ -29,6 +29,7 @@ from cases.models import Case, CaseEvent, CasePhoto, Category
 from cases.queries import QUEUE_LABELS
 from core.counting import CappedPaginator
 from core.http import attachment
+from core.replicas import reading
 from org.access import get_or_404, grids_for, require, sees_everything, visible_units
 from org.http import PersonRequest
 
@@ -231,6 +232,7 @@ def case_list(request: PersonRequest) -> HttpResponse:
 
 
 @login_required
+@reading()
 def case_export(request: PersonRequest) -> HttpResponse:
     """The list as on screen (filters and queue) as an Excel workbook: small lists at once, large ones are made
     in the background with a progress page (the page offers that; this URL asks first)."""

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "core.metrics.RequestMetricsMiddleware",
     "core.middleware.RequestSizeLimitMiddleware",
+    "core.replicas.PrimaryAfterWriteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -157,6 +158,23 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
         5 if env_bool("DB_PREPARED_STATEMENTS", True) else None
     )
+# Read replicas (PostgreSQL streaming standbys), for the heavy reads that ask for one (core.replicas.reading):
+# DATABASE_REPLICA_URLS is comma-separated. A replica more than REPLICA_MAX_LAG_SECONDS behind is skipped (its lag
+# checked at most every REPLICA_CHECK_SECONDS per process); a browser that wrote reads from the primary for
+# REPLICA_STICKY_SECONDS after. In tests a replica mirrors the primary's test database by name (TEST.MIRROR):
+# streaming replication brings it there.
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    _alias = f"replica{_number}"
+    DATABASES[_alias] = dj_database_url.parse(_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    # A replica that went away is found out (and skipped) in seconds, not after the system's TCP timeout.
+    DATABASES[_alias]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 3}
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 10)
+REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 5)
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 15)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth and the security baseline (等保 2.0 level 2) ---------------------------------------
@@ -234,7 +252,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict] = {
     "default": {"BACKEND": env_str("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -242,6 +260,34 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Object storage through the S3 API (MinIO, Aliyun OSS, Tencent COS, Amazon S3) for uploads and generated files,
+# when STORAGE_S3_BUCKET is set; the file system stays the default. Files are private: downloads pass the app's
+# access check, then stream through the app, or with STORAGE_S3_REDIRECT=1 redirect to a signed URL valid for
+# STORAGE_S3_URL_SECONDS (the endpoint must then be reachable by browsers) (core.downloads).
+# Behind nginx with files on disk, MEDIA_ACCEL_REDIRECT=1 lets nginx send a file the app has allowed
+# (X-Accel-Redirect to its internal /protected-media/ location) instead of a web process streaming it.
+MEDIA_ACCEL_REDIRECT = env_bool("MEDIA_ACCEL_REDIRECT")
+STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET")
+STORAGE_S3_REDIRECT = env_bool("STORAGE_S3_REDIRECT")
+STORAGE_S3_URL_SECONDS = env_int("STORAGE_S3_URL_SECONDS", 60)
+if STORAGE_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            "endpoint_url": env_str("STORAGE_S3_ENDPOINT_URL") or None,  # empty: Amazon S3
+            "region_name": env_str("STORAGE_S3_REGION") or None,
+            "access_key": env_str("STORAGE_S3_ACCESS_KEY") or None,  # empty: the machine's role or ~/.aws
+            "secret_key": env_str("STORAGE_S3_SECRET_KEY") or None,
+            "location": env_str("STORAGE_S3_PREFIX"),
+            "addressing_style": env_str("STORAGE_S3_ADDRESSING_STYLE") or None,  # "path" for MinIO
+            "signature_version": "s3v4",
+            "default_acl": None,  # the bucket's own (private)
+            "querystring_auth": True,
+            "querystring_expire": STORAGE_S3_URL_SECONDS,
+            "file_overwrite": False,
+        },
+    }
 # Uploads above this size are refused at the boundary (core.uploads checks per kind of file too). A request body
 # above MAX_REQUEST_BYTES is refused before it is read (core.middleware); nginx's client_max_body_size should match.
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 100 * 1024 * 1024)
@@ -306,6 +352,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
     "max_retries": 1,
 }
+# Queues that never wait on each other, each with its own workers (deploy/systemd/chuangwen-worker@.service):
+# `notify` (SMS, WeCom, DingTalk and e-mail deliveries), `pressure` (reminders, overdue marks, escalations, the job
+# sweeper), `files` (exports, bulletins, round reports, material bundles: the slow ones). Anything not listed runs
+# on `default`.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "notify.tasks.deliver_pending": {"queue": "notify"},
+    "cases.tick": {"queue": "pressure"},
+    "materials.tick": {"queue": "pressure"},
+    "jobs.tasks.sweep_jobs": {"queue": "pressure"},
+    "cases.tasks.make_case_export": {"queue": "files"},
+    "bulletins.tasks.make_bulletin": {"queue": "files"},
+    "bulletins.tasks.make_round_report": {"queue": "files"},
+    "materials.tasks.make_bundle": {"queue": "files"},
+}
+# Declared, so that a worker started without -Q consumes all of them (Celery's default is its default queue only).
+CELERY_TASK_QUEUES: dict[str, dict] = {queue: {} for queue in ("default", "notify", "pressure", "files")}
 # Beat's schedule is what each app registers (core.periodic, assembled in chuangwen/celery.py). The pressure jobs
 # (reminders, overdue marks, escalation) are idempotent, so a short interval is harmless.
 CASE_TICK_SECONDS = env_int("CASE_TICK_SECONDS", 300)

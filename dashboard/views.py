@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.replicas import reading
 from dashboard import actions
 from dashboard.access import (
     can_edit_screens,
@@ -65,6 +66,7 @@ def screen(request: PersonRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
+@reading()
 def panel(request: PersonRequest, key: str, pk: int | None = None) -> HttpResponse:
     require(can_see_dashboard(request.user))
     return _panel(get_screen_for(request.user, pk) if pk is not None else default_screen(), key)
@@ -78,6 +80,7 @@ def display(request: HttpRequest, token: str) -> HttpResponse:
     return _show(request, link.screen, reverse("dashboard:display_panel", args=[token]), display=True)
 
 
+@reading()
 def display_panel(request: HttpRequest, token: str, key: str) -> HttpResponse:
     link = live_link(token)
     if link is None:

@@ -10,15 +10,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import history
+from core.downloads import attachment as as_download
 from core.excel import open_workbook
 from core.http import attachment
+from core.replicas import reading
 from framework import actions, queries
 from framework.access import (
     can_edit_framework,
@@ -362,21 +365,17 @@ def task_unit_remind(request: PersonRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: PersonRequest, pk: int) -> FileResponse:
+def attachment_download(request: PersonRequest, pk: int) -> HttpResponseBase:
     attachment = get_attachment_for(request.user, pk)
     # Always a download, never rendered inline: an uploaded file must not run as a page on our origin.
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
+    response = as_download(attachment.file, attachment.name, attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
 @login_required
+@reading()
 def task_export(request: PersonRequest) -> HttpResponse:
     require(can_export_breakdown(request.user))
     edition = (
@@ -394,6 +393,7 @@ def task_export(request: PersonRequest) -> HttpResponse:
 
 
 @login_required
+@reading()
 def edition_export(request: PersonRequest, pk: int) -> HttpResponse:
     edition = get_edition_for(request.user, pk)
     response = HttpResponse(export_edition(edition), content_type=XLSX)

@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
+from core import replicas
 from jobs.models import GeneratedFile
 
 logger = logging.getLogger(__name__)
@@ -109,7 +110,8 @@ def run_job(job_id: int, make: Callable[[GeneratedFile], None], *related: str) -
     job.attempts += 1
     job.save(update_fields=["attempts", "updated_at"])
     try:
-        make(job)
+        with replicas.reading_caught_up(GeneratedFile, job.pk):  # the file's data may come from a replica
+            make(job)
         job.status, job.progress, job.finished_at = Status.DONE, 100, timezone.now()
     except SoftTimeLimitExceeded:
         job.status, job.error, job.finished_at = Status.FAILED, TOO_LONG, timezone.now()

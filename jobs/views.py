@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.downloads import attachment
 from core.http import HtmxRequest
 from jobs import actions
 from jobs.models import GeneratedFile
@@ -35,8 +37,8 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, pk: int) -> FileResponse:
+def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     generated = get_object_or_404(
         GeneratedFile, pk=pk, created_by=request.user, status=GeneratedFile.Status.DONE
     )
-    return FileResponse(generated.file.open("rb"), as_attachment=True, filename=generated.filename)
+    return attachment(generated.file, generated.filename)

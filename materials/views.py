@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import history
+from core.downloads import attachment
 from core.models import Period
 from framework.models import Criterion, MaterialType, MethodKind, Node
 from framework.queries import active_edition
@@ -421,12 +423,10 @@ def remind(request: PersonRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def file_download(request: PersonRequest, pk: int) -> FileResponse:
+def file_download(request: PersonRequest, pk: int) -> HttpResponseBase:
     item = get_file_for(request.user, pk)
     # Always a download, never rendered inline: an uploaded file must not run as a page on our origin.
-    response = FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type
-    )
+    response = attachment(item.file, item.name, item.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -26,6 +26,7 @@ from redis.exceptions import RedisError
 
 from cases.models import Case
 from core.forms import EARLIEST, LATEST
+from core.replicas import reading
 from core.text import clean_value
 from portal import actions, queries
 from portal.access import public_photo_url
@@ -122,7 +123,8 @@ def endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         if fmt not in FORMATS:
             return error("xml", 404, _("Format not supported: use .xml or .json."))
         try:
-            return view(request, *args, fmt=fmt, **kwargs)
+            with reading():  # a writing request reads from the primary all the same (core.replicas)
+                return view(request, *args, fmt=fmt, **kwargs)
         except Open311Error as exc:
             return error(fmt, exc.status, exc.description)
         except (DatabaseError, RedisError, OSError):  # the database, the cache or the storage out of reach

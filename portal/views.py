@@ -18,6 +18,7 @@ from django_ratelimit.core import is_ratelimited
 
 from cases.models import CasePhoto
 from core.http import attachment
+from core.replicas import reading
 from org.access import require
 from org.http import PersonRequest
 from portal import access, actions, elder, queries
@@ -272,6 +273,7 @@ def points(request: PersonRequest) -> HttpResponse:
 
 
 @login_required
+@reading()
 def points_export(request: PersonRequest) -> HttpResponse:
     require(access.can_export_points(request.user))
     points_rules.award_points()

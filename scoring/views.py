@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import cases_for
 from core.models import Period
+from core.replicas import reading
 from framework.queries import active_edition
 from materials.access import get_request_for
 from org.access import require, sees_everything, visible_units
@@ -219,6 +220,7 @@ def public_scores(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reading()
 def rankings(request: PersonRequest) -> HttpResponse:
     """Published rankings: the latest period with gaps and red/black lists, and the trend over periods."""
     unit_kind = request.GET.get("kind", UnitKind.TOWN)
@@ -248,6 +250,7 @@ def _chosen_period(request: HttpRequest) -> Period | None:
 
 
 @login_required
+@reading()
 def lost_points(request: PersonRequest) -> HttpResponse:
     """Where the period's points were lost: by criterion, site type, town, keeper, category; the worst sites, the
     most repeated problems, the survey questions furthest below target. Every figure opens its facts."""
@@ -279,6 +282,7 @@ def lost_points(request: PersonRequest) -> HttpResponse:
 
 
 @login_required
+@reading()
 def lost_facts(request: PersonRequest) -> HttpResponse:
     """The failed lines behind one figure of the lost-points screen."""
     period = _chosen_period(request)
@@ -301,6 +305,7 @@ def lost_facts(request: PersonRequest) -> HttpResponse:
 
 
 @login_required
+@reading()
 def what_if(request: PersonRequest) -> HttpResponse:
     """Open cases by the score they would recover if closed on time; the simulated framework total and how it
     moves with the top-N fixes. Office and leaders: it prices live, unpublished scores."""

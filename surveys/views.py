@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from core.http import attachment, client_address
+from core.replicas import reading
 from org.http import PersonRequest
 from org.models import Unit, UnitKind
 from surveys import actions, exports, queries
@@ -196,6 +197,7 @@ def questionnaire_import(request: PersonRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reading()
 def questionnaire_export(request: PersonRequest, pk: int) -> HttpResponse:
     questionnaire = get_questionnaire_for(request.user, pk, manage=True)
     response = HttpResponse(exports.questionnaire_workbook(questionnaire), content_type=XLSX)
@@ -359,6 +361,7 @@ def survey_thanks(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reading()
 @require_http_methods(["GET", "POST"])
 def run_export(request: PersonRequest, pk: int) -> HttpResponse:
     """The run's Excel file: at once for a small run; a large one is made in the background (this page asks
