@@ -24,7 +24,7 @@ from core.excel import (
     problems_from_validation,
     read_sheet,
 )
-from core.officialdoc import safe_filename
+from core.http import safe_filename
 from core.workbooks import Column as SheetColumn
 from core.workbooks import ExcelFile, Kind, Title
 from org.models import Person

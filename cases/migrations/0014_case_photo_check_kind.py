@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_case_urge_supervision'),
+        ('cases', '0013_case_open_tally_and_closed_at_indexes'),
     ]
 
     operations = [
