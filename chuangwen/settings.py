@@ -363,6 +363,7 @@ CELERY_TASK_ROUTES = {
     "materials.tick": {"queue": "pressure"},
     "jobs.tasks.sweep_jobs": {"queue": "pressure"},
     "cases.tasks.make_case_export": {"queue": "files"},
+    "surveys.tasks.make_run_export": {"queue": "files"},
     "bulletins.tasks.make_bulletin": {"queue": "files"},
     "bulletins.tasks.make_round_report": {"queue": "files"},
     "materials.tasks.make_bundle": {"queue": "files"},

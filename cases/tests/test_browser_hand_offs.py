@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from cases import actions
 from cases.tests.test_browser import sign_in, take_step
+from core.tests.browser import pick
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=15_000)
@@ -35,7 +36,7 @@ def test_dispatch_rework_and_chase_reach_the_handler_at_once(
 
     sign_in(page, base, "admin")
     page.goto(url)
-    page.get_by_test_id("steps").get_by_label("责任单位").select_option(label="城关街道")
+    pick(page.get_by_test_id("steps"), "责任单位", "城关街道")
     take_step(page, "派遣")
 
     sign_in(page, base, "handler_a")

@@ -135,7 +135,7 @@ def test_redis_killed_mid_report_then_back_loses_nothing(
     # With Redis gone the office still works.
     office = login(county.office_admin)
     assert office.get(reverse("home"), headers=ZH).status_code == 200
-    assert office.get(reverse("dashboard:dashboard"), headers=ZH).status_code == 200
+    assert office.get(reverse("dashboard:screen"), headers=ZH).status_code == 200
     assert report(client, service, "占道经营").status_code == 200
     assert Case.objects.count() == 3
 

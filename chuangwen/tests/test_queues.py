@@ -31,6 +31,7 @@ QUEUE_OF = {
     "materials.tick": "pressure",
     "jobs.tasks.sweep_jobs": "pressure",
     "cases.tasks.make_case_export": "files",
+    "surveys.tasks.make_run_export": "files",
     "bulletins.tasks.make_bulletin": "files",
     "bulletins.tasks.make_round_report": "files",
     "materials.tasks.make_bundle": "files",

@@ -14,6 +14,9 @@ from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD
 from core.models import Period
+from dashboard import actions as screen_actions
+from dashboard.access import sign_link
+from dashboard.models import Screen
 from dashboard.tests.test_dashboard import overdue_case
 from org.models import UnitKind
 from scoring import actions as scoring_actions
@@ -130,10 +133,8 @@ def test_the_screen_fits_without_scrolling_and_draws_every_panel(
 
 
 def test_the_charts_rotate_and_a_new_case_appears_without_a_reload(live_server, county, facts, page: Page):
-    from dashboard import actions
-    from dashboard.models import Screen
 
-    screen = actions.save_screen(
+    screen = screen_actions.save_screen(
         county.office_admin,
         Screen(),
         name="指挥部",
@@ -168,11 +169,8 @@ def test_a_network_blip_keeps_the_data_and_says_so(live_server, facts, page: Pag
 
 
 def test_a_revoked_display_link_stops_showing_on_the_tv(live_server, county, facts, page: Page):
-    from dashboard import actions
-    from dashboard.access import sign_link
-    from dashboard.models import Screen
 
-    screen = actions.save_screen(
+    screen = screen_actions.save_screen(
         county.office_admin,
         Screen(),
         name="大厅",
@@ -180,11 +178,11 @@ def test_a_revoked_display_link_stops_showing_on_the_tv(live_server, county, fac
         rotation_seconds=20,
         panels=["figures", "ranking"],
     )
-    link = actions.make_link(county.office_admin, screen, "一楼大厅")
+    link = screen_actions.make_link(county.office_admin, screen, "一楼大厅")
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(f"{live_server.url}/screen/tv/{sign_link(link)}/")
     expect(page.locator("[data-figure=overdue] .value")).to_have_text("1")
     expect(page.get_by_test_id("panel-ranking").locator("canvas")).to_have_count(1)
     expect(page.get_by_test_id("panel-map")).to_have_count(0)  # not on this screen
-    actions.revoke_link(county.office_admin, link)
+    screen_actions.revoke_link(county.office_admin, link)
     expect(page.get_by_test_id("screen")).to_have_count(0, timeout=30_000)  # the next poll puts up the 404

@@ -314,12 +314,24 @@
     note.hidden = !show;
     note.textContent = show ? words.stale : "";
   }
+  async function fetchPanel(key) {
+    // A hung request must not hold the next poll: give up after half the refresh and keep the last data.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), Math.max(refresh / 2, 5000));
+    try {
+      // A background poll: it does not keep a session alive (core.middleware.IdleTimeoutMiddleware).
+      return await fetch(`${words.url}${key}/`, { credentials: "same-origin", headers: { "X-Background-Poll": "1" }, cache: "no-store", signal: abort.signal });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
   async function poll() {
     let failed = false;
-    await Promise.all(keys.map(async (key) => {
+    // One panel after another: the first builds the screen's figures (cached on the server), the rest read them;
+    // all at once would build them several times over on a cold cache.
+    for (const key of keys) {
       try {
-        // A background poll: it does not keep a session alive (core.middleware.IdleTimeoutMiddleware).
-        const reply = await fetch(`${words.url}${key}/`, { credentials: "same-origin", headers: { "X-Background-Poll": "1" }, cache: "no-store" });
+        const reply = await fetchPanel(key);
         // Refused (a revoked display link, a screen taken away) or sent to sign in: the screen may no longer
         // show what it shows. Reloading puts up whatever the server now answers for this page.
         if (reply.status === 403 || reply.status === 404 || reply.redirected) {
@@ -334,7 +346,7 @@
       } catch (error) {
         failed = true;  // the panel keeps what it last showed
       }
-    }));
+    }
     stale(failed);
     document.getElementById("as-of").textContent = asOf ? `${words.asOf} ${asOf}` : "";
     stage.dataset.polled = String(Number(stage.dataset.polled || 0) + 1);
