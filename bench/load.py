@@ -2,7 +2,7 @@
 and a Celery worker when REDIS_URL is set), driven over loopback by concurrent clients with a mixed workload for a
 fixed time; then every acknowledged report is looked up in the database.
 
-Workload per request: citizen report 50 %, the office's queue 20 %, a case page 20 %, the dashboard 5 %, an Excel
+Workload per request: citizen report 50 %, the office's queue 20 %, a case page 20 %, the 大屏's figures 5 %, an Excel
 export 5 %. `throughput_ratio` is intake alone (reports per second under the same concurrency) over a bare view
 that inserts one row, measured the same way in the same run, so it means something on any machine.
 """
@@ -151,7 +151,7 @@ class Visitor:
         elif pick < 0.90:
             self.office(f"/cases/{random.choice(self.target.case_ids)}/")
         elif pick < 0.95:
-            self.office("/dashboard/")
+            self.office("/screen/panel/figures/")
         else:
             self.office("/cases/export.xlsx?state=reported")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from types import SimpleNamespace
 
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
@@ -33,8 +33,10 @@ def test_without_replicas_everything_is_the_primary(settings):
     assert replicas.WROTE_COOKIE not in response.cookies  # nothing to mark without replicas
 
 
-def test_a_write_pins_this_browser_to_the_primary_for_a_while(settings):
+def test_a_write_pins_this_browser_to_the_primary_for_a_while(settings, monkeypatch):
     settings.DATABASE_REPLICAS, settings.REPLICA_STICKY_SECONDS = ["replica1"], 15
+    # The middleware's own clock, fixed: the rule is about seconds since the write, not about this machine's speed.
+    monkeypatch.setattr(replicas, "time", SimpleNamespace(time=lambda: 1_000_000.0))
     response, seen = _through_middleware(RequestFactory().post("/x/"))
     assert seen == [True]
     cookie = response.cookies[replicas.WROTE_COOKIE]
@@ -45,7 +47,7 @@ def test_a_write_pins_this_browser_to_the_primary_for_a_while(settings):
     assert _through_middleware(after)[1] == [True]
 
     stale = RequestFactory().get("/x/")
-    stale.COOKIES[replicas.WROTE_COOKIE] = f"{time.time() - 16:.3f}"
+    stale.COOKIES[replicas.WROTE_COOKIE] = f"{1_000_000.0 - 16:.3f}"
     response, seen = _through_middleware(stale)
     assert seen == [False] and replicas.WROTE_COOKIE not in response.cookies
     forged = RequestFactory().get("/x/")
