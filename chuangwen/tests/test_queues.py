@@ -110,7 +110,7 @@ def workers(broker, tmp_path, settings) -> Iterator[Celery]:
         )
         for queue in ("files", "notify")
     ]
-    client = Celery("client")
+    client = Celery("client", set_as_current=False)  # the app under test stays the current one
     client.config_from_object("django.conf:settings", namespace="CELERY")
     client.conf.update(broker_url=broker, task_always_eager=False)
     try:

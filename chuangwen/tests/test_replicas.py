@@ -92,7 +92,7 @@ def test_it_reads_inside_a_transaction_from_the_primary(replica):
 
 def test_it_serves_the_dashboard_data_from_the_replica_and_a_writer_from_the_primary(replica, county, login):
     client = login(county.office_admin)
-    url = reverse("dashboard:default_panel")
+    url = reverse("dashboard:default_panel_key", args=["figures"])
     with CaptureQueriesContext(connections[replica]) as on_replica:
         assert client.get(url).status_code == 200
     assert on_replica.captured_queries, "the dashboard's reads went to the primary"
@@ -108,7 +108,7 @@ def test_it_goes_back_to_the_replica_once_the_write_is_old(replica, county, logi
     client = login(county.office_admin)
     client.cookies[replicas.WROTE_COOKIE] = f"{time.time() - settings.REPLICA_STICKY_SECONDS - 1:.3f}"
     with CaptureQueriesContext(connections[replica]) as on_replica:
-        assert client.get(reverse("dashboard:default_panel")).status_code == 200
+        assert client.get(reverse("dashboard:default_panel_key", args=["figures"])).status_code == 200
     assert on_replica.captured_queries
 
 
