@@ -216,6 +216,7 @@ def _signed_in(browser: Browser, context_args: dict, base: str, username: str) -
     return context
 
 
+@pytest.mark.timeout(2400)  # every page as every role at two sizes: about 15 minutes on a loaded machine
 def test_every_page_meets_wcag_21_aa_for_every_role(live_server, browser: Browser, browser_context_args):
     with override_settings(DEBUG=True):  # the demo loads its shared-password accounts only for development
         call_command("demo", stdout=StringIO())

@@ -37,6 +37,7 @@ def demo_county(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+@pytest.mark.timeout(1200)  # every page the demo shows each of its logins
 def test_every_link_each_demo_role_is_shown_opens(demo_county, db, client):
     assert len(demo_county) >= 8
     failures = {}
