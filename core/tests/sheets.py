@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import shutil
 import subprocess
@@ -25,6 +26,12 @@ def open_export(data: bytes) -> Workbook:
     return load_workbook(io.BytesIO(data))
 
 
+def shown_width(sheet: Worksheet, letter: str) -> int:
+    """A column's width as Excel shows it, in characters: the file stores it with the cell padding Excel adds
+    (a column shown 40 wide is stored as 40.7109375)."""
+    return math.floor(sheet.column_dimensions[letter].width)
+
+
 def header_row(sheet: Worksheet) -> int:
     """The frozen header: the row above the first unfrozen one."""
     assert sheet.freeze_panes, f"{sheet.title}: no frozen header"
@@ -42,7 +49,8 @@ def assert_forwardable(sheet: Worksheet, autofilter: bool = True) -> list[Any]:
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.paperSize == 9  # A4
     assert sheet.sheet_properties.pageSetUpPr and sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    # fitToWidth="1" is the file format's default, which a writer may leave out (XlsxWriter does): absent is 1
+    assert sheet.page_setup.fitToWidth in (1, None) and sheet.page_setup.fitToHeight == 0
     assert sheet.print_title_rows == f"${header}:${header}"
     assert sheet.oddFooter and "&P" in (sheet.oddFooter.center.text or "")
     if autofilter:
