@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.files.storage import default_storage
+from django.http import HttpResponse
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -53,7 +54,7 @@ def stored_uploads() -> list[str]:
     )
 
 
-def post(client, file) -> object:
+def post(client, file) -> HttpResponse:
     return client.post(reverse("addresses:import"), {"file": file, "layer": "roads", "system": "wgs84"})
 
 
