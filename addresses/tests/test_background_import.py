@@ -32,7 +32,7 @@ def upload(sheets: dict[str, list[list]], name: str = "registry.xlsx") -> io.Byt
     return buffer
 
 
-GOOD = {
+GOOD: dict[str, list[list]] = {
     "道路": [ROADS, ["人民路", "主干路", "117.0005,35.505; 117.0195,35.505", ""]],
     "门牌": [
         PLATES,
@@ -80,7 +80,7 @@ def test_a_large_file_is_imported_in_the_background(
 def test_bad_rows_fail_the_job_and_nothing_is_saved(
     county, login, small_limit, django_capture_on_commit_callbacks
 ):
-    bad = {
+    bad: dict[str, list[list]] = {
         **GOOD,
         "门牌": [PLATES, ["人民路", "18", 117.005, 35.5053, "", ""], ["无名路", "1", 117.0, 35.5, "", ""]],
     }
