@@ -253,6 +253,16 @@ def run(total: int, requests: int, say: Callable[[str], None]) -> dict[str, floa
             cursor.execute("VACUUM ANALYZE")
     report("cases", total)
     report("fill_seconds", time.perf_counter() - started)
+    if connection.vendor == "postgresql":
+        # What the cases cost on disk, for sizing a primary (docs/performance.md, province scale).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_table_size('cases_case'), pg_indexes_size('cases_case'), pg_total_relation_size('cases_case')"
+            )
+            table, indexes, total_bytes = cursor.fetchone()
+        report("cases_table_mb", table / 2**20)
+        report("cases_indexes_mb", indexes / 2**20)
+        report("cases_total_mb", total_bytes / 2**20)
 
     client = Client()
     client.force_login(admin)
