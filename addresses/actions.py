@@ -8,16 +8,24 @@ told it changed rather than silently overwriting it.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from addresses import tasks
 from addresses.access import can_edit_addresses
 from addresses.models import Doorplate, Located, Place, Road
 from addresses.queries import forget_registry_copies, forget_road_names, locate
+from jobs.actions import start_job
+from jobs.models import GeneratedFile
 from org.access import require
 from org.models import Person
 
@@ -86,3 +94,24 @@ def after_bulk_load() -> None:
     """The base map's cached town outlines are built from the grids (a load may have come with new grids), and
     the search's road names from the roads."""
     forget_registry_copies()
+
+
+# --- Imports in the background ---------------------------------------------------------------------
+
+
+def start_import(actor: Person, name: str, data: bytes, layer: str, system: str) -> GeneratedFile:
+    """Keep the uploaded file in storage and queue its import on the `imports` queue (the caller checked the file
+    can be read); the job's page follows it. The upload stays until the import succeeds, so a retry after a lost
+    worker reads it again."""
+    require(can_edit_addresses(actor))
+    stored = default_storage.save(
+        f"imports/addresses/{uuid.uuid4().hex}-{Path(name).name}", ContentFile(data)
+    )
+    params = {
+        "path": stored,
+        "name": name,
+        "layer": layer,
+        "system": system,
+        "language": translation.get_language(),
+    }
+    return start_job(actor, "address-import", params, tasks.make_address_import)

@@ -30,7 +30,15 @@ from addresses.geometry import (
 )
 from addresses.models import Doorplate, Place, PlaceKind, Road, RoadKind
 from addresses.queries import forget_registry_copies, locate
-from core.excel import Column, ImportProblem, ImportReport, SheetRow, import_rows, read_sheet
+from core.excel import (
+    Column,
+    ImportProblem,
+    ImportReport,
+    SheetRow,
+    import_rows,
+    open_workbook,
+    read_sheet,
+)
 from org.access import require
 from org.models import Person
 
@@ -175,6 +183,15 @@ def _place_builder(system: str) -> Callable[[SheetRow], Place]:
     return build
 
 
+def missing_sheets(workbook: Any) -> str | None:
+    """The complaint when the workbook has none of the registry's sheets, checked before a background import is
+    queued (import_registry checks it again)."""
+    names = (ROADS_SHEET, PLATES_SHEET, PLACES_SHEET)
+    if any(name in workbook.sheetnames for name in names):
+        return None
+    return _("The file has none of the sheets %(names)s.") % {"names": "、".join(names)}
+
+
 def import_registry(actor: Person, workbook: Any, system: str = CoordinateSystem.WGS84) -> ImportReport:
     """Roads first (doorplates name them), then doorplates (places name them), then places; all or nothing."""
     require(can_edit_addresses(actor))
@@ -185,11 +202,9 @@ def import_registry(actor: Person, workbook: Any, system: str = CoordinateSystem
         (PLACES_SHEET, PLACE_COLUMNS, _place_builder(system)),
     ]
     present = [sheet for sheet in sheets if sheet[0] in workbook.sheetnames]
-    if not present:
-        names = "、".join(name for name, _columns, _build in sheets)
-        report.problems.append(
-            ImportProblem("", None, "", _("The file has none of the sheets %(names)s.") % {"names": names})
-        )
+    complaint = missing_sheets(workbook)
+    if complaint:
+        report.problems.append(ImportProblem("", None, "", complaint))
         return report
     with transaction.atomic():
         created: list[Any] = []
@@ -329,3 +344,10 @@ def import_gis(
             report.created = []
     forget_registry_copies()
     return report
+
+
+def import_upload(actor: Person, name: str, data: bytes, layer: str, system: str) -> ImportReport:
+    """An uploaded registry file of either kind: Excel by its sheets, else a GIS file holding `layer`."""
+    if name.lower().endswith(".xlsx"):
+        return import_registry(actor, open_workbook(io.BytesIO(data)), system)
+    return import_gis(actor, layer, name, data, system)

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +26,10 @@ from core.geo import Bounds
 from core.http import attachment
 from org.access import require
 from org.http import PersonRequest
+
+# Larger uploads (about 5,000 doorplate rows of Excel, or a GIS layer of a few thousand features: ten seconds and
+# more to import on the shared server) are imported in the background; smaller ones at once, as before.
+BACKGROUND_IMPORT_BYTES = 512 * 1024
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BOX_DEGREES = 2.0  # a phone at zoom 9 over a county; anything wider is refused, not drawn
@@ -134,25 +139,44 @@ def edit(request: PersonRequest, kind: str, pk: int | None = None) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_view(request: PersonRequest) -> HttpResponse:
+    """Small files are imported at once (the page lists every problem); files over BACKGROUND_IMPORT_BYTES are
+    checked here (readable, the right kind) and imported on the `imports` queue, the job's page following them."""
     require(can_edit_addresses(request.user))
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        upload, system = form.cleaned_data["file"], form.cleaned_data["system"]
+        upload, system, layer = (
+            form.cleaned_data["file"],
+            form.cleaned_data["system"],
+            form.cleaned_data["layer"],
+        )
         try:
-            if upload.name.lower().endswith(".xlsx"):
-                report = imports.import_registry(request.user, open_workbook(upload), system)
-            else:
-                data = upload.read()
-                report = imports.import_gis(
-                    request.user, form.cleaned_data["layer"], upload.name, data, system
-                )
+            if upload.size > BACKGROUND_IMPORT_BYTES:
+                data = _checked_upload(upload)
+                job = actions.start_import(request.user, upload.name or "", data, layer, system)
+                return redirect("jobs:job", job.pk)
+            report = imports.import_upload(request.user, upload.name or "", upload.read(), layer, system)
         except ValidationError as exc:
             form.add_error("file", exc)
         if report is not None and report.ok:
             messages.success(request, _("%(n)d rows imported.") % {"n": len(report.created)})
             return redirect("addresses:registry")
     return render(request, "addresses/import.html", {"form": form, "report": report})
+
+
+def _checked_upload(upload: UploadedFile) -> bytes:
+    """The file's bytes once it is known to be a readable workbook (within the size limit) with a registry sheet,
+    or a GIS file with features: a bad file is refused on the form, never queued."""
+    name = upload.name or ""
+    if name.lower().endswith(".xlsx"):
+        complaint = imports.missing_sheets(open_workbook(upload))
+        if complaint:
+            raise ValidationError(complaint)
+        upload.seek(0)
+        return upload.read()
+    data = upload.read()
+    imports.read_features(name, data)  # refuses what is neither GeoJSON with features nor a zipped Shapefile
+    return data
 
 
 @login_required

@@ -22,6 +22,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -30,6 +31,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
+from bench import nginx
 from bench.cases import BENCH_TABLE, fill_cases
 from bench.measure import Figures, demo_county
 from cases.models import Case
@@ -70,6 +72,10 @@ class Target:
     service: int
     point: tuple[float, float]
     case_ids: list[int]
+    origin: str = ""  # the site's origin as clients name it (Referer), when not http://host:port
+    connect: Callable[[], http.client.HTTPConnection] | None = (
+        None  # how a client connects, when not plain HTTP
+    )
 
 
 class Visitor:
@@ -77,7 +83,11 @@ class Visitor:
 
     def __init__(self, target: Target, tally: Tally) -> None:
         self.target, self.tally = target, tally
-        self.http = http.client.HTTPConnection(target.host, target.port, timeout=30)
+        self.http = (
+            target.connect()
+            if target.connect
+            else http.client.HTTPConnection(target.host, target.port, timeout=30)
+        )
         self.csrf_cookie = self.csrf_token = ""
 
     def request(
@@ -117,7 +127,7 @@ class Visitor:
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": f"csrftoken={self.csrf_cookie}",
-            "Referer": f"http://{self.target.host}:{self.target.port}/report/",
+            "Referer": f"{self.target.origin or f'http://{self.target.host}:{self.target.port}'}/report/",
         }
         self._timed("POST", "/report/", body, headers, expect=302)
 
@@ -234,7 +244,14 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def run(quick: bool, workers: int, clients: int, seconds: float, say: Callable[[str], None]) -> Figures:
+def run(
+    quick: bool,
+    workers: int,
+    clients: int,
+    seconds: float,
+    say: Callable[[str], None],
+    through_nginx: bool = False,
+) -> Figures:
     figures = Figures(say)
     if connection.vendor != "postgresql":
         raise RuntimeError("bench load runs gunicorn against PostgreSQL: set DATABASE_URL")
@@ -248,8 +265,9 @@ def run(quick: bool, workers: int, clients: int, seconds: float, say: Callable[[
     port = free_port()
     scratch = Path(f"/tmp/chuangwen-bench-load-{os.getpid()}")
     shutil.rmtree(scratch, ignore_errors=True)
-    env = _server_env(scratch / "metrics")
+    env = {**_server_env(scratch / "metrics"), **(nginx.ENVIRONMENT if through_nginx else {})}
     bin_dir = Path(sys.executable).parent
+    stack = ExitStack()  # nginx, when the clients go through it
     processes = [
         subprocess.Popen(
             [
@@ -279,6 +297,8 @@ def run(quick: bool, workers: int, clients: int, seconds: float, say: Callable[[
     try:
         _wait_for(port)
         target = _target(port, admin)
+        if through_nginx:
+            target = stack.enter_context(nginx.behind_nginx(target, scratch / "nginx"))
         drive(target, clients, 2, Visitor.mixed)  # warm every worker up
         mixed = drive(target, clients, seconds, Visitor.mixed)
         acknowledged = mixed.acknowledged
@@ -308,9 +328,12 @@ def run(quick: bool, workers: int, clients: int, seconds: float, say: Callable[[
             "throughput_ratio",
             (len(intake.acknowledged) / phase) / max((len(bare.latencies) - len(bare.errors)) / phase, 1e-9),
         )
+        if through_nginx:
+            figures.report("limit_per_citizen_holds", int(nginx.limit_holds_per_citizen(target)))
         if mixed.errors:
             say("first errors: " + "; ".join(statistics.multimode(mixed.errors)[:3]))
     finally:
+        stack.close()
         for process in processes:
             process.terminate()
         for process in processes:

@@ -324,6 +324,14 @@ class Case(Versioned):
                 condition=models.Q(extension_requested_until__isnull=False),
                 name="case_extension_requested",
             ),
+            # 领导督办 heads every queue: the page reads the few supervised cases by this index, then the rest in
+            # the queue's own order by the indexes above (one ORDER BY over both sorted the whole table: 3.2 s a
+            # page at 1M cases). Null for nearly every case, so filing a case does not write it.
+            models.Index(
+                fields=["supervised_at"],
+                condition=models.Q(supervised_at__isnull=False),
+                name="case_supervised",
+            ),
         ]
 
     def __str__(self) -> str:

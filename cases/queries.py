@@ -203,6 +203,37 @@ def filter_cases(cases: QuerySet[Case], filters: Mapping[str, Any]) -> QuerySet[
     return cases
 
 
+class SupervisedFirst:
+    """A queue's rows for its pages, 领导督办 first: the supervised cases (a handful, by the partial index
+    `case_supervised`), then the others in the queue's order. The same order as
+    `order_by(F("supervised_at").asc(nulls_last=True), order)`, but each part is read from an index in order and
+    stops at the page's end, where one ORDER BY over both keys sorts every matching case (3.2 s a page at 1M)."""
+
+    ordered = True  # for Paginator's check
+
+    def __init__(self, cases: QuerySet[Case], order: str) -> None:
+        self.cases = cases
+        self.order = order
+
+    def order_by(self, *fields: str) -> QuerySet[Case]:
+        """The rows in another order (the capped count asks for none)."""
+        return self.cases.order_by(*fields)
+
+    def count(self) -> int:
+        return self.cases.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Case]:
+        start, stop = window.start or 0, window.stop
+        supervised = self.cases.filter(supervised_at__isnull=False).order_by("supervised_at", self.order)
+        head = list(supervised[:stop])
+        rest = self.cases.filter(supervised_at__isnull=True).order_by(self.order)
+        rest_start, rest_stop = max(start - len(head), 0), stop - len(head)
+        return head[start:stop] + (list(rest[rest_start:rest_stop]) if rest_stop > 0 else [])
+
+
 @dataclass
 class FilteredList:
     """A person's case list as a screen shows it: their filters, then the chosen queue, in the queue's order."""
@@ -211,6 +242,7 @@ class FilteredList:
     cases: QuerySet[Case]  # the filters and the queue, ordered
     queue: str
     queues: dict[str, Q]
+    rows: SupervisedFirst  # `cases` as the pages read it
 
 
 def filtered_list(
@@ -227,7 +259,9 @@ def filtered_list(
     order = "deadline" if queue in {"to_rectify", "due_soon", "overdue"} else "-reported_at"
     # 领导督办 first: a supervised case heads every queue.
     ordered = cases.order_by(F("supervised_at").asc(nulls_last=True), order)
-    return FilteredList(filtered, ordered, queue if queue in queues else "", queues)
+    return FilteredList(
+        filtered, ordered, queue if queue in queues else "", queues, SupervisedFirst(cases, order)
+    )
 
 
 def queue_counts(cases: QuerySet[Case], queues: dict[str, Q]) -> dict[str, CappedCount]:

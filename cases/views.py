@@ -211,7 +211,7 @@ def case_list(request: PersonRequest) -> HttpResponse:
     form, listed = case_forms.list_from_query(person, request.GET)
     counts = queries.queue_counts(listed.filtered, listed.queues)
     # Counted up to the cap: the "All" list of a year's cases is not counted row by row on every visit.
-    paginator = CappedPaginator(listed.cases, 50, settings.CASE_COUNT_CAP)
+    paginator = CappedPaginator(listed.rows, 50, settings.CASE_COUNT_CAP)
     page = paginator.get_page(request.GET.get("page"))
     selectable = listed.queue == "to_dispatch" and access.is_office_actor(person)
     context = {

@@ -367,9 +367,13 @@ CELERY_TASK_ROUTES = {
     "bulletins.tasks.make_bulletin": {"queue": "files"},
     "bulletins.tasks.make_round_report": {"queue": "files"},
     "materials.tasks.make_bundle": {"queue": "files"},
+    # A large registry import holds one transaction for minutes: on its own queue it delays no export or SMS.
+    "addresses.tasks.make_address_import": {"queue": "imports"},
 }
 # Declared, so that a worker started without -Q consumes all of them (Celery's default is its default queue only).
-CELERY_TASK_QUEUES: dict[str, dict] = {queue: {} for queue in ("default", "notify", "pressure", "files")}
+CELERY_TASK_QUEUES: dict[str, dict] = {
+    queue: {} for queue in ("default", "notify", "pressure", "files", "imports")
+}
 # Beat's schedule is what each app registers (core.periodic, assembled in chuangwen/celery.py). The pressure jobs
 # (reminders, overdue marks, escalation) are idempotent, so a short interval is harmless.
 CASE_TICK_SECONDS = env_int("CASE_TICK_SECONDS", 300)

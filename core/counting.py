@@ -6,10 +6,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, Protocol, cast
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.formats import number_format
+
+
+class Rows(Protocol):
+    """What a capped paginator pages through: a queryset, or rows read in parts (cases.queries.SupervisedFirst)."""
+
+    def order_by(self, *fields: str) -> QuerySet: ...
+
+    def __getitem__(self, window: slice) -> Any: ...
+
+    def count(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -28,7 +39,7 @@ class CappedCount:
         return f"{shown}+" if self.capped else shown
 
 
-def capped_count(queryset: QuerySet, cap: int) -> CappedCount:
+def capped_count(queryset: QuerySet | Rows, cap: int) -> CappedCount:
     """`SELECT COUNT(*) FROM (SELECT … LIMIT cap + 1)`: the database stops after cap + 1 rows. The order is
     dropped first: it changes no count, and sorting every matching row would undo the limit."""
     counted = queryset.order_by()[: cap + 1].count()
@@ -39,8 +50,9 @@ class CappedPaginator(Paginator):
     """A paginator whose count stops at `cap`: the pages hold the first `cap` rows, later pages are not offered
     (a page number past them gives the last one, like any page number past the end)."""
 
-    def __init__(self, object_list: QuerySet, per_page: int, cap: int) -> None:
-        super().__init__(object_list, per_page)
+    def __init__(self, object_list: QuerySet | Rows, per_page: int, cap: int) -> None:
+        # Rows is sliced to a list, not to Rows as django-stubs' protocol wants; Paginator only slices and lists.
+        super().__init__(cast(Any, object_list), per_page)
         self.queryset = object_list
         self.cap = cap
 

@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from cases import actions
 from cases.conftest import photo
-from cases.models import CaseEvent
+from cases.models import Case, CaseEvent
 from cases.queries import filtered_list, unit_metrics
+from core.counting import CappedPaginator
 from notify.models import Channel, Delivery, Notification
 
 DAYTIME = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)
@@ -92,3 +93,19 @@ def test_a_leader_supervises_it_heads_the_queue_and_hears_of_each_step(county, n
     start = DAYTIME - dt.timedelta(days=1)
     metrics = {m.unit_id: m for m in unit_metrics(start, start + dt.timedelta(days=2))}
     assert metrics[county.town_a.pk].supervised == 1 and metrics[county.town_a.pk].urged == 0
+
+
+def test_the_pages_read_supervised_cases_first_in_the_same_order_as_one_order_by(county, new_case):
+    made = [actions.dispatch_case(county.office_admin, new_case(), unit=county.town_a) for _ in range(5)]
+    for case in (made[3], made[1]):
+        actions.supervise_case(county.leader, case)
+    listed = filtered_list(county.office_admin, {})
+    whole = [c.pk for c in listed.cases]
+    assert set(whole[:2]) == {made[3].pk, made[1].pk}
+    # Every window, across the seam between the supervised and the rest, as the paginator slices it.
+    for start in range(len(whole)):
+        for stop in range(start + 1, len(whole) + 2):
+            assert [c.pk for c in listed.rows[start:stop]] == whole[start:stop]
+    assert CappedPaginator(listed.rows, 2, cap=10).page(2).object_list == [
+        Case.objects.get(pk=pk) for pk in whole[2:4]
+    ]

@@ -35,6 +35,7 @@ QUEUE_OF = {
     "bulletins.tasks.make_bulletin": "files",
     "bulletins.tasks.make_round_report": "files",
     "materials.tasks.make_bundle": "files",
+    "addresses.tasks.make_address_import": "imports",
 }
 
 
@@ -48,7 +49,7 @@ def test_it_routes_each_kind_of_task_to_its_queue():
 
 
 def test_a_worker_without_queues_named_takes_them_all():
-    assert set(app.amqp.queues) == {"default", "notify", "pressure", "files"}
+    assert set(app.amqp.queues) == {"default", "notify", "pressure", "files", "imports"}
 
 
 def _free_port() -> int:

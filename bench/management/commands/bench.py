@@ -34,6 +34,11 @@ class Command(BaseCommand):
             "--seconds", type=float, help="load: how long the mixed workload runs (quick: 20)"
         )
         parser.add_argument(
+            "--through-nginx",
+            action="store_true",
+            help="load: the clients reach gunicorn through the shipped nginx config (TLS, X-Forwarded-For)",
+        )
+        parser.add_argument(
             "--doorplates", type=int, default=500_000, help="addresses: how many doorplates (default 500,000)"
         )
 
@@ -70,7 +75,14 @@ class Command(BaseCommand):
             return
         if target == "load":
             seconds = options["seconds"] or (20.0 if options["quick"] else 60.0)
-            load.run(options["quick"], options["workers"], options["clients"], seconds, self.stdout.write)
+            load.run(
+                options["quick"],
+                options["workers"],
+                options["clients"],
+                seconds,
+                self.stdout.write,
+                through_nginx=options["through_nginx"],
+            )
             return
         if target == "exports":
             largest = options["cases"] or (10_000 if options["quick"] else 100_000)
