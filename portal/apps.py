@@ -9,6 +9,9 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        # The tasks module declares the intake's sweep (core.periodic); it imports the models.
+        from portal import tasks  # noqa: F401
+
         # Models exist only once the app registry is ready: they cannot be imported at the top.
         from portal.models import (
             ApiKey,

@@ -13,7 +13,7 @@ from shapely.ops import unary_union
 from cases.models import Case, CaseEvent, CasePhoto
 from core.geo import parse_boundary
 from org.models import Grid
-from portal.models import CitizenReport, PublicService
+from portal.models import CitizenReport, PublicService, ReceivedReport
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -29,6 +29,11 @@ PublicReport: TypeAlias = "WithAnnotations[CitizenReport, StateNote]"
 
 def public_services() -> QuerySet[PublicService]:
     return PublicService.objects.filter(is_active=True).select_related("category")
+
+
+def is_received(code: str) -> bool:
+    """True while a report with this tracking code waits in the intake's inbox to be filed."""
+    return ReceivedReport.objects.filter(tracking_code=code.strip().upper()).exists()
 
 
 def public_photos() -> QuerySet[CasePhoto]:

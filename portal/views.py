@@ -67,7 +67,7 @@ def report(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             data = form.cleaned_data
             try:
-                created = actions.submit_report(
+                code = actions.receive_report(
                     service=data["service"],
                     description=data["description"],
                     lon=data["lon"],
@@ -79,7 +79,7 @@ def report(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                return redirect(reverse("portal:track", args=[created.tracking_code]) + "?new=1")
+                return redirect(reverse("portal:track", args=[code]) + "?new=1")
         if form.errors and request.FILES:
             form.add_error(
                 None, _("For your safety the browser forgets chosen photos: please choose them again.")
@@ -103,7 +103,7 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.GET or None)
     if form.is_valid():
         code = form.cleaned_data["code"].strip().upper()
-        if queries.public_reports().filter(tracking_code=code).exists():
+        if queries.public_reports().filter(tracking_code=code).exists() or queries.is_received(code):
             return redirect("portal:track", code)
         form.add_error("code", _("No report has this tracking code. Check the code and try again."))
     return render(request, "portal/track_lookup.html", {"form": form})
@@ -111,6 +111,11 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
 
 def track(request: HttpRequest, code: str) -> HttpResponse:
     report = find_report_by_code(code)
+    if report is None and queries.is_received(code):
+        # Taken in, its filing job not done yet (a second or so; longer while the broker is down).
+        context = {"code": code.strip().upper(), "new": request.GET.get("new") == "1"}
+        return render(request, "portal/track_received.html", context)
+    report = report or find_report_by_code(code)  # filed between the two lookups
     if report is None:
         # A mistyped code: say so and offer the search box with the code to correct (404, not a bare error page).
         form = TrackForm({"code": code[:16]})
