@@ -12,6 +12,7 @@ from shapely.ops import unary_union
 
 from cases.models import Case, CaseEvent, CasePhoto
 from core.geo import parse_boundary
+from core.processcopy import ProcessCopy
 from org.models import Grid
 from portal.models import CitizenReport, PublicService, ReceivedReport
 
@@ -29,6 +30,25 @@ PublicReport: TypeAlias = "WithAnnotations[CitizenReport, StateNote]"
 
 def public_services() -> QuerySet[PublicService]:
     return PublicService.objects.filter(is_active=True).select_related("category")
+
+
+def _load_services() -> dict[int, PublicService]:
+    return {service.pk: service for service in public_services()}
+
+
+# Every report names its service: held in each process, reloaded when a service or category is saved
+# (portal.apps) and in any case every few minutes.
+_services = ProcessCopy("portal:services-version", _load_services, check_seconds=2, max_age_seconds=300)
+
+
+def active_service(pk: int) -> PublicService | None:
+    """The active public service with this id, without a query in the usual case."""
+    return _services.get().get(pk)
+
+
+def forget_services(**kwargs: object) -> None:
+    """A signal receiver: a service or a category changed."""
+    _services.forget()
 
 
 def is_received(code: str) -> bool:

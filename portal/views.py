@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
 from cases.models import CasePhoto
-from core.http import attachment
+from core.http import attachment, client_address
+from core.ratelimits import over_limit
 from core.replicas import reading
 from org.access import require
 from org.http import PersonRequest
@@ -29,26 +29,13 @@ from portal.imports import import_hotline
 from portal.models import ApiKey, HotlineTicket, PointsRule, phone_hash
 
 
-def _phone_key(group: str, request: HttpRequest) -> str:
-    phone = request.POST.get("phone", "")
-    return phone_hash(phone) if any(ch.isdigit() for ch in phone) else ""
-
-
 def _too_many(request: HttpRequest) -> bool:
     """Count this submission against the sender's address and phone; True when either is over its limit."""
-    by_ip = is_ratelimited(
-        request, group="portal-report-ip", key="ip", rate=settings.PORTAL_REPORTS_PER_IP, increment=True
-    )
-    if not _phone_key("", request):
-        return by_ip
-    by_phone = is_ratelimited(
-        request,
-        group="portal-report-phone",
-        key=_phone_key,
-        rate=settings.PORTAL_REPORTS_PER_PHONE,
-        increment=True,
-    )
-    return by_ip or by_phone
+    limits = [(f"ip:{client_address(request)}", settings.PORTAL_REPORTS_PER_IP)]
+    phone = request.POST.get("phone", "")
+    if any(ch.isdigit() for ch in phone):
+        limits.append((f"phone:{phone_hash(phone)}", settings.PORTAL_REPORTS_PER_PHONE))
+    return over_limit("portal-report", limits)
 
 
 # --- The public ---------------------------------------------------------------------------------------
