@@ -3,11 +3,14 @@ photo hiding, API keys). Thin: access helper → form → action → render/redi
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import DatabaseError, InterfaceError
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +30,8 @@ from portal.access import find_report_by_code, get_public_photo, public_photo_ur
 from portal.forms import ApiKeyForm, HotlineForm, HotlineImportForm, PointsRuleForm, ReportForm, TrackForm
 from portal.imports import import_hotline
 from portal.models import ApiKey, HotlineTicket, PointsRule, phone_hash
+
+logger = logging.getLogger(__name__)
 
 
 def _too_many(request: HttpRequest) -> bool:
@@ -65,6 +70,13 @@ def report(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
+            except (DatabaseError, InterfaceError) as exc:
+                # The database restarting or out of reach: say so plainly (the form cannot even be shown again,
+                # its choices come from the database); nothing was acknowledged, so the citizen sends it again.
+                logger.warning("Report page: the database is out of reach: %s", exc)
+                response = render(request, "portal/unavailable.html", status=503)
+                response["Retry-After"] = "30"
+                return response
             else:
                 return redirect(reverse("portal:track", args=[code]) + "?new=1")
         if form.errors and request.FILES:
