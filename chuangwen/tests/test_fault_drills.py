@@ -15,23 +15,27 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import redis
+from celery import Celery
 from django.core.cache import caches
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.urls import reverse
 
 from cases.conftest import categories, rubbish  # noqa: F401
 from cases.models import Case
 from core import cache as forgiving
+from jobs.models import GeneratedFile
 from portal.conftest import IN_GRID_A, service  # noqa: F401
 from portal.models import CitizenReport, ReceivedReport
 
@@ -332,3 +336,107 @@ def _drill_report(service, text: str) -> dict:  # noqa: F811
         "phone": "",
         "website": "",
     }
+
+
+# --- A worker killed mid-job --------------------------------------------------------------------------
+
+
+def _until(condition: Callable[[], object], seconds: float, what: str) -> object:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"waited {seconds} s for {what}")
+
+
+@pytest.fixture
+def files_worker(tmp_path, settings) -> Iterator[Celery]:
+    """A real worker for the `files` queue with a child process (prefork), on a Redis of this test's own, sharing
+    the test's database; and a client app to talk to it."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    broker = OwnRedis()
+    broker.start()
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "PGPASSWORD": db.get("PASSWORD") or "",
+        "REDIS_URL": broker.url,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CHUANGWEN_VAR_DIR": str(tmp_path),
+    }
+    celery = str(Path(sys.executable).with_name("celery"))
+    worker = subprocess.Popen(
+        [
+            celery,
+            "-A",
+            "chuangwen",
+            "worker",
+            "-Q",
+            "files",
+            "-n",
+            "files@drill",
+            "-P",
+            "prefork",
+            "-c",
+            "1",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "warning",
+        ],
+        env=env,
+        stdout=(tmp_path / "worker.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    client = Celery("drill-client", set_as_current=False)  # the app under test stays the current one
+    client.config_from_object("django.conf:settings", namespace="CELERY")
+    client.conf.update(broker_url=broker.url, task_always_eager=False)
+    try:
+        _until(lambda: client.control.ping(timeout=1), 90, "the worker to answer")
+        yield client
+    finally:
+        worker.terminate()
+        worker.wait(30)
+        broker.kill()
+
+
+def _export_running(client: Celery) -> int | None:
+    """The pid of the worker process running the export, or None."""
+    active = client.control.inspect(destination=["files@drill"], timeout=1).active() or {}
+    return next(
+        (
+            item["worker_pid"]
+            for item in active.get("files@drill", [])
+            if item["name"].endswith("make_case_export")
+        ),
+        None,
+    )
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_job_gives_the_job_back_and_it_finishes(county, files_worker):
+    job = GeneratedFile.objects.create(
+        created_by=county.office_admin,
+        kind="cases-xlsx",
+        params={"query": "", "language": "zh-hans"},
+        task="cases.tasks.make_case_export",
+    )
+    with transaction.atomic():
+        # The job's first write waits for this lock: the export is running on its worker process until we let go.
+        GeneratedFile.objects.select_for_update().get(pk=job.pk)
+        files_worker.send_task("cases.tasks.make_case_export", args=[job.pk])
+        pid = _until(lambda: _export_running(files_worker), 60, "the export to start")
+        os.kill(int(pid), signal.SIGKILL)  # out of memory, a deploy gone wrong: no goodbye
+        # The message was not acknowledged (acks_late): it goes back, and the worker's next process takes it.
+        _until(lambda: (_export_running(files_worker) or 0) not in (0, pid), 60, "the job to be given back")
+
+    done = _until(lambda: GeneratedFile.objects.get(pk=job.pk).is_finished(), 60, "the job to finish")
+    job.refresh_from_db()
+    assert done and job.status == GeneratedFile.Status.DONE, (job.status, job.error)
+    assert job.file and job.attempts <= GeneratedFile.MAX_ATTEMPTS
