@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import redis
@@ -40,6 +41,7 @@ from portal.conftest import IN_GRID_A, service  # noqa: F401
 from portal.models import CitizenReport, ReceivedReport
 
 ZH = {"Accept-Language": "zh-hans"}
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -341,7 +343,7 @@ def _drill_report(service, text: str) -> dict:  # noqa: F811
 # --- A worker killed mid-job --------------------------------------------------------------------------
 
 
-def _until(condition: Callable[[], object], seconds: float, what: str) -> object:
+def _until(condition: Callable[[], T | None], seconds: float, what: str) -> T:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         result = condition()
@@ -432,7 +434,7 @@ def test_a_worker_killed_mid_job_gives_the_job_back_and_it_finishes(county, file
         GeneratedFile.objects.select_for_update().get(pk=job.pk)
         files_worker.send_task("cases.tasks.make_case_export", args=[job.pk])
         pid = _until(lambda: _export_running(files_worker), 60, "the export to start")
-        os.kill(int(pid), signal.SIGKILL)  # out of memory, a deploy gone wrong: no goodbye
+        os.kill(pid, signal.SIGKILL)  # out of memory, a deploy gone wrong: no goodbye
         # The message was not acknowledged (acks_late): it goes back, and the worker's next process takes it.
         _until(lambda: (_export_running(files_worker) or 0) not in (0, pid), 60, "the job to be given back")
 
