@@ -42,8 +42,9 @@ _services = ProcessCopy("portal:services-version", _load_services, check_seconds
 
 
 def active_service(pk: int) -> PublicService | None:
-    """The active public service with this id, without a query in the usual case."""
-    return _services.get().get(pk)
+    """The active public service with this id, without a query in the usual case. An id the copy does not know
+    is looked up (a service added by a bulk load, which sends no signal, is taken at once)."""
+    return _services.get().get(pk) or public_services().filter(pk=pk).first()
 
 
 def forget_services(**kwargs: object) -> None:
