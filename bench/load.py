@@ -1,6 +1,7 @@
 """The load benchmark (`chuangwen bench load`): gunicorn with several workers on the throw-away database (and Redis
 and a Celery worker when REDIS_URL is set), driven over loopback by concurrent clients with a mixed workload for a
-fixed time; then every acknowledged report is looked up in the database.
+fixed time; then every acknowledged report is looked up in the database (filed as a case, or still in the
+intake's inbox: `unfiled` counts those the worker had not filed after a wait).
 
 Workload per request: citizen report 50 %, the office's queue 20 %, a case page 20 %, the 大屏's figures 5 %, an Excel
 export 5 %. `throughput_ratio` is intake alone (reports per second under the same concurrency) over a bare view
@@ -37,7 +38,7 @@ from bench.measure import Figures, demo_county
 from cases.models import Case
 from demo.portal import build_demo_portal
 from org.models import Grid
-from portal.models import CitizenReport, PublicService
+from portal.models import CitizenReport, PublicService, ReceivedReport
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -239,6 +240,15 @@ def _target(port: int, admin) -> Target:
     )
 
 
+def drain(seconds: float = 180) -> int:
+    """Wait until the worker has filed every report the report page took in (portal.ReceivedReport); returns how
+    many are still waiting after `seconds` (0 unless filing is stuck)."""
+    deadline = time.monotonic() + seconds
+    while (waiting := ReceivedReport.objects.count()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return waiting
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
@@ -302,8 +312,13 @@ def run(
         drive(target, clients, 2, Visitor.mixed)  # warm every worker up
         mixed = drive(target, clients, seconds, Visitor.mixed)
         acknowledged = mixed.acknowledged
+        unfiled = drain()
         stored = list(
             CitizenReport.objects.filter(tracking_code__in=acknowledged).values_list(
+                "tracking_code", flat=True
+            )
+        ) + list(
+            ReceivedReport.objects.filter(tracking_code__in=acknowledged).values_list(
                 "tracking_code", flat=True
             )
         )
@@ -316,11 +331,13 @@ def run(
         figures.report("reports_acknowledged", len(acknowledged))
         figures.report("lost", lost)
         figures.report("duplicated", len(stored) - len(set(stored)))
+        figures.report("unfiled", unfiled)
         figures.report("p50_ms", percentile(mixed.latencies, 0.50) * 1000)
         figures.report("p95_ms", percentile(mixed.latencies, 0.95) * 1000)
         figures.report("p99_ms", percentile(mixed.latencies, 0.99) * 1000)
         phase = max(seconds / 2, 5)
         intake = drive(target, clients, phase, Visitor.report)
+        drain()  # the worker filing the intake's reports must not share the machine with the bare inserts
         bare = drive(target, clients, phase, bare_insert)
         figures.report("intake_rps", len(intake.acknowledged) / phase)
         figures.report("bare_insert_rps", (len(bare.latencies) - len(bare.errors)) / phase)

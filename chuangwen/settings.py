@@ -362,6 +362,7 @@ CELERY_TASK_ROUTES = {
     "cases.tick": {"queue": "pressure"},
     "materials.tick": {"queue": "pressure"},
     "jobs.tasks.sweep_jobs": {"queue": "pressure"},
+    "portal.tasks.file_received_reports": {"queue": "default"},
     "cases.tasks.make_case_export": {"queue": "files"},
     "surveys.tasks.make_run_export": {"queue": "files"},
     "bulletins.tasks.make_bulletin": {"queue": "files"},
@@ -377,6 +378,9 @@ CELERY_TASK_QUEUES: dict[str, dict] = {
 # Beat's schedule is what each app registers (core.periodic, assembled in chuangwen/celery.py). The pressure jobs
 # (reminders, overdue marks, escalation) are idempotent, so a short interval is harmless.
 CASE_TICK_SECONDS = env_int("CASE_TICK_SECONDS", 300)
+# Citizen reports taken in by the report page are filed by a job queued with each one (portal.tasks); beat runs it
+# this often too, so reports whose job was lost (broker down) are filed within this many seconds of its return.
+INTAKE_SWEEP_SECONDS = env_int("INTAKE_SWEEP_SECONDS", 60)
 MATERIAL_TICK_SECONDS = env_int("MATERIAL_TICK_SECONDS", 300)
 
 # --- Notifications -----------------------------------------------------------------------------

@@ -8,9 +8,13 @@ office verifies it in its usual screens.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from celery import current_app
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -21,10 +25,10 @@ from addresses.queries import reverse as nearest_address
 from cases.actions import file_case, open_case
 from cases.models import Case, CasePhoto, Source, State
 from core.geo import validate_lon_lat
-from core.uploads import check_image
+from core.uploads import CheckedImage, check_image
 from org.access import require
-from org.models import Person
-from org.queries import grid_of_point
+from org.models import Grid, Person
+from org.queries import grid_id_at, grid_of_point
 from portal.access import can_handle_public_reports, can_manage_keys, can_take_hotline_orders
 from portal.models import (
     ApiKey,
@@ -33,9 +37,12 @@ from portal.models import (
     HotlineTicket,
     PointsAward,
     PublicService,
+    ReceivedReport,
     key_hash,
     phone_hash,
 )
+
+logger = logging.getLogger(__name__)
 
 MAX_PHOTOS = 4
 MAX_DESCRIPTION = 1000
@@ -52,9 +59,7 @@ def check_location(lon: float, lat: float):
     validate_lon_lat(lon, lat)
     grid = grid_of_point(lon, lat)
     if grid is None:
-        raise ValidationError(
-            _("This place is outside the county. Choose a place inside the county on the map.")
-        )
+        raise _outside_county()
     return grid
 
 
@@ -64,6 +69,30 @@ def check_phone(phone: str) -> str:
     if phone and (too_long or not 7 <= sum(ch.isdigit() for ch in phone) <= 15):
         raise ValidationError(_("Enter a valid phone number, or leave it empty."))
     return phone
+
+
+def _check_report(
+    service: PublicService, description: str, lon: float | None, lat: float | None, address: str, photos: list
+) -> str:
+    """What every channel checks before taking a report in; returns the description, trimmed."""
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError(_("Describe the problem."))
+    if len(description) > MAX_DESCRIPTION:
+        raise ValidationError(_("Keep the description under %(n)d characters.") % {"n": MAX_DESCRIPTION})
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError(_("Add at most %(n)d photos.") % {"n": MAX_PHOTOS})
+    if not service.is_active:
+        raise ValidationError(_("This kind of problem is no longer taken."))
+    if (lon is None or lat is None) and not address.strip():
+        raise ValidationError(_("Give the place of the problem."))
+    return description
+
+
+def _outside_county() -> ValidationError:
+    return ValidationError(
+        _("This place is outside the county. Choose a place inside the county on the map.")
+    )
 
 
 @transaction.atomic
@@ -80,29 +109,56 @@ def submit_report(
     channel: str = CitizenReport.Channel.WEB,
     api_key: ApiKey | None = None,
     attributes: dict | None = None,
+    tracking_code: str = "",
+    received_at: dt.datetime | None = None,
 ) -> CitizenReport:
     """File a citizen report as a case in state `reported`; the phone stays private (kept on the case for the
     office, and as a keyed hash for tracking identity)."""
-    description = (description or "").strip()
-    if not description:
-        raise ValidationError(_("Describe the problem."))
-    if len(description) > MAX_DESCRIPTION:
-        raise ValidationError(_("Keep the description under %(n)d characters.") % {"n": MAX_DESCRIPTION})
     photos = list(photos)
-    if len(photos) > MAX_PHOTOS:
-        raise ValidationError(_("Add at most %(n)d photos.") % {"n": MAX_PHOTOS})
-    if not service.is_active:
-        raise ValidationError(_("This kind of problem is no longer taken."))
-    grid = None
-    if lon is not None and lat is not None:
-        grid = check_location(lon, lat)
-    elif not address.strip():
-        raise ValidationError(_("Give the place of the problem."))
+    description = _check_report(service, description, lon, lat, address, photos)
+    grid = check_location(lon, lat) if lon is not None and lat is not None else None
     phone = check_phone(phone)
+    images = [check_image(upload) for upload in photos]  # all checked before anything is written
+    return _file_report(
+        service=service,
+        description=description,
+        lon=lon,
+        lat=lat,
+        grid=grid,
+        address=address,
+        phone=phone,
+        reporter_name=reporter_name,
+        images=images,
+        channel=channel,
+        api_key=api_key,
+        attributes=attributes,
+        tracking_code=tracking_code or new_tracking_code(),
+        received_at=received_at or timezone.now(),
+    )
+
+
+def _file_report(
+    *,
+    service: PublicService,
+    description: str,
+    lon: float | None,
+    lat: float | None,
+    grid: Grid | None,
+    address: str,
+    phone: str,
+    tracking_code: str,
+    received_at: dt.datetime,
+    reporter_name: str = "",
+    images: Sequence[CheckedImage] = (),
+    channel: str = CitizenReport.Channel.WEB,
+    api_key: ApiKey | None = None,
+    attributes: dict | None = None,
+) -> CitizenReport:
+    """Write a checked report: its case (number, category snapshot, relapse link, photos, history row) and its
+    public side."""
     if lon is not None and lat is not None and not address.strip():
         # A point without words (a phone without scripts, an Open311 client): the registry's nearest address.
         address = nearest_address(lon, lat).address
-    now = timezone.now()
     case = Case(
         source=Source.CITIZEN,
         description=description,
@@ -113,21 +169,125 @@ def submit_report(
         address=address.strip()[:200],
         reporter_name=reporter_name.strip()[:50],
         reporter_phone=phone,
-        reported_at=now,
+        reported_at=received_at,
         state=State.REPORTED,
     )
-    images = [check_image(upload) for upload in photos]  # all checked before anything is written
     file_case(case, None, {"source": Source.CITIZEN, "channel": channel}, images)
     return CitizenReport.objects.create(
         case=case,
         service=service,
-        tracking_code=new_tracking_code(),
+        tracking_code=tracking_code,
         channel=channel,
         api_key=api_key,
         phone_hash=phone_hash(phone) if phone else "",
         attributes=attributes or {},
-        created_at=now,
+        created_at=received_at,
     )
+
+
+# --- The web intake: take the report in, file it in the background ----------------------------------
+
+
+def receive_report(
+    *,
+    service: PublicService,
+    description: str,
+    lon: float | None,
+    lat: float | None,
+    address: str = "",
+    phone: str = "",
+    photos: Iterable[UploadedFile] = (),
+) -> str:
+    """Take a citizen's report from the report page and return its tracking code.
+
+    The request only checks what was sent (the point against the grids held in memory) and stores one row
+    (`ReceivedReport`); filing it as a case is the job queued when that row commits, so a busy hour costs each
+    citizen one INSERT. A report with photos is filed at once: its images are decoded and re-encoded in the
+    request anyway (to refuse a file that is not an image), and their files belong to the case. Without a broker
+    (CELERY_TASK_ALWAYS_EAGER: the embedded setup, the tests) the job would run in this process: it is done now.
+    """
+    photos = list(photos)
+    if photos or settings.CELERY_TASK_ALWAYS_EAGER:
+        return submit_report(
+            service=service,
+            description=description,
+            lon=lon,
+            lat=lat,
+            address=address,
+            phone=phone,
+            photos=photos,
+        ).tracking_code
+    description = _check_report(service, description, lon, lat, address, photos)
+    if lon is not None and lat is not None:
+        validate_lon_lat(lon, lat)
+        if grid_id_at(lon, lat) is None:
+            raise _outside_county()
+    received = ReceivedReport.objects.create(
+        tracking_code=new_tracking_code(),
+        service=service,
+        description=description,
+        lon=lon,
+        lat=lat,
+        address=address.strip()[:200],
+        phone=check_phone(phone),
+        channel=CitizenReport.Channel.WEB,
+    )
+    transaction.on_commit(queue_filing)
+    return received.tracking_code
+
+
+def queue_filing() -> None:
+    """Hand the filing job to the broker. A broker that is down loses nothing: the row waits in the inbox and the
+    sweep (beat) files it."""
+    try:
+        current_app.tasks[FILE_TASK].delay()
+    except Exception as exc:  # kombu/redis raise their own connection errors; any failure means the same
+        logger.warning("The filing of received reports could not be queued (the sweep files them): %s", exc)
+
+
+FILE_TASK = "portal.tasks.file_received_reports"
+
+
+def file_received_reports(limit: int = 10_000) -> int:
+    """File the reports waiting in the inbox, oldest first, each in its own short transaction (the year's case
+    counter is locked only while one case is written); returns how many. Workers running this at once take
+    different rows (SKIP LOCKED), so the job queued by each report and the sweep never file one twice."""
+    filed = 0
+    while filed < limit:
+        with transaction.atomic():
+            received = (
+                ReceivedReport.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("service__category")
+                .order_by("pk")
+                .first()
+            )
+            if received is None:
+                break
+            _file_received(received)
+        filed += 1
+    return filed
+
+
+def _file_received(received: ReceivedReport) -> CitizenReport:
+    """File one inbox row as it was checked when it came in (a grid redrawn since leaves the case without one,
+    for the office to place), and delete the row."""
+    grid = None
+    if received.lon is not None and received.lat is not None:
+        grid = grid_of_point(received.lon, received.lat)
+    report = _file_report(
+        service=received.service,
+        description=received.description,
+        lon=received.lon,
+        lat=received.lat,
+        grid=grid,
+        address=received.address,
+        phone=received.phone,
+        tracking_code=received.tracking_code,
+        received_at=received.received_at,
+        channel=received.channel,
+    )
+    received.delete()
+    return report
 
 
 # --- The phone identity's key ------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +10,11 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from cases.models import Category
+
+        # The tasks module declares the intake's sweep (core.periodic); it imports the models.
+        from portal import tasks  # noqa: F401
+
         # Models exist only once the app registry is ready: they cannot be imported at the top.
         from portal.models import (
             ApiKey,
@@ -18,6 +24,13 @@ class PortalConfig(AppConfig):
             PublicService,
             ServiceAttribute,
         )
+        from portal.queries import forget_services
+
+        for model in (PublicService, Category):
+            post_save.connect(forget_services, sender=model, dispatch_uid=f"portal-services-{model.__name__}")
+            post_delete.connect(
+                forget_services, sender=model, dispatch_uid=f"portal-services-d{model.__name__}"
+            )
 
         auditlog.register(PublicService)
         auditlog.register(ServiceAttribute)

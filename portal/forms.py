@@ -1,19 +1,37 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import PhotosField
 from cases.models import Category
 from core.forms import DateTimeField, StyledFormMixin
 from portal import queries
-from portal.models import HotlineTicket
+from portal.models import HotlineTicket, PublicService
+
+
+class ServiceField(forms.ModelChoiceField):
+    """The public services, read from each process's copy when a report comes in (no query per report)."""
+
+    def to_python(self, value: object) -> PublicService | None:
+        if value in self.empty_values:
+            return None
+        try:
+            service = queries.active_service(int(str(value)))
+        except ValueError:
+            service = None
+        if service is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return service
 
 
 class ReportForm(StyledFormMixin, forms.Form):
     """The citizen's report. Location comes from the map (WGS-84, filled by the page's script)."""
 
-    service = forms.ModelChoiceField(
+    service = ServiceField(
         label=_("What kind of problem?"), queryset=queries.public_services(), empty_label=_("Choose…")
     )
     photos = PhotosField(

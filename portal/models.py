@@ -163,6 +163,34 @@ class CitizenReport(models.Model):
         return str(PUBLIC_STATUS[self.case.state])
 
 
+class ReceivedReport(models.Model):
+    """A web report taken in and not filed yet: the intake's inbox.
+
+    The report page checks what the citizen sent, stores this one row and answers with the tracking page at once;
+    the work after that (the grid, the nearest address, the relapse link, the case's number, its history) is
+    `portal.tasks.file_received_reports`, queued when the row commits. Filing writes the case and its
+    `CitizenReport` (same tracking code) and deletes this row in one transaction, so a report is in exactly one
+    of the two tables; beat runs the same task every INTAKE_SWEEP_SECONDS, so a row whose job was never queued
+    (broker down) or was lost is filed all the same.
+    """
+
+    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    service = models.ForeignKey(PublicService, on_delete=models.PROTECT, related_name="+")
+    description = models.TextField(_("description"))
+    lon = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(max_length=20, blank=True)  # private, as the case's reporter_phone will be
+    channel = models.CharField(max_length=10, choices=CitizenReport.Channel.choices)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+
 class HiddenPhoto(models.Model):
     """A photo the office keeps off the public pages and the API (a face, a number plate)."""
 

@@ -12,8 +12,9 @@ from shapely.ops import unary_union
 
 from cases.models import Case, CaseEvent, CasePhoto
 from core.geo import parse_boundary
+from core.processcopy import ProcessCopy
 from org.models import Grid
-from portal.models import CitizenReport, PublicService
+from portal.models import CitizenReport, PublicService, ReceivedReport
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -29,6 +30,31 @@ PublicReport: TypeAlias = "WithAnnotations[CitizenReport, StateNote]"
 
 def public_services() -> QuerySet[PublicService]:
     return PublicService.objects.filter(is_active=True).select_related("category")
+
+
+def _load_services() -> dict[int, PublicService]:
+    return {service.pk: service for service in public_services()}
+
+
+# Every report names its service: held in each process, reloaded when a service or category is saved
+# (portal.apps) and in any case every few minutes.
+_services = ProcessCopy("portal:services-version", _load_services, check_seconds=2, max_age_seconds=300)
+
+
+def active_service(pk: int) -> PublicService | None:
+    """The active public service with this id, without a query in the usual case. An id the copy does not know
+    is looked up (a service added by a bulk load, which sends no signal, is taken at once)."""
+    return _services.get().get(pk) or public_services().filter(pk=pk).first()
+
+
+def forget_services(**kwargs: object) -> None:
+    """A signal receiver: a service or a category changed."""
+    _services.forget()
+
+
+def is_received(code: str) -> bool:
+    """True while a report with this tracking code waits in the intake's inbox to be filed."""
+    return ReceivedReport.objects.filter(tracking_code=code.strip().upper()).exists()
 
 
 def public_photos() -> QuerySet[CasePhoto]:

@@ -3,21 +3,24 @@ photo hiding, API keys). Thin: access helper → form → action → render/redi
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import DatabaseError, InterfaceError
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
 from cases.models import CasePhoto
-from core.http import attachment
+from core.http import attachment, client_address
+from core.ratelimits import over_limit
 from core.replicas import reading
 from org.access import require
 from org.http import PersonRequest
@@ -28,27 +31,16 @@ from portal.forms import ApiKeyForm, HotlineForm, HotlineImportForm, PointsRuleF
 from portal.imports import import_hotline
 from portal.models import ApiKey, HotlineTicket, PointsRule, phone_hash
 
-
-def _phone_key(group: str, request: HttpRequest) -> str:
-    phone = request.POST.get("phone", "")
-    return phone_hash(phone) if any(ch.isdigit() for ch in phone) else ""
+logger = logging.getLogger(__name__)
 
 
 def _too_many(request: HttpRequest) -> bool:
     """Count this submission against the sender's address and phone; True when either is over its limit."""
-    by_ip = is_ratelimited(
-        request, group="portal-report-ip", key="ip", rate=settings.PORTAL_REPORTS_PER_IP, increment=True
-    )
-    if not _phone_key("", request):
-        return by_ip
-    by_phone = is_ratelimited(
-        request,
-        group="portal-report-phone",
-        key=_phone_key,
-        rate=settings.PORTAL_REPORTS_PER_PHONE,
-        increment=True,
-    )
-    return by_ip or by_phone
+    limits = [(f"ip:{client_address(request)}", settings.PORTAL_REPORTS_PER_IP)]
+    phone = request.POST.get("phone", "")
+    if any(ch.isdigit() for ch in phone):
+        limits.append((f"phone:{phone_hash(phone)}", settings.PORTAL_REPORTS_PER_PHONE))
+    return over_limit("portal-report", limits)
 
 
 # --- The public ---------------------------------------------------------------------------------------
@@ -67,7 +59,7 @@ def report(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             data = form.cleaned_data
             try:
-                created = actions.submit_report(
+                code = actions.receive_report(
                     service=data["service"],
                     description=data["description"],
                     lon=data["lon"],
@@ -78,8 +70,15 @@ def report(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
+            except (DatabaseError, InterfaceError) as exc:
+                # The database restarting or out of reach: say so plainly (the form cannot even be shown again,
+                # its choices come from the database); nothing was acknowledged, so the citizen sends it again.
+                logger.warning("Report page: the database is out of reach: %s", exc)
+                response = render(request, "portal/unavailable.html", status=503)
+                response["Retry-After"] = "30"
+                return response
             else:
-                return redirect(reverse("portal:track", args=[created.tracking_code]) + "?new=1")
+                return redirect(reverse("portal:track", args=[code]) + "?new=1")
         if form.errors and request.FILES:
             form.add_error(
                 None, _("For your safety the browser forgets chosen photos: please choose them again.")
@@ -103,7 +102,7 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.GET or None)
     if form.is_valid():
         code = form.cleaned_data["code"].strip().upper()
-        if queries.public_reports().filter(tracking_code=code).exists():
+        if queries.public_reports().filter(tracking_code=code).exists() or queries.is_received(code):
             return redirect("portal:track", code)
         form.add_error("code", _("No report has this tracking code. Check the code and try again."))
     return render(request, "portal/track_lookup.html", {"form": form})
@@ -111,6 +110,11 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
 
 def track(request: HttpRequest, code: str) -> HttpResponse:
     report = find_report_by_code(code)
+    if report is None and queries.is_received(code):
+        # Taken in, its filing job not done yet (a second or so; longer while the broker is down).
+        context = {"code": code.strip().upper(), "new": request.GET.get("new") == "1"}
+        return render(request, "portal/track_received.html", context)
+    report = report or find_report_by_code(code)  # filed between the two lookups
     if report is None:
         # A mistyped code: say so and offer the search box with the code to correct (404, not a bare error page).
         form = TrackForm({"code": code[:16]})

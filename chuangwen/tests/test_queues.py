@@ -30,6 +30,7 @@ QUEUE_OF = {
     "cases.tick": "pressure",
     "materials.tick": "pressure",
     "jobs.tasks.sweep_jobs": "pressure",
+    "portal.tasks.file_received_reports": "default",
     "cases.tasks.make_case_export": "files",
     "surveys.tasks.make_run_export": "files",
     "bulletins.tasks.make_bulletin": "files",
