@@ -18,6 +18,8 @@ from org.models import Person, Role, Unit, UnitKind
 from scoring import actions
 from scoring.models import Adjustment, ComponentKind, Scheme
 
+DEMO_TARGET = Decimal("90")
+
 
 @transaction.atomic
 def build_demo_scores() -> None:
@@ -28,6 +30,8 @@ def build_demo_scores() -> None:
     for number in (3, 4):
         period = actions.create_period(admin, Period.Kind.QUARTER, 2026, number)
         scheme = period.schemes.get(unit_kind=UnitKind.TOWN)
+        # The office's aim for every town: the ranking and the 大屏 show each town's gap to it.
+        actions.update_scheme(admin, scheme, target_total=DEMO_TARGET)
         survey = scheme.components.get(kind=ComponentKind.SURVEY)
         actions.update_component(admin, survey, Decimal("20"), {})
         rectification = scheme.components.get(kind=ComponentKind.RECTIFICATION)

@@ -99,11 +99,12 @@
         value,
         itemStyle: { color: colorOf(value, labels[index]), borderColor: labels[index] === highlight ? "#fff" : undefined, borderWidth: labels[index] === highlight ? 2 : 0 },
       })),
-      label: { show: true, position: "right", color: "#e6f0ff", fontSize: 15, formatter: options.label || ((p) => p.value == null ? "—" : String(p.value)) },
+      // On the panel's ground colour: the target's dashed line (drawn beneath) passes under a figure.
+      label: { show: true, position: "right", color: "#e6f0ff", fontSize: 15, backgroundColor: "#0b1c38", padding: [1, 3], borderRadius: 2, formatter: options.label || ((p) => p.value == null ? "—" : String(p.value)) },
     };
     if (data.target != null) {
       series.markLine = {
-        symbol: "none", silent: true, data: [{ xAxis: data.target }],
+        symbol: "none", silent: true, data: [{ xAxis: data.target }], z: 1,  // under the bars and their figures
         lineStyle: { color: "#fadb14", type: "dashed", width: 2 },
         label: { formatter: `${words.target} ${data.target}`, color: "#fadb14", fontSize: 15, position: "end" },
       };
