@@ -54,11 +54,13 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     acknowledged: list[str] = field(default_factory=list)  # tracking codes the server answered with
+    by_kind: dict[str, list[float]] = field(default_factory=dict)  # which part of the mix sets the tail
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, seconds: float, error: str = "", code: str = "") -> None:
+    def add(self, seconds: float, error: str = "", code: str = "", kind: str = "") -> None:
         with self.lock:
             self.latencies.append(seconds)
+            self.by_kind.setdefault(kind, []).append(seconds)
             if error:
                 self.errors.append(error)
             if code:
@@ -130,41 +132,49 @@ class Visitor:
             "Cookie": f"csrftoken={self.csrf_cookie}",
             "Referer": f"{self.target.origin or f'http://{self.target.host}:{self.target.port}'}/report/",
         }
-        self._timed("POST", "/report/", body, headers, expect=302)
+        self._timed("POST", "/report/", body, headers, expect=302, kind="report")
 
-    def office(self, path: str) -> None:
-        self._timed("GET", path, headers={"Cookie": f"sessionid={self.target.session}"}, expect=200)
+    def office(self, path: str, kind: str) -> None:
+        self._timed(
+            "GET", path, headers={"Cookie": f"sessionid={self.target.session}"}, expect=200, kind=kind
+        )
 
     def _timed(
-        self, method: str, path: str, body: str = "", headers: dict | None = None, expect: int = 200
+        self,
+        method: str,
+        path: str,
+        body: str = "",
+        headers: dict | None = None,
+        expect: int = 200,
+        kind: str = "",
     ) -> None:
         started = time.perf_counter()
         try:
             status, answer, _ = self.request(method, path, body, headers)
         except (OSError, http.client.HTTPException) as exc:
-            self.tally.add(time.perf_counter() - started, f"{method} {path}: {exc}")
+            self.tally.add(time.perf_counter() - started, f"{method} {path}: {exc}", kind=kind)
             return
         seconds = time.perf_counter() - started
         if status != expect:
-            self.tally.add(seconds, f"{method} {path}: {status}")
+            self.tally.add(seconds, f"{method} {path}: {status}", kind=kind)
             return
         code = ""
         if method == "POST" and path == "/report/":
             code = answer.get("Location", "").split("?")[0].rstrip("/").rsplit("/", 1)[-1]
-        self.tally.add(seconds, code=code)
+        self.tally.add(seconds, code=code, kind=kind)
 
     def mixed(self) -> None:
         pick = random.random()
         if pick < 0.50:
             self.report()
         elif pick < 0.70:
-            self.office("/cases/")
+            self.office("/cases/", "queue")
         elif pick < 0.90:
-            self.office(f"/cases/{random.choice(self.target.case_ids)}/")
+            self.office(f"/cases/{random.choice(self.target.case_ids)}/", "case")
         elif pick < 0.95:
-            self.office("/screen/panel/figures/")
+            self.office("/screen/panel/figures/", "screen")
         else:
-            self.office("/cases/export.xlsx?state=reported")
+            self.office("/cases/export.xlsx?state=reported", "export")
 
 
 def drive(target: Target, clients: int, seconds: float, step: Callable[[Visitor], None]) -> Tally:
@@ -335,6 +345,8 @@ def run(
         figures.report("p50_ms", percentile(mixed.latencies, 0.50) * 1000)
         figures.report("p95_ms", percentile(mixed.latencies, 0.95) * 1000)
         figures.report("p99_ms", percentile(mixed.latencies, 0.99) * 1000)
+        for kind, latencies in sorted(mixed.by_kind.items()):
+            figures.report(f"p95_ms[{kind}]", percentile(latencies, 0.95) * 1000)
         phase = max(seconds / 2, 5)
         intake = drive(target, clients, phase, Visitor.report)
         drain()  # the worker filing the intake's reports must not share the machine with the bare inserts
