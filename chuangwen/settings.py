@@ -366,6 +366,7 @@ CELERY_TASK_ROUTES = {
     "surveys.tasks.make_run_export": {"queue": "files"},
     "bulletins.tasks.make_bulletin": {"queue": "files"},
     "bulletins.tasks.make_round_report": {"queue": "files"},
+    "bulletins.tasks.make_survey_report": {"queue": "files"},
     "materials.tasks.make_bundle": {"queue": "files"},
 }
 # Declared, so that a worker started without -Q consumes all of them (Celery's default is its default queue only).
