@@ -1,5 +1,5 @@
-"""In Chromium (zh-CN): the office opens a survey run, has the draft report made and downloads it, issues it with a number and
-finds it in the register; the run's page on a phone and on a desktop."""
+"""In Chromium (zh-CN): the office opens a survey run, has the draft report made and downloads it, issues it with
+a number and finds it in the register; the run's page on a phone and on a desktop."""
 
 from __future__ import annotations
 
