@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: run test test-fast lint typecheck format lock messages install system-deps clean
+.PHONY: run test test-fast lint typecheck format lock messages install system-deps clean screenshots
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ test: install system-deps messages lint typecheck
 	@mkdir -p var
 	$(BIN)/chuangwen makemigrations --check --dry-run -v 1
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# Redraw the screenshots in docs/screenshots/ (the public report page at 200% text and in the elder-friendly mode).
+screenshots: install messages
+	$(BIN)/pytest -n 0 portal/tests/test_large_text_and_keyboard.py -k elder_friendly --doc-screenshots docs/screenshots
 
 # Regenerate the lock after changing the dependencies in pyproject.toml.
 lock:

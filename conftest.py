@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from importlib import import_module
+from pathlib import Path
 
 import hypothesis
 import pytest
@@ -190,6 +191,26 @@ def _shipped_site_types(request) -> None:
                 for order, (code, name) in enumerate(shipped, start=1)
             ]
         )
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--doc-screenshots",
+        metavar="DIR",
+        default=None,
+        help="where the tests that draw the documentation's screenshots save them (`make screenshots`)",
+    )
+
+
+@pytest.fixture
+def doc_screenshots(request, tmp_path) -> Path:
+    """The folder for the documentation's screenshots: --doc-screenshots, else a throw-away one (the pages are still
+    drawn and checked)."""
+    folder = request.config.getoption("--doc-screenshots")
+    if folder is None:
+        return tmp_path
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return Path(folder)
 
 
 def pytest_collection_modifyitems(items):

@@ -20,7 +20,7 @@ from bulletins.common import default_prefix, format_number
 from bulletins.models import BulletinTemplate, DocumentKind, IssuedDocument, NumberSequence, TemplateKind
 from bulletins.round_report import render_round_docx, sample_round_context
 from bulletins.survey_report import render_survey_docx, sample_survey_context
-from bulletins.tasks import make_bulletin, make_round_report
+from bulletins.tasks import make_bulletin, make_round_report, make_survey_report
 from core.officialpdf import docx_to_pdf
 from core.uploads import check_zip
 from inspections.models import Round
@@ -30,6 +30,7 @@ from org.access import require
 from org.models import Person
 from org.queries import office_name
 from scoring.models import Publication
+from surveys.models import SurveyRun
 
 BULLETIN_FORMATS = {"docx", "pdf", "xlsx"}
 ROUND_REPORT_FORMATS = {"docx", "pdf", "xlsx"}
@@ -54,6 +55,15 @@ def request_round_report(actor: Person, round_: Round, fmt: str) -> GeneratedFil
     if fmt not in ROUND_REPORT_FORMATS:
         raise ValidationError(_("Unknown format."))
     return start_job(actor, f"round-report-{fmt}", {"round": round_.pk, "format": fmt}, make_round_report)
+
+
+@transaction.atomic
+def request_survey_report(actor: Person, run: SurveyRun, fmt: str) -> GeneratedFile:
+    """Queue the survey report's draft in Word or PDF (the caller has fetched the run as the actor may see it;
+    the job counts the responses the actor may see)."""
+    if fmt not in documents.FORMATS[DocumentKind.SURVEY]:
+        raise ValidationError(_("Unknown format."))
+    return start_job(actor, f"survey-report-{fmt}", {"run": run.pk, "format": fmt}, make_survey_report)
 
 
 @transaction.atomic

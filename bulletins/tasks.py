@@ -1,16 +1,17 @@
-"""Celery wrappers: bulletins and round reports are made in the background as jobs with progress."""
+"""Celery wrappers: bulletins, round reports and survey reports are made in the background as jobs with progress."""
 
 from __future__ import annotations
 
 from django.core.files.base import ContentFile
 
-from bulletins import documents
+from bulletins import documents, survey_report
 from bulletins.models import DocumentKind
 from inspections.models import Round
 from jobs.actions import run_job, step
 from jobs.models import GeneratedFile
 from jobs.tasks import job_task
 from scoring.models import Publication
+from surveys.access import get_run_for, responses_for
 
 
 def _write(job: GeneratedFile, kind: str, source: Publication | Round, stem: str) -> None:
@@ -33,6 +34,20 @@ def _round_report(job: GeneratedFile) -> None:
     _write(job, DocumentKind.ROUND, round_, f"round-{round_.pk}")
 
 
+def _survey_report(job: GeneratedFile) -> None:
+    """A draft (no number yet) counting the responses the requester may see, as the run's page does."""
+    person = job.created_by
+    fmt = job.params["format"]
+    step(job, 5)
+    run = get_run_for(person, job.params["run"])
+    context = survey_report.survey_context(run, responses_for(person, run))
+    step(job, 20)
+    content = documents.render_context(DocumentKind.SURVEY, context, fmt)
+    step(job, 90)
+    job.filename = documents.filename(context, fmt)
+    job.file.save(f"survey-{run.pk}.{fmt}", ContentFile(content), save=False)
+
+
 @job_task
 def make_bulletin(job_id: int) -> str:
     return run_job(job_id, _bulletin)
@@ -41,3 +56,8 @@ def make_bulletin(job_id: int) -> str:
 @job_task
 def make_round_report(job_id: int) -> str:
     return run_job(job_id, _round_report)
+
+
+@job_task
+def make_survey_report(job_id: int) -> str:
+    return run_job(job_id, _survey_report, "created_by")

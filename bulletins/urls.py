@@ -13,5 +13,5 @@ urlpatterns = [
     path("templates/default.docx", views.default_bulletin_template, name="default_template"),
     path("templates/round-default.docx", views.default_round_template, name="default_round_template"),
     path("templates/survey-default.docx", views.default_survey_template, name="default_survey_template"),
-    path("surveys/<int:pk>.<str:fmt>", views.survey_report_draft, name="survey_report"),
+    path("surveys/<int:pk>/", views.survey_report_request, name="survey_report"),
 ]

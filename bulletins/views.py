@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bulletins import actions, bulletin, documents, round_report, survey_report
+from bulletins import actions, bulletin, round_report, survey_report
 from bulletins.access import can_issue_documents, can_manage_templates, can_see_register
 from bulletins.common import default_prefix
 from bulletins.models import BulletinTemplate, DocumentKind, IssuedDocument, NumberSequence, TemplateKind
@@ -20,7 +20,7 @@ from org.access import require
 from org.http import PersonRequest
 from org.queries import office_name
 from scoring.models import Publication
-from surveys.access import get_run_for, responses_for
+from surveys.access import get_run_for
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -98,17 +98,18 @@ def default_survey_template(request: PersonRequest) -> HttpResponse:
 
 
 @login_required
-def survey_report_draft(request: PersonRequest, pk: int, fmt: str) -> HttpResponse:
+@require_POST
+def survey_report_request(request: PersonRequest, pk: int) -> HttpResponse:
     """The survey report as a draft (no number yet) in Word or as the PDF made from it, counting the responses
-    the person may see."""
+    the person may see: made in the background (seconds for a run's thousand responses), followed on the job's
+    page."""
     run = get_run_for(request.user, pk)
-    if fmt not in documents.FORMATS[DocumentKind.SURVEY]:
-        raise Http404
-    context = survey_report.survey_context(run, responses_for(request.user, run))
-    content = documents.render_context(DocumentKind.SURVEY, context, fmt)
-    response = HttpResponse(content, content_type=DOCX if fmt == "docx" else "application/pdf")
-    response["Content-Disposition"] = attachment(documents.filename(context, fmt))
-    return response
+    try:
+        job = actions.request_survey_report(request.user, run, request.POST.get("format", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("surveys:run_detail", run.pk)
+    return redirect("jobs:job", job.pk)
 
 
 @login_required

@@ -367,6 +367,7 @@ CELERY_TASK_ROUTES = {
     "surveys.tasks.make_run_export": {"queue": "files"},
     "bulletins.tasks.make_bulletin": {"queue": "files"},
     "bulletins.tasks.make_round_report": {"queue": "files"},
+    "bulletins.tasks.make_survey_report": {"queue": "files"},
     "materials.tasks.make_bundle": {"queue": "files"},
     # A large registry import holds one transaction for minutes: on its own queue it delays no export or SMS.
     "addresses.tasks.make_address_import": {"queue": "imports"},

@@ -20,7 +20,7 @@ from cases.models import CasePhoto, Category, CategoryKind
 from core.excel import open_workbook, template_workbook
 from core.http import attachment
 from framework.models import SiteType
-from framework.queries import active_edition, checklist_for
+from framework.queries import active_edition, checklist_for, checklist_texts
 from inspections import actions, boards, imports, queries
 from inspections.access import (
     can_inspect,
@@ -353,15 +353,12 @@ def site_map_data(request: PersonRequest) -> HttpResponse:
 
 def _boards(request: HttpRequest, sites) -> list[dict]:
     """Each site's board: its QR code to the public page, the keeper's people, and the checklist as duties."""
-    edition = active_edition()
-    duties: dict[int, list[str]] = {}
+    lines = checklist_texts({site.site_type_id for site in sites}, active_edition(), boards.MAX_DUTIES)
+    duties = {pk: [line.rstrip("；;。") for line in texts] for pk, texts in lines.items()}
     result = []
     urls = {site.pk: request.build_absolute_uri(reverse("site_public", args=[site.pk])) for site in sites}
     codes = boards.qr_svgs(list(urls.values()))
     for site in sites:
-        if site.site_type_id not in duties:
-            lines = checklist_for(site.site_type, edition).values_list("text", flat=True)
-            duties[site.site_type_id] = [line.rstrip("；;。") for line in lines[: boards.MAX_DUTIES]]
         url = urls[site.pk]
         result.append(
             {

@@ -18,9 +18,11 @@ from bulletins.actions import issue_document, upload_bulletin_template
 from bulletins.models import BulletinTemplate, DocumentKind, IssuedDocument, TemplateKind
 from bulletins.survey_report import default_survey_template
 from core import officialdoc as od
+from jobs.models import GeneratedFile
 from surveys.actions import submit_response
 from surveys.models import Channel
 from surveys.tests.conftest import questionnaire, run, submission  # noqa: F401
+from surveys.tests.test_views import survey_report
 
 
 @pytest.fixture
@@ -78,13 +80,24 @@ def test_an_issued_survey_report_takes_its_own_number_and_is_registered(county, 
     assert quote(f"{issued.filename}.pdf") in download["Content-Disposition"]
 
 
-def test_the_draft_has_no_number_and_is_named_as_a_draft(county, answered, login):
-    response = login(county.office_admin).get(reverse("bulletins:survey_report", args=[answered.pk, "docx"]))
-    assert quote("示范县第四季度测评问卷调查情况报告（草稿）.docx") in response["Content-Disposition"]
-    word = Document(io.BytesIO(response.content))
+def test_the_draft_has_no_number_and_is_named_as_a_draft(
+    county, answered, login, django_capture_on_commit_callbacks
+):
+    client = login(county.office_admin)
+    disposition, content = survey_report(client, answered.pk, "docx", django_capture_on_commit_callbacks)
+    assert quote("示范县第四季度测评问卷调查情况报告（草稿）.docx") in disposition
+    word = Document(io.BytesIO(content))
     number = next(p.text for p in word.paragraphs if getattr(p.style, "name", "") == od.NUMBER.name)
     assert number == f"示创办调〔{timezone.localdate().year}〕　号"
     assert not IssuedDocument.objects.exists()
+
+
+def test_a_draft_in_an_unknown_format_starts_no_job(county, answered, login):
+    response = login(county.office_admin).post(
+        reverse("bulletins:survey_report", args=[answered.pk]), {"format": "xlsx"}
+    )
+    assert response.url == reverse("surveys:run_detail", args=[answered.pk])
+    assert not GeneratedFile.objects.exists()
 
 
 def test_only_the_office_admins_issue_a_survey_report(county, answered):

@@ -35,6 +35,7 @@ QUEUE_OF = {
     "surveys.tasks.make_run_export": "files",
     "bulletins.tasks.make_bulletin": "files",
     "bulletins.tasks.make_round_report": "files",
+    "bulletins.tasks.make_survey_report": "files",
     "materials.tasks.make_bundle": "files",
     "addresses.tasks.make_address_import": "imports",
 }

@@ -14,16 +14,14 @@ from cases.models import Case, Source
 from conftest import PASSWORD
 from framework.queries import checklist_for
 from inspections.actions import create_round
-from inspections.models import RoundKind, Visit
+from inspections.models import Round, RoundKind, Visit
 
 pytestmark = pytest.mark.browser
 
 
-def test_an_inspector_fails_a_line_with_a_photo_and_a_case_goes_to_the_keeper(
-    live_server, county, edition, market_a, market_type, page: Page, tmp_path
-):
+def make_round(county, edition, market_type) -> Round:
     today = timezone.localdate()
-    round_ = create_round(
+    return create_round(
         county.office_admin,
         name="六月明查",
         kind=RoundKind.OPEN,
@@ -34,6 +32,12 @@ def test_an_inspector_fails_a_line_with_a_photo_and_a_case_goes_to_the_keeper(
         seed=3,
         inspectors=[county.inspector],
     )
+
+
+def test_an_inspector_fails_a_line_with_a_photo_and_a_case_goes_to_the_keeper(
+    live_server, county, edition, market_a, market_type, page: Page, tmp_path
+):
+    round_ = make_round(county, edition, market_type)
     visit = round_.visits.get()
     items = list(checklist_for(market_type, edition))
     picture = tmp_path / "problem.jpg"

@@ -9,7 +9,8 @@ import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 
-from framework.queries import checklist_for
+from framework.models import SiteType
+from framework.queries import checklist_for, checklist_texts
 from inspections.actions import Answer, submit_visit
 from inspections.boards import public_phone, qr_svg, qr_svgs
 
@@ -53,6 +54,17 @@ def test_the_board_has_the_keeper_phones_and_a_qr_code(county, login, edition, m
     assert "13812345678" in text and "0537-6661234" in text  # printed as the 监督电话, unlike the web page
     assert "<svg" in text and f"/site/{market_a.pk}/" in text
     assert "地面干净" in text  # the checklist lines are the keeper's duties
+
+
+def test_the_duties_of_many_site_types_are_read_at_once_in_checklist_order(
+    edition, market_type, django_assert_num_queries
+):
+    other = SiteType.objects.exclude(pk=market_type.pk)[0]
+    with django_assert_num_queries(1):
+        texts = checklist_texts([market_type.pk, other.pk], edition, limit=2)
+    assert texts == {market_type.pk: ["地面干净", "摊位整齐"], other.pk: []}
+    assert texts[market_type.pk] == [i.text for i in checklist_for(market_type, edition)][:2]
+    assert checklist_texts([market_type.pk], None, limit=2) == {market_type.pk: []}
 
 
 def test_a_towns_boards_print_at_once_and_others_stay_out(county, login, market_a, market_b):

@@ -1,9 +1,11 @@
 """The phone forms with the system font at 200%, and the report sent by keyboard alone with a visible focus
-(what axe cannot see; GB/T 37668-2019 / WCAG 2.1 1.4.4, 1.4.10, 2.1.1, 2.4.7)."""
+(what axe cannot see; GB/T 37668-2019 / WCAG 2.1 1.4.4, 1.4.10, 2.1.1, 2.4.7). The report page's screenshots in
+docs/screenshots/ come from here: `make screenshots`."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -84,3 +86,33 @@ def test_errors_are_announced_and_tied_to_their_fields(live_server, service, pag
     expect(page.locator("#id_description_error")).not_to_be_empty()
     summary.get_by_role("link").filter(has_text="问题描述").click()  # each error leads to its field
     expect(description).to_be_focused()
+
+
+def _drawn(page: Page, folder: Path, name: str) -> None:
+    expect(page.locator("#report-map path").first).to_be_visible()  # the county is drawn
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(FITS), f"{name}: the report page scrolls sideways"
+    assert page.evaluate(OUTSIDE_THE_SCREEN, PHONE["width"]) == [], f"{name}: controls leave the screen"
+    page.screenshot(path=folder / f"{name}.png", full_page=True, animations="disabled", caret="hide")
+
+
+def test_the_report_page_at_200_percent_and_in_the_elder_friendly_mode(
+    live_server, service, page: Page, doc_screenshots: Path
+):
+    """The screenshots issue 22 asks for, in Chinese at 390×844: the system font at 200%, then the elder-friendly
+    mode (适老化) switched on from the page, then both."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/report/")
+    page.get_by_test_id("elder-mode").click()
+    expect(page.locator("html")).to_have_class(re.compile(r"\bcw-elder\b"))
+    _drawn(page, doc_screenshots, "report-elder-mode")
+
+    page.add_init_script(TEXT_AT_200)
+    page.reload()
+    expect(page.locator("html")).to_have_class(re.compile(r"\bcw-elder\b"))  # remembered on this device
+    _drawn(page, doc_screenshots, "report-elder-mode-text-200")
+
+    page.get_by_test_id("elder-mode").click()
+    expect(page.locator("html")).not_to_have_class(re.compile(r"\bcw-elder\b"))
+    assert page.evaluate("() => getComputedStyle(document.documentElement).fontSize") == "32px"
+    _drawn(page, doc_screenshots, "report-text-200")

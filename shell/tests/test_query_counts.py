@@ -1,22 +1,26 @@
 """The pages an office user opens every day read the database a fixed number of times, however many cases there
 are: counted with a few cases and again with more, in more units; the counts are equal and pinned (a change that
-adds queries to one of these pages updates PINNED on purpose)."""
+adds queries to one of these pages updates PINNED on purpose). Likewise each role's home, queue and inbox, and the
+大屏's panels (built afresh, as when their cache expires)."""
 
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import actions
 from cases.conftest import categories, new_case, rubbish  # noqa: F401 (fixtures)
+from framework.models import SiteType
+from inspections.tests.conftest import edition, make_site, market_a, market_type  # noqa: F401 (fixtures)
 
 # Page → the most queries it may make for the office admin (measured 2026-12-02, on SQLite and PostgreSQL).
 PINNED: dict[str, int] = {
     "home": 22,
     "cases:list": 17,
-    "inspections:site_boards": 8,
+    "inspections:site_boards": 9,  # with boards to print: their duties in one query
     "inspections:round_list": 8,
     "materials:matrix": 10,
     "materials:list": 10,
@@ -27,7 +31,45 @@ PINNED: dict[str, int] = {
     "framework:task_list": 11,
     "notify:inbox": 8,
     "cases:detail": 17,
+    "inspections:results": 18,
+    "dashboard:screen": 7,
 }
+# (role, page) → the most queries; each role's own home, queue and inbox (measured 2026-12-02 on SQLite).
+PINNED_BY_ROLE: dict[tuple[str, str], int] = {
+    ("inspector", "home"): 12,
+    ("inspector", "cases:list"): 17,
+    ("inspector", "notify:inbox"): 8,
+    ("leader", "home"): 19,
+    ("leader", "cases:list"): 17,
+    ("leader", "notify:inbox"): 8,
+    ("surveyor", "home"): 11,
+    ("surveyor", "cases:list"): 15,
+    ("surveyor", "notify:inbox"): 8,
+    ("handler_a", "home"): 21,
+    ("handler_a", "cases:list"): 16,
+    ("handler_a", "notify:inbox"): 9,
+    ("head_a", "home"): 26,
+    ("head_a", "cases:list"): 16,
+    ("head_a", "notify:inbox"): 9,
+    ("community_handler_a", "home"): 21,
+    ("community_handler_a", "cases:list"): 16,
+    ("community_handler_a", "notify:inbox"): 9,
+    ("department_handler", "home"): 21,
+    ("department_handler", "cases:list"): 16,
+    ("department_handler", "notify:inbox"): 9,
+}
+# The 大屏's panels: the first one asked for after the cache expires builds them all.
+PINNED_PANELS = {"built": 23, "cached": 6}
+ROLES = [
+    "inspector",
+    "leader",
+    "surveyor",
+    "handler_a",
+    "head_a",
+    "community_handler_a",
+    "department_handler",
+]
+ROLE_PAGES = ["home", "cases:list", "notify:inbox"]
 PAGES = [
     "home",
     "cases:list",
@@ -41,6 +83,8 @@ PAGES = [
     "scoring:rankings",
     "framework:task_list",
     "notify:inbox",
+    "inspections:results",
+    "dashboard:screen",
 ]
 
 
@@ -49,6 +93,27 @@ def _queries(client, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200, url
     return len(context)
+
+
+def _role_counts(county, client) -> dict[tuple[str, str], int]:
+    counts = {}
+    for role in ROLES:
+        client.force_login(getattr(county, role))
+        for name in ROLE_PAGES:
+            url = reverse(name)
+            if client.get(url).status_code != 200:  # not this role's page (the first visit also warms caches)
+                continue
+            counts[(role, name)] = _queries(client, url)
+    return counts
+
+
+def _panel_counts(client) -> dict[str, int]:
+    cache.clear()
+    built = _queries(client, reverse("dashboard:default_panel_key", args=["figures"]))
+    return {
+        "built": built,
+        "cached": _queries(client, reverse("dashboard:default_panel_key", args=["ranking"])),
+    }
 
 
 def _cases(county, new_case, units) -> None:  # noqa: F811
@@ -67,12 +132,42 @@ def urls(county, new_case):  # noqa: F811
     }
 
 
-def test_the_daily_office_pages_make_a_fixed_number_of_queries(county, new_case, urls, client):  # noqa: F811
+def test_the_daily_office_pages_make_a_fixed_number_of_queries(
+    county,
+    new_case,  # noqa: F811
+    urls,
+    client,
+    edition,  # noqa: F811
+    market_a,  # noqa: F811
+    make_site,  # noqa: F811
+):
     client.force_login(county.office_admin)
     for url in urls.values():  # the first visit warms caches (calendar, categories) that later visits reuse
         _queries(client, url)
     few = {name: _queries(client, url) for name, url in urls.items()}
     _cases(county, new_case, [county.town_a, county.town_b, county.community_a, county.community_b] * 3)
+    for site_type in SiteType.objects.exclude(pk=market_a.site_type_id)[:3]:  # boards of more kinds of site
+        make_site(f"{site_type.name}一号", site_type=site_type)
     many = {name: _queries(client, url) for name, url in urls.items()}
     assert many == few, "a page reads more as the cases grow"
     assert {name: count for name, count in few.items() if count > PINNED[name]} == {}
+
+
+def test_each_roles_daily_pages_and_the_screens_panels_make_a_fixed_number_of_queries(
+    county,
+    new_case,  # noqa: F811
+    client,
+):
+    units = [county.town_a, county.town_b, county.community_a, county.community_b, county.department]
+    _cases(county, new_case, units)  # each role sees some (a prefetch over none makes no query)
+    few = _role_counts(county, client)
+    client.force_login(county.office_admin)
+    few_panels = _panel_counts(client)
+    _cases(county, new_case, units * 3)
+    many = _role_counts(county, client)
+    client.force_login(county.office_admin)
+    many_panels = _panel_counts(client)
+    assert many == few, "a page reads more as the cases grow"
+    assert many_panels == few_panels, "the screen reads more as the cases grow"
+    assert {key: count for key, count in few.items() if count > PINNED_BY_ROLE.get(key, 0)} == {}
+    assert {key: count for key, count in few_panels.items() if count > PINNED_PANELS[key]} == {}

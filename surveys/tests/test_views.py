@@ -41,6 +41,17 @@ def _form(questionnaire, unit, **overrides) -> dict:
     return data
 
 
+def survey_report(client, run_pk: int, fmt: str, capture) -> tuple[str, bytes]:
+    """The draft asked for from the run's page: a job, then its file (the download's Content-Disposition, the bytes)."""
+    with capture(execute=True):
+        response = client.post(reverse("bulletins:survey_report", args=[run_pk]), {"format": fmt})
+    job = GeneratedFile.objects.latest("pk")
+    assert response.status_code == 302 and response.url == reverse("jobs:job", args=[job.pk])
+    assert job.status == GeneratedFile.Status.DONE, job.error
+    download = client.get(reverse("jobs:download", args=[job.pk]))
+    return download["Content-Disposition"], b"".join(download.streaming_content)
+
+
 def test_a_surveyor_submits_through_the_form(county, run, questionnaire, login):
     url = reverse("surveys:fill", args=[run.pk, questionnaire.pk])
     client = login(county.surveyor)
@@ -136,7 +147,9 @@ def test_a_closed_public_link_is_not_found(county, run, client):
     assert client.get(reverse("survey_public", args=[run.public_token])).status_code == 404
 
 
-def test_the_excel_and_word_reports_hold_the_numbers(county, run, questionnaire, login, tmp_path):
+def test_the_excel_and_word_reports_hold_the_numbers(
+    county, run, questionnaire, login, tmp_path, django_capture_on_commit_callbacks
+):
     for support, rating in [("A", 5), ("A", 2), ("B", 4), ("A", 4)]:
         submit_response(
             run,
@@ -157,9 +170,9 @@ def test_the_excel_and_word_reports_hold_the_numbers(county, run, questionnaire,
     if OFFICE:
         assert_prints_whole(client.get(reverse("surveys:run_export", args=[run.pk])).content, "版本", "结果")
     assert isinstance(workbook["答卷"]["M3"].value, dt.datetime)
-    word = client.get(reverse("bulletins:survey_report", args=[run.pk, "docx"]))
-    assert quote("示范县第四季度测评问卷调查情况报告（草稿）.docx") in word["Content-Disposition"]
-    document = Document(io.BytesIO(word.content))
+    disposition, word = survey_report(client, run.pk, "docx", django_capture_on_commit_callbacks)
+    assert quote("示范县第四季度测评问卷调查情况报告（草稿）.docx") in disposition
+    document = Document(io.BytesIO(word))
     assert any("共收回问卷4份，有效问卷4份" in p.text for p in document.paragraphs)
     assert (
         getattr(document.paragraphs[0].style, "name", "") == od.OFFICE.name
@@ -175,7 +188,7 @@ def test_the_excel_and_word_reports_hold_the_numbers(county, run, questionnaire,
     ]
     assert table.rows[0]._tr.get_or_add_trPr().find(qn("w:tblHeader")) is not None
     pdf = tmp_path / "s.pdf"
-    pdf.write_bytes(client.get(reverse("bulletins:survey_report", args=[run.pk, "pdf"])).content)
+    pdf.write_bytes(survey_report(client, run.pk, "pdf", django_capture_on_commit_callbacks)[1])
     text = "".join(
         subprocess.run(
             ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quick",
             action="store_true",
-            help="100k cases instead of 1M (scores: 10k results; exports: 1k and 10k cases)",
+            help="100k cases instead of 1M (scores: 10k results; exports: 1k and 10k cases; pages: 3 repeats, not 5)",
         )
         parser.add_argument("--cases", type=int, help="how many cases (overrides --quick)")
         parser.add_argument("--requests", type=int, default=300, help="cases: intake requests per side")
@@ -71,7 +71,7 @@ class Command(BaseCommand):
     def _run(self, target: str, total: int, options: dict) -> None:
         if target == "pages":
             with override_settings(ROOT_URLCONF=self.site_urlconf):
-                pages.run(5, self.stdout.write)
+                pages.run(3 if options["quick"] else 5, self.stdout.write)
             return
         if target == "load":
             seconds = options["seconds"] or (20.0 if options["quick"] else 60.0)
