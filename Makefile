@@ -47,9 +47,12 @@ test: install system-deps messages lint typecheck
 	$(BIN)/chuangwen makemigrations --check --dry-run -v 1
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-# Redraw the screenshots in docs/screenshots/ (the public report page at 200% text and in the elder-friendly mode).
+# Redraw the screenshots the tests draw in docs/screenshots/ (the public report page at 200% text and in the
+# elder-friendly mode; the 大屏 at three display sizes). scripts/screenshots.py draws the others from a running demo.
 screenshots: install messages
-	$(BIN)/pytest -n 0 portal/tests/test_large_text_and_keyboard.py -k elder_friendly --doc-screenshots docs/screenshots
+	$(BIN)/pytest -n 0 --doc-screenshots docs/screenshots \
+	  portal/tests/test_large_text_and_keyboard.py::test_the_report_page_at_200_percent_and_in_the_elder_friendly_mode \
+	  demo/tests/test_demo_screen_labels.py
 
 # Regenerate the lock after changing the dependencies in pyproject.toml.
 lock:

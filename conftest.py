@@ -165,6 +165,7 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
             "--no-first-run",
             "--disable-quic",
+            "--lang=zh-CN",  # the browser's own words (a file input's button) in Chinese, as on a Chinese user's phone
         ],
     }
 

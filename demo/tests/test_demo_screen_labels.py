@@ -2,7 +2,7 @@
 another. Each chart's labels are read from its own ECharts scene (every text element's box in the chart's
 coordinates): each must lie inside its chart and clear of the others; each text of the page's own boxes (figure
 tiles, panel titles, the header, the ticker) must fit its box. The check is shown to catch a label pushed out of
-its chart. A screenshot per size goes to SHOTS (docs/screenshots/ keeps the ones attached to the issue).
+its chart. A screenshot per size goes to the documentation's folder under `make screenshots` (a throw-away one otherwise).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from org.models import Person
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/shots/screen-demo")
 SIZES = [(1920, 1080), (1366, 768), (3840, 2160)]
 # The charts of the first turn (four slots beside the map); the fifth, the trend, rotates into the first slot.
 FIRST_TURN = ["ranking", "overdue", "categories", "surveys"]
@@ -150,13 +149,14 @@ def check(page: Page, size: str, keys: list[str]) -> None:
     assert page.evaluate(DOM_TEXTS) == [], size
 
 
-def test_no_text_on_the_screen_is_cut_or_overlapping_at_any_size(live_server, demo_screen, page: Page):
+def test_no_text_on_the_screen_is_cut_or_overlapping_at_any_size(
+    live_server, demo_screen, page: Page, doc_screenshots: Path
+):
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("用户名").fill("leader")
     page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(lambda url: "/login/" not in url)
-    SHOTS.mkdir(parents=True, exist_ok=True)
     for width, height in SIZES:
         size = f"{width}x{height}"
         page.set_viewport_size({"width": width, "height": height})
@@ -168,7 +168,7 @@ def test_no_text_on_the_screen_is_cut_or_overlapping_at_any_size(live_server, de
         check(page, size, ["trend"])
         settled(page, FIRST_TURN)
         check(page, size, FIRST_TURN)
-        page.screenshot(path=str(SHOTS / f"screen-{size}.png"))
+        page.screenshot(path=str(doc_screenshots / f"screen-{size}.png"))
 
     long_name = page.evaluate(PUSH_OUT)
     page.wait_for_timeout(300)
