@@ -19,7 +19,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -48,8 +48,17 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _config(scratch: Path, upstream_port: int) -> tuple[Path, int]:
-    """The shipped config with this machine's ports, certificate and folders; each line replaced exactly once."""
+@dataclass(frozen=True)
+class NginxSite:
+    conf: Path  # the nginx.conf to start nginx with (-c), including the shipped config
+    https_port: int
+    http_port: int
+
+
+def shipped_config(scratch: Path, upstream_port: int, *, access_log: bool = False) -> NginxSite:
+    """The shipped config with this machine's ports, a self-signed certificate and folders under `scratch`, each
+    line replaced exactly once, so a config that drifts from what is run here fails (the bench and
+    chuangwen/tests/test_nginx.py both run it this way)."""
     cert, key = scratch / "cert.pem", scratch / "key.pem"
     self_signed = ["-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={HOST}"]
     subprocess.run(
@@ -81,10 +90,11 @@ def _config(scratch: Path, upstream_port: int) -> tuple[Path, int]:
         ("user root;\n" if os.geteuid() == 0 else "")
         + f"daemon off;\nworker_processes 1;\npid {scratch}/nginx.pid;\nerror_log {scratch}/error.log warn;\n"
         + "events { worker_connections 1024; }\n"
-        + f"http {{\n include /etc/nginx/mime.types;\n access_log off;\n {temp_paths}\n"
+        + f"http {{\n include /etc/nginx/mime.types;\n access_log {f'{scratch}/access.log' if access_log else 'off'};\n"
+        + f" {temp_paths}\n"
         + f" include {scratch}/chuangwen.conf;\n}}\n"
     )
-    return conf, https_port
+    return NginxSite(conf, https_port, http_port)
 
 
 class _Proxied(http.client.HTTPSConnection):
@@ -108,7 +118,8 @@ def behind_nginx(target: Target, scratch: Path) -> Iterator[Target]:
     """nginx started in front of `target`'s gunicorn; yields the target as the clients reach it through nginx."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     scratch.mkdir(parents=True, exist_ok=True)
-    conf, https_port = _config(scratch, target.port)
+    site = shipped_config(scratch, target.port)
+    conf, https_port = site.conf, site.https_port
     prefix = f"{scratch}/"
     process = subprocess.Popen([nginx, "-p", prefix, "-c", str(conf), "-e", f"{scratch}/error.log"])
     try:

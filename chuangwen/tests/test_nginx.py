@@ -16,7 +16,6 @@ import ssl
 import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from http.client import HTTPConnection, HTTPResponse, HTTPSConnection
 from pathlib import Path
 from urllib.parse import urlencode
@@ -25,6 +24,7 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 
+from bench.nginx import NginxSite, shipped_config
 from jobs.models import GeneratedFile
 
 SHIPPED = Path(settings.BASE_DIR) / "deploy" / "nginx" / "chuangwen.conf"
@@ -35,62 +35,14 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@dataclass
-class Nginx:
-    conf: Path
-    https_port: int
-    http_port: int
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _replace_once(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, f"the shipped config no longer has exactly one {old!r}"
-    return text.replace(old, new)
-
-
-def _prepare(tmp: Path, upstream_port: int) -> Nginx:
+def _prepare(tmp: Path, upstream_port: int) -> NginxSite:
     """The shipped config with this machine's ports, a self-signed certificate and a temporary prefix."""
-    cert, key = tmp / "cert.pem", tmp / "key.pem"
-    self_signed = ["-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"]
-    subprocess.run(
-        ["openssl", "req", *self_signed, "-keyout", str(key), "-out", str(cert)],
-        check=True,
-        capture_output=True,
-    )
     (tmp / "static").mkdir()
     (tmp / "static" / "app.css").write_text("body{}")
-    https_port, http_port = _free_port(), _free_port()
-    text = SHIPPED.read_text()
-    for old, new in [
-        ("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;"),
-        ("listen 80;", f"listen 127.0.0.1:{http_port};"),
-        ("/etc/ssl/chuangwen/fullchain.pem", str(cert)),
-        ("/etc/ssl/chuangwen/privkey.pem", str(key)),
-        ("/srv/chuangwen/static/", f"{tmp}/static/"),
-        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream_port};"),
-        ("/srv/chuangwen/media/", f"{settings.MEDIA_ROOT}/"),
-    ]:
-        text = _replace_once(text, old, new)
-    (tmp / "chuangwen.conf").write_text(text)
-    temp_paths = " ".join(
-        f"{name}_temp_path {tmp}/{name};" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    (tmp / "nginx.conf").write_text(
-        ("user root;\n" if os.geteuid() == 0 else "")  # the temporary folder is root's alone
-        + f"daemon off;\nworker_processes 1;\npid {tmp}/nginx.pid;\nerror_log {tmp}/error.log warn;\n"
-        + "events { worker_connections 64; }\n"
-        + f"http {{\n include /etc/nginx/mime.types;\n access_log {tmp}/access.log;\n {temp_paths}\n"
-        + f" include {tmp}/chuangwen.conf;\n}}\n"
-    )
-    return Nginx(tmp / "nginx.conf", https_port, http_port)
+    return shipped_config(tmp, upstream_port, access_log=True)
 
 
-def _nginx_args(nginx: Nginx) -> list[str]:
+def _nginx_args(nginx: NginxSite) -> list[str]:
     prefix = str(nginx.conf.parent)
     return [NGINX, "-p", prefix + "/", "-c", str(nginx.conf), "-e", f"{prefix}/error.log"]
 
@@ -108,7 +60,7 @@ def test_the_body_limit_is_the_apps():
 
 
 @pytest.fixture
-def nginx(tmp_path, live_server) -> Iterator[Nginx]:
+def nginx(tmp_path, live_server) -> Iterator[NginxSite]:
     running = _prepare(tmp_path, upstream_port=int(live_server.url.rsplit(":", 1)[1]))
     process = subprocess.Popen(_nginx_args(running), stderr=subprocess.PIPE)
     try:
@@ -124,7 +76,7 @@ def nginx(tmp_path, live_server) -> Iterator[Nginx]:
         process.wait(10)
 
 
-def _https(nginx: Nginx, source: str) -> HTTPSConnection:
+def _https(nginx: NginxSite, source: str) -> HTTPSConnection:
     context = ssl.create_default_context()
     context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # the test's self-signed certificate
     return HTTPSConnection(
@@ -133,7 +85,7 @@ def _https(nginx: Nginx, source: str) -> HTTPSConnection:
 
 
 def _request(
-    nginx: Nginx, source: str, method: str, path: str, body: str = "", headers: dict | None = None
+    nginx: NginxSite, source: str, method: str, path: str, body: str = "", headers: dict | None = None
 ) -> tuple[HTTPResponse, str]:
     connection = _https(nginx, source)
     connection.request(method, path, body=body or None, headers={"Host": "localhost", **(headers or {})})
@@ -143,7 +95,7 @@ def _request(
     return response, text
 
 
-def _failed_sign_in(nginx: Nginx, source: str, attempt: int, spoof: str = "") -> int:
+def _failed_sign_in(nginx: NginxSite, source: str, attempt: int, spoof: str = "") -> int:
     """One wrong password from `source`, with the sign-in form's CSRF token, as a browser would send it."""
     page, html = _request(nginx, source, "GET", "/login/")
     cookie = re.search(r"csrftoken=([^;]+)", page.headers.get("Set-Cookie", ""))
