@@ -13,3 +13,46 @@ document.addEventListener("DOMContentLoaded", () => {
     field.focus();
   });
 });
+
+// A table wider than a phone scrolls inside its .table-responsive box; a keyboard user can scroll it only if the box
+// takes the focus (WCAG 2.1.1). Which boxes overflow depends on the data and the screen, so it is decided here, on
+// load, on resize and after an htmx swap, not in each template. The box is named after its table's caption or the
+// heading above it, so a screen reader says what the focus landed on.
+(() => {
+  // A heading's own words, without the count or badge some headings carry in a nested span.
+  const words = (el) => {
+    const own = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join("");
+    return own.trim() || el.textContent.trim();
+  };
+  const nameOf = (box) => {
+    const caption = box.querySelector("caption");
+    if (caption && caption.textContent.trim()) return caption.textContent.trim();
+    const card = box.closest(".card");
+    const heading = card && card.querySelector(".card-header, h2, h3, h4");
+    if (heading && heading.textContent.trim()) return words(heading);
+    let previous = box.previousElementSibling;
+    while (previous && !/^H[1-6]$/.test(previous.tagName)) previous = previous.previousElementSibling;
+    return words(previous || document.querySelector("h1") || document.querySelector("title"));
+  };
+  const mark = () => {
+    for (const box of document.querySelectorAll(".table-responsive")) {
+      const overflows = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
+      if (overflows && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-scroll-focus", "");
+        if (!box.hasAttribute("role")) box.setAttribute("role", "region");
+        if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", nameOf(box));
+      } else if (!overflows && box.hasAttribute("data-scroll-focus")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-scroll-focus");
+      }
+    }
+  };
+  document.addEventListener("DOMContentLoaded", mark);
+  document.addEventListener("htmx:afterSettle", mark);
+  let pending;
+  window.addEventListener("resize", () => {
+    clearTimeout(pending);
+    pending = setTimeout(mark, 100);
+  });
+})();
