@@ -30,7 +30,9 @@ def test_a_table_that_overflows_its_box_takes_the_focus_and_is_named(live_server
     box.focus()
     page.keyboard.press("ArrowRight")
     expect(box).to_be_focused()
-    box.evaluate("box => new Promise((scrolled) => box.scrollLeft > 0 ? scrolled() : box.onscroll = scrolled)")
+    box.evaluate(
+        "box => new Promise((scrolled) => box.scrollLeft > 0 ? scrolled() : box.onscroll = scrolled)"
+    )
 
     page.get_by_test_id("unit-table").evaluate("table => table.tBodies[0].lastElementChild.remove()")
     page.set_viewport_size({"width": 1366, "height": 900})
