@@ -19,16 +19,18 @@ document.addEventListener("DOMContentLoaded", () => {
 // load, on resize and after an htmx swap, not in each template. The box is named after its table's caption or the
 // heading above it, so a screen reader says what the focus landed on.
 (() => {
-  // A heading's own words, without the count or badge some headings carry in a nested span.
+  // A heading's own words, without the count or badge some headings carry in a nested span (or, in a card header
+  // made of spans, its first one: the title).
   const words = (el) => {
     const own = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join("");
-    return own.trim() || el.textContent.trim();
+    const first = el.firstElementChild && el.firstElementChild.textContent.trim();
+    return own.trim() || first || el.textContent.trim();
   };
   const nameOf = (box) => {
     const caption = box.querySelector("caption");
     if (caption && caption.textContent.trim()) return caption.textContent.trim();
     const card = box.closest(".card");
-    const heading = card && card.querySelector(".card-header, h2, h3, h4");
+    const heading = card && (card.querySelector("h2, h3, h4, h5") || card.querySelector(".card-header"));
     if (heading && heading.textContent.trim()) return words(heading);
     let previous = box.previousElementSibling;
     while (previous && !/^H[1-6]$/.test(previous.tagName)) previous = previous.previousElementSibling;
@@ -50,9 +52,14 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   document.addEventListener("DOMContentLoaded", mark);
   document.addEventListener("htmx:afterSettle", mark);
-  let pending;
+  // Once per frame however many resize events come; the next frame sees the new layout.
+  let pending = false;
   window.addEventListener("resize", () => {
-    clearTimeout(pending);
-    pending = setTimeout(mark, 100);
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      mark();
+    });
   });
 })();
