@@ -191,7 +191,10 @@ class OpenTally(models.Model):
 def shift_open_tally(before: OpenKey | None, after: OpenKey | None) -> None:
     """Move one case's count from `before` to `after` (None: not open) in one statement: an upsert that adds to
     the rows where they are, so two moves at once never lose a count (each waits for the other's row lock). The
-    rows are written in key order, so two moves crossing between the same two keys cannot deadlock."""
+    rows are written in key order, so two moves crossing between the same two keys cannot deadlock. (A transaction
+    that files several cases, an inspection's failed lines or a hotline import, takes its rows statement by
+    statement: it can cross an accept that changes a case's category between two of its categories at that very
+    moment, and PostgreSQL then ends one of the two after deadlock_timeout, 1 s, writing nothing of it.)"""
     moves: Counter[OpenKey] = Counter()
     if before is not None:
         moves[before] -= 1
@@ -451,24 +454,29 @@ class Case(Versioned):
         # dispatch action sets it otherwise.
         if adding and self.first_dispatched_at is None:
             self.first_dispatched_at = self.dispatched_at
-        before = None if adding else self._counted
-        if before == UNREAD:
-            before = self._key_in_database()
-        with transaction.atomic(savepoint=False):
+        with transaction.atomic(savepoint=False):  # (which also keeps the look-up below on the primary)
+            before = None if adding else self._counted
+            if before == UNREAD:
+                before = self._key_in_database()
             super().save(*args, **kwargs)
             after = self._written_key(before, kwargs.get("update_fields"))
             shift_open_tally(before, after)
         self._counted = after
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        before = self._key_in_database() if self._counted == UNREAD else self._counted
         with transaction.atomic(savepoint=False):
+            before = self._key_in_database() if self._counted == UNREAD else self._counted
             deleted = super().delete(*args, **kwargs)
             shift_open_tally(before, None)
         return deleted
 
     def _key_in_database(self) -> OpenKey | None:
-        row = Case.objects.filter(pk=self.pk).values_list("state", "unit_id", "category_id").first()
+        row = (
+            Case.objects.select_for_update()
+            .filter(pk=self.pk)
+            .values_list("state", "unit_id", "category_id")
+            .first()
+        )
         if row is None or row[0] not in self.OPEN_STATES:
             return None
         return row[1] or 0, row[2] or 0
