@@ -44,13 +44,14 @@ TREND_HIGHLIGHT = 3  # towns highlighted at each end of the trend; the rest are 
 
 @dataclass
 class Build:
-    """What the panels of one build share: the period, its facts, the scope, the open-case pass."""
+    """What the panels of one build share: the period, its facts, the scope, the open and overdue counts."""
 
     period: Period
     scheme: Scheme | None
     facts: PeriodFacts
     town: Unit | None
-    _open: OpenCases | None = field(default=None)
+    _overdue: dict[int | None, int] | None = field(default=None)
+    _categories: dict[int | None, int] | None = field(default=None)
     _scope: set[int] | None = field(default=None)
 
     def in_scope(self, unit: Unit) -> bool:
@@ -76,27 +77,20 @@ class Build:
                     break
         return result
 
-    def open_rows(self) -> OpenCases:
-        """The one pass over the open cases, made on first use."""
-        if self._open is None:
-            self._open = open_cases(None if self.town is None else sorted(self.scope_ids()))
-        return self._open
+    def overdue(self) -> dict[int | None, int]:
+        """Overdue cases per unit id of the whole county (a town's screen still compares every town), counted on
+        first use: overdue follows the clock, so it is counted down the index of the cases units hold."""
+        if self._overdue is None:
+            self._overdue = overdue_by_unit()
+        return self._overdue
 
-
-@dataclass
-class OpenCases:
-    """Overdue cases per unit, open cases per category id."""
-
-    overdue: dict[int | None, int]  # unit id → overdue now, the whole county (a town's screen compares towns)
-    per_category: dict[int | None, int]  # in the screen's scope
-
-
-def open_cases(units: list[int] | None) -> OpenCases:
-    """The open cases by category from the tally the case writes keep (cases.models.OpenTally: a few thousand
-    rows at most, however many cases), and the overdue per unit, which depends on the clock, counted down the
-    index of the cases units hold. One pass over every open case (~440 ms at 1M cases, 455k open) was what made
-    the cold build grow with the data."""
-    return OpenCases(overdue=overdue_by_unit(), per_category=open_by_category(units))
+    def open_by_category(self) -> dict[int | None, int]:
+        """Open cases per category id in the screen's scope, from the tally the case writes keep
+        (cases.models.OpenTally: a few thousand rows at most). Counting every open case instead (~440 ms at 1M
+        cases, 455k open) was what made the cold build grow with the data."""
+        if self._categories is None:
+            self._categories = open_by_category(None if self.town is None else sorted(self.scope_ids()))
+        return self._categories
 
 
 def current_period(today: date) -> tuple[Period, Scheme | None]:
@@ -116,9 +110,7 @@ def figures(build: Build) -> dict:
     due = sum(m.due for m in metrics)
     closed = sum(m.closed for m in metrics)
     on_time = sum(m.closed_on_time for m in metrics)
-    overdue = sum(
-        late for unit, late in build.open_rows().overdue.items() if unit and _unit_in_scope(build, unit)
-    )
+    overdue = sum(late for unit, late in build.overdue().items() if unit and _unit_in_scope(build, unit))
     survey = _survey_by_town(build)
     rows = [row for town, row in survey.items() if build.town is None or town == build.town.pk]
     attainments = [row["attainment"] for row in rows if row["valid"]]
@@ -204,7 +196,7 @@ def ranking(build: Build) -> dict:
 def overdue(build: Build) -> dict:
     town_of = build.town_of()
     counts: dict[str, int] = defaultdict(int)
-    for unit, late in build.open_rows().overdue.items():
+    for unit, late in build.overdue().items():
         town = town_of.get(unit) if unit is not None else None
         if town is not None and late:
             counts[town.name] += late
@@ -219,7 +211,7 @@ def overdue(build: Build) -> dict:
 
 def categories(build: Build) -> dict:
     counts: dict[str, int] = defaultdict(int)
-    per_category = build.open_rows().per_category
+    per_category = build.open_by_category()
     names = dict(Category.objects.filter(pk__in=[pk for pk in per_category if pk]).values_list("pk", "name"))
     for category, n in per_category.items():
         counts[(names.get(category) if category else None) or _("uncategorised")] += n
