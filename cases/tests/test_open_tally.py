@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -215,4 +216,40 @@ def test_steps_at_once_lose_no_count_and_crossing_moves_do_not_deadlock(county, 
             for c in to_a
         ]
     )
+    assert_tally_is_a_count()
+
+
+@pytest.mark.django_db(transaction=True)  # SQLite changes a schema only outside a transaction
+def test_the_migration_counts_the_cases_already_there(county, rubbish):
+    before = [("cases", "0016_case_cohort_covering_index")]
+    executor = MigrationExecutor(connection)
+    leaves = executor.loader.graph.leaf_nodes()
+    try:
+        executor.migrate(before)
+        executor.loader.build_graph()
+        old = executor.loader.project_state(before).apps.get_model("cases", "Case")
+        rows = [
+            ("reported", None, rubbish.pk),
+            ("dispatched", county.town_a.pk, rubbish.pk),
+            ("rectifying", county.town_a.pk, rubbish.pk),
+            ("deferred", county.town_b.pk, None),
+            ("closed", county.town_a.pk, rubbish.pk),
+            ("rejected", None, None),
+        ]
+        for index, (state, unit, category) in enumerate(rows):
+            old.objects.create(
+                number=f"M-{index}",
+                source="patrol",
+                description="x",
+                state=state,
+                unit_id=unit,
+                category_id=category,
+            )
+    finally:
+        MigrationExecutor(connection).migrate(leaves)
+    assert kept_open_cases() == {
+        (0, rubbish.pk): 1,
+        (county.town_a.pk, rubbish.pk): 2,
+        (county.town_b.pk, 0): 1,
+    }
     assert_tally_is_a_count()
