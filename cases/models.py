@@ -438,9 +438,21 @@ class Case(Versioned):
         case._counted = case._stored_key()
         return case
 
-    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
-        super().refresh_from_db(*args, **kwargs)
-        self._counted = self._stored_key()  # a partial refresh leaves the key UNREAD: looked up when saved
+    def refresh_from_db(
+        self,
+        using: str | None = None,
+        fields: Iterable[str] | None = None,
+        from_queryset: models.QuerySet[Case] | None = None,
+    ) -> None:
+        fields = None if fields is None else list(fields)
+        super().refresh_from_db(using, fields, from_queryset)
+        # Some fields only (a deferred one being read, say): the others may be as read before, so the key is
+        # looked up when the row is saved.
+        named = set(fields or ())
+        whole = fields is None or (
+            {"state"} <= named and named & {"unit", "unit_id"} and named & {"category", "category_id"}
+        )
+        self._counted = self._stored_key() if whole else UNREAD
 
     def _stored_key(self) -> OpenKey | None:
         loaded = self.__dict__.keys()

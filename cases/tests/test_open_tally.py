@@ -160,6 +160,15 @@ def test_writes_through_the_orm_keep_it_too(county, rubbish):
     Case.objects.get(number="T-2").delete()
     reopened.delete()
     assert kept_open_cases() == {} and counted_open_cases() == {}
+    # An instance refreshed in part has its key looked up: another instance moved the case meanwhile.
+    first = Case.objects.create(number="T-4", source=Source.PATROL, description="x", unit=county.town_a)
+    other = Case.objects.get(pk=first.pk)
+    other.unit = county.town_b
+    other.save()
+    first.refresh_from_db(fields=["state"])
+    first.state = State.CLOSED
+    first.save(update_fields=["state"])
+    assert kept_open_cases() == {} and counted_open_cases() == {}
 
 
 def test_a_rebuild_puts_right_what_went_round_it_and_says_how_much(county, rubbish, capsys):
