@@ -25,7 +25,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
-from cases.models import Case, CaseCounter, CaseEvent
+from cases.models import Case, CaseCounter, CaseEvent, OpenTally
 
 NUMBER_DIGITS = 6
 
@@ -105,9 +105,20 @@ def _one_statement() -> str:
                 ({quote(CaseEvent._meta.get_field("case").column)}, {", ".join(quote(f.column) for f in event_fields)})
             VALUES ((SELECT {pk} FROM filed), {", ".join(["%s"] * len(event_fields))})
             RETURNING {quote(CaseEvent._meta.pk.column)} AS id
-        )
+        ),
+        tallied AS ({_tally_sql()})
         SELECT filed.{pk}, filed.{number}, history.id FROM filed, history
     """
+
+
+def _tally_sql() -> str:
+    """Count the new case in the open tally (cases.models.OpenTally) as `Case.save` would, when it is filed open
+    (the last parameter): a data-modifying CTE runs to completion whether or not the query reads it."""
+    table = connection.ops.quote_name(OpenTally._meta.db_table)
+    return (
+        f"INSERT INTO {table} (unit_key, category_key, open_cases) SELECT %s::bigint, %s::bigint, 1 "
+        f"WHERE %s::boolean ON CONFLICT (unit_key, category_key) DO UPDATE SET open_cases = {table}.open_cases + 1"
+    )
 
 
 def _file_in_one_statement(case: Case, report: CaseEvent, year: int) -> None:
@@ -116,7 +127,10 @@ def _file_in_one_statement(case: Case, report: CaseEvent, year: int) -> None:
     db = connections[DEFAULT_DB_ALIAS]
     params: list[Any] = [year, str(year), *_values(case, _columns(Case, CASE_COLUMNS), db)]
     params += _values(report, _columns(CaseEvent, EVENT_COLUMNS), db)
+    key = case.open_key()
+    params += [*(key or (0, 0)), key is not None]
     case.pk, case.number, report.pk = _execute_prepared(db, _one_statement(), params)
+    case._counted = key
     report.case_id = case.pk
     for instance in (case, report):
         instance._state.adding, instance._state.db = False, db.alias  # as the ORM marks what it saved

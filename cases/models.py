@@ -7,11 +7,12 @@ State groups are data on the model (`Case.OPEN_STATES`, `Case.UNIT_STATES`...) a
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -152,6 +153,66 @@ class State(models.TextChoices):
     DUPLICATE = "duplicate", pgettext_lazy("case state", "Duplicate")
 
 
+# Where an open case counts in the open tally: (unit id, category id), 0 for none. A closed case counts nowhere (None).
+OpenKey = tuple[int, int]
+# The key of a case read without its unit, category or state (`only()`, `defer()`): looked up before a save.
+UNREAD: OpenKey = (-1, -1)
+
+
+class OpenTally(models.Model):
+    """How many cases are open per responsible unit and category: the 大屏's open cases by category read these few
+    rows (at most units × categories) instead of every open case (455k index entries, ~440 ms at 1M cases).
+
+    Kept exactly by every write of a case, in the same transaction: `Case.save` and `Case.delete` shift it from
+    where the row was read to where it is written (the case loop's steps lock the row first, so that is the row as
+    it stands), the one-statement filing of a report (`cases.filing`) counts it in the same statement. Bulk writes
+    that skip `save` (bulk_create, COPY, `QuerySet.update` of a state, unit or category, raw SQL: the demo's and
+    the benchmarks' fillers) call `cases.tally.rebuild_open_tally()` after, as the nightly repair does.
+
+    Plain integers rather than foreign keys: NULL never conflicts in a unique key (SQLite has no NULLS NOT
+    DISTINCT), so "no unit" and "no category" are 0; and a derived table should not hold a unit or a category
+    back from being deleted. No state bucket: the screen shows open cases only, and the overdue depends on the
+    clock, which no tally can follow (it is read down `case_held_deadline`); so the steps within the open
+    states (accept, start, report back, rework, defer, resume) write nothing here."""
+
+    unit_key = models.BigIntegerField()  # org.Unit id, 0: not dispatched yet
+    category_key = models.BigIntegerField()  # Category id, 0: uncategorised
+    open_cases = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit_key", "category_key"], name="opentally_unit_category"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_key}/{self.category_key}: {self.open_cases}"
+
+
+def shift_open_tally(before: OpenKey | None, after: OpenKey | None) -> None:
+    """Move one case's count from `before` to `after` (None: not open) in one statement: an upsert that adds to
+    the rows where they are, so two moves at once never lose a count (each waits for the other's row lock). The
+    rows are written in key order, so two moves crossing between the same two keys cannot deadlock. (A transaction
+    that files several cases, an inspection's failed lines or a hotline import, takes its rows statement by
+    statement: it can cross an accept that changes a case's category between two of its categories at that very
+    moment, and PostgreSQL then ends one of the two after deadlock_timeout, 1 s, writing nothing of it.)"""
+    moves: Counter[OpenKey] = Counter()
+    if before is not None:
+        moves[before] -= 1
+    if after is not None:
+        moves[after] += 1
+    rows = sorted((key, n) for key, n in moves.items() if n)
+    if not rows:
+        return
+    table = connection.ops.quote_name(OpenTally._meta.db_table)
+    values = ", ".join(["(%s, %s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (unit_key, category_key, open_cases) VALUES {values} "
+            f"ON CONFLICT (unit_key, category_key) DO UPDATE SET open_cases = {table}.open_cases + excluded.open_cases",
+            [value for (unit, category), n in rows for value in (unit, category, n)],
+        )
+
+
 class CaseCounter(models.Model):
     """The last case number handed out per year; its row is locked while a number is drawn."""
 
@@ -186,6 +247,9 @@ class Case(Versioned):
     # the round report's (bulletins).
     public_photos: list[CasePhoto]
     before_photos: list[CasePhoto]
+    # Where the row counts in the open tally as the database has it (set when read and when saved): `save` shifts
+    # the tally from here. UNREAD for a row read without its key's fields.
+    _counted: OpenKey | None = UNREAD
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
@@ -327,9 +391,11 @@ class Case(Versioned):
                 fields=["-closed_at"], name="case_closed_at", condition=models.Q(closed_at__isnull=False)
             ),
             # The overdue and to-rectify queues list cases held by units by deadline: without this a page sorts
-            # every such case (41 ms at 300k cases, 0.1 ms with it).
+            # every such case (41 ms at 300k cases, 0.1 ms with it). With the unit included, the overdue counted
+            # per unit (the 大屏, the office's home) reads this index alone.
             models.Index(
                 fields=["deadline"],
+                include=["unit"],
                 name="case_held_deadline",
                 condition=models.Q(state__in=[State.DISPATCHED, State.RECTIFYING]),  # UNIT_STATES
             ),
@@ -362,12 +428,84 @@ class Case(Versioned):
     def is_deferred(self) -> bool:
         return self.state == State.DEFERRED
 
-    def save(self, *args, **kwargs) -> None:
+    def open_key(self) -> OpenKey | None:
+        """Where the case counts in the open tally (OpenTally), as it is in memory; None when it is not open."""
+        return (self.unit_id or 0, self.category_id or 0) if self.is_open() else None
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Case:
+        case = super().from_db(db, field_names, values)
+        case._counted = case._stored_key()
+        return case
+
+    def refresh_from_db(
+        self,
+        using: str | None = None,
+        fields: Iterable[str] | None = None,
+        from_queryset: models.QuerySet[Case] | None = None,
+    ) -> None:
+        fields = None if fields is None else list(fields)
+        super().refresh_from_db(using, fields, from_queryset)
+        # Some fields only (a deferred one being read, say): the others may be as read before, so the key is
+        # looked up when the row is saved.
+        named = set(fields or ())
+        whole = fields is None or (
+            {"state"} <= named and named & {"unit", "unit_id"} and named & {"category", "category_id"}
+        )
+        self._counted = self._stored_key() if whole else UNREAD
+
+    def _stored_key(self) -> OpenKey | None:
+        loaded = self.__dict__.keys()
+        return self.open_key() if {"state", "unit_id", "category_id"} <= loaded else UNREAD
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Write the row and, in the same transaction, move its count in the open tally (OpenTally) from where
+        the row was to where it is now."""
+        adding = self._state.adding
         # A case written already dispatched (an import, a fixture) starts its cohort at that dispatch; the
         # dispatch action sets it otherwise.
-        if self._state.adding and self.first_dispatched_at is None:
+        if adding and self.first_dispatched_at is None:
             self.first_dispatched_at = self.dispatched_at
-        super().save(*args, **kwargs)
+        with transaction.atomic(savepoint=False):  # (which also keeps the look-up below on the primary)
+            before = None if adding else self._counted
+            if before == UNREAD:
+                before = self._key_in_database()
+            super().save(*args, **kwargs)
+            after = self._written_key(before, kwargs.get("update_fields"))
+            shift_open_tally(before, after)
+        self._counted = after
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        with transaction.atomic(savepoint=False):
+            before = self._key_in_database() if self._counted == UNREAD else self._counted
+            deleted = super().delete(*args, **kwargs)
+            shift_open_tally(before, None)
+        return deleted
+
+    def _key_in_database(self) -> OpenKey | None:
+        row = (
+            Case.objects.select_for_update()
+            .filter(pk=self.pk)
+            .values_list("state", "unit_id", "category_id")
+            .first()
+        )
+        if row is None or row[0] not in self.OPEN_STATES:
+            return None
+        return row[1] or 0, row[2] or 0
+
+    def _written_key(self, before: OpenKey | None, update_fields: Iterable[str] | None) -> OpenKey | None:
+        """The key of the row as written: a field left out of `update_fields` keeps its stored value."""
+        if update_fields is None:
+            return self.open_key()
+        fields = set(update_fields)
+        if "state" in fields:
+            if not self.is_open():
+                return None
+        elif before is None:
+            return None
+        unit = self.unit_id if before is None or fields & {"unit", "unit_id"} else before[0]
+        category = self.category_id if before is None or fields & {"category", "category_id"} else before[1]
+        return unit or 0, category or 0
 
     def is_with_unit(self) -> bool:
         return self.state in self.UNIT_STATES

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.access import cases_for
-from cases.models import Case, CaseEvent, State, overdue_q
+from cases.models import Case, CaseEvent, OpenTally, State, overdue_q
 from core.counting import CappedCount, capped_count
 from core.geo import degree_box, distance_m
 from org.access import sees_everything
@@ -113,15 +113,34 @@ def find_relapse_origin(case: Case) -> Case | None:
     return max(near, key=lambda other: other.closed_at or since) if near else None  # all closed since
 
 
-# --- Queues and filters -------------------------------------------------------------------------
+# --- Counts of open cases ------------------------------------------------------------------------
+
+
+def open_by_category(units: Iterable[int] | None = None) -> dict[int | None, int]:
+    """Open cases per category id (None: uncategorised), of the cases held by `units` (ids) or of every case,
+    read from the tally the case writes keep (cases.models.OpenTally): at most units × categories rows, however
+    many cases there are."""
+    rows = OpenTally.objects.all()
+    if units is not None:
+        rows = rows.filter(unit_key__in=list(units))
+    counts = rows.values_list("category_key").annotate(n=Sum("open_cases")).order_by()
+    return {category or None: n for category, n in counts if n}
+
+
+def overdue_by_unit(now: dt.datetime | None = None) -> dict[int | None, int]:
+    """Overdue cases per responsible unit id. Overdue depends on the clock, so it is counted, not kept: down the
+    partial index of the cases units hold (`case_held_deadline`, which includes the unit) to `now`, alone. COUNT(*),
+    not COUNT(id): the id is not in that index, and asking for it read the table (263 ms instead of 37 ms at 1M
+    cases, 180k of them overdue)."""
+    rows = Case.objects.filter(overdue_q(now)).values_list("unit_id").annotate(n=Count("*")).order_by()
+    return dict(rows)
 
 
 def overdue_by_town(limit: int = 16) -> list[tuple[str, int]]:
     """Overdue cases per town (a community's count for its town), most first: counted per unit in SQL (no
     joins), then rolled up to towns over the small unit table. Departments' and companies' cases belong to no
     town and are left out (they used to show as one nameless "—" row at the top)."""
-    per_unit = Case.objects.filter(overdue_q()).values("unit_id").annotate(n=Count("id")).order_by()
-    counts = {row["unit_id"]: row["n"] for row in per_unit}
+    counts = overdue_by_unit()
     towns: dict[str, int] = {}
     for pk, kind, name, parent in Unit.objects.filter(pk__in=counts).values_list(
         "pk", "kind", "name", "parent__name"
@@ -130,6 +149,9 @@ def overdue_by_town(limit: int = 16) -> list[tuple[str, int]]:
         if town:
             towns[town] = towns.get(town, 0) + counts[pk]
     return sorted(towns.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+
+# --- Queues and filters -------------------------------------------------------------------------
 
 
 # What each queue is called on screens (the office's first, then a unit's).

@@ -25,15 +25,16 @@ def test_it_files_a_case_with_one_statement_per_row_written(county, new_case):
     with CaptureQueriesContext(connection) as context:
         case = new_case(reporter_phone="13800000000")
     sql = _statements(context)
-    # The relapse lookup, then the number, the case and its history: on PostgreSQL one statement.
+    # The relapse lookup, then the number, the case, its count in the open tally and its history: on PostgreSQL
+    # one statement.
     assert sql[0].startswith("SELECT") and "cases_case" in sql[0]
     if connection.vendor == "postgresql":
         assert len(sql) == 2, sql
         assert sql[1].lstrip().startswith('WITH drawn AS (INSERT INTO "cases_casecounter"')
     else:
-        assert len(sql) == 4, sql
+        assert len(sql) == 5, sql
         assert sql[1].startswith('INSERT INTO "cases_casecounter"') and "RETURNING" in sql[1]
-        assert [s.split()[2] for s in sql[2:]] == ['"cases_case"', '"cases_caseevent"']
+        assert [s.split()[2] for s in sql[2:]] == ['"cases_case"', '"cases_opentally"', '"cases_caseevent"']
     assert case.grid_id == county.grid_a.pk and case.number.endswith("000002")
     assert list(case.events.values_list("action", flat=True)) == [CaseEvent.Action.REPORT]
 
@@ -71,8 +72,8 @@ def test_the_api_files_a_case_in_a_bounded_number_of_queries(county, login, rubb
         response = client.post("/api/v1/cases", json.dumps(body), content_type="application/json")
     assert response.status_code == 201
     # Session and person (every request), the category, the relapse lookup, filing (one statement on PostgreSQL,
-    # three elsewhere) and the session's save.
-    filing = 1 if connection.vendor == "postgresql" else 3
+    # four elsewhere: the number, the case, its count in the open tally, its history) and the session's save.
+    filing = 1 if connection.vendor == "postgresql" else 4
     assert len(_statements(context)) == 5 + filing, _statements(context)
 
 
