@@ -80,17 +80,27 @@ class FastSelect(forms.Select):
     queue page, where they took most of the rendering time."""
 
     def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            for option in options:
+        # Select.optgroups and create_option made a dict per option; this walks the choices once, as they do: an
+        # option is selected when its value is among the field's, the first such one only.
+        chosen = set(self.format_value(value))
+        parts = [f'<select name="{conditional_escape(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>']
+        found = False
+        for group_value, group_label in self.choices:
+            if isinstance(group_label, list | tuple):
+                group, options = group_value, group_label
+            else:
+                group, options = None, [(group_value, group_label)]
+            if group:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group)}">')
+            for option_value, label in options:
+                text = "" if option_value is None else str(option_value)
+                selected = not found and text in chosen
+                found |= selected
                 parts.append(
-                    f'\n  <option value="{conditional_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
-                    f"{conditional_escape(option['label'])}</option>\n"  # the option template's last line break
+                    f'\n  <option value="{conditional_escape(text)}"{" selected" if selected else ""}>'
+                    f"{conditional_escape(label)}</option>\n"  # the option template's last line break
                 )
-            if group_name:
+            if group:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))
