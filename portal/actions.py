@@ -29,7 +29,7 @@ from core.cache import claim
 from core.geo import validate_lon_lat
 from core.uploads import CheckedImage, check_image
 from org.access import require
-from org.models import Grid, Person
+from org.models import Person
 from org.queries import grid_id_at, grid_of_point
 from portal.access import can_handle_public_reports, can_manage_keys, can_take_hotline_orders
 from portal.models import (
@@ -126,7 +126,7 @@ def submit_report(
         description=description,
         lon=lon,
         lat=lat,
-        grid=grid,
+        grid_id=grid.pk if grid is not None else None,
         address=address,
         phone=phone,
         reporter_name=reporter_name,
@@ -145,7 +145,7 @@ def _file_report(
     description: str,
     lon: float | None,
     lat: float | None,
-    grid: Grid | None,
+    grid_id: int | None,
     address: str,
     phone: str,
     tracking_code: str,
@@ -167,7 +167,7 @@ def _file_report(
         category=service.category,
         lon=lon,
         lat=lat,
-        grid=grid,
+        grid_id=grid_id,
         address=address.strip()[:200],
         reporter_name=reporter_name.strip()[:50],
         reporter_phone=phone,
@@ -283,15 +283,16 @@ def file_received_reports(limit: int = 10_000) -> int:
 def _file_received(received: ReceivedReport) -> CitizenReport:
     """File one inbox row as it was checked when it came in (a grid redrawn since leaves the case without one,
     for the office to place), and delete the row."""
-    grid = None
+    grid_id = None
     if received.lon is not None and received.lat is not None:
-        grid = grid_of_point(received.lon, received.lat)
+        # The grids held in memory, as office intake finds them (a query and a GeoJSON parse per grid otherwise).
+        grid_id = grid_id_at(received.lon, received.lat)
     report = _file_report(
         service=received.service,
         description=received.description,
         lon=received.lon,
         lat=received.lat,
-        grid=grid,
+        grid_id=grid_id,
         address=received.address,
         phone=received.phone,
         tracking_code=received.tracking_code,
