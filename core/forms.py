@@ -141,9 +141,13 @@ def _forget_choices(sender: type[Model], **kwargs: object) -> None:
 
 
 def _plain(choices: list) -> list:
-    """ModelChoiceIterator's options without the objects they carry: (id as text, label), and groups of those."""
+    """ModelChoiceIterator's options without the objects they carry: (id as text, label), and groups of those; the
+    labels escaped once here rather than on every page (escaped text is safe: it is not escaped again)."""
     return [
-        (label, _plain(value)) if isinstance(value, list) else (str(label), value) for label, value in choices
+        (conditional_escape(label), _plain(value))
+        if isinstance(value, list)
+        else (str(label), conditional_escape(value))
+        for label, value in choices
     ]
 
 

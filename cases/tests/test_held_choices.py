@@ -60,3 +60,11 @@ def test_a_chosen_option_is_marked_and_checked_against_the_database(county, rubb
         grids=county.grid_a.__class__.objects.none(),
     )
     assert not outside.is_valid(), "a unit out of the person's scope is refused, held list or not"
+
+
+def test_a_name_with_markup_is_escaped_once(county, rubbish):  # noqa: F811
+    Unit.objects.create(name='<b>"局" & 所</b>', kind=UnitKind.DEPARTMENT)
+    for _ in range(2):  # listed from the database, then from the copy
+        html, _queries = _rendered(county.office_admin)
+        assert "&lt;b&gt;&quot;局&quot; &amp; 所&lt;/b&gt;" in html and "<b>" not in html
+        assert "&amp;lt;" not in html
