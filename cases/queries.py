@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.access import cases_for
 from cases.models import Case, CaseEvent, State, overdue_q
-from core.counting import CappedCount, capped_count
+from core.counting import CappedCount, capped_counts
 from core.geo import degree_box, distance_m
 from org.access import sees_everything
 from org.models import Person, Unit, UnitKind
@@ -289,13 +289,13 @@ def filtered_list(
 
 
 def queue_counts(cases: QuerySet[Case], queues: dict[str, Q]) -> dict[str, CappedCount]:
-    """Each queue's size up to settings.CASE_COUNT_CAP ("10,000+" beyond), one bounded query per queue: each
-    stops after cap + 1 rows of its index, where one aggregate over the open cases read every one of them."""
+    """Each queue's size up to settings.CASE_COUNT_CAP ("10,000+" beyond), one bounded count per queue, all in one
+    statement: each stops after cap + 1 rows of its index, where one aggregate over the open cases read every one
+    of them."""
     open_cases = cases.filter(state__in=Case.OPEN_STATES)
-    return {
-        name: capped_count(open_cases.filter(condition), settings.CASE_COUNT_CAP)
-        for name, condition in queues.items()
-    }
+    return capped_counts(
+        {name: open_cases.filter(condition) for name, condition in queues.items()}, settings.CASE_COUNT_CAP
+    )
 
 
 # --- Metrics (DESIGN.md §5) ----------------------------------------------------------------------
