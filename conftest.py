@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.test.utils import override_settings
 
 from addresses.queries import forget_road_names
+from core.forms import forget_held_choices
 from framework.models import SiteType
 from org.models import Grid, Person, Role, Unit, UnitKind
 from org.queries import forget_grid_index
@@ -101,6 +102,7 @@ def _test_settings(settings, tmp_path) -> None:
     cache.clear()
     forget_grid_index()  # the grids kept in memory for intake are the last test's, rolled back since
     forget_road_names()  # likewise the road names the address search keeps
+    forget_held_choices()  # and the option lists of units, grids and categories (core.forms.hold_choices)
 
 
 @pytest.fixture

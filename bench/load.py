@@ -40,6 +40,9 @@ from demo.portal import build_demo_portal
 from org.models import Grid
 from portal.models import CitizenReport, PublicService, ReceivedReport
 
+# The Celery worker's niceness, as the shipped unit sets it (deploy/systemd/chuangwen-worker@.service).
+WORKER_NICE = 10
+
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -310,6 +313,7 @@ def run(
             subprocess.Popen(
                 [str(bin_dir / "celery"), "-A", "chuangwen", "worker", "-c", "1", "-l", "warning"],
                 env=env,
+                preexec_fn=lambda: os.nice(WORKER_NICE),  # as deployed: background work yields to the web
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )

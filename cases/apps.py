@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import hold_choices
+
 
 class CasesConfig(AppConfig):
     name = "cases"
@@ -13,6 +15,10 @@ class CasesConfig(AppConfig):
         # module, which imports them and declares the app's periodic jobs (core.periodic).
         from cases import tasks  # noqa: F401
         from cases.models import Case, Category
+
+        # Pickers list these on most office pages (core.forms.hold_choices).
+        for model in (Category,):
+            hold_choices(model)
 
         auditlog.register(Category)
         # The reporter's contact is private: it never goes into the audit history in clear. Only the case's own

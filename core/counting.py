@@ -4,11 +4,14 @@ up to a cap costs at most cap + 1 index entries, however large the table grows."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Protocol, cast
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.formats import number_format
 
@@ -44,6 +47,31 @@ def capped_count(queryset: QuerySet | Rows, cap: int) -> CappedCount:
     dropped first: it changes no count, and sorting every matching row would undo the limit."""
     counted = queryset.order_by()[: cap + 1].count()
     return CappedCount(min(counted, cap), counted > cap)
+
+
+def capped_counts(querysets: Mapping[str, QuerySet], cap: int) -> dict[str, CappedCount]:
+    """`capped_count` of each queryset, in one statement: `SELECT 0, COUNT(*) FROM (… LIMIT cap + 1) UNION ALL
+    SELECT 1, …`, each part as bounded as alone, one round trip instead of one per count (a queue page shows six).
+    The querysets are read from the database the first one is routed to."""
+    names = list(querysets)
+    counted = dict.fromkeys(names, 0)  # a queryset that can match nothing (EmptyResultSet) counts 0 unasked
+    parts, params, alias = [], [], None
+    for index, name in enumerate(names):
+        queryset = querysets[name]
+        alias = alias or queryset.db
+        ids = queryset.order_by().values_list("pk")[: cap + 1]
+        try:
+            sql, part_params = ids.query.get_compiler(using=alias).as_sql()
+        except EmptyResultSet:
+            continue
+        parts.append(f"SELECT {index}, COUNT(*) FROM ({sql}) AS counted_{index}")
+        params.extend(part_params)
+    if parts:
+        with connections[alias or "default"].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for index, count in cursor.fetchall():
+                counted[names[index]] = count
+    return {name: CappedCount(min(count, cap), count > cap) for name, count in counted.items()}
 
 
 class CappedPaginator(Paginator):

@@ -1,5 +1,5 @@
-"""Form helpers shared by every app: Bootstrap classes and error states on any widget, and date fields bounded to
-dates a person can mean."""
+"""Form helpers shared by every app: Bootstrap classes and error states on any widget, date fields bounded to
+dates a person can mean, and the option lists of a few small tables held in each process."""
 
 from __future__ import annotations
 
@@ -7,9 +7,16 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from core.processcopy import ProcessCopy
 
 F = TypeVar("F", bound=forms.Field)
 
@@ -73,28 +80,132 @@ class FastSelect(forms.Select):
     queue page, where they took most of the rendering time."""
 
     def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            for option in options:
+        # Select.optgroups and create_option made a dict per option; this walks the choices once, as they do: an
+        # option is selected when its value is among the field's, the first such one only.
+        chosen = set(self.format_value(value))
+        parts = [f'<select name="{conditional_escape(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>']
+        found = False
+        for group_value, group_label in self.choices:
+            if isinstance(group_label, list | tuple):
+                group, options = group_value, group_label
+            else:
+                group, options = None, [(group_value, group_label)]
+            if group:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group)}">')
+            for option_value, label in options:
+                text = "" if option_value is None else str(option_value)
+                selected = not found and text in chosen
+                found |= selected
                 parts.append(
-                    f'\n  <option value="{conditional_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
-                    f"{conditional_escape(option['label'])}</option>\n"  # the option template's last line break
+                    f'\n  <option value="{conditional_escape(text)}"{" selected" if selected else ""}>'
+                    f"{conditional_escape(label)}</option>\n"  # the option template's last line break
                 )
-            if group_name:
+            if group:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))
 
 
+# --- Option lists held in each process -------------------------------------------------------------------------
+# The office's pages list every unit, grid and category in their pickers (the queue's filters, dispatch, accept):
+# hundreds of rows read and made into objects on every page, for tables that change a few times a month. Each
+# process keeps the options it has listed, one list per query (a unit sees its own subtree), until a row of the
+# table is saved or deleted (the model's app calls `hold_choices` in its ready(): that connects the forgetting) and
+# in any case for HELD_CHOICES_SECONDS. Only the options are held: a submitted value is still checked against the
+# field's queryset in the database.
+
+HELD_CHOICES_SECONDS = 300
+_held: dict[type[Model], ProcessCopy[dict]] = {}
+
+
+def hold_choices(model: type[Model]) -> None:
+    """From now on, every styled form lists `model`'s options from this process's copy (see above)."""
+    if model in _held:
+        return
+    _held[model] = ProcessCopy(
+        f"choices:{model._meta.label}", dict, check_seconds=2, max_age_seconds=HELD_CHOICES_SECONDS
+    )
+    post_save.connect(_forget_choices, sender=model, dispatch_uid=f"held-choices-{model._meta.label}")
+    post_delete.connect(_forget_choices, sender=model, dispatch_uid=f"held-choices-d-{model._meta.label}")
+
+
+def forget_held_choices() -> None:
+    """Every held list, here and in every process (the tests' database is rolled back under them)."""
+    for copy in _held.values():
+        copy.forget()
+
+
+def _forget_choices(sender: type[Model], **kwargs: object) -> None:
+    """A signal receiver: a row of a held table changed, every process lists its options afresh."""
+    _held[sender].forget()
+
+
+def _plain(choices: list) -> list:
+    """ModelChoiceIterator's options without the objects they carry: (id as text, label), and groups of those; the
+    labels escaped once here rather than on every page (escaped text is safe: it is not escaped again)."""
+    return [
+        (conditional_escape(label), _plain(value))
+        if isinstance(value, list)
+        else (str(label), conditional_escape(value))
+        for label, value in choices
+    ]
+
+
+class _HeldIterator(BaseChoiceIterator):
+    """A model choice field's options as its own iterator lists them, from the process's copy: looked up when the
+    field is rendered, so a queryset a form sets after its __init__ (a scope) is the one listed."""
+
+    def __init__(self, field: forms.ModelChoiceField, listing: type) -> None:
+        self.field, self.listing = field, listing
+
+    def _options(self) -> list:
+        field, queryset = self.field, self.field.queryset
+        if queryset is None:
+            return []
+        try:
+            query = str(queryset.query)  # its parameters included: one list per scope
+        except EmptyResultSet:
+            return []
+        lists = _held[queryset.model].get()
+        key = (get_language(), query)  # labels may be translated (a category's kind)
+        options = lists.get(key)
+        if options is None:
+            listed = list(self.listing(field))
+            options = lists[key] = _plain(listed[1:] if field.empty_label is not None else listed)
+        return options
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self._options()
+
+    def __len__(self) -> int:
+        return len(self._options()) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self._options())
+
+
+def _hold(field: forms.ModelChoiceField) -> None:
+    listing = field.iterator
+    field.iterator = lambda field: _HeldIterator(field, listing)  # type: ignore[assignment]
+    field.widget.choices = field.choices
+
+
 class StyledFormMixin(_FormBase):
-    """Give every widget its Bootstrap class, and mark fields with errors as invalid."""
+    """Give every widget its Bootstrap class, and mark fields with errors as invalid; list the options of a held
+    table (hold_choices) from this process's copy."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if (
+                isinstance(field, forms.ModelChoiceField)
+                and not isinstance(field, forms.ModelMultipleChoiceField)
+                and field.queryset is not None
+                and field.queryset.model in _held
+            ):
+                _hold(field)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
                 css = "form-check-input"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
@@ -104,7 +105,14 @@ class AuditlogMiddleware(auditlog.middleware.AuditlogMiddleware):
 class IdleTimeoutMiddleware:
     """Renew a signed-in session on the person's own requests only. A page left open and polling would otherwise
     keep its session alive for ever: the session expires SESSION_IDLE_MINUTES after the last request that is not a
-    background poll (SESSION_SAVE_EVERY_REQUEST is off; this marks the session to save instead)."""
+    background poll (SESSION_SAVE_EVERY_REQUEST is off; this marks the session to save instead).
+
+    A renewal is a write (an UPDATE of the session row, in a transaction): it is done at most once every
+    RENEW_SECONDS, so a person clicking through the queue does not write on every page; the session then ends
+    between SESSION_IDLE_MINUTES less RENEW_SECONDS and SESSION_IDLE_MINUTES after the last request."""
+
+    RENEW_SECONDS = 60
+    RENEWED_KEY = "_renewed_at"  # epoch seconds of the last renewal, in the session itself
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -113,7 +121,11 @@ class IdleTimeoutMiddleware:
         response = self.get_response(request)
         person = getattr(request, "user", None)
         if person is not None and person.is_authenticated and not is_background_poll(request):
-            request.session.modified = True
+            now = int(time.time())
+            if now - request.session.get(self.RENEWED_KEY, 0) >= self.RENEW_SECONDS:
+                request.session[self.RENEWED_KEY] = (
+                    now  # marks the session modified: it is saved, expiry renewed
+                )
         return response
 
 

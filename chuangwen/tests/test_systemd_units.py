@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from bench import load
+
 UNITS = Path(settings.BASE_DIR) / "deploy" / "systemd"
 
 
@@ -39,3 +41,9 @@ def test_there_is_a_worker_for_each_queue():
     text = (UNITS / "chuangwen-worker@.service").read_text()
     for queue in settings.CELERY_TASK_QUEUES:
         assert f"chuangwen-worker@{queue}" in text
+
+
+def test_background_work_yields_the_cpu_to_the_web_as_the_load_bench_runs_it():
+    text = (UNITS / "chuangwen-worker@.service").read_text()
+    assert f"\nNice={load.WORKER_NICE}\n" in text
+    assert "Nice=" not in (UNITS / "chuangwen-web.service").read_text()

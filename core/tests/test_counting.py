@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from core.counting import CappedCount, CappedPaginator, capped_count
+from core.counting import CappedCount, CappedPaginator, capped_count, capped_counts
 from core.models import CalendarOverride
 
 
@@ -44,3 +44,24 @@ def test_the_paginator_offers_no_page_past_the_cap(overrides):
     assert (paginator.count, paginator.capped, paginator.num_pages) == (3, True, 2)
     last = paginator.get_page(5)
     assert last.number == 2 and len(last.object_list) == 1 and not last.has_next()
+
+
+def test_several_counts_are_taken_in_one_statement(overrides, django_assert_num_queries):
+    rows = CalendarOverride.objects.all()
+    with django_assert_num_queries(1):
+        counts = capped_counts(
+            {
+                "all": rows,
+                "workdays": rows.filter(is_workday=True),
+                "none": rows.filter(date__year=1999),
+                "nothing to ask": rows.none(),
+            },
+            cap=5,
+        )
+    assert counts == {
+        "all": CappedCount(5, capped=True),
+        "workdays": CappedCount(3, capped=False),
+        "none": CappedCount(0, capped=False),
+        "nothing to ask": CappedCount(0, capped=False),
+    }
+    assert capped_counts({}, cap=5) == {}

@@ -9,6 +9,8 @@ import time_machine
 from captcha.models import CaptchaStore
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -95,6 +97,23 @@ def test_it_signs_out_after_thirty_idle_minutes(county, client):
         response = client.get(reverse("home"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_session_is_renewed_at_most_once_a_minute(county, client):
+    """A renewal writes the session row: a person clicking through the queue writes it once a minute, not on every
+    page (issue 20.26)."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert _sign_in(client, "handler_a", PASSWORD).status_code == 302
+        client.get(reverse("home"))
+    for seconds, writes in ((10, 0), (50, 0), (61, 1), (90, 0)):
+        with time_machine.travel(start + timedelta(seconds=seconds), tick=False):
+            with CaptureQueriesContext(connection) as context:
+                assert client.get(reverse("home")).status_code == 200
+            updates = [
+                q for q in context.captured_queries if q["sql"].startswith("UPDATE") and "session" in q["sql"]
+            ]
+            assert len(updates) == writes, seconds
 
 
 def test_background_polls_do_not_count_as_activity(county, client):

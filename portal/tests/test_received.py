@@ -93,6 +93,22 @@ def test_a_report_taken_in_while_the_broker_is_down_is_filed_by_the_sweep(
     assert not ReceivedReport.objects.exists()
 
 
+def test_a_job_already_queued_files_the_next_reports_without_another_message(
+    client, service, with_broker, django_capture_on_commit_callbacks
+):
+    """Publishing a Celery message was most of a report's cost in the request: while a filing job waits in the
+    queue, the reports after it only claim it (one cache round trip); the job releases the claim before it reads
+    the inbox, so a report after that queues the next job."""
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post("/report/", form(service)).status_code == 302
+    assert with_broker == [True], "one job for the three: it files every report waiting when it starts"
+    assert actions.file_received_reports() == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/report/", form(service))
+    assert with_broker == [True, True], "the job started: the next report queues the next job"
+
+
 def test_the_request_still_refuses_what_cannot_be_filed(client, service, with_broker):
     outside = client.post("/report/", form(service, lon=OUTSIDE[0], lat=OUTSIDE[1]))
     assert outside.status_code == 400 and "outside the county" in outside.content.decode()
