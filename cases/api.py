@@ -89,11 +89,12 @@ class CaseIn(Schema):
     category_id: RowId | None = None
     lon: float | None = None
     lat: float | None = None
-    address: CleanText = ""
-    site_name: CleanText = ""
+    # As long as the columns they go in: a longer value is the caller's error (422), not the database's (500).
+    address: CleanText = Field("", max_length=200)
+    site_name: CleanText = Field("", max_length=100)
     priority: Priority = Priority.NORMAL
-    reporter_name: CleanText = ""
-    reporter_phone: CleanText = ""
+    reporter_name: CleanText = Field("", max_length=50)
+    reporter_phone: CleanText = Field("", max_length=20)
 
 
 class StepIn(Schema):

@@ -360,6 +360,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "notify.tasks.deliver_pending": {"queue": "notify"},
     "cases.tick": {"queue": "pressure"},
+    "cases.repair_open_tally": {"queue": "pressure"},
     "materials.tick": {"queue": "pressure"},
     "jobs.tasks.sweep_jobs": {"queue": "pressure"},
     "portal.tasks.file_received_reports": {"queue": "default"},

@@ -28,6 +28,7 @@ from notify.models import Channel, Delivery
 QUEUE_OF = {
     "notify.tasks.deliver_pending": "notify",
     "cases.tick": "pressure",
+    "cases.repair_open_tally": "pressure",
     "materials.tick": "pressure",
     "jobs.tasks.sweep_jobs": "pressure",
     "portal.tasks.file_received_reports": "default",
