@@ -9,6 +9,8 @@ from inspections import views as inspection_views
 from surveys import views as survey_views
 
 urlpatterns = [
+    # The public side first: a resolver tries the patterns in order, and its report page is the busiest write.
+    path("", include("portal.urls")),
     path("", include("shell.urls")),
     path("org/", include("org.urls")),
     path("addresses/", include("addresses.urls")),
@@ -27,7 +29,6 @@ urlpatterns = [
     path("site/<int:pk>/", inspection_views.public_site, name="site_public"),
     path("framework/", include("framework.urls")),
     path("materials/", include("materials.urls")),
-    path("", include("portal.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),

@@ -66,10 +66,6 @@ class ForgivingRedisCache(RedisCache):
     def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> bool:
         return self._try(lambda: RedisCache.add(self, key, value, timeout, version), False)
 
-    def claim(self, key: Any, timeout: int) -> bool:
-        """`add`, except that a cache that cannot answer says True: the caller goes ahead and does the work."""
-        return self._try(lambda: RedisCache.add(self, key, 1, timeout), True)
-
     def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
         return self._try(lambda: RedisCache.get(self, key, default, version), default)
 
@@ -105,26 +101,32 @@ class ForgivingRedisCache(RedisCache):
         self._try(lambda: RedisCache.clear(self), None)
 
     def hit_counters(self, counters: Sequence[tuple[str, int]]) -> list[int]:
-        """Add one to each counter, created with its timeout (seconds) if new, in one round trip (Django's add and
-        incr take two or three per counter); zeros while Redis is down (rate limits fail open)."""
+        """Add one to each counter, created with its timeout (seconds) if new, in one round trip and one command
+        (a script: half the time of a pipeline of SET NX and INCR per counter, Django's add and incr take two or
+        three round trips per counter); zeros while Redis is down (rate limits fail open)."""
 
         def call() -> list[int]:
-            pipe = self._cache.get_client(write=True).pipeline(transaction=False)  # type: ignore[attr-defined]
-            for key, seconds in counters:
-                full = self.make_and_validate_key(key)
-                pipe.set(full, 0, ex=seconds, nx=True)
-                pipe.incr(full)
-            return [int(count) for count in pipe.execute()[1::2]]
+            client = self._cache.get_client(write=True)  # type: ignore[attr-defined]
+            script = _hit_scripts.get(id(client))
+            if script is None:
+                script = _hit_scripts[id(client)] = client.register_script(_HIT_SCRIPT)
+            keys = [self.make_and_validate_key(key) for key, _ in counters]
+            return [int(count) for count in script(keys=keys, args=[seconds for _, seconds in counters])]
 
         return self._try(call, [0] * len(counters))
 
 
-def claim(cache: BaseCache, key: str, timeout: int) -> bool:
-    """True when this caller is the first to take `key` for `timeout` seconds, or when the cache cannot tell (it
-    is down): work guarded by a claim is done rather than skipped when nobody can say it is already in hand."""
-    if isinstance(cache, ForgivingRedisCache):
-        return cache.claim(key, timeout)
-    return cache.add(key, 1, timeout)
+# KEYS: the counters; ARGV: each one's lifetime in seconds, set when it is created by this hit.
+_HIT_SCRIPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 then redis.call('EXPIRE', key, ARGV[i]) end
+  counts[i] = count
+end
+return counts
+"""
+_hit_scripts: dict[int, Any] = {}  # per Redis client (one per connection pool): its registered script
 
 
 def hit_counters(cache: BaseCache, counters: Sequence[tuple[str, int]]) -> list[int]:

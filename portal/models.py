@@ -174,8 +174,13 @@ class ReceivedReport(models.Model):
     (broker down) or was lost is filed all the same.
     """
 
-    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
-    service = models.ForeignKey(PublicService, on_delete=models.PROTECT, related_name="+")
+    # Written by every report (portal.actions.receive_report), read only by tracking code and in id order: the
+    # unique constraint is the code's one index (no pattern-ops twin), and the service is checked by the request and
+    # protected by the ORM (PROTECT), not by a foreign-key check that locks the service's row at each commit.
+    tracking_code = models.CharField(_("tracking code"), max_length=16)
+    service = models.ForeignKey(
+        PublicService, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     description = models.TextField(_("description"))
     lon = models.FloatField(null=True, blank=True)
     lat = models.FloatField(null=True, blank=True)
@@ -186,6 +191,9 @@ class ReceivedReport(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["tracking_code"], name="portal_received_tracking_code_unique")
+        ]
 
     def __str__(self) -> str:
         return self.tracking_code
