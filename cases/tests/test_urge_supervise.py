@@ -102,6 +102,9 @@ def test_the_pages_read_supervised_cases_first_in_the_same_order_as_one_order_by
     listed = filtered_list(county.office_admin, {})
     whole = [c.pk for c in listed.cases]
     assert set(whole[:2]) == {made[3].pk, made[1].pk}
+    # The clock stands still here: every case was reported (and supervised) in the same instant, and the id
+    # settles the order, the same in every window (without it PostgreSQL once gave two windows different orders).
+    assert whole == [made[3].pk, made[1].pk, made[4].pk, made[2].pk, made[0].pk]
     # Every window, across the seam between the supervised and the rest, as the paginator slices it.
     for start in range(len(whole)):
         for stop in range(start + 1, len(whole) + 2):
