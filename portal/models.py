@@ -168,7 +168,7 @@ class ReceivedReport(models.Model):
 
     The report page checks what the citizen sent, stores this one row and answers with the tracking page at once;
     the work after that (the grid, the nearest address, the relapse link, the case's number, its history) is
-    `portal.tasks.file_received_reports`, queued when the row commits. Filing writes the case and its
+    `portal.tasks.file_received_reports`, queued to run just after the row commits. Filing writes the case and its
     `CitizenReport` (same tracking code) and deletes this row in one transaction, so a report is in exactly one
     of the two tables; beat runs the same task every INTAKE_SWEEP_SECONDS, so a row whose job was never queued
     (broker down) or was lost is filed all the same.

@@ -1,6 +1,7 @@
 """The Celery side of the web intake: filing the reports the report page took in (portal.actions.receive_report).
 
-Each report queues this task when its row commits; beat runs it every INTAKE_SWEEP_SECONDS as well, so a report
+The report page queues this task half a second ahead, once for all the reports a process takes in meanwhile
+(portal.actions.queue_filing); beat runs it every INTAKE_SWEEP_SECONDS as well, so a report
 whose job was never queued (the broker was down) or never ran (its worker died) is filed all the same. Runs at
 once are safe: each takes rows the others have not locked.
 """
