@@ -53,7 +53,11 @@ FACT_TABLES = (
     "cases_casephoto",
     "cases_caseevent",
     "cases_case",
-    "cases_opentally",  # kept from the cases: a new database's is empty too
+    # Kept from the facts above (the open cases, the cohort, the held cases, the answers, the inspections): a new
+    # database's are empty too.
+    "cases_opentally",
+    "cases_cohorttally",
+    "cases_heldtally",
 )
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from shapely.geometry import Point
 
 from cases.models import Case, CaseCounter, CaseEvent, Source
-from cases.tally import rebuild_open_tally
+from cases.tally import rebuild_case_tallies
 from core.geo import distance_m, parse_boundary
 from demo.addresses import PlateIndex
 from demo.cases import CaseBuilder
@@ -313,7 +313,7 @@ def build_demo_history(now: dt.datetime | None = None) -> int:
     for story in stories:
         story.case.number = builder.cases.number(story.case.reported_at)
     Case.objects.bulk_create([s.case for s in stories], batch_size=1000)
-    rebuild_open_tally()  # bulk_create skips Case.save, which keeps the tally
+    rebuild_case_tallies()  # bulk_create skips Case.save, which keeps the tally
     CaseEvent.objects.bulk_create(
         [
             CaseEvent(

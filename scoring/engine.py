@@ -16,7 +16,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cases.queries import unit_metrics
+from cases.queries import cohort_metrics
 from core.models import Period
 from core.periods import in_period, period_bounds
 from inspections.models import Round, Visit
@@ -117,9 +117,10 @@ class PeriodFacts:
         return self._units
 
     def case_metrics(self) -> dict:
-        """unit id → cases.queries.UnitMetrics of the cases first dispatched in the period (a redispatch does not move them)."""
+        """unit id → cases.queries.UnitMetrics of the cases first dispatched in the period (a redispatch does not
+        move them), from the kept cohort (cases.models.CohortTally)."""
         if self._metrics is None:
-            self._metrics = {m.unit_id: m for m in unit_metrics(*period_bounds(self.period))}
+            self._metrics = {m.unit_id: m for m in cohort_metrics(*period_bounds(self.period))}
         return self._metrics
 
     def survey_rows(self) -> list[dict]:
