@@ -10,12 +10,11 @@ how many counts it corrected: anything but 0 outside a bulk load means a write w
 from __future__ import annotations
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, Q, Value
-from django.db.models.functions import Cast, Coalesce, TruncMonth
-from django.utils import timezone
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 
 from cases.models import Case, CohortTally, HeldTally, OpenKey, OpenTally, State
-from core.tallies import NO_DATE, Counts, Key, kept_tally, rewrite_tally
+from core.tallies import Counts, Key, kept_tally, month_in_sql, rewrite_tally
 
 
 def counted_open_cases() -> dict[OpenKey, int]:
@@ -57,19 +56,13 @@ def rebuild_open_tally() -> int:
     return wrong
 
 
-def _month(field: str) -> Coalesce:
-    """The first day of `field`'s month in the installation's time zone (NO_DATE when empty), in SQL."""
-    month = Cast(TruncMonth(field, tzinfo=timezone.get_default_timezone()), DateField())
-    return Coalesce(month, Value(NO_DATE, output_field=DateField()))
-
-
 def counted_cohort() -> dict[Key, Counts]:
     """CohortTally's rows counted from the cases: what it must hold."""
     closed = Q(state=State.CLOSED)
     pending = ~closed & ~Q(state=State.DEFERRED) & Q(deadline__isnull=False)
     rows = (
         Case.objects.filter(unit__isnull=False, first_dispatched_at__isnull=False)
-        .annotate(month_key=_month("first_dispatched_at"), deadline_key=_month("deadline"))
+        .annotate(month_key=month_in_sql("first_dispatched_at"), deadline_key=month_in_sql("deadline"))
         .values_list("unit_id", "month_key", "deadline_key")
         .annotate(
             n_dispatched=Count("*"),
@@ -89,7 +82,7 @@ def counted_held() -> dict[Key, Counts]:
     """HeldTally's rows counted from the cases."""
     rows = (
         Case.objects.filter(state__in=Case.UNIT_STATES, deadline__isnull=False)
-        .annotate(unit_key=Coalesce("unit_id", 0), deadline_key=_month("deadline"))
+        .annotate(unit_key=Coalesce("unit_id", 0), deadline_key=month_in_sql("deadline"))
         .values_list("unit_key", "deadline_key")
         .annotate(n=Count("*"))
         .order_by()

@@ -16,6 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.models import Value
+from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.utils import timezone
 
 Key = tuple[Any, ...]
@@ -47,6 +49,13 @@ def months_between(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.da
     if start != month_start(start) or end != month_start(end):
         return None
     return month_of(start), month_of(end)
+
+
+def month_in_sql(field: str) -> Coalesce:
+    """`month_of` in SQL: the first day of `field`'s month in the installation's time zone, NO_DATE when empty
+    (what a rebuild groups by)."""
+    month = Cast(TruncMonth(field, tzinfo=_zone()), models.DateField())
+    return Coalesce(month, Value(NO_DATE, output_field=models.DateField()))
 
 
 def _zone() -> dt.tzinfo:

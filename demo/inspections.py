@@ -21,6 +21,7 @@ from framework.queries import active_edition, checklist_for
 from inspections.actions import create_round, line_points
 from inspections.categories import categories_for
 from inspections.models import Finding, Round, RoundKind, Site, Verdict, Visit
+from inspections.tally import rebuild_visit_tally
 from org.models import Grid, Person, Role, Unit, UnitKind
 
 SEED = 55
@@ -330,6 +331,7 @@ def build_demo_history(now: dt.datetime | None = None) -> int:
         finding.case_id = finding.case.pk if finding.case else None
     Finding.objects.bulk_create(findings, batch_size=2000)
     Visit.objects.bulk_update(visits, VISIT_FIELDS, batch_size=1000)
+    rebuild_visit_tally()  # bulk_update skips submit_visit, which keeps the tally
     return len(rounds)
 
 
