@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from bench.measure import Figures, copy_rows, demo_county, interleaved, timed
-from cases.models import Case, Category, OpenTally, Source, State
+from cases.models import Case, Category, CohortTally, HeldTally, OpenTally, Source, State
 from cases.queries import unit_metrics
-from cases.tally import rebuild_open_tally
+from cases.tally import rebuild_case_tallies
 from org.models import Unit, UnitKind
 
 BENCH_TABLE = "bench_row"
@@ -94,7 +94,7 @@ def fill_cases(
         copy_rows(Case, rows)
         made += len(rows)
         progress(made)
-    rebuild_open_tally()  # COPY and bulk_create skip Case.save, which keeps the tally
+    rebuild_case_tallies()  # COPY and bulk_create skip Case.save, which keeps the tally
 
 
 # The SQL of each generated case column; the other columns take their model default. Mirrors bench.cases's mix:
@@ -197,13 +197,15 @@ def fill_cases_in_sql(
         for _name, definition in indexes:
             cursor.execute(definition)
         cursor.execute("RESET maintenance_work_mem")
-    rebuild_open_tally()  # generated rows skip Case.save, which keeps the tally
+    rebuild_case_tallies()  # generated rows skip Case.save, which keeps the tally
 
 
 def _empty_cases() -> None:
     """Leave the case tables as a new database has them. A DELETE would leave a million dead rows behind, which
     PostgreSQL's plans and scans still pay for until a vacuum: the "empty" page would then be measured slow."""
-    tables = ["cases_casephoto", "cases_caseevent", "cases_case", OpenTally._meta.db_table]
+    tables = ["cases_casephoto", "cases_caseevent", "cases_case"] + [
+        m._meta.db_table for m in (OpenTally, CohortTally, HeldTally)
+    ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")

@@ -25,7 +25,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
-from cases.models import Case, CaseCounter, CaseEvent, OpenTally
+from cases.models import Case, CaseCounter, CaseEvent, OpenTally, cohort_row, held_row
 
 NUMBER_DIGITS = 6
 
@@ -55,7 +55,10 @@ def next_number(year: int) -> str:
 def file_rows(case: Case, report: CaseEvent, year: int) -> None:
     """Give `case` the year's next number and write it with its `report` history row. Both come back saved, with
     their primary keys. (A case with more rows to write, such as a relapse's links, uses `insert_rows`.)"""
-    if connection.vendor == "postgresql":
+    facts = case.facts()
+    if connection.vendor == "postgresql" and cohort_row(facts) is None and held_row(facts) is None:
+        # (Filed as reported, as every channel files: a case filed already dispatched counts in the cohort and
+        # the held tallies too, which `Case.save` keeps.)
         _file_in_one_statement(case, report, year)
         return
     with transaction.atomic():
@@ -130,7 +133,7 @@ def _file_in_one_statement(case: Case, report: CaseEvent, year: int) -> None:
     key = case.open_key()
     params += [*(key or (0, 0)), key is not None]
     case.pk, case.number, report.pk = _execute_prepared(db, _one_statement(), params)
-    case._counted = key
+    case._stored = case.facts()
     report.case_id = case.pk
     for instance in (case, report):
         instance._state.adding, instance._state.db = False, db.alias  # as the ORM marks what it saved

@@ -1,17 +1,20 @@
-"""The open-case tally's repair: counted again from the cases (cases.models.OpenTally says how it is kept).
+"""The repair of the tallies the cases keep: counted again from the cases (cases.models.OpenTally, CohortTally and
+HeldTally say how they are kept).
 
-Every write through the ORM keeps the tally (`Case.save`, `Case.delete`, the filing statement); what skips them,
-the bulk loads of the demo and the benchmarks (bulk_create, COPY, generated SQL), calls `rebuild_open_tally`
-after. It also runs nightly (cases.tasks) and as `chuangwen rebuild_open_tally`, and says how many counts it
-corrected: anything but 0 outside a bulk load means a write went round `Case.save`.
+Every write through the ORM keeps them (`Case.save`, `Case.delete`, the filing statement); what skips them, the
+bulk loads of the demo and the benchmarks (bulk_create, COPY, generated SQL, `QuerySet.update`), calls
+`rebuild_case_tallies` after. It also runs nightly (cases.tasks) and as `chuangwen rebuild_open_tally`, and says
+how many counts it corrected: anything but 0 outside a bulk load means a write went round `Case.save`.
 """
 
 from __future__ import annotations
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 
-from cases.models import Case, OpenKey, OpenTally
+from cases.models import Case, CohortTally, HeldTally, OpenKey, OpenTally, State
+from core.tallies import Counts, Key, kept_tally, month_in_sql, rewrite_tally
 
 
 def counted_open_cases() -> dict[OpenKey, int]:
@@ -51,3 +54,54 @@ def rebuild_open_tally() -> int:
             for (unit, category), n in counted.items()
         )
     return wrong
+
+
+def counted_cohort() -> dict[Key, Counts]:
+    """CohortTally's rows counted from the cases: what it must hold."""
+    closed = Q(state=State.CLOSED)
+    pending = ~closed & ~Q(state=State.DEFERRED) & Q(deadline__isnull=False)
+    rows = (
+        Case.objects.filter(unit__isnull=False, first_dispatched_at__isnull=False)
+        .annotate(month_key=month_in_sql("first_dispatched_at"), deadline_key=month_in_sql("deadline"))
+        .values_list("unit_id", "month_key", "deadline_key")
+        .annotate(
+            n_dispatched=Count("*"),
+            n_closed=Count("id", filter=closed),
+            n_on_time=Count("id", filter=closed & Q(closed_on_time=True)),
+            n_back=Count("id", filter=Q(submit_count__gt=0)),
+            n_reworked=Count("id", filter=Q(rework_count__gt=0)),
+            n_extended=Count("id", filter=Q(extension_count__gt=0)),
+            n_pending=Count("id", filter=pending),
+        )
+        .order_by()
+    )
+    return {tuple(row[:3]): tuple(row[3:]) for row in rows}
+
+
+def counted_held() -> dict[Key, Counts]:
+    """HeldTally's rows counted from the cases."""
+    rows = (
+        Case.objects.filter(state__in=Case.UNIT_STATES, deadline__isnull=False)
+        .annotate(unit_key=Coalesce("unit_id", 0), deadline_key=month_in_sql("deadline"))
+        .values_list("unit_key", "deadline_key")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return {(unit, month): (n,) for unit, month, n in rows}
+
+
+def kept_cohort() -> dict[Key, Counts]:
+    return kept_tally(CohortTally, CohortTally.KEYS, CohortTally.COUNTERS)
+
+
+def kept_held() -> dict[Key, Counts]:
+    return kept_tally(HeldTally, HeldTally.KEYS, HeldTally.COUNTERS)
+
+
+def rebuild_case_tallies() -> int:
+    """Every tally the cases keep counted again and rewritten where wrong; returns how many counts were wrong."""
+    return (
+        rebuild_open_tally()
+        + rewrite_tally(CohortTally, CohortTally.KEYS, CohortTally.COUNTERS, counted_cohort)
+        + rewrite_tally(HeldTally, HeldTally.KEYS, HeldTally.COUNTERS, counted_held)
+    )

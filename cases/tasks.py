@@ -16,7 +16,7 @@ from cases.access import can_see_contact
 from cases.digest import send_daily_digests
 from cases.forms import list_from_query
 from cases.pressure import run_tick
-from cases.tally import rebuild_open_tally
+from cases.tally import rebuild_case_tallies
 from core import periodic
 from jobs.actions import run_job, step
 from jobs.models import GeneratedFile
@@ -42,7 +42,7 @@ TALLY_REPAIR_SECONDS = 24 * 3600
 
 @shared_task(name="cases.repair_open_tally")
 def repair_open_tally() -> str:
-    return f"open-case tally: {rebuild_open_tally()} counts corrected"
+    return f"case tallies (open, cohort, held): {rebuild_case_tallies()} counts corrected"
 
 
 periodic.register("cases-tally-repair", repair_open_tally, seconds=TALLY_REPAIR_SECONDS)

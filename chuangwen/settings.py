@@ -361,6 +361,8 @@ CELERY_TASK_ROUTES = {
     "notify.tasks.deliver_pending": {"queue": "notify"},
     "cases.tick": {"queue": "pressure"},
     "cases.repair_open_tally": {"queue": "pressure"},
+    "surveys.repair_answer_tally": {"queue": "pressure"},
+    "inspections.repair_visit_tally": {"queue": "pressure"},
     "materials.tick": {"queue": "pressure"},
     "jobs.tasks.sweep_jobs": {"queue": "pressure"},
     "portal.tasks.file_received_reports": {"queue": "default"},

@@ -22,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from cases.categories import CJT_214, load_categories
 from cases.models import Case, CaseCounter, CaseEvent, Category, CategoryKind, Priority, Source, State
-from cases.tally import rebuild_open_tally
+from cases.tally import rebuild_case_tallies
 from core.workcalendar import WorkCalendar
 from demo.addresses import PlateIndex
 from org.models import Grid, Person, Role, Unit, UnitKind
@@ -364,7 +364,7 @@ class CaseBuilder:
         stories = self.stories()
         self.write(stories)
         self.save_counters()
-        rebuild_open_tally()  # the rows were copied, not saved: the tally is counted from them
+        rebuild_case_tallies()  # the rows were copied, not saved: the tally is counted from them
         return len(stories)
 
     def write(self, stories: list[Story]) -> None:
@@ -487,7 +487,7 @@ def build_many_cases(
             builder.save_counters()
         added += len(stories)
         progress(added)
-    rebuild_open_tally()  # once at the end: a count per batch would read the growing table fifty times
+    rebuild_case_tallies()  # once at the end: a count per batch would read the growing table fifty times
     return added
 
 

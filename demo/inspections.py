@@ -12,7 +12,7 @@ from django.utils import timezone
 from shapely.geometry import Point
 
 from cases.models import Case, CaseCounter, CaseEvent, Source
-from cases.tally import rebuild_open_tally
+from cases.tally import rebuild_case_tallies
 from core.geo import distance_m, parse_boundary
 from demo.addresses import PlateIndex
 from demo.cases import CaseBuilder
@@ -21,6 +21,7 @@ from framework.queries import active_edition, checklist_for
 from inspections.actions import create_round, line_points
 from inspections.categories import categories_for
 from inspections.models import Finding, Round, RoundKind, Site, Verdict, Visit
+from inspections.tally import rebuild_visit_tally
 from org.models import Grid, Person, Role, Unit, UnitKind
 
 SEED = 55
@@ -313,7 +314,7 @@ def build_demo_history(now: dt.datetime | None = None) -> int:
     for story in stories:
         story.case.number = builder.cases.number(story.case.reported_at)
     Case.objects.bulk_create([s.case for s in stories], batch_size=1000)
-    rebuild_open_tally()  # bulk_create skips Case.save, which keeps the tally
+    rebuild_case_tallies()  # bulk_create skips Case.save, which keeps the tally
     CaseEvent.objects.bulk_create(
         [
             CaseEvent(
@@ -330,6 +331,7 @@ def build_demo_history(now: dt.datetime | None = None) -> int:
         finding.case_id = finding.case.pk if finding.case else None
     Finding.objects.bulk_create(findings, batch_size=2000)
     Visit.objects.bulk_update(visits, VISIT_FIELDS, batch_size=1000)
+    rebuild_visit_tally()  # bulk_update skips submit_visit, which keeps the tally
     return len(rounds)
 
 

@@ -23,6 +23,7 @@ from surveys.models import (
     Response,
     SurveyRun,
 )
+from surveys.tally import rebuild_answer_tally
 
 SEED = 88
 TZ = ZoneInfo("Asia/Shanghai")
@@ -187,6 +188,7 @@ def _fill(
         ],
         batch_size=5000,
     )
+    rebuild_answer_tally()  # bulk_create skips submit_response, which keeps the tally
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from inspections.access import can_inspect, can_manage_inspections
 from inspections.categories import categories_for
 from inspections.models import FAR_METRES, Finding, LineCategory, Round, Site, Verdict, Visit
 from inspections.queries import sample_sites, town_of
+from inspections.tally import count_round, count_visit
 from notify.actions import notify_people
 from org.access import require
 from org.models import Person, Unit
@@ -115,6 +116,7 @@ def publish_round(actor: Person, round_: Round) -> Round:
     if not round_.is_published():
         round_.published_at = timezone.now()
         round_.save(update_fields=["published_at"])
+        count_round(round_)  # a 暗访's inspections count for scores from now on
         opened = Finding.objects.filter(visit__round=round_, case__isnull=False).values("case")
         reveal_covert_cases(Case.objects.filter(pk__in=opened))
     return round_
@@ -207,6 +209,7 @@ def submit_visit(
     visit.status, visit.submitted_at = Visit.Status.SUBMITTED, timezone.now()
     visit.client_id = client_id[:40]
     visit.save()
+    count_visit(visit)  # the period facts the score sheets and the 大屏 read
     return visit
 
 

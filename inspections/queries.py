@@ -6,15 +6,26 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from cases.models import Case
+from core.tallies import months_between
 from framework.models import SiteType
-from inspections.models import Finding, Round, Site, Verdict, Visit
+from inspections.models import (
+    RATE_PLACES,
+    Finding,
+    Round,
+    Site,
+    Verdict,
+    Visit,
+    VisitTally,
+    counted_visits,
+    visit_rows,
+)
 from org.models import Person, Unit, UnitKind
 
 
@@ -222,3 +233,25 @@ def sites_per_town(sites: QuerySet[Site]) -> list[dict]:
         .annotate(n=Count("id"))
         .order_by("town__path")
     )
+
+
+def period_visit_sums(start: datetime, end: datetime) -> dict[tuple[int, int], tuple[int, Decimal]]:
+    """(site's town id, keeper id) → (counted inspections, Σ 得分率) of those submitted in [start, end): the field
+    component's facts. Read from the kept tally (inspections.models.VisitTally) when the period is whole months, as
+    every period is; otherwise counted from the inspections."""
+    months = months_between(start, end)
+    if months is None:
+        rows = visit_rows(counted_visits().filter(submitted_at__gte=start, submitted_at__lt=end))
+        sums: dict[tuple[int, int], tuple[int, int]] = {}
+        for (town, keeper, _month), (n, units) in rows.items():
+            before_n, before_units = sums.get((town, keeper), (0, 0))
+            sums[(town, keeper)] = (before_n + n, before_units + units)
+        pairs = [(town, keeper, n, units) for (town, keeper), (n, units) in sums.items()]
+    else:
+        pairs = list(
+            VisitTally.objects.filter(month__gte=months[0], month__lt=months[1])
+            .values_list("town_key", "keeper_key")
+            .annotate(n=Sum("visits"), units=Sum("rate_units"))
+            .order_by()
+        )
+    return {(town, keeper): (n, Decimal(units).scaleb(-RATE_PLACES)) for town, keeper, n, units in pairs if n}

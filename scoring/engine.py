@@ -12,18 +12,17 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cases.queries import unit_metrics
+from cases.queries import cohort_metrics
 from core.models import Period
-from core.periods import in_period, period_bounds
-from inspections.models import Round, Visit
+from core.periods import period_bounds
+from inspections.queries import period_visit_sums
 from materials.models import MaterialRequest, RequestState, submitted_late
 from org.models import Unit, UnitKind
 from scoring.models import Adjustment, Component, ComponentKind, Scheme
-from surveys.models import Answer
+from surveys.queries import period_answers
 
 CENT = Decimal("0.01")
 
@@ -117,45 +116,25 @@ class PeriodFacts:
         return self._units
 
     def case_metrics(self) -> dict:
-        """unit id → cases.queries.UnitMetrics of the cases first dispatched in the period (a redispatch does not move them)."""
+        """unit id → cases.queries.UnitMetrics of the cases first dispatched in the period (a redispatch does not
+        move them), from the kept cohort (cases.models.CohortTally)."""
         if self._metrics is None:
-            self._metrics = {m.unit_id: m for m in unit_metrics(*period_bounds(self.period))}
+            self._metrics = {m.unit_id: m for m in cohort_metrics(*period_bounds(self.period))}
         return self._metrics
 
     def survey_rows(self) -> list[dict]:
         """Valid and favourable answers per (town, question) of the period's unscreened responses, with the
-        question's target: what the survey component and the 大屏's survey panel both read."""
+        question's target: what the survey component and the 大屏's survey panel both read, from the kept tally
+        (surveys.models.AnswerTally)."""
         if self._surveys is None:
-            self._surveys = list(
-                Answer.objects.filter(
-                    favourable__isnull=False,
-                    response__screen_reason="",
-                    **in_period(self.period, "response__submitted_at"),
-                )
-                .values("response__town", "question", "question__target_rate")
-                .annotate(valid=Count("id"), favourable=Count("id", filter=Q(favourable=True)))
-                .order_by()
-            )
+            self._surveys = period_answers(*period_bounds(self.period))
         return self._surveys
 
     def visit_sums(self) -> dict[tuple[int, int], tuple[int, Decimal]]:
-        """(site's town id, keeper id) → (inspections, Σ 得分率) of the period's counted inspections."""
+        """(site's town id, keeper id) → (inspections, Σ 得分率) of the period's counted inspections, from the kept
+        tally (inspections.models.VisitTally)."""
         if self._visits is None:
-            period = self.period
-            rate = ExpressionWrapper(
-                F("points_kept") * Decimal("1.0") / F("points_at_stake"),
-                output_field=DecimalField(max_digits=20, decimal_places=12),
-            )
-            rows = (
-                counted_visits()
-                .filter(**in_period(period, "submitted_at"))
-                .values("site__town", "site__keeper")
-                .annotate(n=Count("id"), total=Sum(rate))
-                .order_by()
-            )
-            self._visits = {
-                (r["site__town"], r["site__keeper"]): (r["n"], Decimal(str(r["total"]))) for r in rows
-            }
+            self._visits = period_visit_sums(*period_bounds(self.period))
         return self._visits
 
 
@@ -253,13 +232,6 @@ def rectification_scores(
             },
         )
     return scores
-
-
-def counted_visits():
-    """The visits that count for scores: submitted with points at stake; 暗访 rounds only once published."""
-    return Visit.objects.filter(status=Visit.Status.SUBMITTED, points_at_stake__gt=0).exclude(
-        round__kind__in=Round.HIDDEN_KINDS, round__published_at__isnull=True
-    )
 
 
 def field_owners(units: list[Unit], facts: PeriodFacts) -> Callable[[int | None, int | None], set[int]]:

@@ -1,6 +1,6 @@
 """谁丢分谁负责: where a period's points were lost, each figure a SQL GROUP BY over the facts behind it.
 
-Field losses are the failed lines of the inspections that count for scores (scoring.engine.counted_visits): a
+Field losses are the failed lines of the inspections that count for scores (inspections.models.counted_visits): a
 failed line loses the points it put at stake. Survey losses are the questions whose favourable rate is below
 target. Rectification losses come from the live score sheet. Everything a unit person sees is scoped to the sites
 in or kept by their units (inspections.access.sites_for) and the responses of their units.
@@ -22,10 +22,9 @@ from core.models import Period
 from core.periods import in_period
 from framework.models import CheckItem, Criterion, SiteType
 from inspections.access import sites_for
-from inspections.models import Finding, Site, Verdict
+from inspections.models import Finding, Site, Verdict, counted_visits
 from org.access import sees_everything
 from org.models import Person, Unit
-from scoring.engine import counted_visits
 from surveys.models import Answer
 
 # The filters a facts list accepts, each the lookup on Finding it filters by (a figure's link carries one or two).

@@ -31,9 +31,8 @@ from core.periods import in_period
 from framework import scoring as rules
 from framework.models import Criterion, Edition, RuleKind
 from framework.rules import tiers
-from inspections.models import Finding, Verdict
+from inspections.models import Finding, Verdict, counted_visits
 from materials.queries import criterion_attainment
-from scoring.engine import counted_visits
 from surveys.models import Answer
 
 SCORED_RULES = {RuleKind.DEDUCTION, RuleKind.GRADED, RuleKind.PASS_FAIL}

@@ -22,6 +22,7 @@ from org.access import require
 from org.models import Person, Unit, UnitKind
 from surveys.access import can_enter_responses, can_manage_surveys
 from surveys.models import Answer, Channel, Question, Questionnaire, Quota, Response, SurveyRun
+from surveys.tally import count_response
 from surveys.tasks import make_run_export
 
 
@@ -207,9 +208,10 @@ def _record(run, questionnaire, submission, channel, actor, device_hash, origin_
             run=run, unit=submission.unit, answers_digest=digest
         ).exists(),
     )
-    Answer.objects.bulk_create(
+    answers = Answer.objects.bulk_create(
         [_answer(response, question, submission.answers.get(question.pk)) for question in questions]
     )
+    count_response(response, answers)  # the period facts the score sheets and the 大屏 read
     return response
 
 

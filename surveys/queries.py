@@ -6,11 +6,12 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from core.tallies import months_between
 from org.models import Person, Unit, UnitKind
-from surveys.models import Answer, Question, Questionnaire, Quota, Response, SurveyRun
+from surveys.models import Answer, AnswerTally, Question, Questionnaire, Quota, Response, SurveyRun
 from surveys.rates import Rate
 
 # What a rate can be grouped by, and the response field behind each grouping.
@@ -195,3 +196,46 @@ def quota_by_community(run: SurveyRun, communities: QuerySet[Unit]) -> dict[int,
                 "target": row.quota.target,
             }
     return found
+
+
+def period_answers(start: dt.datetime, end: dt.datetime) -> list[dict]:
+    """Valid and favourable answers per (town, question) of the responses submitted in [start, end) and not
+    screened out, with the question's target: the survey component's facts and the 大屏's survey panel. Read from
+    the kept tally (surveys.models.AnswerTally: towns × questions × months rows) when the period is whole months,
+    as every period is; otherwise counted from the answers."""
+    months = months_between(start, end)
+    if months is None:
+        return counted_period_answers(start, end)
+    kept = (
+        AnswerTally.objects.filter(month__gte=months[0], month__lt=months[1])
+        .values_list("town_key", "question_key")
+        .annotate(valid=Sum("valid"), favourable=Sum("favourable"))
+        .order_by()
+    )
+    rows = [row for row in kept if row[2]]
+    targets = dict(Question.objects.filter(pk__in={row[1] for row in rows}).values_list("pk", "target_rate"))
+    return [
+        {
+            "response__town": town or None,
+            "question": question,
+            "question__target_rate": targets[question],
+            "valid": valid,
+            "favourable": favourable,
+        }
+        for town, question, valid, favourable in rows
+    ]
+
+
+def counted_period_answers(start: dt.datetime, end: dt.datetime) -> list[dict]:
+    """`period_answers` counted from the answers themselves (a hash join of the period's answers and responses)."""
+    return list(
+        Answer.objects.filter(
+            favourable__isnull=False,
+            response__screen_reason="",
+            response__submitted_at__gte=start,
+            response__submitted_at__lt=end,
+        )
+        .values("response__town", "question", "question__target_rate")
+        .annotate(valid=Count("id"), favourable=Count("id", filter=Q(favourable=True)))
+        .order_by()
+    )

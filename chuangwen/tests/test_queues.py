@@ -29,6 +29,8 @@ QUEUE_OF = {
     "notify.tasks.deliver_pending": "notify",
     "cases.tick": "pressure",
     "cases.repair_open_tally": "pressure",
+    "surveys.repair_answer_tally": "pressure",
+    "inspections.repair_visit_tally": "pressure",
     "materials.tick": "pressure",
     "jobs.tasks.sweep_jobs": "pressure",
     "portal.tasks.file_received_reports": "default",

@@ -17,6 +17,7 @@ from scoring import actions
 from scoring.engine import SOURCES, UnitScore, compute_sheet, rank
 from scoring.models import Adjustment, ComponentKind
 from surveys.models import Answer, Channel, Question, Questionnaire, Response, SurveyRun
+from surveys.tally import rebuild_answer_tally
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -54,6 +55,7 @@ def _answers(
         Answer.objects.create(
             response=response, question=question, choices=["A" if value else "B"], favourable=value
         )
+    rebuild_answer_tally()  # written round submit_response, which keeps the period facts
 
 
 @pytest.fixture

@@ -68,7 +68,8 @@ def facts(county, period, make_site, inspect):
     inspect({a1: ["fail", "pass", "pass"]})
     from_line = Finding.objects.get(verdict="fail").case
     assert from_line is not None
-    Case.objects.filter(pk=from_line.pk).update(deadline=dt.datetime(2026, 6, 25, tzinfo=dt.UTC))
+    from_line.deadline = dt.datetime(2026, 6, 25, tzinfo=dt.UTC)
+    from_line.save(update_fields=["deadline"])  # through save, which keeps the period facts
     return {"overdue": overdue, "on_time": on_time, "from_line": from_line}
 
 
