@@ -16,6 +16,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from core.markup import escaped
 from core.processcopy import ProcessCopy
 
 F = TypeVar("F", bound=forms.Field)
@@ -83,7 +84,7 @@ class FastSelect(forms.Select):
         # Select.optgroups and create_option made a dict per option; this walks the choices once, as they do: an
         # option is selected when its value is among the field's, the first such one only.
         chosen = set(self.format_value(value))
-        parts = [f'<select name="{conditional_escape(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>']
+        parts = [f'<select name="{escaped(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>']
         found = False
         for group_value, group_label in self.choices:
             if isinstance(group_label, list | tuple):
@@ -91,14 +92,14 @@ class FastSelect(forms.Select):
             else:
                 group, options = None, [(group_value, group_label)]
             if group:
-                parts.append(f'\n  <optgroup label="{conditional_escape(group)}">')
+                parts.append(f'\n  <optgroup label="{escaped(group)}">')
             for option_value, label in options:
                 text = "" if option_value is None else str(option_value)
                 selected = not found and text in chosen
                 found |= selected
                 parts.append(
-                    f'\n  <option value="{conditional_escape(text)}"{" selected" if selected else ""}>'
-                    f"{conditional_escape(label)}</option>\n"  # the option template's last line break
+                    f'\n  <option value="{escaped(text)}"{" selected" if selected else ""}>'
+                    f"{escaped(label)}</option>\n"  # the option template's last line break
                 )
             if group:
                 parts.append("\n  </optgroup>")
