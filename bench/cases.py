@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from bench.measure import Figures, copy_rows, demo_county, interleaved, timed
-from cases.models import Case, Category, CohortTally, HeldTally, OpenTally, Source, State
+from cases.models import Case, Category, CohortTally, HeldTally, HistoryTally, OpenTally, Source, State
 from cases.queries import unit_metrics
 from cases.tally import rebuild_case_tallies
 from org.models import Unit, UnitKind
@@ -204,7 +204,7 @@ def _empty_cases() -> None:
     """Leave the case tables as a new database has them. A DELETE would leave a million dead rows behind, which
     PostgreSQL's plans and scans still pay for until a vacuum: the "empty" page would then be measured slow."""
     tables = ["cases_casephoto", "cases_caseevent", "cases_case"] + [
-        m._meta.db_table for m in (OpenTally, CohortTally, HeldTally)
+        m._meta.db_table for m in (OpenTally, CohortTally, HeldTally, HistoryTally)
     ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -60,6 +60,7 @@ FACT_TABLES = (
     "cases_opentally",
     "cases_cohorttally",
     "cases_heldtally",
+    "cases_historytally",
     "surveys_answertally",
     "inspections_visittally",
 )

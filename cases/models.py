@@ -630,8 +630,14 @@ class Case(Versioned):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         with transaction.atomic(savepoint=False):
             before = self._facts_in_database() if self._stored == UNREAD else self._stored
+            steps = list(
+                CaseEvent.objects.filter(case=self, action__in=COUNTED_STEPS).values_list(
+                    "action", "unit_id", "at"
+                )
+            )
             deleted = super().delete(*args, **kwargs)
             shift_case_tallies(before, None)
+            shift_history_tally(steps, [])  # its history rows went with it
         return deleted
 
     def _facts_in_database(self) -> CaseFacts | None:
@@ -720,8 +726,16 @@ class CasePhoto(models.Model):
         return f"{self.case} {self.kind}"
 
 
+# What the history tally counts of a history row: (action, unit id, at); UNREAD_STEP for a row read without them.
+HistoryKey = tuple[str, int | None, dt.datetime]
+UNREAD_STEP: HistoryKey = ("", -1, dt.datetime.min.replace(tzinfo=dt.UTC))
+
+
 class CaseEvent(Event):
     """One thing that happened to a case. Timelines, SLA figures and some metrics are queries over this table."""
+
+    # The row as the database has it, for HistoryTally (set when read and when saved).
+    _stored: HistoryKey | None = UNREAD_STEP
 
     class Action(models.TextChoices):
         REPORT = "report", pgettext_lazy("case step", "Reported")
@@ -761,6 +775,96 @@ class CaseEvent(Event):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> CaseEvent:
+        event = super().from_db(db, field_names, values)
+        loaded = event.__dict__.keys()
+        event._stored = event.history_key() if {"action", "unit_id", "at"} <= loaded else UNREAD_STEP
+        return event
+
+    def history_key(self) -> HistoryKey:
+        return self.action, self.unit_id, self.at
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Write the row and, in the same transaction, move it in the history tally (HistoryTally) when it is a step
+        the cohort metrics count."""
+        with transaction.atomic(savepoint=False):
+            before = None if self._state.adding else self._stored
+            if before == UNREAD_STEP:
+                before = (
+                    CaseEvent.objects.select_for_update()
+                    .filter(pk=self.pk)
+                    .values_list("action", "unit_id", "at")
+                    .first()
+                )
+            super().save(*args, **kwargs)
+            after = self.history_key()
+            fields = kwargs.get("update_fields")
+            if before is not None and fields is not None:
+                named = {name.removesuffix("_id") for name in fields}
+                after = tuple(  # type: ignore[assignment]
+                    new if name in named else old
+                    for name, new, old in zip(("action", "unit", "at"), after, before, strict=True)
+                )
+            shift_history_tally([before] if before else [], [after])
+        self._stored = after
+
+
+# The history steps the cohort metrics count (UnitMetrics.dispatches, returns, urged, supervised), in that order.
+COUNTED_STEPS = (
+    CaseEvent.Action.DISPATCH,
+    CaseEvent.Action.RETURN,
+    CaseEvent.Action.URGE,
+    CaseEvent.Action.SUPERVISE,
+)
+
+
+class HistoryTally(models.Model):
+    """The cohort metrics' history counts (DESIGN §5: dispatch steps to a unit, returns by it, 催办 and 领导督办 of its
+    cases) per unit and month of the step, so a period's metrics read a few hundred rows instead of the period's
+    history (several rows a case). Kept by `CaseEvent.save` (every step of the loop writes its row through it) and
+    `Case.delete` (its rows go with it); what writes history rows otherwise (the demo's and the benchmarks' bulk
+    loads; the filing statement and the pressure job write only steps this does not count) calls
+    `cases.tally.rebuild_case_tallies()` after, as the nightly repair does."""
+
+    unit_key = models.BigIntegerField()  # org.Unit id, 0: none
+    month = models.DateField()  # first day of the (local) month of the step
+    dispatches = models.IntegerField(default=0)
+    returns = models.IntegerField(default=0)
+    urged = models.IntegerField(default=0)
+    supervised = models.IntegerField(default=0)
+
+    KEYS: ClassVar[tuple[str, ...]] = ("unit_key", "month")
+    COUNTERS: ClassVar[tuple[str, ...]] = ("dispatches", "returns", "urged", "supervised")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit_key", "month"], name="historytally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_key}/{self.month}: {self.dispatches}"
+
+
+def history_row(key: HistoryKey) -> tuple[tuple, tuple] | None:
+    """(key, counts) of a history row in HistoryTally; None for a step it does not count."""
+    action, unit, at = key
+    if action not in COUNTED_STEPS:
+        return None
+    counts = tuple(int(action == step) for step in COUNTED_STEPS)
+    return (unit or 0, month_of(at)), counts
+
+
+def shift_history_tally(before: Iterable[HistoryKey], after: Iterable[HistoryKey]) -> None:
+    """Take history rows (as they were) out of HistoryTally and put rows (as written) in, in one statement."""
+    parts = []
+    for keys, sign in ((before, -1), (after, 1)):
+        for key in keys:
+            found = history_row(key)
+            if found is not None:
+                parts.append((*found, sign))
+    moves = merge_moves(parts)
+    if any(any(counts) for counts in moves.values()):
+        add_to_tally(HistoryTally, HistoryTally.KEYS, HistoryTally.COUNTERS, moves)
 
 
 # --- The case loop as data (DESIGN.md §4) -------------------------------------------------------------

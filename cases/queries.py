@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.access import cases_for
-from cases.models import Case, CaseEvent, CohortTally, HeldTally, OpenTally, State, overdue_q
+from cases.models import Case, CaseEvent, CohortTally, HeldTally, HistoryTally, OpenTally, State, overdue_q
 from core.counting import CappedCount, capped_counts
 from core.geo import degree_box, distance_m
 from core.tallies import NO_DATE, month_of, month_start, months_between
@@ -419,12 +419,12 @@ def unit_metrics(
             avg_handling_hours=Avg("handling_hours", filter=closed),
         )
     )
-    return _with_history(rows, start, end, units)
+    return _with_history(rows, _history_rows(start, end, units))
 
 
 def cohort_metrics(start: dt.datetime, end: dt.datetime) -> list[UnitMetrics]:
-    """`unit_metrics` of every unit from the kept cohort (cases.models.CohortTally): a few hundred rows for a
-    period, however many cases it holds; the history's counts as there. The same numbers but the mean handling
+    """`unit_metrics` of every unit from the kept cohort and history (cases.models.CohortTally, HistoryTally): a
+    few hundred rows for a period, however many cases and steps it holds. The same numbers but the mean handling
     time, which is not kept (None: the score sheets and the 大屏 do not show it; the metrics page reads
     `unit_metrics`). A period that is not whole months is counted from the cases."""
     months = months_between(start, end)
@@ -470,13 +470,27 @@ def cohort_metrics(start: dt.datetime, end: dt.datetime) -> list[UnitMetrics]:
         unit = row.pop("unit_key")
         late = row.pop("late") or 0
         cohort.append({"unit_id": unit, "due": row["closed"] + late + recent.get(unit, 0), **row})
-    return _with_history(cohort, start, end, None)
+    steps = (
+        HistoryTally.objects.filter(month__gte=first, month__lt=after)
+        .values("unit_key")
+        .annotate(
+            dispatches=Sum("dispatches"),
+            returns=Sum("returns"),
+            urged=Sum("urged"),
+            supervised=Sum("supervised"),
+        )
+        .order_by()
+    )
+    history = [
+        {"unit_id": row["unit_key"] or None, **{name: row[name] for name in HistoryTally.COUNTERS}}
+        for row in steps
+        if any(row[name] for name in HistoryTally.COUNTERS)
+    ]
+    return _with_history(cohort, history)
 
 
-def _with_history(
-    rows: list[dict], start: dt.datetime, end: dt.datetime, units: QuerySet[Unit] | None
-) -> list[UnitMetrics]:
-    """The cohort's counts per unit with the history's (dispatch steps, returns, 催办, 领导督办) and the names."""
+def _history_rows(start: dt.datetime, end: dt.datetime, units: QuerySet[Unit] | None) -> list[dict]:
+    """The history's counts per unit in [start, end): dispatch steps to it, returns by it, 催办, 领导督办."""
     events = CaseEvent.objects.filter(
         at__gte=start,
         at__lt=end,
@@ -489,7 +503,7 @@ def _with_history(
     )
     if units is not None:
         events = events.filter(unit__in=units)
-    event_rows = list(
+    return list(
         events.values("unit_id").annotate(
             dispatches=Count("id", filter=Q(action=CaseEvent.Action.DISPATCH)),
             returns=Count("id", filter=Q(action=CaseEvent.Action.RETURN)),
@@ -497,6 +511,10 @@ def _with_history(
             supervised=Count("id", filter=Q(action=CaseEvent.Action.SUPERVISE)),
         )
     )
+
+
+def _with_history(rows: list[dict], event_rows: list[dict]) -> list[UnitMetrics]:
+    """The cohort's counts per unit with the history's (dispatch steps, returns, 催办, 领导督办) and the names."""
     ids = {row["unit_id"] for row in rows} | {row["unit_id"] for row in event_rows}
     # Every unit's name (a few hundred rows) rather than a list of ids: psycopg spends longer quoting a hundred
     # ids into the SQL than the database takes to read the whole table.

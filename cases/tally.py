@@ -1,5 +1,5 @@
 """The repair of the tallies the cases keep: counted again from the cases (cases.models.OpenTally, CohortTally and
-HeldTally say how they are kept).
+HeldTally, HistoryTally say how they are kept).
 
 Every write through the ORM keeps them (`Case.save`, `Case.delete`, the filing statement); what skips them, the
 bulk loads of the demo and the benchmarks (bulk_create, COPY, generated SQL, `QuerySet.update`), calls
@@ -13,7 +13,17 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 
-from cases.models import Case, CohortTally, HeldTally, OpenKey, OpenTally, State
+from cases.models import (
+    COUNTED_STEPS,
+    Case,
+    CaseEvent,
+    CohortTally,
+    HeldTally,
+    HistoryTally,
+    OpenKey,
+    OpenTally,
+    State,
+)
 from core.tallies import Counts, Key, kept_tally, month_in_sql, rewrite_tally
 
 
@@ -90,6 +100,28 @@ def counted_held() -> dict[Key, Counts]:
     return {(unit, month): (n,) for unit, month, n in rows}
 
 
+def counted_history() -> dict[Key, Counts]:
+    """HistoryTally's rows counted from the history."""
+    dispatch, back, urge, supervise = COUNTED_STEPS
+    rows = (
+        CaseEvent.objects.filter(action__in=COUNTED_STEPS)
+        .annotate(unit_key=Coalesce("unit_id", 0), month_key=month_in_sql("at"))
+        .values_list("unit_key", "month_key")
+        .annotate(
+            n_dispatches=Count("id", filter=Q(action=dispatch)),
+            n_returns=Count("id", filter=Q(action=back)),
+            n_urged=Count("id", filter=Q(action=urge)),
+            n_supervised=Count("id", filter=Q(action=supervise)),
+        )
+        .order_by()
+    )
+    return {tuple(row[:2]): tuple(row[2:]) for row in rows}
+
+
+def kept_history() -> dict[Key, Counts]:
+    return kept_tally(HistoryTally, HistoryTally.KEYS, HistoryTally.COUNTERS)
+
+
 def kept_cohort() -> dict[Key, Counts]:
     return kept_tally(CohortTally, CohortTally.KEYS, CohortTally.COUNTERS)
 
@@ -104,4 +136,5 @@ def rebuild_case_tallies() -> int:
         rebuild_open_tally()
         + rewrite_tally(CohortTally, CohortTally.KEYS, CohortTally.COUNTERS, counted_cohort)
         + rewrite_tally(HeldTally, HeldTally.KEYS, HeldTally.COUNTERS, counted_held)
+        + rewrite_tally(HistoryTally, HistoryTally.KEYS, HistoryTally.COUNTERS, counted_history)
     )

@@ -42,7 +42,7 @@ TALLY_REPAIR_SECONDS = 24 * 3600
 
 @shared_task(name="cases.repair_open_tally")
 def repair_open_tally() -> str:
-    return f"case tallies (open, cohort, held): {rebuild_case_tallies()} counts corrected"
+    return f"case tallies (open, cohort, held, history): {rebuild_case_tallies()} counts corrected"
 
 
 periodic.register("cases-tally-repair", repair_open_tally, seconds=TALLY_REPAIR_SECONDS)

@@ -314,7 +314,6 @@ def build_demo_history(now: dt.datetime | None = None) -> int:
     for story in stories:
         story.case.number = builder.cases.number(story.case.reported_at)
     Case.objects.bulk_create([s.case for s in stories], batch_size=1000)
-    rebuild_case_tallies()  # bulk_create skips Case.save, which keeps the tally
     CaseEvent.objects.bulk_create(
         [
             CaseEvent(
@@ -325,6 +324,7 @@ def build_demo_history(now: dt.datetime | None = None) -> int:
         ],
         batch_size=2000,
     )
+    rebuild_case_tallies()  # bulk_create skips Case.save and CaseEvent.save, which keep the tallies
     for year, last in builder.cases.sequence.items():
         CaseCounter.objects.update_or_create(year=year, defaults={"last": last})
     for finding in findings:

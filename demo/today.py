@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import random
 
+from auditlog.context import disable_auditlog
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -125,12 +126,13 @@ class TodayBuilder:
         case = self.dispatched(unit, self.now + dt.timedelta(days=1))
         case = case_actions.start_rectifying(handler, case)
         dispatched_at = self.now - dt.timedelta(days=4)
-        Case.objects.filter(pk=case.pk).update(
-            dispatched_at=dispatched_at,
-            first_dispatched_at=dispatched_at,
-            reported_at=dispatched_at - dt.timedelta(hours=2),
-            deadline=self.now - dt.timedelta(days=2),
-        )
+        case.dispatched_at = case.first_dispatched_at = dispatched_at
+        case.reported_at = dispatched_at - dt.timedelta(hours=2)
+        case.deadline = self.now - dt.timedelta(days=2)
+        # Through save, so the cohort and held-case tallies follow the backdated dispatch and deadline (the demo's
+        # staging, not a change anyone made: no audit entry).
+        with disable_auditlog():
+            case.save(update_fields=["dispatched_at", "first_dispatched_at", "reported_at", "deadline"])
         for event in case.events.all():
             if event.action == CaseEvent.Action.REPORT:
                 event.at = dispatched_at - dt.timedelta(hours=2)

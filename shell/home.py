@@ -18,6 +18,7 @@ from cases.queries import (
     QUEUE_LABELS,
     office_queues,
     overdue_by_town,
+    overdue_by_unit,
     overdue_q,
     queue_counts,
     unit_metrics,
@@ -34,7 +35,7 @@ from materials.access import can_see_overview, requests_for
 from materials.queries import office_cards
 from org.models import Person, Role, Unit, UnitKind
 from scoring.access import publications_for
-from scoring.engine import compute_sheet
+from scoring.engine import PeriodFacts, compute_sheet
 from scoring.queries import latest_publications, live_scheme
 from surveys.access import runs_for
 from surveys.models import SurveyRun
@@ -107,17 +108,19 @@ def _leader_brief(list_size: int = 3) -> dict:
 
     All figures are live (computed from the facts), so they can differ from the last published sheet.
     """
-    brief: dict = {"overdue": Case.objects.filter(overdue_q()).count()}
+    # The kept held cases and this month's down their index (cases.queries.overdue_by_unit), as the 大屏 counts.
+    brief: dict = {"overdue": sum(overdue_by_unit().values())}
     brief["overdue_towns"] = overdue_by_town(list_size)
     scheme = live_scheme(UnitKind.TOWN)
     if scheme is not None:
-        sheet = compute_sheet(scheme)
+        facts = PeriodFacts(scheme.period)  # the period facts the sheet and the rates below share
+        sheet = compute_sheet(scheme, facts)
         brief["scheme"] = scheme
         brief["top"] = sheet[:list_size]
         brief["bottom"] = list(reversed(sheet[-list_size:])) if len(sheet) > list_size else []
         if scheme.target_total is not None:
             brief["below_target"] = sum(1 for row in sheet if row.total < scheme.target_total)
-        metrics = unit_metrics(*period_bounds(scheme.period))
+        metrics = facts.case_metrics().values()
         due = sum(m.due for m in metrics)
         brief["due"] = due
         brief["close_rate"] = sum(m.closed for m in metrics) / due if due else None

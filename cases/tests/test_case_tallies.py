@@ -22,9 +22,11 @@ from cases.queries import cohort_metrics, overdue_by_unit, unit_metrics
 from cases.tally import (
     counted_cohort,
     counted_held,
+    counted_history,
     counted_open_cases,
     kept_cohort,
     kept_held,
+    kept_history,
     kept_open_cases,
     rebuild_case_tallies,
 )
@@ -39,6 +41,7 @@ def assert_tallies_are_counts() -> None:
     assert kept_open_cases() == counted_open_cases()
     assert kept_cohort() == counted_cohort()
     assert kept_held() == counted_held()
+    assert kept_history() == counted_history()
 
 
 def _plain(metrics) -> list[dict]:

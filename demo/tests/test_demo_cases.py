@@ -12,9 +12,18 @@ from django.db.models import Count, Min
 from cases.categories import load_categories
 from cases.models import Case, CaseEvent, State
 from cases.queries import overdue_q, unit_metrics
-from cases.tally import counted_open_cases, kept_open_cases
+from cases.tally import (
+    counted_cohort,
+    counted_held,
+    counted_open_cases,
+    kept_cohort,
+    kept_held,
+    kept_open_cases,
+)
 from demo.cases import CaseBuilder, build_demo_cases
+from inspections.tally import counted_visit_tally, kept_visits
 from portal.models import CitizenReport, PointsAward
+from surveys.tally import counted_answers, kept_answers
 
 
 @pytest.fixture
@@ -30,6 +39,9 @@ def test_it_has_thousands_of_cases_in_every_part_of_the_loop(demo):
     assert Case.objects.filter(overdue_q()).count() >= 20
     assert Case.objects.filter(rework_count__gt=0).count() >= 50
     assert kept_open_cases() == counted_open_cases()  # the 大屏 reads the tally the bulk load counted
+    # and the period facts the score sheets read, which the loads and today's staging keep or rebuild
+    assert kept_cohort() == counted_cohort() and kept_held() == counted_held()
+    assert kept_answers() == counted_answers() and kept_visits() == counted_visit_tally()
     assert (
         Case.objects.filter(return_count__gt=0).exists()
         and Case.objects.filter(extension_count__gt=0).exists()

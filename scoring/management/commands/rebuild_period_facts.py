@@ -8,7 +8,7 @@ from surveys.tally import rebuild_answer_tally
 class Command(BaseCommand):
     help = (
         "Count the period facts the score sheets and the 大屏 read again and rewrite their kept tallies where they "
-        "are wrong: the cases' (open cases, the cohort, the cases units hold), the survey answers', the "
+        "are wrong: the cases' (open cases, the cohort, the cases units hold, the history's counts), the survey answers', the "
         "inspections'. After a bulk load that skipped the writes that keep them; each also runs nightly. Prints "
         "how many counts were wrong in each."
     )
