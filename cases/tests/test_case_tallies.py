@@ -161,3 +161,20 @@ def test_a_rebuild_puts_right_what_went_round_the_steps(county, new_case):
     assert_tallies_are_counts()
     assert rebuild_case_tallies() == 0
     assert HeldTally.objects.exists() and CohortTally.objects.exists()
+
+
+def test_the_history_tally_follows_a_moved_step_and_a_deleted_case(county, new_case):
+    """A history row saved again with another time (the demo's staging) moves to that month; a case deleted takes
+    its counted steps with it."""
+    admin = county.office_admin
+    case = actions.dispatch_case(admin, new_case(), unit=county.town_a)
+    actions.urge_case(admin, case)
+    assert kept_history() == counted_history() != {}
+    step = CaseEvent.objects.get(case=case, action=CaseEvent.Action.DISPATCH)
+    step.at -= dt.timedelta(days=62)
+    step.save(update_fields=["at"])
+    assert kept_history() == counted_history()
+    assert len(kept_history()) == 2  # the dispatch two months back, the urge now
+    Case.objects.get(pk=case.pk).delete()
+    assert kept_history() == counted_history() == {}
+    assert_tallies_are_counts()
