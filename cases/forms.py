@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Category, Priority, Source, State
 from cases.queries import FilteredList, filtered_list
-from core.forms import DateField, DateTimeField, StyledFormMixin, form_field
+from core.forms import DateField, DateTimeField, StyledFormMixin, form_field, hold_as
 from core.geo import gcj02_to_wgs84
-from org.access import grids_for, visible_units
+from org.access import grids_for, scope_of, visible_units
 from org.forms import UnitChoiceField
 from org.models import Grid, Person, Unit, UnitKind
 
@@ -239,12 +239,20 @@ class CaseFilterForm(StyledFormMixin, forms.Form):
         label=_("Reported until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, units: QuerySet[Unit], grids: QuerySet[Grid], **kwargs) -> None:
+    def __init__(
+        self, *args, units: QuerySet[Unit], grids: QuerySet[Grid], scope: str | None = None, **kwargs
+    ) -> None:
+        """`units` and `grids` are those the person may see; `scope` (org.access.scope_of), when given, is what
+        they were made from, and the pickers' options are held under it (core.forms.hold_as)."""
         super().__init__(*args, **kwargs)
         form_field(self, "unit", forms.ModelChoiceField).queryset = units.order_by("path")
         form_field(self, "grid", forms.ModelChoiceField).queryset = (
             grids.select_related(None).only("id", "code", "name").order_by("code")
         )
+        hold_as(self.fields["category"], "case-filter:categories")  # the same list for everyone
+        if scope is not None:
+            hold_as(self.fields["unit"], ("case-filter:units", scope))
+            hold_as(self.fields["grid"], ("case-filter:grids", scope))
         self.fields["q"].widget.attrs["placeholder"] = _("Number, description or address")
         for name in ("unit", "category", "grid"):
             form_field(self, name, forms.ModelChoiceField).empty_label = _("All")
@@ -259,7 +267,9 @@ def list_from_query(
 ) -> tuple[CaseFilterForm, FilteredList]:
     """The filter form and the list it chooses, from a list page's query string (a background export keeps that
     string and rebuilds its list here too)."""
-    form = CaseFilterForm(params or None, units=visible_units(person), grids=grids_for(person))
+    form = CaseFilterForm(
+        params or None, units=visible_units(person), grids=grids_for(person), scope=scope_of(person)
+    )
     first_visit = default_queue and not params
     return form, filtered_list(person, form.filters(), params.get("queue", ""), default_queue=first_visit)
 

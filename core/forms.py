@@ -4,6 +4,7 @@ dates a person can mean, and the option lists of a few small tables held in each
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
@@ -81,10 +82,21 @@ class FastSelect(forms.Select):
     queue page, where they took most of the rendering time."""
 
     def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> SafeString:
+        chosen = set(self.format_value(value))
+        choices = self.choices
+        if isinstance(choices, _HeldIterator) and chosen <= {""}:
+            # Nothing chosen (a filter form as first shown): the same options for everyone in the scope, held
+            # with the list they are written from.
+            options = choices.markup(tuple(chosen), lambda: self._options(chosen))
+        else:
+            options = self._options(chosen)
+        start = f'<select name="{escaped(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>'
+        return mark_safe(f"{start}{options}\n</select>")
+
+    def _options(self, chosen: set[str]) -> str:
         # Select.optgroups and create_option made a dict per option; this walks the choices once, as they do: an
         # option is selected when its value is among the field's, the first such one only.
-        chosen = set(self.format_value(value))
-        parts = [f'<select name="{escaped(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>']
+        parts = []
         found = False
         for group_value, group_label in self.choices:
             if isinstance(group_label, list | tuple):
@@ -103,8 +115,7 @@ class FastSelect(forms.Select):
                 )
             if group:
                 parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))
+        return "".join(parts)
 
 
 # --- Option lists held in each process -------------------------------------------------------------------------
@@ -159,21 +170,47 @@ class _HeldIterator(BaseChoiceIterator):
     def __init__(self, field: forms.ModelChoiceField, listing: type) -> None:
         self.field, self.listing = field, listing
 
-    def _options(self) -> list:
+    def _held(self) -> tuple[dict, tuple] | None:
+        """This process's lists of the field's model, and the key of the field's own: its `held_key` (hold_as)
+        or its query's SQL, parameters included (one list per scope); None when the query can match nothing."""
         field, queryset = self.field, self.field.queryset
         if queryset is None:
+            return None
+        scope = getattr(field, "held_key", None)
+        if scope is None:
+            try:
+                scope = str(queryset.query)
+            except EmptyResultSet:
+                return None
+        return _held[queryset.model].get(), (
+            get_language(),
+            scope,
+        )  # labels may be translated (a category's kind)
+
+    def _options(self) -> list:
+        held = self._held()
+        if held is None:
             return []
-        try:
-            query = str(queryset.query)  # its parameters included: one list per scope
-        except EmptyResultSet:
-            return []
-        lists = _held[queryset.model].get()
-        key = (get_language(), query)  # labels may be translated (a category's kind)
+        lists, key = held
         options = lists.get(key)
         if options is None:
-            listed = list(self.listing(field))
-            options = lists[key] = _plain(listed[1:] if field.empty_label is not None else listed)
+            listed = list(self.listing(self.field))
+            options = lists[key] = _plain(listed[1:] if self.field.empty_label is not None else listed)
         return options
+
+    def markup(self, chosen: tuple[str, ...], write: Callable[[], str]) -> str:
+        """The options as `write` writes them with `chosen` selected, held beside the list (one per empty label:
+        two forms may name "none" differently)."""
+        held = self._held()
+        if held is None:
+            return write()
+        lists, key = held
+        empty = None if self.field.empty_label is None else str(self.field.empty_label)
+        markup_key = (*key, "markup", empty, chosen)
+        markup = lists.get(markup_key)
+        if markup is None:
+            markup = lists[markup_key] = write()
+        return markup
 
     def __iter__(self):
         if self.field.empty_label is not None:
@@ -185,6 +222,13 @@ class _HeldIterator(BaseChoiceIterator):
 
     def __bool__(self) -> bool:
         return self.field.empty_label is not None or bool(self._options())
+
+
+def hold_as(field: forms.Field, key: Hashable) -> None:
+    """Hold `field`'s options under `key` rather than its query's SQL: for a picker on a busy page whose queryset
+    is a function of `key` alone (a scope, org.access.scope_of), where writing out the SQL on every page to find
+    the list cost as much as listing it."""
+    field.held_key = key  # type: ignore[attr-defined]
 
 
 def _hold(field: forms.ModelChoiceField) -> None:

@@ -68,23 +68,36 @@ def works_for_own_unit(person: Person | AnonymousUser) -> bool:
 # --- What they see ------------------------------------------------------------------------------------
 
 
-def visible_units(person: Person | AnonymousUser) -> QuerySet[Unit]:
+EVERY_UNIT = "*"  # no unit's path: paths are digits and slashes ("0001/0007/")
+
+
+def scope_of(person: Person | AnonymousUser) -> str:
+    """A person's scope as one value: EVERY_UNIT, the path of their unit (its subtree), or "" (nothing). The two
+    scoping helpers below are built from it alone, so people with the same scope see the same rows: pickers hold
+    their options under it (core.forms.hold_as)."""
     if sees_everything(person):
-        return Unit.objects.all()
+        return EVERY_UNIT
     unit = person.unit if is_active_person(person) else None
-    if unit is None:
+    return unit.path if unit is not None else ""
+
+
+def visible_units(person: Person | AnonymousUser) -> QuerySet[Unit]:
+    scope = scope_of(person)
+    if scope == EVERY_UNIT:
+        return Unit.objects.all()
+    if not scope:
         return Unit.objects.none()
-    return Unit.objects.filter(path__startswith=unit.path)
+    return Unit.objects.filter(path__startswith=scope)
 
 
 def scoped(person: Person | AnonymousUser, queryset: QuerySet[M], unit_field: str = "unit") -> QuerySet[M]:
     """Restrict any queryset to rows whose `unit_field` lies in the person's visible subtree."""
-    if sees_everything(person):
+    scope = scope_of(person)
+    if scope == EVERY_UNIT:
         return queryset
-    unit = person.unit if is_active_person(person) else None
-    if unit is None:
+    if not scope:
         return queryset.none()
-    return queryset.filter(**{f"{unit_field}__path__startswith": unit.path})
+    return queryset.filter(**{f"{unit_field}__path__startswith": scope})
 
 
 # --- What they may change -----------------------------------------------------------------------------

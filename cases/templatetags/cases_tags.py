@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cases.access import shows_actor
@@ -57,8 +59,12 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def _when(value: dt.datetime) -> str:
-    return timezone.localtime(value).strftime("%m-%d %H:%M")
+NOTHING = SafeString("")
+
+
+def _when(value: dt.datetime, zone: dt.tzinfo | None = None) -> str:
+    """Month, day and time in `zone` (a list passes its own, found once), or the current time zone."""
+    return value.astimezone(zone or timezone.get_current_timezone()).strftime("%m-%d %H:%M")
 
 
 def _detail_urls(cases: Iterable[Case]) -> dict[int, str]:
@@ -68,12 +74,24 @@ def _detail_urls(cases: Iterable[Case]) -> dict[int, str]:
 
 
 def _state(case: Case) -> SafeString:
-    return html_format('<span class="badge {}">{}</span>', state_badge(case), state_label(case))
+    badge = _state_badges(get_language()).get(case.state)
+    if badge is None:
+        return html_format('<span class="badge {}">{}</span>', state_badge(case), state_label(case))
+    return badge
+
+
+@lru_cache(maxsize=16)
+def _state_badges(language: str | None) -> dict[str, SafeString]:
+    """Each state's badge in `language` (the active one), written once per process rather than twice per row."""
+    return {
+        state: html_format('<span class="badge {}">{}</span>', BADGES.get(state, "text-bg-light"), label)
+        for state, label in State.choices
+    }
 
 
 def _rework(case: Case, title: bool = True) -> SafeString:
     if not case.rework_count:
-        return mark_safe("")
+        return NOTHING
     label = _("Rework")
     if title:
         return html_format(
@@ -87,6 +105,8 @@ def _rework(case: Case, title: bool = True) -> SafeString:
 
 def _pressure(case: Case) -> SafeString:
     """领导督办 and the times the office chased the case (催办), beside the state."""
+    if not case.urge_count and not case.is_supervised():
+        return NOTHING  # most cases
     supervised = (
         html_format(' <span class="badge text-bg-danger">{}</span>', _("Leader supervision"))
         if case.is_supervised()
@@ -118,18 +138,18 @@ def _table_row(case: Case, url: str, selectable: bool, now: dt.datetime) -> Safe
             case.version,
         )
         if selectable
-        else ""
+        else NOTHING
     )
     relapse = (
         html_format(' <span class="badge text-bg-danger">{}</span>', _("Relapse"))
         if case.is_relapse()
-        else ""
+        else NOTHING
     )
-    address = html_format(' <span class="text-muted">· {}</span>', case.address) if case.address else ""
+    address = html_format(' <span class="text-muted">· {}</span>', case.address) if case.address else NOTHING
     deadline: str
     if case.deadline:
         late = html_format(' <span class="badge text-bg-danger">{}</span>', _("Overdue")) if overdue else ""
-        deadline = html_format("{}{}", _when(case.deadline), late)
+        deadline = html_format("{}{}", _when(case.deadline, now.tzinfo), late)
     else:
         deadline = "—"
     return html_format(
@@ -143,13 +163,13 @@ def _table_row(case: Case, url: str, selectable: bool, now: dt.datetime) -> Safe
         case.pk,
         case.number,
         _state(case),
-        html_format("{}{}", _rework(case), _pressure(case)),
+        _rework(case) + _pressure(case),
         relapse,
         case.category_name or "—",
         case.description,
         address,
         case.unit.name if case.unit else "—",
-        _when(case.reported_at),
+        _when(case.reported_at, now.tzinfo),
         deadline,
     )
 
@@ -159,7 +179,7 @@ def _card(case: Case, url: str, now: dt.datetime) -> SafeString:
     deadline = ""
     if case.deadline:
         late = html_format(' · <strong class="text-danger">{}</strong>', _("Overdue")) if overdue else ""
-        deadline = html_format("<span>{} {}{}</span>", _("Deadline"), _when(case.deadline), late)
+        deadline = html_format("<span>{} {}{}</span>", _("Deadline"), _when(case.deadline, now.tzinfo), late)
     return html_format(
         '<a class="list-group-item list-group-item-action{}" href="{}">'
         '<div class="d-flex justify-content-between align-items-center gap-2">'
@@ -174,7 +194,7 @@ def _card(case: Case, url: str, now: dt.datetime) -> SafeString:
         case.description,
         case.number,
         deadline,
-        html_format("{}{}", _rework(case, title=False), _pressure(case)),
+        _rework(case, title=False) + _pressure(case),
     )
 
 
@@ -182,7 +202,7 @@ def _card(case: Case, url: str, now: dt.datetime) -> SafeString:
 def case_table_rows(cases: Iterable[Case], selectable: bool = False) -> SafeString:
     """The table rows of a case list (newest markup for screens from md up)."""
     cases = list(cases)
-    urls, now = _detail_urls(cases), timezone.now()
+    urls, now = _detail_urls(cases), timezone.localtime()  # now, and the zone each time is shown in
     return html_lines([_table_row(c, urls[c.pk], selectable, now) for c in cases])
 
 
@@ -190,7 +210,7 @@ def case_table_rows(cases: Iterable[Case], selectable: bool = False) -> SafeStri
 def case_cards(cases: Iterable[Case]) -> SafeString:
     """The same cases as cards, for phones."""
     cases = list(cases)
-    urls, now = _detail_urls(cases), timezone.now()
+    urls, now = _detail_urls(cases), timezone.localtime()
     return html_lines([_card(c, urls[c.pk], now) for c in cases])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.functional import lazy
 from django.utils.html import conditional_escape, format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,6 +17,8 @@ VALUES = st.one_of(
     st.text().map(mark_safe),
     st.text().map(lazy_text),
     st.integers(),
+    st.booleans(),
+    st.floats(),
     st.none(),
     st.sampled_from(["<script>alert('x')</script>", 'a"b', "a&amp;b", "&", "'", "市场门口<垃圾>"]),
 )
@@ -31,9 +33,13 @@ def test_escaped_is_conditional_escape(value):
 def test_html_format_is_format_html(values):
     pattern = " ".join('<span title="{}">{}</span>' for _ in values)
     doubled = [v for value in values for v in (value, value)]
-    assert html_format(pattern, *doubled) == format_html(pattern, *doubled)
+    written = html_format(pattern, *doubled)
+    assert written == format_html(pattern, *doubled) and isinstance(written, SafeString)
 
 
 @given(st.lists(st.text().map(lambda text: format_html("<li>{}</li>", text))))
 def test_html_lines_is_format_html_join(parts):
-    assert html_lines(parts) == format_html_join("\n", "{}", ((part,) for part in parts))
+    written = html_lines(parts)
+    assert written == format_html_join("\n", "{}", ((part,) for part in parts)) and isinstance(
+        written, SafeString
+    )

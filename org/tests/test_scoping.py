@@ -6,11 +6,12 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import get_resolver, reverse
 
-from org.access import visible_units
+from org.access import grids_for, scope_of, visible_units
 from org.actions import issue_token
-from org.models import ApiScope, Person, Role, Unit
+from org.models import ApiScope, Grid, Person, Role, Unit
 from org.queries import nearest_unit_with, people_by_unit
 
 # (url name, kwargs builder) → what town A's handler gets for town B's objects.
@@ -186,3 +187,27 @@ def test_the_nearest_unit_with_people_is_its_own_else_the_one_above(county):
     heads = people_by_unit(county.community_a.chain_ids(), {Role.UNIT_HEAD})
     assert nearest_unit_with(county.community_a, heads) == county.town_a.pk  # the community has no head
     assert nearest_unit_with(county.community_a, {}) is None
+
+
+def test_people_with_one_scope_see_the_same_rows_and_others_do_not(county):
+    """org.access.scope_of is what pickers hold their options under (core.forms.hold_as): two people with the same
+    scope must see the same units and grids, people with different scopes different ones."""
+    people: list[Person | AnonymousUser] = [
+        value for value in vars(county).values() if isinstance(value, Person)
+    ]
+    people += [
+        Person.objects.create(username="gone", role=Role.UNIT_HANDLER, unit=county.town_a, is_active=False),
+        AnonymousUser(),
+    ]
+    seen: dict[str, set] = {}
+    for person in people:
+        grids = grids_for(person) if isinstance(person, Person) else Grid.objects.none()
+        rows = (
+            frozenset(visible_units(person).values_list("pk", flat=True)),
+            frozenset(grids.values_list("pk", flat=True)),
+        )
+        seen.setdefault(scope_of(person), set()).add(rows)
+    assert all(len(rows) == 1 for rows in seen.values()), seen
+    assert len({rows for group in seen.values() for rows in group}) == len(seen)
+    # Everything, nothing, and the subtrees of two towns, a community and a department.
+    assert Grid.objects.exists() and len(seen) >= 5, seen.keys()
