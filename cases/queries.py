@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.access import cases_for
+from cases.access import cases_for, is_office_actor
 from cases.models import Case, CaseEvent, CohortTally, HeldTally, HistoryTally, OpenTally, State, overdue_q
 from core.counting import CappedCount, capped_counts
 from core.geo import degree_box, distance_m
@@ -44,8 +44,9 @@ def route_unit(case: Case) -> Unit | None:
 # --- Nearby cases ------------------------------------------------------------------------------
 
 
-def _nearby(case: Case, candidates: QuerySet[Case], metres: float = NEARBY_METRES) -> list[Case]:
-    """Cases of the same category within `metres` of this one, nearest first (box prefilter in SQL)."""
+def _near(case: Case, candidates: QuerySet[Case], metres: float) -> list[tuple[float, Case]]:
+    """Cases of the same category within `metres` of this one with their distance, nearest first (box prefilter in
+    SQL)."""
     lon, lat = case.lon, case.lat
     if lon is None or lat is None or not case.category_id:
         return []
@@ -62,14 +63,34 @@ def _nearby(case: Case, candidates: QuerySet[Case], metres: float = NEARBY_METRE
         for other in rows
         if other.lon is not None and other.lat is not None  # always, inside the box
     ]
-    return [other for distance, other in sorted(near, key=lambda pair: pair[0]) if distance <= metres]
+    return [pair for pair in sorted(near, key=lambda pair: pair[0]) if pair[0] <= metres]
+
+
+def _nearby(case: Case, candidates: QuerySet[Case], metres: float = NEARBY_METRES) -> list[Case]:
+    """Cases of the same category within `metres` of this one, nearest first (box prefilter in SQL)."""
+    return [other for _distance, other in _near(case, candidates, metres)]
+
+
+def _open_cases() -> QuerySet[Case]:
+    return Case.objects.filter(state__in=Case.OPEN_STATES)
+
+
+def _duplicates_among(case: Case, near: list[tuple[float, Case]]) -> list[Case]:
+    """`likely_duplicates` from the open cases around (with their distance, nearest first) read for something else."""
+    if not case.is_open():
+        return []
+    return [
+        other
+        for distance, other in near
+        if distance <= NEARBY_METRES and other.reported_at <= case.reported_at
+    ]
 
 
 def likely_duplicates(case: Case) -> list[Case]:
     """Open cases of the same category within 50 m, reported before this one: candidates to merge into."""
     if not case.is_open():
         return []
-    others = Case.objects.filter(state__in=Case.OPEN_STATES, reported_at__lte=case.reported_at)
+    others = _open_cases().filter(reported_at__lte=case.reported_at)
     return _nearby(case, others.select_related("unit"))
 
 
@@ -82,6 +103,32 @@ def nearby_open_cases(case: Case, visible: QuerySet[Case]) -> list[Case]:
     map shows whether this problem is one of many around."""
     others = visible.select_related(None).filter(state__in=Case.OPEN_STATES)
     return _nearby(case, others, MAP_NEARBY_METRES)[:MAP_NEARBY_LIMIT]
+
+
+# What the case page shows of the cases around it (the map's points, the duplicates' lines).
+AROUND_FIELDS = ("id", "number", "state", "description", "lon", "lat", "reported_at")
+
+
+@dataclass(frozen=True)
+class Around:
+    duplicates: list[Case]  # likely_duplicates, for the office; empty for anyone else
+    nearby: list[Case]  # nearby_open_cases
+
+
+def cases_around(case: Case, person: Person) -> Around:
+    """The case page's open cases around the case: its likely duplicates (the office's to merge) and the map's
+    nearby cases the person sees. For the office, who sees every case, one read of the open cases within
+    MAP_NEARBY_METRES gives both: the duplicates are those of them within 50 m reported before the case."""
+    office = is_office_actor(person)
+    if office and sees_everything(person):
+        near = _near(case, _open_cases().only(*AROUND_FIELDS), MAP_NEARBY_METRES)
+        nearby = [other for _distance, other in near[:MAP_NEARBY_LIMIT]]
+        return Around(_duplicates_among(case, near), nearby)
+    visible = cases_for(person).select_related(None).only(*AROUND_FIELDS)
+    return Around(
+        likely_duplicates(case) if office else [],
+        nearby_open_cases(case, visible),
+    )
 
 
 def case_map_points(case: Case, nearby: list[Case]) -> list[dict]:

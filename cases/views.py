@@ -304,26 +304,40 @@ def case_create(request: PersonRequest) -> HttpResponse:
     return render(request, "cases/case_form.html", {"form": form})
 
 
+# What the case page shows of a step's row and of who took it (cases.access.shows_actor reads the actor's role).
+TIMELINE_FIELDS = (
+    "action",
+    "from_state",
+    "to_state",
+    "at",
+    "note",
+    "actor",
+    "unit",
+    "unit__name",
+    *(f"actor__{name}" for name in ("full_name", "username", "role", "is_superuser", "is_active")),
+)
+
+
 @login_required
 def case_detail(request: PersonRequest, pk: int) -> HttpResponse:
     person = request.user
     case = get_case_for(person, pk)
-    events = case.events.select_related("actor", "unit").prefetch_related("photos")
     photos = list(case.photos.all())
+    events = case.events.select_related("actor", "unit").only(*TIMELINE_FIELDS)
+    around = queries.cases_around(case, person)
     context = {
         "case": case,
-        "events": events,
+        # Each step with its photos, picked from the case's (a step's photos are the case's too).
+        "events": [(event, [p for p in photos if p.event_id == event.pk]) for event in events],
         "before_photos": [p for p in photos if p.kind == CasePhoto.Kind.BEFORE],
         "after_photos": [p for p in photos if p.kind == CasePhoto.Kind.AFTER],
         "check_photos": [p for p in photos if p.kind == CasePhoto.Kind.CHECK],
         "steps": [(step, step.form()) for step in steps_for(person, case)],
-        "duplicates": queries.likely_duplicates(case) if access.is_office_actor(person) else [],
+        "duplicates": around.duplicates,
         "can_see_contact": access.can_see_contact(person),
         "overdue": case.is_overdue(),
-        "relapses": case.relapses.all(),
-        "map_points": queries.case_map_points(
-            case, queries.nearby_open_cases(case, access.cases_for(person))
-        ),
+        "relapses": case.relapses.values_list("pk", "number"),
+        "map_points": queries.case_map_points(case, around.nearby),
     }
     return render(request, "cases/case_detail.html", context)
 

@@ -12,6 +12,7 @@ from django.core.exceptions import EmptyResultSet
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
+from django.template.loader import render_to_string
 from django.utils.choices import BaseChoiceIterator
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -303,3 +304,36 @@ class StyledFormMixin(_FormBase):
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid"
+
+
+# --- A blank form's fields, written once per process ------------------------------------------------------------
+# The case page offers each step the person may take as a form of its own: a note, a reason, a few photos. The
+# fields of such a form, blank, are the same text for everyone as long as the code and the language are: each
+# process writes them once (core/_form_fields.html, as an include would) and reuses the text. A form with values
+# (bound, or given initial ones), with a field whose initial value is computed, or with options (which may come
+# from the database or a function) is written afresh every time.
+
+FORM_FIELDS_TEMPLATE = "core/_form_fields.html"
+_blank_fields: dict[tuple[type, str | None, Any, str | None], SafeString] = {}
+
+
+def _fixed_text(form: forms.BaseForm) -> bool:
+    """Whether the form's fields are the same text whenever it is written (see above)."""
+    return (
+        not form.is_bound
+        and not form.initial
+        and not any(
+            isinstance(field, forms.ChoiceField) or callable(field.initial) for field in form.fields.values()
+        )
+    )
+
+
+def form_fields(form: forms.BaseForm) -> SafeString:
+    """The form's fields as core/_form_fields.html writes them (a blank form's from this process's copy)."""
+    if not _fixed_text(form):
+        return render_to_string(FORM_FIELDS_TEMPLATE, {"form": form})
+    key = (type(form), form.prefix, form.auto_id, get_language())
+    text = _blank_fields.get(key)
+    if text is None:
+        text = _blank_fields[key] = render_to_string(FORM_FIELDS_TEMPLATE, {"form": form})
+    return text

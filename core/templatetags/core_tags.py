@@ -1,5 +1,7 @@
 from django import template
 
+from core import forms as core_forms
+
 register = template.Library()
 
 
@@ -23,3 +25,9 @@ def percent(value: float | str | None, digits: int = 1) -> str:
 @register.filter
 def get_item(mapping: dict, key: str):
     return mapping.get(key, "") if mapping else ""
+
+
+@register.simple_tag
+def form_fields(form):
+    """`{% include "core/_form_fields.html" %}` for `form`, a blank one written once per process (core.forms)."""
+    return core_forms.form_fields(form)

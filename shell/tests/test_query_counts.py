@@ -34,7 +34,7 @@ PINNED: dict[str, int] = {
     "scoring:rankings": 4,
     "framework:task_list": 7,
     "notify:inbox": 4,
-    "cases:detail": 10,
+    "cases:detail": 9,  # the open cases around read once for the map and the duplicates (cases.queries.cases_around)
     "inspections:results": 14,
     "dashboard:screen": 4,
 }
