@@ -9,9 +9,10 @@ whole file.
 
 Sheets are written by XlsxWriter in its constant-memory mode: each row goes to a temporary file as soon as the
 next one starts, so memory stays flat however many rows an export has (and it writes rows two to three times as
-fast as openpyxl's write-only mode, which could not reach the case export's 5,000 rows a second). Widths are
-fitted on the first `SAMPLE_ROWS` rows, which are held back until then: whether a column wraps, and so how tall
-each row must be, depends on its width, and a row's height must be set before the row is flushed.
+fast as openpyxl's write-only mode, which could not reach the case export's 5,000 rows a second). A file known to
+be small (`ExcelFile(in_memory=True)`: a list downloaded at once) is kept in memory instead, which is cheaper.
+Widths are fitted on the first `SAMPLE_ROWS` rows, which are held back until then: whether a column wraps, and so
+how tall each row must be, depends on its width, and a row's height must be set before the row is flushed.
 """
 
 from __future__ import annotations
