@@ -76,14 +76,16 @@ def export_columns(can_see_contact: bool) -> list[Column]:
     return columns
 
 
-def export_rows(cases: QuerySet[Case], can_see_contact: bool) -> Iterator[list[Any]]:
-    """One list of cell values per case, in `export_columns` order, read in chunks through a server-side cursor.
-    Labels are translated once per export, not once per row."""
+def export_rows(cases: QuerySet[Case], can_see_contact: bool, *, small: bool = False) -> Iterator[list[Any]]:
+    """One list of cell values per case, in `export_columns` order, read in chunks through a server-side cursor
+    (or at once if `small`: at most DIRECT_EXPORT_ROWS). Labels are translated once per export, not once per
+    row."""
     states = {value: str(label) for value, label in State.choices}
     sources = {value: str(label) for value, label in Source.choices}
     priorities = {value: str(label) for value, label in Priority.choices}
     standards: dict[tuple[str, str, str], str] = {}  # as many as categories: a few hundred
     yes, now, with_unit = _("yes"), timezone.now(), Case.UNIT_STATES
+    values = cases.values_list(*FIELDS)
     for (
         number,
         state,
@@ -108,7 +110,7 @@ def export_rows(cases: QuerySet[Case], can_see_contact: bool) -> Iterator[list[A
         lat,
         reporter,
         phone,
-    ) in cases.values_list(*FIELDS).iterator(chunk_size=CHUNK_ROWS):
+    ) in values if small else values.iterator(chunk_size=CHUNK_ROWS):
         standard = standards.get((ref, kind or "", code))
         if standard is None:
             standard = standards[(ref, kind or "", code)] = category_label(ref, kind or "", code)
@@ -161,14 +163,17 @@ def cases_workbook(
     can_see_contact: bool,
     progress: Callable[[int], None] | None = None,
     title: Title | None = None,
+    *,
+    small: bool = False,
 ) -> ExcelFile:
-    """A streamed workbook (constant memory) with one row per case (at most MAX_EXPORT_ROWS), in the list's
-    order; `progress(rows_written)` is called every PROGRESS_EVERY rows."""
-    excel = ExcelFile()
+    """A workbook with one row per case (at most MAX_EXPORT_ROWS), in the list's order, streamed in constant
+    memory unless `small` (at most DIRECT_EXPORT_ROWS cases); `progress(rows_written)` is called every
+    PROGRESS_EVERY rows."""
+    excel = ExcelFile(in_memory=small)
     sheet = excel.sheet(_("Cases"), export_columns(can_see_contact), title or Title(_("Case list")))
     if not cases.ordered:
         cases = cases.order_by("-reported_at")
-    rows = export_rows(cases[:MAX_EXPORT_ROWS], can_see_contact)
+    rows = export_rows(cases[:MAX_EXPORT_ROWS], can_see_contact, small=small)
     for written, row in enumerate(rows, start=1):
         sheet.append(row)
         if progress is not None and written % PROGRESS_EVERY == 0:

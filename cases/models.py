@@ -33,12 +33,15 @@ class CategoryKind(models.TextChoices):
     COMPONENT = "component", _("Component (部件)")
 
 
+CATEGORY_KINDS = frozenset(CategoryKind.values)  # `CategoryKind.values` makes a new list each time it is read
+
+
 def category_label(standard_ref: str, kind: str, code: str, name: str = "") -> str:
     """The standard (without its year), the kind, the code and the name: "CJ/T 214 · 事件 · 0101 私搭乱建".
 
     A code alone clashes (0101 is an event class and a component class, in two standards); the campaign's own
     classes are named "创文自定" and show no code, theirs being an internal key ("C101")."""
-    kind_label = str(CategoryKind(kind).label) if kind in CategoryKind.values else ""
+    kind_label = str(CategoryKind(kind).label) if kind in CATEGORY_KINDS else ""
     if standard_ref in ("", LOCAL_STANDARD):
         parts = [str(_("Campaign's own")) if standard_ref else "", kind_label, name]
     else:

@@ -245,6 +245,7 @@ def case_export(request: PersonRequest) -> HttpResponse:
         cases,
         can_see_contact=access.can_see_contact(request.user),
         title=exports.export_title(request.user, form.filters()),
+        small=True,
     )
     response = HttpResponse(content_type=XLSX)
     response["Content-Disposition"] = attachment(exports.export_filename())

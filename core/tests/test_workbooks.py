@@ -5,22 +5,29 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import tracemalloc
+import unicodedata
 from decimal import Decimal
+from typing import Any
 
+import pytest
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.escape import unescape
+from openpyxl.worksheet.worksheet import Worksheet
 
 from core.excel import Column as ImportColumn
 from core.excel import template_workbook
 from core.tests.sheets import assert_forwardable, open_export, shown_width
-from core.workbooks import SAMPLE_ROWS, Column, ExcelFile, Kind, Title, text_width
+from core.workbooks import SAMPLE_ROWS, Column, ExcelFile, Kind, Title, clean_text, text_width
 
 MADE = dt.datetime(2026, 12, 2, 6, 30, tzinfo=dt.UTC)
 TITLE = Title("案件清单", "示范县", "2026年第4季度", MADE)
 
 
-def _one_sheet(columns, rows, title=TITLE):
-    excel = ExcelFile()
+def _one_sheet(columns, rows, title=TITLE, in_memory=False):
+    excel = ExcelFile(in_memory=in_memory)
     sheet = excel.sheet("案件", columns, title)
     sheet.extend(rows)
     return open_export(excel.to_bytes())["案件"]
@@ -57,9 +64,10 @@ def test_it_types_dates_numbers_and_percentages():
     assert_forwardable(sheet)
 
 
-def test_text_that_looks_like_a_formula_stays_text():
+@pytest.mark.parametrize("in_memory", [False, True])
+def test_text_that_looks_like_a_formula_stays_text(in_memory):
     payloads = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
-    sheet = _one_sheet([Column("描述", Kind.LONG)], [[p] for p in payloads])
+    sheet = _one_sheet([Column("描述", Kind.LONG)], [[p] for p in payloads], in_memory=in_memory)
     cells = [row[0] for row in sheet.iter_rows(min_row=3)]
     # a control character is stored escaped (_x000D_), as Excel reads and writes it; openpyxl leaves it so
     assert [unescape(c.value) for c in cells] == payloads
@@ -69,6 +77,27 @@ def test_text_that_looks_like_a_formula_stays_text():
 def test_characters_xml_cannot_hold_are_dropped_not_fatal():
     sheet = _one_sheet([Column("描述", Kind.LONG)], [["路面\x01破损\x0c严重\x1f"]])
     assert sheet["A3"].value == "路面破损严重"
+
+
+def _width_char_by_char(text: str) -> int:
+    """text_width as first written: every character looked up."""
+    return max(
+        (
+            sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+            for line in text.splitlines() or [""]
+        ),
+        default=0,
+    )
+
+
+@given(st.one_of(st.text(), st.text(st.characters(max_codepoint=127)), st.text("中文ｆａ \n\r\x0b\u2028é")))
+def test_text_width_is_the_same_measured_in_bulk_or_char_by_char(text):
+    assert text_width(text) == _width_char_by_char(text)
+
+
+@given(st.text())
+def test_clean_text_drops_exactly_the_characters_xml_cannot_hold(text):
+    assert clean_text(text) == ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def test_widths_count_cjk_double_and_are_capped():
@@ -133,6 +162,64 @@ def test_a_row_shorter_than_the_columns_leaves_its_last_cells_empty():
         ["1", "城关", None],
         ["2", None, None],
     ]
+
+
+def _as_read(sheet: Worksheet) -> dict[str, Any]:
+    """What a reader sees of a sheet: cells with their types and looks, widths, heights, layout."""
+    cells = [
+        (
+            cell.coordinate,
+            cell.value,
+            cell.data_type,
+            cell.number_format,
+            cell.quotePrefix,
+            cell.alignment.wrap_text,
+            cell.alignment.horizontal,
+            cell.font.b,
+            cell.fill.fgColor.rgb,
+        )
+        for row in sheet.iter_rows()
+        for cell in row
+    ]
+    return {
+        "cells": cells,
+        "widths": {letter: dim.width for letter, dim in sheet.column_dimensions.items()},
+        "heights": {number: dim.height for number, dim in sheet.row_dimensions.items()},
+        "merged": sorted(str(cells) for cells in sheet.merged_cells.ranges),
+        "layout": (
+            sheet.freeze_panes,
+            sheet.auto_filter.ref,
+            sheet.print_title_rows,
+            sheet.page_setup.orientation,
+        ),
+    }
+
+
+def test_a_file_made_in_memory_reads_as_the_streamed_one():
+    columns = [
+        Column("编号", Kind.CODE),
+        Column("名称"),
+        Column("描述", Kind.LONG),
+        Column("上报时间", Kind.DATETIME),
+        Column("日期", Kind.DATE),
+        Column("次数", Kind.INTEGER),
+        Column("经度", Kind.NUMBER, decimals=6),
+        Column("率", Kind.PERCENT),
+        Column("扣分", Kind.SIGNED),
+        Column("是否"),
+    ]
+    at = dt.datetime(2026, 3, 1, 1, 2, 33, tzinfo=dt.UTC)
+    rows = [
+        ["2026-000001", "城关街道", "路面破损", at, at, 3, 117.1234567, 0.957, -2, True],
+        ["2026-000002", "城关街道" * 20, "长" * 60, None, None, 0, None, None, Decimal("1.5"), False],
+        ["2026-000003", "=1+1", "一\n二\n三", at, None, None, 1.0, 1, 0, "是"],
+        ["2026-000004", "路面\x01破损", "@SUM(A1)", None],
+        ["2026-000005", "", "-2+3", at],
+    ]
+    streamed = _one_sheet(columns, rows)
+    in_memory = _one_sheet(columns, rows, in_memory=True)
+    assert _as_read(in_memory) == _as_read(streamed)
+    assert_forwardable(in_memory)
 
 
 def _peak_mb(rows: int) -> float:
