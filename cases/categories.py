@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from cases.models import LOCAL_STANDARD, Category, CategoryKind
+from core.forms import forget_held_choices
 from core.workcalendar import DeadlineUnit
 
 CJT_214 = "CJ/T 214-2007"
@@ -69,9 +70,13 @@ class _Adder:
         return self.pending[lookup]
 
     def save(self) -> None:
+        if not self.pending:
+            return
         Category.objects.bulk_create(self.pending.values())
         self.present.update(self.pending)
         self.pending = {}
+        # bulk_create sends no post_save: the pickers' held option lists are told here, as a save would tell them.
+        transaction.on_commit(forget_held_choices)
 
 
 def _load_cjt(adder: _Adder, path: Path, standard_ref: str = CJT_214) -> None:

@@ -56,6 +56,19 @@ def _too_many(request: HttpRequest) -> bool:
 
 
 def report(request: HttpRequest) -> HttpResponse:
+    try:
+        return _report(request)
+    except (DatabaseError, InterfaceError) as exc:
+        # The database restarting or out of reach, at any step (the services listed, the report written): say so
+        # plainly (the form cannot even be shown again, its choices come from the database); nothing was
+        # acknowledged, so the citizen sends it again.
+        logger.warning("Report page: the database is out of reach: %s", exc)
+        response = render(request, "portal/unavailable.html", status=503)
+        response["Retry-After"] = "30"
+        return response
+
+
+def _report(request: HttpRequest) -> HttpResponse:
     # A link may suggest the place (a site's public page does): the citizen can still move it.
     initial = {key: request.GET[key] for key in ("address", "lon", "lat") if request.GET.get(key)}
     if request.method != "POST":
@@ -87,7 +100,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 def _take_in(request: HttpRequest, data: dict) -> HttpResponse | ValidationError:
-    """Hand a checked report to the intake: the tracking page, the database's outage page, or why it was refused."""
+    """Hand a checked report to the intake: the tracking page, or why it was refused."""
     try:
         code = actions.receive_report(
             service=data["service"],
@@ -100,13 +113,6 @@ def _take_in(request: HttpRequest, data: dict) -> HttpResponse | ValidationError
         )
     except ValidationError as exc:
         return exc
-    except (DatabaseError, InterfaceError) as exc:
-        # The database restarting or out of reach: say so plainly (the form cannot even be shown again, its
-        # choices come from the database); nothing was acknowledged, so the citizen sends it again.
-        logger.warning("Report page: the database is out of reach: %s", exc)
-        response = render(request, "portal/unavailable.html", status=503)
-        response["Retry-After"] = "30"
-        return response
     return HttpResponseRedirect(f"{_track_url(code)}?new=1")
 
 

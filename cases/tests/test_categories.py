@@ -5,8 +5,10 @@ from __future__ import annotations
 import filecmp
 
 import pytest
+from django.http import QueryDict
 
 from cases.categories import FILES, GBT_47678, LOCAL, PACKAGED_DIR, load_categories, shared_data_dir
+from cases.forms import list_from_query
 from cases.models import DEFAULT_DEADLINE, Category, CategoryKind
 from core.workcalendar import DeadlineUnit
 
@@ -69,3 +71,20 @@ def test_the_packaged_copy_matches_the_shared_data():
         pytest.skip(f"the steering repository's shared data is not beside the project ({shared})")
     for name in FILES:
         assert filecmp.cmp(shared / name, PACKAGED_DIR / name, shallow=False), name
+
+
+def test_a_class_loaded_again_is_listed_at_once_in_the_held_pickers(
+    categories, county, django_capture_on_commit_callbacks
+):
+    """load_categories adds what is missing in one INSERT (no post_save): it tells the held option lists itself."""
+
+    def listed() -> str:
+        form, _listed = list_from_query(county.office_admin, QueryDict(""))
+        return str(form["category"])
+
+    gone = Category.objects.get(kind="event", code="0104", standard_ref="CJ/T 214-2007")
+    gone.delete()
+    assert gone.name not in listed()  # the delete told the lists; they are held again without it
+    with django_capture_on_commit_callbacks(execute=True):
+        report = load_categories()
+    assert report.created == 1 and gone.name in listed()

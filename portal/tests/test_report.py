@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError, connection
 
 from cases.models import Case, Source, State
 from core.tests.test_uploads import png_bomb
 from portal.conftest import IN_GRID_A, OUTSIDE, SECRET_PHONE, gps_jpeg
 from portal.models import CitizenReport, phone_hash
+from portal.queries import forget_services
+
+ZH = {"Accept-Language": "zh-hans"}
 
 
 def form(service, **fields):
@@ -158,3 +162,21 @@ def test_control_characters_in_a_citizen_report_are_removed_at_input(client, ser
     assert response.status_code == 302
     case = Case.objects.get()
     assert (case.description, case.address) == ("市场门口垃圾", "人民路")
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_database_down_at_any_step_is_the_outage_page_not_a_server_error(client, service, method):
+    """The restart drill's finding (chuangwen/tests/test_fault_drills.py): with the services' copy due for a reload,
+    the quick check's service lookup met the stopped database outside the intake's own guard and answered 500."""
+
+    def database_down(execute, sql, params, many, context):
+        raise OperationalError("connection to server at 127.0.0.1, port 5432 failed: Connection refused")
+
+    forget_services()  # the copy reloads: the first query is the service lookup, not the insert
+    with connection.execute_wrapper(database_down):
+        response = getattr(client, method)(
+            "/report/", form(service) if method == "post" else None, headers=ZH
+        )
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "请稍后重试" in response.content.decode()
+    assert not CitizenReport.objects.exists()
