@@ -215,10 +215,8 @@ class _HeldIterator(BaseChoiceIterator):
                 scope = str(queryset.query)
             except EmptyResultSet:
                 return None
-        return _held[queryset.model].get(), (
-            get_language(),
-            scope,
-        )  # labels may be translated (a category's kind)
+        lists = _held[queryset.model].get()
+        return lists, (get_language(), scope)  # labels may be translated (a category's kind)
 
     def _options(self) -> list:
         held = self._held()
