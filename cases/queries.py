@@ -76,7 +76,8 @@ def _open_cases() -> QuerySet[Case]:
 
 
 def _duplicates_among(case: Case, near: list[tuple[float, Case]]) -> list[Case]:
-    """`likely_duplicates` from the open cases around (with their distance, nearest first) read for something else."""
+    """What makes a likely duplicate, among open cases around `case` (with their distance, nearest first): within
+    50 m and reported before it, while it is open. `likely_duplicates` and `cases_around` both ask it."""
     if not case.is_open():
         return []
     return [
@@ -90,8 +91,8 @@ def likely_duplicates(case: Case) -> list[Case]:
     """Open cases of the same category within 50 m, reported before this one: candidates to merge into."""
     if not case.is_open():
         return []
-    others = _open_cases().filter(reported_at__lte=case.reported_at)
-    return _nearby(case, others.select_related("unit"))
+    others = _open_cases().filter(reported_at__lte=case.reported_at).select_related("unit")
+    return _duplicates_among(case, _near(case, others, NEARBY_METRES))
 
 
 MAP_NEARBY_METRES = 500
