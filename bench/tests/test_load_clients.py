@@ -60,3 +60,27 @@ def test_percentiles():
     values = [float(n) for n in range(1, 101)]
     assert load.percentile(values, 0.5) == 51 and load.percentile(values, 0.95) == 96
     assert load.percentile([], 0.5) == 0
+
+
+def test_the_throughput_ratio_is_the_median_of_alternating_rounds(monkeypatch):
+    """A slow spell on the machine spoils one round, not one side: the rounds alternate and the median drops it."""
+    driven: list[tuple[str, float]] = []
+    # Per round: reports acknowledged, then bare inserts answered. Round 2 met a slow spell during its intake.
+    answers = iter([60, 100, 10, 100, 62, 100, 64, 100])
+
+    def drive(target, clients, seconds, step):
+        driven.append((step.__name__, seconds))
+        tally, count = load.Tally(), next(answers)
+        for n in range(count):
+            tally.add(0.01, code=f"R{n}" if step is load.Visitor.report else "")
+        return tally
+
+    monkeypatch.setattr(load, "drive", drive)
+    monkeypatch.setattr(load, "drain", lambda seconds=180: 0)
+    result = load.throughput_rounds(target=None, clients=4, phase=10)  # type: ignore[arg-type]
+
+    assert [name for name, _ in driven] == ["report", "bare_insert"] * 4
+    assert all(seconds == 2.5 for _, seconds in driven)
+    assert result.ratios == [0.6, 0.1, 0.62, 0.64]
+    assert result.median == pytest.approx(0.61)
+    assert result.intake_rps == pytest.approx(196 / 10) and result.bare_rps == pytest.approx(40)
