@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -9,6 +10,8 @@ from django.core.management import call_command
 from shapely.geometry import Polygon, shape
 from shapely.ops import unary_union
 
+from cases.categories import load_categories
+from demo.cases import CaseBuilder
 from demo.county import COLS, DEMO_PASSWORD, ROWS, build_demo_county
 from org.models import Grid, Person, Role, Unit, UnitKind
 
@@ -63,3 +66,18 @@ def test_the_demo_logins_work(demo, client):
         response = client.post("/login/", {"username": username, "password": DEMO_PASSWORD})
         assert response.status_code == 302, username
         assert client.get("/").status_code == 200
+
+
+def test_its_case_stories_are_deterministic(county):
+    """(Here, not beside the other case tests: those share one demo county per module, and `county` needs an
+    empty database.)"""
+    load_categories()
+    now = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC)
+
+    def story_lines():
+        return [
+            (s.case.number, s.case.description, s.case.state, len(s.events))
+            for s in CaseBuilder(now, 300).stories()
+        ]
+
+    assert story_lines() == story_lines()

@@ -13,8 +13,8 @@ from framework.queries import active_edition, checklist_for
 
 
 @pytest.fixture
-def demo(db):
-    call_command("demo", stdout=io.StringIO())
+def demo(demo_county, db):
+    """The demo county (built once for the module), each test in its own savepoint."""
 
 
 def test_it_builds_the_active_quarterly_edition_with_100_points(demo):

@@ -3,31 +3,15 @@ loads it, then each login's home page is read as that person and what it lists i
 
 from __future__ import annotations
 
-import io
-
-import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from cases.models import Case
-from demo.county import demo_logins
 from demo.today import build_demo_today
 from notify.models import Notification
 from org.models import Person, Unit
 
 INSPECTORS = [f"inspector{n}" for n in range(1, 7)]
 SURVEYORS = [f"surveyor{n}" for n in range(1, 5)]
-
-
-@pytest.fixture(scope="module")
-def demo_county(django_db_setup, django_db_blocker):
-    """The demo county, built once for the module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic(), override_settings(DEBUG=True):
-        call_command("demo", stdout=io.StringIO())
-        yield [login.username for login in demo_logins()]
-        transaction.set_rollback(True)
 
 
 def _home(client, username: str):

@@ -4,14 +4,8 @@ town's material reviews, say). Each URL pattern is followed a few times, so the 
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
-from demo.county import demo_logins
 from demo.crawl import walk
 from org.models import Person
 
@@ -25,16 +19,6 @@ def crawl(client) -> dict[str, tuple[int, str]]:
             dead[visit.url] = (status, visit.source)
         assert status < 500, (visit.url, visit.source)
     return dead
-
-
-@pytest.fixture(scope="module")
-def demo_county(django_db_setup, django_db_blocker):
-    """The demo county, built once for the module and rolled back after it."""
-    # The demo refuses DEBUG=0 (its accounts share a published password); tests run with DEBUG off.
-    with django_db_blocker.unblock(), transaction.atomic(), override_settings(DEBUG=True):
-        call_command("demo", stdout=io.StringIO())
-        yield [login.username for login in demo_logins()]
-        transaction.set_rollback(True)
 
 
 @pytest.mark.timeout(1200)  # every page the demo shows each of its logins
