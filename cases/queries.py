@@ -584,3 +584,22 @@ def _with_history(rows: list[dict], event_rows: list[dict]) -> list[UnitMetrics]
         metrics.dispatches, metrics.returns = row["dispatches"], row["returns"]
         metrics.urged, metrics.supervised = row["urged"], row["supervised"]
     return sorted(result.values(), key=lambda m: m.unit_name)
+
+
+# What the case page shows of a step's row and of who took it (cases.access.shows_actor reads the actor's role).
+TIMELINE_FIELDS = (
+    "action",
+    "from_state",
+    "to_state",
+    "at",
+    "note",
+    "actor",
+    "unit",
+    "unit__name",
+    *(f"actor__{name}" for name in ("full_name", "username", "role", "is_superuser", "is_active")),
+)
+
+
+def case_timeline(case: Case) -> QuerySet[CaseEvent]:
+    """The case's steps, oldest first, with who took each and for which unit: what its page shows."""
+    return case.events.select_related("actor", "unit").only(*TIMELINE_FIELDS)

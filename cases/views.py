@@ -305,26 +305,12 @@ def case_create(request: PersonRequest) -> HttpResponse:
     return render(request, "cases/case_form.html", {"form": form})
 
 
-# What the case page shows of a step's row and of who took it (cases.access.shows_actor reads the actor's role).
-TIMELINE_FIELDS = (
-    "action",
-    "from_state",
-    "to_state",
-    "at",
-    "note",
-    "actor",
-    "unit",
-    "unit__name",
-    *(f"actor__{name}" for name in ("full_name", "username", "role", "is_superuser", "is_active")),
-)
-
-
 @login_required
 def case_detail(request: PersonRequest, pk: int) -> HttpResponse:
     person = request.user
     case = get_case_for(person, pk)
     photos = list(case.photos.all())
-    events = case.events.select_related("actor", "unit").only(*TIMELINE_FIELDS)
+    events = queries.case_timeline(case)
     around = queries.cases_around(case, person)
     context = {
         "case": case,
